@@ -1,0 +1,190 @@
+"""Command line: ``python -m simulator run|validate ...`` (the contract of DESIGN.md).
+
+Exit codes: 0 done, 2 invalid input (a scenario, a flag, an output folder), 1 an internal
+error. Invalid input gets one message naming the file and field, no traceback, and no output.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from simulator.scenario import MAX_REPLICATIONS, MAX_YEARS, ScenarioError, load_scenario
+
+EXIT_OK, EXIT_INTERNAL, EXIT_INVALID = 0, 1, 2
+FLAG_OF_FIELD = {"replications": "--replications", "seed": "--seed", "years": "--years"}
+
+
+class InputError(Exception):
+    """Invalid input found by the CLI itself (not by the scenario schema)."""
+
+
+def _bounded_int(name: str, low: int, high: int):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{name} must be a whole number, got {text!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{name} must be between {low} and {high}, got {value}")
+        return value
+    return parse
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m simulator",
+        description="Scenario simulator for youth-care chains (home, foster care, residential care, JeugdzorgPlus).",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = commands.add_parser("run", help="simulate a scenario and write monthly.csv, yearly.csv, flows.csv, run.json")
+    run.add_argument("scenario", metavar="SCENARIO.yaml")
+    run.add_argument("--out", required=True, metavar="DIR", help="folder for the output files (created if missing)")
+    _add_run_flags(run)
+    run.add_argument("--workers", type=_bounded_int("--workers", 1, 64), help="processes to use (default: all cores)")
+    run.add_argument("--quiet", action="store_true", help="print nothing but errors")
+
+    validate = commands.add_parser("validate", help="check scenario files without running them")
+    validate.add_argument("scenarios", nargs="+", metavar="SCENARIO.yaml")
+    return parser
+
+
+def _add_run_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--replications", type=_bounded_int("--replications", 1, MAX_REPLICATIONS),
+                        help="number of replications (overrides the file)")
+    parser.add_argument("--seed", type=_bounded_int("--seed", 0, 2**63 - 1), help="random seed (overrides the file)")
+    parser.add_argument("--years", type=_bounded_int("--years", 1, MAX_YEARS), help="horizon in years (overrides the file)")
+
+
+class ProgressBar:
+    """A one-line bar on stderr, only on a terminal and only once a run takes a while."""
+
+    def __init__(self, enabled: bool, label: str = "replications", delay: float = 0.5):
+        self.enabled = enabled and sys.stderr.isatty()
+        self.label = label
+        self.started = time.monotonic()
+        self.delay = delay
+        self.shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled or time.monotonic() - self.started < self.delay:
+            return
+        width = 30
+        filled = int(width * done / total)
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {self.label}")
+        sys.stderr.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            sys.stderr.write("\n")
+            sys.stderr.flush()
+
+
+def cmd_validate(args) -> int:
+    failed = 0
+    for path in args.scenarios:
+        try:
+            scenario = load_scenario(path)
+        except ScenarioError as error:
+            print(error.message(), file=sys.stderr)
+            failed += 1
+            continue
+        from simulator.timeline import compile_plan, warnings_for
+
+        print(f"{path}: ok ({scenario.name}; {len(scenario.care_types)} care types, {len(scenario.policies)} policies)")
+        for warning in warnings_for(compile_plan(scenario)):
+            print(f"{path}: warning: {warning}", file=sys.stderr)
+    return EXIT_INVALID if failed else EXIT_OK
+
+
+def _resolve(args):
+    scenario = load_scenario(args.scenario)
+    from pydantic import ValidationError
+
+    from simulator.experiment import resolve
+    from simulator.scenario import format_validation_error
+
+    try:
+        return resolve(scenario, args.replications, args.seed, args.years)
+    except ValidationError as error:  # e.g. --years 40 makes a capacity schedule or inflow invalid
+        problems = [(FLAG_OF_FIELD.get(p, p), m) for p, m in format_validation_error(error)]
+        raise ScenarioError(f"{args.scenario} with the given flags", problems) from None
+
+
+def _check_out_dir(out: Path) -> None:
+    if out.exists() and not out.is_dir():
+        raise InputError(f"--out {out}: exists and is not a folder")
+    parent = out if out.exists() else out.parent
+    while not parent.exists():
+        parent = parent.parent
+    if not os.access(parent, os.W_OK):
+        raise InputError(f"--out {out}: no permission to write in {parent}")
+
+
+def cmd_run(args) -> int:
+    out = Path(args.out)
+    _check_out_dir(out)
+    scenario = _resolve(args)
+    from simulator.experiment import run_experiment
+
+    bar = ProgressBar(enabled=not args.quiet)
+    try:
+        results = run_experiment(scenario, workers=args.workers, progress=bar)
+    finally:
+        bar.close()
+    try:
+        results.write(out)
+    except OSError as error:
+        raise InputError(f"--out {out}: cannot write ({error.strerror})") from None
+    for warning in results.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if not args.quiet:
+        print(summary_table(results))
+        print(f"\n{scenario.replications} replications in {results.runtime_seconds:.1f} s; "
+              f"wrote monthly.csv, yearly.csv, flows.csv and run.json to {out}")
+    return EXIT_OK
+
+
+def summary_table(results) -> str:
+    """Per year and care type: occupancy mean (P10-P90), beds needed and capacity."""
+    yearly = results.yearly
+    scenario = results.scenario
+    lines = [f"{scenario.name} ({scenario.region})" if scenario.region else scenario.name,
+             "occupancy: mean youths in regional places (P10-P90 over replications); "
+             f"beds needed at service level {scenario.service_level:g}"]
+    header = f"{'year':<6}{'care type':<28}{'occupancy':>22}{'waiting':>9}{'elsewhere':>10}{'beds needed':>13}{'capacity':>10}"
+    lines += ["", header, "-" * len(header)]
+    for row in yearly.itertuples(index=False):
+        capacity = "-" if row.capacity is None or str(row.capacity) == "<NA>" else str(row.capacity)
+        occupancy = f"{row.occupancy_mean:.1f} ({row.occupancy_p10:.1f}-{row.occupancy_p90:.1f})"
+        lines.append(f"{row.year:<6}{scenario.label(row.care_type)[:27]:<28}{occupancy:>22}"
+                     f"{row.waiting_mean:>9.1f}{row.overflow_mean:>10.1f}{row.beds_needed:>13}{capacity:>10}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)  # argparse exits with 2 on a bad flag
+    try:
+        if args.command == "validate":
+            return cmd_validate(args)
+        return cmd_run(args)
+    except ScenarioError as error:
+        print(error.message(), file=sys.stderr)
+        return EXIT_INVALID
+    except InputError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_INVALID
+    except KeyboardInterrupt:
+        print("interrupted; nothing written", file=sys.stderr)
+        return 130
+    except Exception as error:  # an internal error: say so briefly; JZSIM_DEBUG=1 shows the traceback
+        if os.environ.get("JZSIM_DEBUG"):
+            raise
+        print(f"internal error: {type(error).__name__}: {error} (set JZSIM_DEBUG=1 for details)", file=sys.stderr)
+        return EXIT_INTERNAL

@@ -1,0 +1,123 @@
+"""Replications: seeding, serial and parallel runs, and the cache key of a run.
+
+Replication k of a scenario always uses the streams ``SeedSequence(seed)`` -> k -> purpose ->
+care type, so its numbers are the same whether it runs alone, in a series or in a worker
+process, and two scenarios with the same seed share their random numbers (common random
+numbers) wherever their flows agree.
+"""
+
+from __future__ import annotations
+
+import atexit
+import hashlib
+import json
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+
+from simulator.model import Model, ReplicationResult
+from simulator.scenario import Scenario
+from simulator.timeline import Plan, compile_plan
+
+Progress = Callable[[int, int], None]  # (replications done, replications in all)
+
+_pool: ProcessPoolExecutor | None = None
+_pool_workers = 0
+
+
+def run_replication(plan: Plan, run_number: int, seed: int | None = None) -> ReplicationResult:
+    return Model(plan, run_number, seed).run()
+
+
+def _run_chunk(plan: Plan, run_numbers: Sequence[int], seed: int) -> list[ReplicationResult]:
+    return [Model(plan, k, seed).run() for k in run_numbers]
+
+
+def default_workers(replications: int) -> int:
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(cores, replications))
+
+
+def _get_pool(workers: int) -> ProcessPoolExecutor:
+    """One pool kept for the life of the process: the app runs many experiments and should
+    not pay for starting workers each time. Fork is the fastest start on Linux."""
+    global _pool, _pool_workers
+    if _pool is None or _pool_workers != workers:
+        shutdown_pool()
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+        _pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method))
+        _pool_workers = workers
+    return _pool
+
+
+def shutdown_pool() -> None:
+    global _pool
+    if _pool is not None:
+        _pool.shutdown(wait=True, cancel_futures=True)
+        _pool = None
+
+
+atexit.register(shutdown_pool)
+
+
+def run_replications(
+    plan: Plan,
+    replications: int,
+    seed: int,
+    workers: int | None = None,
+    progress: Progress | None = None,
+) -> list[ReplicationResult]:
+    """Replications 0 .. replications-1, in order. ``workers=1`` runs in this process."""
+    workers = default_workers(replications) if workers is None else max(1, min(workers, replications))
+    if workers == 1:
+        results = []
+        for k in range(replications):
+            results.append(Model(plan, k, seed).run())
+            if progress:
+                progress(k + 1, replications)
+        return results
+
+    # A few chunks per worker: balanced load, few round trips, progress in steps.
+    n_chunks = min(replications, 4 * workers)
+    chunks = [list(range(replications))[j::n_chunks] for j in range(n_chunks)]
+    pool = _get_pool(workers)
+    futures = [pool.submit(_run_chunk, plan, chunk, seed) for chunk in chunks]
+    by_run: dict[int, ReplicationResult] = {}
+    for future in futures:
+        for result in future.result():
+            by_run[result.run_number] = result
+        if progress:
+            progress(len(by_run), replications)
+    return [by_run[k] for k in range(replications)]
+
+
+def resolve(scenario: Scenario, replications: int | None = None, seed: int | None = None,
+            years: int | None = None) -> Scenario:
+    """The scenario as it will run: command-line or widget overrides applied and validated."""
+    return scenario.with_overrides(replications=replications, seed=seed, years=years)
+
+
+def scenario_key(scenario: Scenario) -> str:
+    """Content hash of a resolved scenario: equal keys mean equal results (for caching)."""
+    canonical = json.dumps(scenario.model_dump(mode="json", by_alias=True), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def run_experiment(
+    scenario: Scenario,
+    replications: int | None = None,
+    seed: int | None = None,
+    years: int | None = None,
+    workers: int | None = None,
+    progress: Progress | None = None,
+):
+    """Run a scenario's replications and summarise them (a ``results.Results``)."""
+    from simulator.results import summarise
+
+    resolved = resolve(scenario, replications, seed, years)
+    plan = compile_plan(resolved)
+    started = time.perf_counter()
+    reps = run_replications(plan, resolved.replications, resolved.seed, workers, progress)
+    return summarise(plan, reps, runtime_seconds=time.perf_counter() - started)

@@ -1,0 +1,341 @@
+"""From a scenario to numbers on a time axis: the calendar and the compiled plan.
+
+Time is in days since the scenario's start (the first of its start month). Rates given per
+year use 365.25 days a year; stays given in months use 365.25/12 days a month. Months and
+years in the output are calendar months and years.
+
+The plan is what the model and the analytic companion share: care types as integer
+indices, parameters per *epoch* (an interval in which no policy changes), inflow as a
+piecewise-constant rate, capacity as a list of changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from simulator.scenario import EXIT, Scenario, year_month_tuple
+
+DAYS_PER_YEAR = 365.25
+DAYS_PER_MONTH = DAYS_PER_YEAR / 12.0
+EXIT_INDEX = -1
+UNLIMITED = math.inf
+
+
+@dataclass(frozen=True)
+class Calendar:
+    start_year: int
+    start_month: int
+    n_months: int
+
+    @classmethod
+    def of(cls, scenario: Scenario) -> "Calendar":
+        year, month = year_month_tuple(scenario.start)
+        return cls(year, month, scenario.years * 12)
+
+    @property
+    def start_date(self) -> dt.date:
+        return dt.date(self.start_year, self.start_month, 1)
+
+    def date_of_month(self, k: int) -> dt.date:
+        """First day of the k-th month after the start (k may be negative or past the end)."""
+        total = self.start_year * 12 + self.start_month - 1 + k
+        return dt.date(total // 12, total % 12 + 1, 1)
+
+    def day_of(self, year_month: str) -> float:
+        year, month = year_month_tuple(year_month)
+        return float((dt.date(year, month, 1) - self.start_date).days)
+
+    def day_of_year_start(self, year: int) -> float:
+        return float((dt.date(year, 1, 1) - self.start_date).days)
+
+    @property
+    def month_edges(self) -> np.ndarray:
+        """Day at which each month starts, plus the horizon: length n_months + 1."""
+        start = self.start_date
+        return np.array([(self.date_of_month(k) - start).days for k in range(self.n_months + 1)], dtype=float)
+
+    @property
+    def horizon(self) -> float:
+        return float((self.date_of_month(self.n_months) - self.start_date).days)
+
+    @property
+    def month_labels(self) -> list[str]:
+        return [f"{d.year:04d}-{d.month:02d}" for d in (self.date_of_month(k) for k in range(self.n_months))]
+
+    @property
+    def years(self) -> list[int]:
+        """Calendar years the horizon touches (the first and last may be partial)."""
+        last = self.date_of_month(self.n_months - 1).year
+        return list(range(self.start_year, last + 1))
+
+    @property
+    def year_edges(self) -> np.ndarray:
+        """Day boundaries of the calendar years, clipped to [0, horizon]."""
+        edges = [0.0] + [self.day_of_year_start(y) for y in self.years[1:]] + [self.horizon]
+        return np.array(edges, dtype=float)
+
+    @property
+    def month_year_index(self) -> np.ndarray:
+        """For each month, the index of its calendar year in ``years``."""
+        return np.array([self.date_of_month(k).year - self.start_year for k in range(self.n_months)])
+
+
+@dataclass
+class Epoch:
+    """Parameters in force from ``start_day`` until the next epoch. Per care type index:"""
+
+    start_day: float
+    stay_mean_days: list[float]
+    escalation_total_per_day: list[float]
+    escalation_dests: list[list[int]]
+    escalation_cum: list[list[float]]  # cumulative shares of the total escalation hazard
+    outflow_dests: list[list[int]]  # EXIT_INDEX for exit
+    outflow_cum: list[list[float]]
+    escalation_per_day: list[dict[int, float]] = field(default_factory=list)
+    outflow_shares: list[dict[int, float]] = field(default_factory=list)
+
+
+@dataclass
+class Plan:
+    """A scenario compiled for simulation (integer care types, days, epochs)."""
+
+    scenario: Scenario
+    calendar: Calendar
+    names: list[str]
+    stay_cv: list[float]
+    initial: list[int]
+    when_full_elsewhere: list[bool]
+    max_wait_days: list[float | None]
+    cost_per_day: list[float]
+    epochs: list[Epoch]
+    inflow_knots: list[np.ndarray]  # per type: segment start days (first is 0) ...
+    inflow_rates: list[np.ndarray]  # ... and the rate per day on each segment (last runs to the horizon)
+    capacity_changes: list[list[tuple[float, float]]]  # per type: (day, places), first at day 0
+
+    @property
+    def n_types(self) -> int:
+        return len(self.names)
+
+    @property
+    def horizon(self) -> float:
+        return self.calendar.horizon
+
+    def capacity_at(self, index: int, day: float) -> float:
+        value = self.capacity_changes[index][0][1]
+        for change_day, places in self.capacity_changes[index]:
+            if change_day <= day:
+                value = places
+        return value
+
+    def epoch_at(self, day: float) -> Epoch:
+        current = self.epochs[0]
+        for epoch in self.epochs:
+            if epoch.start_day <= day:
+                current = epoch
+        return current
+
+    def inflow_per_year_at(self, index: int, day: float) -> float:
+        knots = self.inflow_knots[index]
+        k = int(np.searchsorted(knots, day, side="right")) - 1
+        return float(self.inflow_rates[index][max(k, 0)]) * DAYS_PER_YEAR
+
+
+def _policy_day(calendar: Calendar, year_month: str) -> float:
+    """Day a policy takes effect; a date before the start counts from the start."""
+    return max(0.0, calendar.day_of(year_month))
+
+
+def compile_epochs(scenario: Scenario, calendar: Calendar) -> list[Epoch]:
+    names = scenario.type_names
+    index = {n: k for k, n in enumerate(names)}
+    starts = sorted({0.0} | {_policy_day(calendar, p.start) for p in scenario.policies if _policy_day(calendar, p.start) < calendar.horizon})
+    epochs = []
+    for start_day in starts:
+        in_force = [p for p in scenario.policies if _policy_day(calendar, p.start) <= start_day]
+        stay, esc_total, esc_dests, esc_cum, out_dests, out_cum, esc_maps, out_maps = ([] for _ in range(8))
+        for name, care in scenario.care_types.items():
+            stay_factor = math.prod(p.stay_factor.get(name, 1.0) for p in in_force)
+            esc_factor = math.prod(p.escalation_factor.get(name, 1.0) for p in in_force)
+            stay.append(care.stay_months * DAYS_PER_MONTH * stay_factor)
+            rates = {index[d]: r * esc_factor / DAYS_PER_YEAR for d, r in care.escalation_per_year.items() if r > 0}
+            total = sum(rates.values())
+            esc_total.append(total)
+            esc_dests.append(list(rates))
+            esc_cum.append(_cumulative([r / total for r in rates.values()]) if total > 0 else [])
+            outflow = care.outflow
+            for p in in_force:  # the latest policy that sets this type's outflow wins
+                outflow = p.outflow.get(name, outflow)
+            shares = {(EXIT_INDEX if d == EXIT else index[d]): s for d, s in outflow.items() if s > 0}
+            out_dests.append(list(shares))
+            out_cum.append(_cumulative(list(shares.values())))
+            esc_maps.append(rates)
+            out_maps.append(shares)
+        epochs.append(Epoch(start_day, stay, esc_total, esc_dests, esc_cum, out_dests, out_cum, esc_maps, out_maps))
+    return epochs
+
+
+def _cumulative(shares: list[float]) -> list[float]:
+    cum = list(np.cumsum(shares) / sum(shares))
+    cum[-1] = 1.0  # routing compares a uniform draw against these: no gap at the top
+    return [float(c) for c in cum]
+
+
+def compile_inflow(scenario: Scenario, calendar: Calendar) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Inflow per type as a step function. A yearly change r from date D multiplies the base
+    rate by (1+r)^k in the k-th year from D (k = 1 in the first twelve months), so -5% per
+    year from 2022-01 turns 30 into 28.5 in 2022 and 27.1 in 2023."""
+    horizon = calendar.horizon
+    knots_all, rates_all = [], []
+    for name, care in scenario.care_types.items():
+        base = care.inflow_per_year / DAYS_PER_YEAR
+        changes = [(calendar.day_of(p.start), year_month_tuple(p.start), p.inflow_change_per_year[name])
+                   for p in scenario.policies if name in p.inflow_change_per_year]
+        knots = {0.0}
+        for start_day, (year, month), _ in changes:
+            k = 0
+            while True:
+                total = year * 12 + month - 1 + 12 * k
+                day = float((dt.date(total // 12, total % 12 + 1, 1) - calendar.start_date).days)
+                if day >= horizon:
+                    break
+                if day > 0:
+                    knots.add(day)
+                k += 1
+        knots_arr = np.array(sorted(knots))
+        rates = np.empty_like(knots_arr)
+        for j, day in enumerate(knots_arr):
+            factor = 1.0
+            for start_day, (year, month), change in changes:
+                if day >= start_day:
+                    elapsed_months = _months_between(calendar, start_day, day)
+                    factor *= (1.0 + change) ** (elapsed_months // 12 + 1)
+            rates[j] = base * factor
+        knots_all.append(knots_arr)
+        rates_all.append(rates)
+    return knots_all, rates_all
+
+
+def _months_between(calendar: Calendar, from_day: float, to_day: float) -> int:
+    a = calendar.start_date + dt.timedelta(days=from_day)
+    b = calendar.start_date + dt.timedelta(days=to_day)
+    return (b.year - a.year) * 12 + (b.month - a.month)
+
+
+def compile_capacity(scenario: Scenario, calendar: Calendar) -> list[list[tuple[float, float]]]:
+    """Capacity changes per type: the type's own schedule, then policies (a policy wins a tie)."""
+    out = []
+    for name, care in scenario.care_types.items():
+        changes: list[tuple[float, int, float]] = []  # (day, priority, places)
+        if care.capacity is None:
+            changes.append((0.0, 0, UNLIMITED))
+        elif isinstance(care.capacity, int):
+            changes.append((0.0, 0, float(care.capacity)))
+        else:
+            for year, places in care.capacity.items():
+                changes.append((max(0.0, calendar.day_of_year_start(year)), 0, float(places)))
+        for k, policy in enumerate(scenario.policies):
+            if name in policy.capacity:
+                places = policy.capacity[name]
+                changes.append((_policy_day(calendar, policy.start), 1 + k, UNLIMITED if places is None else float(places)))
+        changes.sort(key=lambda c: (c[0], c[1]))
+        merged: list[tuple[float, float]] = []
+        for day, _, places in changes:
+            if day >= calendar.horizon:
+                continue
+            if merged and merged[-1][0] == day:
+                merged[-1] = (day, places)
+            else:
+                merged.append((day, places))
+        out.append(merged)
+    return out
+
+
+def compile_plan(scenario: Scenario) -> Plan:
+    calendar = Calendar.of(scenario)
+    knots, rates = compile_inflow(scenario, calendar)
+    cares = list(scenario.care_types.values())
+    return Plan(
+        scenario=scenario,
+        calendar=calendar,
+        names=scenario.type_names,
+        stay_cv=[c.stay_cv for c in cares],
+        initial=[c.initial for c in cares],
+        when_full_elsewhere=[c.when_full == "elsewhere" for c in cares],
+        max_wait_days=[None if c.max_wait_months is None else c.max_wait_months * DAYS_PER_MONTH for c in cares],
+        cost_per_day=[c.cost_per_day for c in cares],
+        epochs=compile_epochs(scenario, calendar),
+        inflow_knots=knots,
+        inflow_rates=rates,
+        capacity_changes=compile_capacity(scenario, calendar),
+    )
+
+
+# ---------------------------------------------------------------- checks used by validation
+
+
+def peak_total_inflow(scenario: Scenario) -> float:
+    """Highest total inflow per year over the horizon, policies included."""
+    calendar = Calendar.of(scenario)
+    knots, rates = compile_inflow(scenario, calendar)
+    all_knots = np.unique(np.concatenate(knots))
+    total = np.zeros_like(all_knots)
+    for k, r in zip(knots, rates):
+        total += r[np.searchsorted(k, all_knots, side="right") - 1]
+    return float(total.max()) * DAYS_PER_YEAR
+
+
+def trapped_types(scenario: Scenario) -> list[tuple[str, str]]:
+    """Care types from which no chain of moves reaches exit, as (field path, type name)."""
+    calendar = Calendar.of(scenario)
+    names = scenario.type_names
+    found, seen = [], set()
+    for epoch in compile_epochs(scenario, calendar):
+        can_exit = [False] * len(names)
+        changed = True
+        while changed:  # fixed point: a type can exit if any destination can
+            changed = False
+            for i in range(len(names)):
+                if can_exit[i]:
+                    continue
+                dests = epoch.outflow_dests[i] + epoch.escalation_dests[i]
+                if any(d == EXIT_INDEX or can_exit[d] for d in dests):
+                    can_exit[i] = changed = True
+        for i, ok in enumerate(can_exit):
+            if not ok and names[i] not in seen:
+                seen.add(names[i])
+                found.append((f"care_types.{names[i]}.outflow", names[i]))
+    return found
+
+
+def warnings_for(plan: Plan) -> list[str]:
+    """Things that are valid but may surprise: waits that can block each other for ever."""
+    names = plan.names
+    waits = [not plan.when_full_elsewhere[i] and plan.max_wait_days[i] is None
+             and any(not math.isinf(c) for _, c in plan.capacity_changes[i]) for i in range(len(names))]
+    edges = set()
+    for epoch in plan.epochs:
+        for i in range(len(names)):
+            for d in epoch.outflow_dests[i] + epoch.escalation_dests[i]:
+                if d != EXIT_INDEX:
+                    edges.add((i, d))
+    # Types that reach themselves through other waiting types form a circular wait.
+    reach = {i: {d for (a, d) in edges if a == i and waits[d]} for i in range(len(names)) if waits[i]}
+    changed = True
+    while changed:
+        changed = False
+        for i in reach:
+            more = set().union(*(reach.get(d, set()) for d in reach[i])) - reach[i]
+            if more:
+                reach[i] |= more
+                changed = True
+    cycle = sorted(i for i in reach if i in reach[i])
+    if not cycle:
+        return []
+    members = ", ".join(repr(names[i]) for i in cycle)
+    return [f"{members} are limited, keep a waiting list (when_full: wait) and send youths to each other: "
+            "when they are full, youths can wait for each other's places for ever (circular wait). "
+            "Set max_wait_months on at least one of them; after that time a youth is placed elsewhere."]
