@@ -1,0 +1,122 @@
+"""The command line contract: files written, exit codes, messages, nothing half-written."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from simulator.cli import main
+from simulator.results import MONTHLY_COLUMNS, YEARLY_COLUMNS
+from tests.conftest import EXAMPLE, ROOT
+
+FILES = {"monthly.csv", "yearly.csv", "flows.csv", "run.json"}
+
+
+def test_run_end_to_end_as_a_subprocess(tmp_path):
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, "-m", "simulator", "run", str(EXAMPLE), "--out", str(out),
+                           "--replications", "4", "--years", "2", "--seed", "9"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert {p.name for p in out.iterdir()} == FILES
+    monthly = pd.read_csv(out / "monthly.csv")
+    yearly = pd.read_csv(out / "yearly.csv")
+    flows = pd.read_csv(out / "flows.csv")
+    info = json.loads((out / "run.json").read_text())
+    assert list(monthly.columns) == MONTHLY_COLUMNS and list(yearly.columns) == YEARLY_COLUMNS
+    assert set(monthly["replication"]) == {0, 1, 2, 3} and monthly["month"].nunique() == 24
+    assert set(yearly["year"]) == {2021, 2022}
+    assert not flows.empty
+    assert (info["seed"], info["replications"], info["scenario"]["years"]) == (9, 4, 2)
+    assert "JeugdzorgPlus" in done.stdout  # the yearly summary uses the labels
+
+
+def test_same_seed_gives_identical_files(tmp_path):
+    for name in ("a", "b"):
+        assert main(["run", str(EXAMPLE), "--out", str(tmp_path / name), "--replications", "3", "--years", "1",
+                     "--workers", "1", "--quiet"]) == 0
+    for name in ("monthly.csv", "yearly.csv", "flows.csv"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+BAD = """name: kapot
+start: 2021-01
+care_types:
+  jzplus:
+    stay_months: 5
+    outflow: {residential: 0.8, exit: 0.1}
+"""
+
+
+def test_an_invalid_scenario_exits_2_names_the_field_and_writes_nothing(tmp_path, capsys):
+    bad = tmp_path / "kapot.yaml"
+    bad.write_text(BAD)
+    out = tmp_path / "out"
+    assert main(["run", str(bad), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert str(bad) in err and "care_types.jzplus.outflow" in err and "Traceback" not in err
+    assert not out.exists()
+
+
+def test_an_invalid_scenario_leaves_earlier_output_untouched(tmp_path):
+    out = tmp_path / "out"
+    assert main(["run", str(EXAMPLE), "--out", str(out), "--replications", "2", "--years", "1", "--quiet"]) == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    bad = tmp_path / "kapot.yaml"
+    bad.write_text(BAD)
+    assert main(["run", str(bad), "--out", str(out)]) == 2
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.")], "no staging folder left"
+
+
+def test_out_of_range_flags_exit_2_naming_the_flag(tmp_path, capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["run", str(EXAMPLE), "--out", str(tmp_path / "o"), "--years", "80"])
+    assert info.value.code == 2
+    assert "--years must be between 1 and 50" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()
+
+
+def test_a_flag_that_breaks_the_scenario_is_named(tmp_path, capsys):
+    """--years 1 on a scenario whose capacity schedule is fine, but a start the schedule
+    does not cover would be caught the same way; here --seed beyond the range."""
+    with pytest.raises(SystemExit):
+        main(["run", str(EXAMPLE), "--out", str(tmp_path / "o"), "--seed", "-1"])
+    assert "--seed" in capsys.readouterr().err
+
+
+def test_out_must_be_a_folder(tmp_path, capsys):
+    not_a_folder = tmp_path / "file.txt"
+    not_a_folder.write_text("x")
+    assert main(["run", str(EXAMPLE), "--out", str(not_a_folder)]) == 2
+    assert "not a folder" in capsys.readouterr().err
+
+
+def test_validate_reports_each_file(tmp_path, capsys):
+    bad = tmp_path / "kapot.yaml"
+    bad.write_text(BAD)
+    assert main(["validate", str(EXAMPLE)]) == 0
+    assert "ok" in capsys.readouterr().out
+    assert main(["validate", str(EXAMPLE), str(bad)]) == 2
+    captured = capsys.readouterr()
+    assert str(EXAMPLE) in captured.out and str(bad) in captured.err
+
+
+def test_validate_refuses_code_in_yaml(tmp_path, capsys):
+    evil = tmp_path / "evil.yaml"
+    marker = tmp_path / "hacked"
+    evil.write_text(f"name: !!python/object/apply:os.system ['touch {marker}']\n")
+    assert main(["validate", str(evil)]) == 2
+    assert not marker.exists()
+    assert "not valid YAML" in capsys.readouterr().err
+
+
+def test_unknown_command_and_missing_out_exit_2():
+    for argv in (["frobnicate"], ["run", str(EXAMPLE)]):
+        with pytest.raises(SystemExit) as info:
+            main(argv)
+        assert info.value.code == 2
