@@ -225,11 +225,15 @@ class Model:
     def _youth(self, dest: int, place: int, first_sojourn: float | None, escalated: bool):
         """One youth. ``place`` is where it is now: -1 nowhere (new), i a regional place in
         type i, n + i a place elsewhere in type i. With ``first_sojourn`` it starts mid-stay."""
+        # Locals: this generator runs for every move of every youth.
         env, n = self.env, self.n
         log_t, log_ch, log_d = self.log_t, self.log_ch, self.log_d
         count_t, count_ch = self.count_t, self.count_ch
+        occupancy, capacity, queues, transitions = self.occupancy, self.capacity, self.queues, self.transitions
+        stay_draws, esc_draws, route_draws = self.stay_draws, self.esc_draws, self.route_draws
+        timeout = env.timeout
         if first_sojourn is not None:
-            yield env.timeout(first_sojourn)
+            yield timeout(first_sojourn)
             current = place
             count_t.append(env.now)
             count_ch.append((ESCALATED if escalated else DISCHARGED) * n + current)
@@ -237,19 +241,19 @@ class Model:
             source = n if place < 0 else (place if place < n else place - n)
             if dest == EXIT_INDEX:
                 self._release(place)
-                self.transitions[source * (n + 1) + n] += 1
+                transitions[source * (n + 1) + n] += 1
                 self.exited += 1
                 return
             # Admission: a free place (and nobody ahead in the queue), elsewhere, or wait.
-            if self.occupancy[dest] < self.capacity[dest] and not self.queues[dest]:
-                self.occupancy[dest] += 1
+            if occupancy[dest] < capacity[dest] and not queues[dest]:
+                occupancy[dest] += 1
                 log_t.append(env.now); log_ch.append(dest); log_d.append(1)
                 new_place = dest
             elif self.elsewhere[dest]:
                 new_place = self._place_elsewhere(dest)
             else:
                 request = env.event()
-                self.queues[dest].append(request)
+                queues[dest].append(request)
                 log_t.append(env.now); log_ch.append(WAITING * n + dest); log_d.append(1)
                 if place < 0:
                     self.waiting_new += 1
@@ -259,7 +263,7 @@ class Model:
                 if place < 0:
                     self.waiting_new -= 1
             self._release(place)
-            self.transitions[source * (n + 1) + dest] += 1
+            transitions[source * (n + 1) + dest] += 1
             place = current = dest
             count_t.append(env.now); count_ch.append(ADMISSIONS * n + dest)
             if new_place >= n:
@@ -268,17 +272,17 @@ class Model:
 
             # The stay: regular end or an earlier escalation, whichever comes first.
             epoch = self.epoch
-            stay = next(self.stay_draws[current]) * epoch.stay_mean_days[current]
+            stay = next(stay_draws[current]) * epoch.stay_mean_days[current]
             hazard = epoch.escalation_total_per_day[current]
             escalated = False
             if hazard > 0.0:
-                escalate_at = next(self.esc_draws[current]) / hazard
+                escalate_at = next(esc_draws[current]) / hazard
                 if escalate_at < stay:
                     stay, escalated = escalate_at, True
-                    dest = _pick(epoch.escalation_dests[current], epoch.escalation_cum[current], next(self.route_draws[current]))
+                    dest = _pick(epoch.escalation_dests[current], epoch.escalation_cum[current], next(route_draws[current]))
             if not escalated:
-                dest = _pick(epoch.outflow_dests[current], epoch.outflow_cum[current], next(self.route_draws[current]))
-            yield env.timeout(stay)
+                dest = _pick(epoch.outflow_dests[current], epoch.outflow_cum[current], next(route_draws[current]))
+            yield timeout(stay)
             count_t.append(env.now)
             count_ch.append((ESCALATED if escalated else DISCHARGED) * n + current)
 

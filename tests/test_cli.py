@@ -81,12 +81,22 @@ def test_out_of_range_flags_exit_2_naming_the_flag(tmp_path, capsys):
     assert not (tmp_path / "o").exists()
 
 
-def test_a_flag_that_breaks_the_scenario_is_named(tmp_path, capsys):
-    """--years 1 on a scenario whose capacity schedule is fine, but a start the schedule
-    does not cover would be caught the same way; here --seed beyond the range."""
-    with pytest.raises(SystemExit):
-        main(["run", str(EXAMPLE), "--out", str(tmp_path / "o"), "--seed", "-1"])
-    assert "--seed" in capsys.readouterr().err
+def test_a_flag_that_makes_the_scenario_invalid_is_reported_with_the_field(tmp_path, capsys):
+    """+20% inflow per year is fine over 10 years but passes the inflow cap over 50."""
+    growing = tmp_path / "groei.yaml"
+    growing.write_text("""name: groei
+start: 2021-01
+years: 10
+care_types:
+  jzplus: {stay_months: 5, inflow_per_year: 5000}
+policies:
+  - {name: groei, from: 2022-01, inflow_change_per_year: {jzplus: 0.2}}
+""")
+    assert main(["validate", str(growing)]) == 0
+    assert main(["run", str(growing), "--out", str(tmp_path / "o"), "--years", "50"]) == 2
+    err = capsys.readouterr().err
+    assert "with the given flags" in err and "care_types.inflow_per_year" in err
+    assert not (tmp_path / "o").exists()
 
 
 def test_out_must_be_a_folder(tmp_path, capsys):
