@@ -144,6 +144,17 @@ def _check_places(places: int, what: str) -> int:
     return places
 
 
+def _each_in_range(values: dict[str, float], kind: str, what: str, low: float, high: float,
+                   low_open: bool = False, hint: str = "") -> dict[str, float]:
+    """Every value of a {care type: number} mapping within [low, high] (or (low, high])."""
+    for key, number in values.items():
+        above = number > low if low_open else number >= low
+        if math.isnan(number) or not above or number > high:
+            bounds = f"above {low:g} and at most {high:g}" if low_open else f"between {low:g} and {high:g}"
+            raise _error(kind, f"{what} for {key!r} is {number}; it must be {bounds}{hint}")
+    return values
+
+
 class CareType(Strict):
     label: str | None = None
     capacity: int | dict[int, int] | None = None
@@ -165,10 +176,7 @@ class CareType(Strict):
     @field_validator("escalation_per_year")
     @classmethod
     def _escalation(cls, value: dict[str, float]):
-        for dest, rate in value.items():
-            if not (0.0 <= rate <= MAX_ESCALATION_PER_YEAR) or math.isnan(rate):
-                raise _error("escalation_range", f"rate to {dest!r} is {rate}; an escalation rate per year must be between 0 and {MAX_ESCALATION_PER_YEAR:g}")
-        return value
+        return _each_in_range(value, "escalation_range", "escalation rate per year", 0.0, MAX_ESCALATION_PER_YEAR)
 
     @field_validator("outflow")
     @classmethod
@@ -190,26 +198,18 @@ class Policy(Strict):
     @field_validator("inflow_change_per_year")
     @classmethod
     def _inflow_change(cls, value: dict[str, float]):
-        for name, change in value.items():
-            if not (-1.0 < change <= 1.0) or math.isnan(change):
-                raise _error("inflow_change", f"change for {name!r} is {change}; a yearly change is a fraction above -1 and at most 1 (-0.05 is -5% per year)")
-        return value
+        return _each_in_range(value, "inflow_change", "yearly inflow change", -1.0, 1.0, low_open=True,
+                              hint=" (a fraction: -0.05 is -5% per year)")
 
     @field_validator("stay_factor")
     @classmethod
     def _stay_factor(cls, value: dict[str, float]):
-        for name, factor in value.items():
-            if not (0.0 < factor <= MAX_FACTOR) or math.isnan(factor):
-                raise _error("stay_factor", f"factor for {name!r} is {factor}; a stay factor must be above 0 and at most {MAX_FACTOR:g}")
-        return value
+        return _each_in_range(value, "stay_factor", "stay factor", 0.0, MAX_FACTOR, low_open=True)
 
     @field_validator("escalation_factor")
     @classmethod
     def _escalation_factor(cls, value: dict[str, float]):
-        for name, factor in value.items():
-            if not (0.0 <= factor <= MAX_FACTOR) or math.isnan(factor):
-                raise _error("escalation_factor", f"factor for {name!r} is {factor}; an escalation factor must be between 0 and {MAX_FACTOR:g}")
-        return value
+        return _each_in_range(value, "escalation_factor", "escalation factor", 0.0, MAX_FACTOR)
 
     @field_validator("outflow")
     @classmethod
