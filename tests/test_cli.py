@@ -130,3 +130,16 @@ def test_unknown_command_and_missing_out_exit_2():
         with pytest.raises(SystemExit) as info:
             main(argv)
         assert info.value.code == 2
+
+
+def test_progress_bar_draws_on_a_terminal_only(monkeypatch, capsys):
+    from simulator.cli import ProgressBar
+
+    monkeypatch.setattr("sys.stderr.isatty", lambda: True)
+    bar = ProgressBar(enabled=True, delay=0.0)
+    bar(15, 30)
+    bar.close()
+    assert "[###############...............] 15/30 replications" in capsys.readouterr().err
+    quiet = ProgressBar(enabled=False, delay=0.0)
+    quiet(15, 30)
+    assert capsys.readouterr().err == ""
