@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 EXAMPLE := scenarios/voorbeeldregio.yaml
 
-.PHONY: run test bench clean
+.PHONY: run example test bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,8 +19,12 @@ $(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
-# Until the app exists (next issue), `make run` runs the example scenario and prints its yearly table.
+# The workshop app on http://localhost:8501 (Dutch; English by the toggle in the sidebar).
 run: $(VENV)/.runtime
+	$(BIN)/streamlit run app.py --server.port 8501
+
+# The example scenario on the command line: output files and the yearly table.
+example: $(VENV)/.runtime
 	$(BIN)/python -m simulator run $(EXAMPLE) --out out/voorbeeldregio
 
 test: $(VENV)/.dev

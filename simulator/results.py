@@ -195,3 +195,55 @@ def summarise(plan: Plan, reps: list[ReplicationResult], runtime_seconds: float 
 
     return Results(plan, reps, runtime_seconds, monthly, yearly, flows, warnings_for(plan))
 
+
+
+def monthly_summary(results: Results) -> pd.DataFrame:
+    """Per month and care type: mean, P10 and P90 over replications of occupancy, waiting and
+    overflow, the capacity in force at the start of the month, and the analytic expectation
+    without capacity limits (steady state of the parameters in force mid-month)."""
+    from simulator.analytic import steady_state
+
+    plan = results.plan
+    calendar, names, n = plan.calendar, plan.names, plan.n_types
+    levels = _stack(results.replications, "levels")  # (R, M, 3, n)
+    edges = calendar.month_edges
+    M = calendar.n_months
+    frame = pd.DataFrame({
+        "month": np.repeat(pd.to_datetime(calendar.month_labels, format="%Y-%m"), n),
+        "care_type": np.tile(names, M),
+    })
+    for k, measure in enumerate(("occupancy", "waiting", "overflow")):
+        values = levels[:, :, k, :]
+        frame[f"{measure}_mean"] = values.mean(axis=0).ravel()
+        frame[f"{measure}_p10"] = np.percentile(values, 10, axis=0).ravel()
+        frame[f"{measure}_p90"] = np.percentile(values, 90, axis=0).ravel()
+    capacity = [plan.capacity_at(i, edges[m]) for m in range(M) for i in range(n)]
+    frame["capacity"] = [np.nan if math.isinf(c) else c for c in capacity]
+    expected = {}
+    for m in range(M):
+        middle = (edges[m] + edges[m + 1]) / 2
+        epoch_key = (id(plan.epoch_at(middle)), tuple(plan.inflow_per_year_at(i, middle) for i in range(n)))
+        if epoch_key not in expected:  # one linear solve per distinct set of parameters
+            expected[epoch_key] = steady_state(plan, middle).occupancy
+        frame.loc[m * n:(m + 1) * n - 1, "expected"] = expected[epoch_key]
+    return frame
+
+
+def yearly_totals(results: Results) -> pd.DataFrame:
+    """Chain-wide key figures per year with their spread over replications: youths in care
+    outside the lightest care type ('in_care'), waiting, placed elsewhere, cost. Percentiles
+    are of the totals per replication (not sums of per-type percentiles)."""
+    per_year = yearly_arrays(results.plan, results.replications)
+    totals = {
+        "in_care": per_year["occupancy"][:, :, 1:].sum(axis=2) + per_year["overflow"][:, :, 1:].sum(axis=2),
+        "waiting": per_year["waiting"].sum(axis=2),
+        "overflow": per_year["overflow"].sum(axis=2),
+        "cost": per_year["cost"].sum(axis=2),
+    }
+    rows = []
+    for measure, values in totals.items():  # values: (R, Y)
+        for y, year in enumerate(results.plan.calendar.years):
+            column = values[:, y]
+            rows.append((year, measure, float(column.mean()), float(np.percentile(column, 10)),
+                         float(np.percentile(column, 90))))
+    return pd.DataFrame(rows, columns=["year", "measure", "mean", "p10", "p90"])

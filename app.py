@@ -1,0 +1,20 @@
+"""Streamlit entry: page set-up, language toggle and navigation only."""
+
+import streamlit as st
+
+from ui.common import t
+
+st.set_page_config(page_title="Jeugdzorg scenario-simulator", page_icon="🏠", layout="wide")
+
+with st.sidebar:
+    english = st.toggle("English", value=st.session_state.get("lang", "nl") == "en", key="english",
+                        help="Taal / language: Nederlands of English")
+    st.session_state["lang"] = "en" if english else "nl"
+
+pages = [
+    st.Page("pages/workshop.py", title=t("page_workshop"), icon="🎚️", default=True, url_path="workshop"),
+    st.Page("pages/compare.py", title=t("page_compare"), icon="⚖️", url_path="vergelijken"),
+    st.Page("pages/sources.py", title=t("page_sources"), icon="📚", url_path="bronnen"),
+    st.Page("pages/about.py", title=t("page_about"), icon="ℹ️", url_path="over"),
+]
+st.navigation(pages).run()

@@ -1,0 +1,164 @@
+"""Workshop: pick a scenario, move the levers, see what happens to the whole chain."""
+
+import streamlit as st
+
+from simulator import charts, i18n
+from simulator.levers import apply_levers, default_levers, from_params, ranges, start_year, to_params
+from ui.common import lang, load, run, scenario_files, t
+
+PREFIX = "lever:"  # widget keys are PREFIX + the lever's URL parameter name
+
+st.title(t("page_workshop"))
+
+# ---------------------------------------------------------------- scenario
+files = scenario_files()
+if not files:
+    st.error(t("no_scenarios"))
+    st.stop()
+stems = [f.stem for f in files]
+requested = st.query_params.get("scenario")
+if "scenario_choice" not in st.session_state:
+    st.session_state["scenario_choice"] = requested if requested in stems else stems[0]
+stem = st.selectbox(t("scenario"), stems, key="scenario_choice", help=t("scenario_help"),
+                    format_func=lambda s: (load(files[stems.index(s)])[0] or type("x", (), {"name": f"⚠ {s}"})).name)
+scenario, problem = load(files[stems.index(stem)])
+if scenario is None:
+    st.error(t("invalid_scenario"))
+    st.code(problem, language=None)
+    st.stop()
+
+if scenario.region:
+    st.markdown(f"**{t('region')}:** {scenario.region}")
+with st.expander(scenario.name, expanded=False):
+    st.write(scenario.description)
+
+defaults = default_levers(scenario)
+limits = ranges(scenario)
+default_params = to_params(defaults)
+
+
+def reset_levers() -> None:
+    for key, value in default_params.items():
+        st.session_state[PREFIX + key] = float(value)
+
+
+# First visit of this scenario in this session: start from the URL, else the defaults.
+if st.session_state.get("levers_for") != stem:
+    url_levers = to_params(from_params(scenario, dict(st.query_params) if requested == stem else {}))
+    for key, value in url_levers.items():
+        st.session_state[PREFIX + key] = float(value)
+    st.session_state["levers_for"] = stem
+
+# ---------------------------------------------------------------- levers (sidebar)
+labels = {name: scenario.label(name) for name in scenario.type_names}
+first_year = start_year(scenario)
+
+
+def slider(key: str, label: str, help_text: str) -> float:
+    r = limits[key]
+    return st.slider(label, min_value=float(r.low), max_value=float(r.high), step=float(r.step),
+                     key=PREFIX + key, help=help_text, format="%g")
+
+
+with st.sidebar:
+    st.header(t("levers"))
+    st.button(t("reset"), on_click=reset_levers, help=t("reset_help"), width="stretch")
+    slider("policy_year", t("policy_year"), t("policy_year_help"))
+    slider("years", t("horizon"), t("horizon_help"))
+    for name in scenario.type_names:
+        keys = [k for k in limits if k.endswith("." + name)]
+        if not keys:
+            continue
+        st.subheader(labels[name])
+        if f"inflow.{name}" in limits:
+            own = [p.inflow_change_per_year[name] for p in scenario.policies if name in p.inflow_change_per_year]
+            own_text = ", ".join(f"{i18n.number(c * 100, lang(), 1)}%" for c in own) or "0%"
+            slider(f"inflow.{name}", t("inflow_change", label=labels[name]), t("inflow_change_help", default=own_text))
+        slider(f"stay.{name}", t("stay", label=labels[name]),
+               t("stay_help", default=i18n.number(defaults.stay_months[name], lang(), 2)))
+        if f"escalation.{name}" in limits:
+            targets = ", ".join(labels[d] for d in scenario.care_types[name].escalation_per_year)
+            slider(f"escalation.{name}", t("escalation", label=labels[name]), t("escalation_help", targets=targets))
+        if f"capacity_start.{name}" in limits:
+            slider(f"capacity_start.{name}", t("capacity_start", label=labels[name], year=first_year),
+                   t("capacity_help", default=defaults.capacity_start[name]))
+            slider(f"capacity_target.{name}", t("capacity_target", label=labels[name]),
+                   t("capacity_help", default=defaults.capacity_target[name]))
+
+params = {key: f"{st.session_state[PREFIX + key]:g}" for key in default_params}
+levers = from_params(scenario, params)
+st.query_params.from_dict({"scenario": stem, **to_params(levers)})  # a link reopens exactly this state
+
+# ---------------------------------------------------------------- run
+try:
+    changed = apply_levers(scenario, levers)
+    baseline_scenario = scenario.with_overrides(years=levers.years)
+except Exception as error:  # a lever combination the schema refuses: say which field
+    st.error(str(error))
+    st.stop()
+
+progress = st.empty()
+try:
+    current = run(changed, progress)
+    baseline = run(baseline_scenario, progress)
+except Exception:  # never a traceback on the workshop screen
+    st.error(t("error_generic"))
+    st.stop()
+
+for warning in current.warnings:
+    st.warning(warning)
+
+# ---------------------------------------------------------------- KPIs
+years = sorted(current.yearly["year"].unique())
+default_year = levers.policy_year if levers.policy_year in years else years[0]
+kpi_year = st.select_slider(t("kpi_year"), options=years, value=default_year, key="kpi_year")
+heavy = scenario.type_names[-1]
+light = scenario.type_names[0]
+
+
+def yearly_value(frame, name, column):
+    row = frame[(frame["year"] == kpi_year) & (frame["care_type"] == name)]
+    return row[column].iloc[0]
+
+
+def total(frame, measure):
+    return frame[(frame["year"] == kpi_year) & (frame["measure"] == measure)].iloc[0]
+
+
+L = lang()
+cols = st.columns(5)
+beds = int(yearly_value(current.yearly, heavy, "beds_needed"))
+beds_base = int(yearly_value(baseline.yearly, heavy, "beds_needed"))
+capacity = yearly_value(current.yearly, heavy, "capacity")
+capacity_text = t("unlimited") if str(capacity) == "<NA>" else i18n.number(int(capacity), L)
+cols[0].metric(t("kpi_beds", label=labels[heavy], year=kpi_year), f"{beds} / {capacity_text}",
+               delta=i18n.signed(beds - beds_base, L), delta_color="inverse",
+               help=t("kpi_beds_help", level=f"{scenario.service_level:.0%}", year=kpi_year, capacity=capacity_text))
+for col, measure, key, money in ((cols[1], "in_care", "kpi_residential", False), (cols[2], "waiting", "kpi_waiting", False),
+                                 (cols[3], "overflow", "kpi_overflow", False), (cols[4], "cost", "kpi_cost", True)):
+    now, before = total(current.totals, measure), total(baseline.totals, measure)
+    show = (lambda v: i18n.euro(v, L)) if money else (lambda v: i18n.number(v, L, 1))
+    delta = now["mean"] - before["mean"]
+    col.metric(t(key, year=kpi_year), show(now["mean"]),
+               delta=(("+" if delta > 0 else "") + i18n.euro(delta, L)) if money else i18n.signed(delta, L, 1),
+               delta_color="inverse",
+               help=t(key + "_help", year=kpi_year, p10=show(now["p10"]), p90=show(now["p90"]), light=labels[light]))
+
+# ---------------------------------------------------------------- charts
+st.subheader(t("chart_occupancy"))
+st.caption(t("chart_occupancy_caption", n=changed.replications))
+st.altair_chart(charts.occupancy_chart(current.monthly, labels, L, baseline=baseline.monthly))
+left, right = st.columns(2)
+with left:
+    st.subheader(t("chart_beds"))
+    st.altair_chart(charts.beds_chart(current.yearly, labels, L, width=260, height=200))
+with right:
+    st.subheader(t("chart_waiting"))
+    st.altair_chart(charts.waiting_chart(current.monthly, labels, L, width=520, height=240))
+left, right = st.columns(2)
+with left:
+    st.subheader(t("chart_cost"))
+    st.altair_chart(charts.cost_chart(current.yearly, labels, L, width=520, height=260))
+with right:
+    st.subheader(t("chart_flows"))
+    st.graphviz_chart(charts.flow_dot(current.flows, labels, L))

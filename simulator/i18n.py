@@ -1,0 +1,164 @@
+"""The one translation table of the interface (Dutch first, English second) and number
+formatting per language. No UI framework here: exports use it too."""
+
+from __future__ import annotations
+
+import math
+
+LANGUAGES = ("nl", "en")
+
+TEXT: dict[str, tuple[str, str]] = {
+    # navigation and shell
+    "app_title": ("Jeugdzorg scenario-simulator", "Youth-care scenario simulator"),
+    "page_workshop": ("Workshop", "Workshop"),
+    "page_compare": ("Vergelijken", "Compare"),
+    "page_sources": ("Bronnen", "Sources"),
+    "page_about": ("Over het model", "About the model"),
+    "language": ("Taal / language", "Taal / language"),
+    # workshop: scenario
+    "scenario": ("Scenario", "Scenario"),
+    "scenario_help": ("Scenario-bestanden uit de map scenarios/.", "Scenario files from the scenarios/ folder."),
+    "region": ("Regio", "Region"),
+    "invalid_scenario": ("Dit scenario-bestand is niet geldig; kies een ander of herstel het bestand.",
+                         "This scenario file is not valid; choose another or fix the file."),
+    "no_scenarios": ("Geen geldige scenario's gevonden in scenarios/.", "No valid scenarios found in scenarios/."),
+    # workshop: levers
+    "levers": ("Knoppen", "Levers"),
+    "policy_year": ("Beleid gaat in per", "Policy starts in"),
+    "policy_year_help": ("Vanaf 1 januari van dit jaar gelden de gewijzigde knoppen (instroom, verblijfsduur, "
+                         "escalatie) en de doelcapaciteit.",
+                         "From 1 January of this year the changed levers (inflow, stay, escalation) and the "
+                         "target capacity apply."),
+    "horizon": ("Horizon (jaren)", "Horizon (years)"),
+    "horizon_help": ("Aantal jaren dat gesimuleerd wordt, vanaf de start van het scenario.",
+                     "Number of years simulated from the scenario's start."),
+    "inflow_change": ("Instroom {label}: verandering per jaar (%)", "Inflow {label}: change per year (%)"),
+    "inflow_change_help": ("Jaarlijkse verandering van de nieuwe instroom, samengesteld vanaf het beleidsjaar "
+                           "(-5% per jaar: 30 → 28,5 → 27,1). Standaard: het scenario ({default}). "
+                           "IJsselland streeft naar -5% per jaar in JeugdzorgPlus (000_b592895632c64cfd.txt).",
+                           "Yearly change of new inflow, compounding from the policy year (-5% per year: "
+                           "30 → 28.5 → 27.1). Default: the scenario ({default}). IJsselland aims at -5% per "
+                           "year in JeugdzorgPlus (000_b592895632c64cfd.txt)."),
+    "stay": ("Gemiddelde verblijfsduur {label} (maanden)", "Average stay {label} (months)"),
+    "stay_help": ("Gemiddelde duur van een verblijf dat vanaf het beleidsjaar begint. Standaard: het scenario "
+                  "({default} mnd). ThuisBest beperkt JeugdzorgPlus tot 6-8 weken plus intensieve ambulante hulp; "
+                  "Zuid-West noemt 5 maanden gemiddeld in 2021 (003_57c2bcb7dae6ac69.txt).",
+                  "Average length of stays starting from the policy year. Default: the scenario ({default} "
+                  "months). ThuisBest limits JeugdzorgPlus to 6-8 weeks plus intensive outpatient help; "
+                  "Zuid-West reports 5 months on average in 2021 (003_57c2bcb7dae6ac69.txt)."),
+    "escalation": ("Escalatie vanuit {label} (% verandering)", "Escalation from {label} (% change)"),
+    "escalation_help": ("Verandering van de kans per jaar dat een verblijf vroegtijdig eindigt in een zwaardere "
+                        "vorm ({targets}). -30% = bijvoorbeeld 'pleegzorg-breakdowns -30%'; 'crisis leidt tot "
+                        "uithuisplaatsing 50% → 25%' is -50% vanuit thuis (Foodvalley, 002_d56350ae87b71be5.txt).",
+                        "Change of the yearly hazard that a stay ends early in a heavier care type ({targets}). "
+                        "-30% = e.g. 'foster care breakdowns -30%'; 'crisis leads to out-of-home placement "
+                        "50% → 25%' is -50% from home (Foodvalley, 002_d56350ae87b71be5.txt)."),
+    "capacity_start": ("Capaciteit {label} in {year} (plaatsen)", "Capacity {label} in {year} (places)"),
+    "capacity_target": ("Capaciteit {label} vanaf beleidsjaar (plaatsen)", "Capacity {label} from policy year (places)"),
+    "capacity_help": ("Aantal regionale plaatsen. Een lagere capaciteit zet niemand op straat: opnames wachten "
+                      "of gaan buiten de regio tot de bezetting onder de capaciteit zakt. Zuid-West: 57 plaatsen "
+                      "in 2021, 43 nodig in 2022 (003_57c2bcb7dae6ac69.txt). Standaard: {default}.",
+                      "Number of regional places. A lower capacity evicts nobody: admissions wait or go "
+                      "outside the region until occupancy falls below it. Zuid-West: 57 places in 2021, 43 "
+                      "needed in 2022 (003_57c2bcb7dae6ac69.txt). Default: {default}."),
+    "reset": ("Terug naar scenario", "Reset to scenario"),
+    "reset_help": ("Zet alle knoppen terug op de waarden uit het scenario-bestand.",
+                   "Set every lever back to the values in the scenario file."),
+    "kpi_year": ("Kengetallen voor jaar", "Key figures for year"),
+    # KPIs
+    "kpi_beds": ("Bedden nodig {label} ({year})", "Beds needed {label} ({year})"),
+    "kpi_beds_help": ("Capaciteit die de vraag (bezetting + wachtlijst + buiten de regio) {level} van de tijd "
+                      "dekt in {year}. Verschil: t.o.v. het ongewijzigde scenario. Capaciteit nu: {capacity}.",
+                      "Capacity covering demand (occupancy + waiting list + outside the region) {level} of the "
+                      "time in {year}. Delta: against the unchanged scenario. Capacity now: {capacity}."),
+    "kpi_residential": ("Jeugdigen in verblijf ({year})", "Youths in out-of-home care ({year})"),
+    "kpi_residential_help": ("Gemiddeld aantal jeugdigen in alle zorgvormen behalve {light}, {year}; "
+                             "P10-P90: {p10}-{p90}.",
+                             "Mean number of youths in every care type except {light}, {year}; "
+                             "P10-P90: {p10}-{p90}."),
+    "kpi_waiting": ("Wachtlijst ({year})", "Waiting list ({year})"),
+    "kpi_waiting_help": ("Gemiddeld aantal wachtenden over alle zorgvormen, {year}; P10-P90: {p10}-{p90}.",
+                         "Mean number waiting over all care types, {year}; P10-P90: {p10}-{p90}."),
+    "kpi_overflow": ("Buiten de regio ({year})", "Outside the region ({year})"),
+    "kpi_overflow_help": ("Gemiddeld aantal jeugdigen buiten de regio geplaatst omdat de plaatsen vol waren, "
+                          "{year}; P10-P90: {p10}-{p90}.",
+                          "Mean number of youths placed outside the region because places were full, {year}; "
+                          "P10-P90: {p10}-{p90}."),
+    "kpi_cost": ("Kosten per jaar ({year})", "Cost per year ({year})"),
+    "kpi_cost_help": ("Kosten van alle verblijf (regionaal en buiten de regio) in {year}; P10-P90: {p10}-{p90}.",
+                      "Cost of all care (regional and outside the region) in {year}; P10-P90: {p10}-{p90}."),
+    "youths": ("jeugdigen", "youths"),
+    # charts
+    "chart_occupancy": ("Bezetting per zorgvorm", "Occupancy per care type"),
+    "chart_occupancy_caption": ("Band: P10-P90 over {n} replicaties; lijn: gemiddelde; trap: capaciteit; "
+                                "grijs: ongewijzigd scenario; gestreept: verwachting zonder capaciteitsgrens.",
+                                "Band: P10-P90 over {n} replications; line: mean; steps: capacity; grey: "
+                                "unchanged scenario; dashed: expectation without capacity limit."),
+    "chart_beds": ("Bedden nodig en capaciteit per jaar", "Beds needed and capacity per year"),
+    "chart_waiting": ("Wachtlijst en buiten de regio", "Waiting list and outside the region"),
+    "chart_cost": ("Kosten per jaar", "Cost per year"),
+    "chart_flows": ("Stromen tussen zorgvormen (gemiddeld per jaar)", "Flows between care types (mean per year)"),
+    "month": ("Maand", "Month"),
+    "year": ("Jaar", "Year"),
+    "care_type": ("Zorgvorm", "Care type"),
+    "occupancy": ("Bezetting (jeugdigen)", "Occupancy (youths)"),
+    "mean": ("Gemiddelde", "Mean"),
+    "capacity": ("Capaciteit", "Capacity"),
+    "baseline": ("Ongewijzigd", "Unchanged"),
+    "expected": ("Verwachting zonder grens", "Expected without limit"),
+    "beds_needed": ("Bedden nodig", "Beds needed"),
+    "waiting": ("Wachtlijst", "Waiting list"),
+    "overflow": ("Buiten de regio", "Outside the region"),
+    "measure": ("Maat", "Measure"),
+    "cost_meur": ("Kosten (mln euro)", "Cost (million euro)"),
+    "new": ("instroom", "inflow"),
+    "exit": ("uitstroom", "exit"),
+    "running": ("Simuleren: {done} van {total} replicaties…", "Simulating: {done} of {total} replications…"),
+    "unlimited": ("onbeperkt", "unlimited"),
+    # compare page placeholder
+    "compare_intro": ("Hier komen opgeslagen scenario's naast elkaar te staan, met de verschillen ten opzichte "
+                      "van een basisscenario (zelfde toevalsgetallen, zodat verschillen door beleid komen en niet "
+                      "door ruis). Deze pagina wordt gevuld in een volgende versie.",
+                      "Saved scenarios will stand side by side here, with differences against a baseline (same "
+                      "random numbers, so differences are policy, not noise). This page is filled in a next "
+                      "version."),
+    # sources page
+    "sources_intro": ("De regionale documenten waar de cijfers en scenario's op rusten.",
+                      "The regional documents the figures and scenarios rest on."),
+    "error_generic": ("Er ging iets mis bij het rekenen. Probeer andere instellingen of herlaad de pagina.",
+                      "Something went wrong while computing. Try other settings or reload the page."),
+}
+
+
+def t(key: str, lang: str = "nl", **values) -> str:
+    nl, en = TEXT[key]
+    text = en if lang == "en" else nl
+    return text.format(**values) if values else text
+
+
+def number(value: float, lang: str = "nl", decimals: int = 0) -> str:
+    """1234.5 -> '1.234,5' (nl) or '1,234.5' (en)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    text = f"{value:,.{decimals}f}"
+    if lang == "nl":
+        text = text.replace(",", "_").replace(".", ",").replace("_", ".")
+    return text
+
+
+def euro(value: float, lang: str = "nl") -> str:
+    """Amounts as people say them: € 1,2 mln / € 1.2 mln, € 850.000 / € 850,000."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    sign = "-" if value < 0 else ""
+    value = abs(value)
+    if value >= 1e9:
+        return f"{sign}€ {number(value / 1e9, lang, 1)} {'mld' if lang == 'nl' else 'bn'}"
+    if value >= 1e6:
+        return f"{sign}€ {number(value / 1e6, lang, 1)} {'mln' if lang == 'nl' else 'mln'}"
+    return f"{sign}€ {number(value, lang, 0)}"
+
+
+def signed(value: float, lang: str = "nl", decimals: int = 0) -> str:
+    text = number(abs(value), lang, decimals)
+    return ("+" if value > 0 else "-" if value < 0 else "±") + text

@@ -1,0 +1,163 @@
+"""Workshop levers: the slider values, their ranges, and how they change a scenario.
+
+Levers act on top of the scenario as loaded, from 1 January of the policy year, recorded as
+one extra policy ("Workshop"), so a saved scenario says exactly what was changed:
+- inflow: an extra yearly change (compounding, like ``inflow_change_per_year``);
+- stay: the average stay in months; the lever's default is the stay after the scenario's own
+  policies, and a different value becomes a ``stay_factor``;
+- escalation: a % change of all escalation hazards out of the care type;
+- capacity (types with a limit): the places in the start year, and from the policy year on.
+Sliders map one to one onto these fields; the URL holds them (``to_params``/``from_params``).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from simulator.scenario import Scenario, year_month_tuple
+
+WORKSHOP_POLICY = "Workshop"
+
+
+@dataclass
+class Levers:
+    policy_year: int
+    years: int
+    inflow_change: dict[str, float] = field(default_factory=dict)  # fraction per year, -0.05
+    stay_months: dict[str, float] = field(default_factory=dict)
+    escalation_change: dict[str, float] = field(default_factory=dict)  # fraction, -0.3
+    capacity_start: dict[str, int] = field(default_factory=dict)
+    capacity_target: dict[str, int] = field(default_factory=dict)
+
+
+def start_year(scenario: Scenario) -> int:
+    return year_month_tuple(scenario.start)[0]
+
+
+def scenario_stay(scenario: Scenario, name: str) -> float:
+    """Average stay after the scenario's own policies (months)."""
+    return scenario.care_types[name].stay_months * math.prod(p.stay_factor.get(name, 1.0) for p in scenario.policies)
+
+
+def capacity_ends(scenario: Scenario, name: str) -> tuple[int, int] | None:
+    """(first, last) capacity of a limited care type, policies included; None when unlimited."""
+    capacity = scenario.care_types[name].capacity
+    if capacity is None:
+        return None
+    first = capacity if isinstance(capacity, int) else next(iter(capacity.values()))
+    last = capacity if isinstance(capacity, int) else list(capacity.values())[-1]
+    for policy in scenario.policies:
+        if policy.capacity.get(name) is not None:
+            last = policy.capacity[name]
+    return first, last
+
+
+def default_levers(scenario: Scenario) -> Levers:
+    names = scenario.type_names
+    levers = Levers(policy_year=min(start_year(scenario) + 1, start_year(scenario) + scenario.years - 1),
+                    years=scenario.years)
+    for name in names:
+        care = scenario.care_types[name]
+        if care.inflow_per_year > 0:
+            levers.inflow_change[name] = 0.0
+        levers.stay_months[name] = round(scenario_stay(scenario, name), 2)
+        if care.escalation_per_year:
+            levers.escalation_change[name] = 0.0
+        ends = capacity_ends(scenario, name)
+        if ends is not None:
+            levers.capacity_start[name], levers.capacity_target[name] = ends
+    return levers
+
+
+@dataclass(frozen=True)
+class Range:
+    low: float
+    high: float
+    step: float
+
+
+def ranges(scenario: Scenario) -> dict[str, Range]:
+    """Slider ranges per lever key (the keys of ``to_params``)."""
+    first = start_year(scenario)
+    defaults = default_levers(scenario)
+    out = {"policy_year": Range(first, first + max(scenario.years - 1, 1), 1), "years": Range(1, max(20, scenario.years), 1)}
+    for name in defaults.inflow_change:
+        out[f"inflow.{name}"] = Range(-20, 20, 1)  # percent per year
+    for name, months in defaults.stay_months.items():
+        step = 0.25 if months < 6 else 0.5 if months < 24 else 1.0
+        out[f"stay.{name}"] = Range(step, max(2 * months, months + 2 * step), step)
+    for name in defaults.escalation_change:
+        out[f"escalation.{name}"] = Range(-100, 100, 5)  # percent
+    for name in defaults.capacity_start:
+        top = 2 * max(defaults.capacity_start[name], defaults.capacity_target[name]) + 10
+        out[f"capacity_start.{name}"] = Range(0, top, 1)
+        out[f"capacity_target.{name}"] = Range(0, top, 1)
+    return out
+
+
+def to_params(levers: Levers) -> dict[str, str]:
+    """Slider values as URL parameters (percentages as whole numbers)."""
+    params = {"policy_year": str(levers.policy_year), "years": str(levers.years)}
+    params.update({f"inflow.{k}": f"{v * 100:g}" for k, v in levers.inflow_change.items()})
+    params.update({f"stay.{k}": f"{v:g}" for k, v in levers.stay_months.items()})
+    params.update({f"escalation.{k}": f"{v * 100:g}" for k, v in levers.escalation_change.items()})
+    params.update({f"capacity_start.{k}": str(v) for k, v in levers.capacity_start.items()})
+    params.update({f"capacity_target.{k}": str(v) for k, v in levers.capacity_target.items()})
+    return params
+
+
+def from_params(scenario: Scenario, params: dict[str, str]) -> Levers:
+    """Levers from URL parameters; anything missing, unknown or out of range keeps its default."""
+    levers = default_levers(scenario)
+    limits = ranges(scenario)
+
+    def read(key: str, default: float) -> float:
+        try:
+            value = float(params[key])
+        except (KeyError, TypeError, ValueError):
+            return default
+        r = limits.get(key)
+        if r is None or math.isnan(value) or not r.low <= value <= r.high:
+            return default
+        return value
+
+    levers.policy_year = int(read("policy_year", levers.policy_year))
+    levers.years = int(read("years", levers.years))
+    for name in levers.inflow_change:
+        levers.inflow_change[name] = read(f"inflow.{name}", 0.0) / 100
+    for name, months in levers.stay_months.items():
+        levers.stay_months[name] = read(f"stay.{name}", months)
+    for name in levers.escalation_change:
+        levers.escalation_change[name] = read(f"escalation.{name}", 0.0) / 100
+    for name in levers.capacity_start:
+        levers.capacity_start[name] = int(read(f"capacity_start.{name}", levers.capacity_start[name]))
+        levers.capacity_target[name] = int(read(f"capacity_target.{name}", levers.capacity_target[name]))
+    return levers
+
+
+def apply_levers(scenario: Scenario, levers: Levers) -> Scenario:
+    """The scenario with the levers applied (validated); unchanged levers change nothing."""
+    defaults = default_levers(scenario)
+    data = scenario.to_dict()
+    data["years"] = levers.years
+    policy: dict = {"name": WORKSHOP_POLICY, "from": f"{levers.policy_year}-01"}
+    inflow = {k: v for k, v in levers.inflow_change.items() if abs(v) > 1e-12}
+    stay = {k: v / defaults.stay_months[k] for k, v in levers.stay_months.items()
+            if abs(v - defaults.stay_months[k]) > 1e-9}
+    escalation = {k: 1.0 + v for k, v in levers.escalation_change.items() if abs(v) > 1e-12}
+    capacity = {}
+    for name in levers.capacity_start:
+        if (levers.capacity_start[name], levers.capacity_target[name]) != (defaults.capacity_start[name],
+                                                                           defaults.capacity_target[name]):
+            data["care_types"][name]["capacity"] = {start_year(scenario): levers.capacity_start[name]}
+            for other in data.get("policies", []):  # the levers now own this type's capacity
+                other.get("capacity", {}).pop(name, None)
+            capacity[name] = levers.capacity_target[name]
+    for key, values in (("inflow_change_per_year", inflow), ("stay_factor", stay),
+                        ("escalation_factor", escalation), ("capacity", capacity)):
+        if values:
+            policy[key] = values
+    if len(policy) > 2:
+        data.setdefault("policies", []).append(policy)
+    return Scenario.model_validate(data)
