@@ -1,15 +1,10 @@
-"""Streamlit entry: page set-up, language toggle and navigation only."""
+"""Streamlit entry: page set-up and navigation only (each page draws the language toggle)."""
 
 import streamlit as st
 
 from ui.common import t
 
 st.set_page_config(page_title="Jeugdzorg scenario-simulator", page_icon="🏠", layout="wide")
-
-with st.sidebar:
-    english = st.toggle("English", value=st.session_state.get("lang", "nl") == "en", key="english",
-                        help="Taal / language: Nederlands of English")
-    st.session_state["lang"] = "en" if english else "nl"
 
 pages = [
     st.Page("pages/workshop.py", title=t("page_workshop"), icon="🎚️", default=True, url_path="workshop"),

@@ -1,7 +1,8 @@
 import streamlit as st
 
-from ui.common import markdown_text, t
+from ui.common import language_toggle, markdown_text, t
 
+language_toggle()
 st.title(t("page_sources"))
 st.caption(t("sources_intro"))
 st.markdown(markdown_text("sources"))

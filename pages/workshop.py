@@ -4,10 +4,11 @@ import streamlit as st
 
 from simulator import charts, i18n
 from simulator.levers import apply_levers, default_levers, from_params, ranges, start_year, to_params
-from ui.common import lang, load, run, scenario_files, t
+from ui.common import language_toggle, lang, load, run, scenario_files, t
 
 PREFIX = "lever:"  # widget keys are PREFIX + the lever's URL parameter name
 
+language_toggle()
 st.title(t("page_workshop"))
 
 # ---------------------------------------------------------------- scenario

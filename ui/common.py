@@ -6,6 +6,7 @@ in ``simulator/``.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -21,11 +22,23 @@ from simulator.scenario import Scenario, ScenarioError, load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO_DIR = ROOT / "scenarios"
+SCENARIO_DIR_VARIABLE = "JZSIM_SCENARIOS"  # another folder of scenarios (deployments, tests)
 CONTENT_DIR = ROOT / "content"
 
 
+LANGUAGE_KEY = "english"
+
+
 def lang() -> str:
-    return st.session_state.get("lang", "nl")
+    """Dutch unless the English toggle is on (read from the widget state, so the navigation
+    drawn before the page already has the new language)."""
+    return "en" if st.session_state.get(LANGUAGE_KEY) else "nl"
+
+
+def language_toggle() -> None:
+    """Drawn by every page (a widget must be drawn on each run to keep its state)."""
+    with st.sidebar:
+        st.toggle("English", key=LANGUAGE_KEY, help="Taal / language: Nederlands of English")
 
 
 def t(key: str, **values) -> str:
@@ -39,7 +52,8 @@ def markdown_text(name: str) -> str:
 
 
 def scenario_files() -> list[Path]:
-    return sorted(SCENARIO_DIR.glob("*.yaml"))
+    folder = Path(os.environ.get(SCENARIO_DIR_VARIABLE) or SCENARIO_DIR)
+    return sorted(folder.glob("*.yaml"))
 
 
 def load(path: Path) -> tuple[Scenario | None, str | None]:

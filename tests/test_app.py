@@ -1,0 +1,150 @@
+"""Every page in streamlit's AppTest: loads, levers move KPIs, language, errors, URL state."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from simulator.i18n import TEXT
+from tests.conftest import EXAMPLE, ROOT
+
+APP = str(ROOT / "app.py")
+
+
+def start(query: dict | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def metric_values(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def slider(at: AppTest, key: str):
+    return next(s for s in at.sidebar.slider if s.key == key)
+
+
+@pytest.fixture(scope="module")
+def workshop() -> AppTest:
+    return start()
+
+
+def test_workshop_opens_in_dutch_with_levers_kpis_and_charts(workshop):
+    at = workshop
+    assert at.title[0].value == "Workshop"
+    assert not at.error
+    keys = {s.key for s in at.sidebar.slider}
+    assert {"lever:policy_year", "lever:years", "lever:inflow.jzplus", "lever:stay.jzplus",
+            "lever:escalation.foster", "lever:capacity_start.jzplus", "lever:capacity_target.jzplus"} <= keys
+    labels = [m.label for m in at.metric]
+    assert len(labels) == 5 and labels[0] == "Bedden nodig JeugdzorgPlus (2022)"
+    assert metric_values(at)["Bedden nodig JeugdzorgPlus (2022)"].endswith("/ 43")
+    assert len(at.get("vega_lite_chart")) == 4 and len(at.get("graphviz_chart")) == 1
+    cost = metric_values(at)["Kosten per jaar (2022)"]
+    assert re.fullmatch(r"€ \d+,\d mln", cost), cost  # Dutch number format
+
+
+def test_moving_the_inflow_slider_changes_the_kpis_and_the_url():
+    at = start()
+    before = metric_values(at)
+    slider(at, "lever:inflow.jzplus").set_value(-20.0).run()
+    assert not at.exception
+    after = metric_values(at)
+    changed = [label for label in before if before[label] != after[label]]
+    assert "Kosten per jaar (2022)" in changed and "Buiten de regio (2022)" in changed
+    assert at.metric[4].delta.startswith("-€")  # cheaper than the unchanged scenario
+    assert at.query_params["inflow.jzplus"] == "-20"
+
+
+def test_a_capacity_cut_shows_in_beds_and_capacity():
+    at = start()
+    slider(at, "lever:capacity_target.jzplus").set_value(30.0).run()
+    assert metric_values(at)["Bedden nodig JeugdzorgPlus (2022)"].endswith("/ 30")
+
+
+def test_reset_returns_every_lever_to_the_scenario():
+    at = start()
+    slider(at, "lever:stay.jzplus").set_value(2.0).run()
+    assert slider(at, "lever:stay.jzplus").value == 2.0
+    at.sidebar.button[0].click().run()
+    assert slider(at, "lever:stay.jzplus").value == 5.0
+    assert at.query_params["stay.jzplus"] == "5"
+
+
+def test_a_link_reopens_the_same_settings():
+    at = start({"scenario": "voorbeeldregio", "inflow.jzplus": "-10", "capacity_target.jzplus": "40", "policy_year": "2023"})
+    assert slider(at, "lever:inflow.jzplus").value == -10.0
+    assert slider(at, "lever:capacity_target.jzplus").value == 40.0
+    assert slider(at, "lever:policy_year").value == 2023.0
+
+
+def test_nonsense_in_the_link_falls_back_to_the_scenario():
+    at = start({"scenario": "voorbeeldregio", "inflow.jzplus": "banaan", "stay.jzplus": "-4"})
+    assert slider(at, "lever:inflow.jzplus").value == 0.0
+    assert slider(at, "lever:stay.jzplus").value == 5.0
+
+
+def test_the_language_toggle_switches_labels():
+    at = start()
+    at.sidebar.toggle[0].set_value(True).run()
+    assert not at.exception
+    assert at.metric[0].label == "Beds needed JeugdzorgPlus (2022)"
+    assert slider(at, "lever:policy_year").label == "Policy starts in"
+    assert re.fullmatch(r"€\s?\d+\.\d mln", at.metric[4].value), at.metric[4].value
+
+
+def test_a_broken_scenario_file_shows_its_message_and_the_app_keeps_working(tmp_path, monkeypatch):
+    shutil.copy(EXAMPLE, tmp_path / "goed.yaml")
+    (tmp_path / "kapot.yaml").write_text("name: kapot\nstart: 2021-01\ncare_types:\n  jzplus:\n    stay_month: 5\n")
+    monkeypatch.setenv("JZSIM_SCENARIOS", str(tmp_path))
+    at = start({"scenario": "kapot"})
+    assert at.error and "niet geldig" in at.error[0].value
+    shown = at.code[0].value
+    assert "kapot.yaml" in shown and "care_types.jzplus.stay_month" in shown
+    at.selectbox[0].set_value("goed").run()
+    assert not at.exception and not at.error and len(at.metric) == 5
+
+
+@pytest.mark.parametrize("page, heading", [("pages/compare.py", "Vergelijken"), ("pages/sources.py", "Bronnen"),
+                                           ("pages/about.py", "Over het model")])
+def test_every_page_loads(page, heading):
+    at = start()
+    at.switch_page(page).run()
+    assert not at.exception
+    assert at.title[0].value == heading
+    assert at.markdown or at.info
+
+
+def test_every_translation_exists_in_both_languages_and_every_key_used_exists():
+    for key, (nl, en) in TEXT.items():
+        assert nl.strip() and en.strip(), key
+        assert set(re.findall(r"{(\w+)}", nl)) == set(re.findall(r"{(\w+)}", en)), key
+    used = set()
+    for path in [ROOT / "app.py", *ROOT.glob("pages/*.py"), *ROOT.glob("ui/*.py")]:
+        used |= set(re.findall(r"\bt\(\s*\"(\w+)\"", path.read_text()))
+        used |= set(re.findall(r"\bt\(key \+ \"(\w+)\"", path.read_text()))
+    missing = {k for k in used if k not in TEXT and not k.startswith("_")}
+    assert not missing, missing
+    for name in ("about", "sources"):
+        for lang in ("nl", "en"):
+            assert (ROOT / "content" / f"{name}_{lang}.md").exists()
+
+
+def test_pages_hold_no_model_logic():
+    """Pages turn widgets into a scenario and call the simulator: no SimPy or numpy in pages."""
+    for path in [ROOT / "app.py", *ROOT.glob("pages/*.py")]:
+        source = path.read_text()
+        assert not re.search(r"^\s*(import|from)\s+(simpy|numpy)", source, re.M), path
+
+
+def test_the_model_package_never_imports_streamlit():
+    for path in (ROOT / "simulator").rglob("*.py"):
+        assert not re.search(r"^\s*(import|from)\s+streamlit", path.read_text(), re.M), path

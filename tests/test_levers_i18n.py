@@ -1,0 +1,52 @@
+"""Levers -> scenario, URL parameters, and Dutch/English number formatting."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator.i18n import euro, number, signed
+from simulator.levers import WORKSHOP_POLICY, apply_levers, default_levers, from_params, to_params
+
+
+def test_unchanged_levers_leave_the_scenario_as_it_is(example):
+    assert apply_levers(example, default_levers(example)) == example
+
+
+def test_changed_levers_become_one_workshop_policy(example):
+    levers = default_levers(example)
+    levers.inflow_change["jzplus"] = -0.05
+    levers.stay_months["jzplus"] = 2.5
+    levers.escalation_change["foster"] = -0.3
+    levers.capacity_target["jzplus"] = 30
+    changed = apply_levers(example, levers)
+    policy = changed.policies[-1]
+    assert policy.name == WORKSHOP_POLICY and policy.start == "2022-01"
+    assert policy.inflow_change_per_year == {"jzplus": -0.05}
+    assert policy.stay_factor == {"jzplus": pytest.approx(0.5)}
+    assert policy.escalation_factor == {"foster": pytest.approx(0.7)}
+    assert policy.capacity == {"jzplus": 30}
+    assert changed.care_types["jzplus"].capacity == {2021: 57}
+    assert changed.policies[:-1] == example.policies
+
+
+def test_url_parameters_round_trip_and_reject_nonsense(example):
+    levers = default_levers(example)
+    levers.inflow_change["jzplus"] = -0.1
+    levers.capacity_start["jzplus"] = 50
+    assert from_params(example, to_params(levers)) == levers
+    odd = from_params(example, {"inflow.jzplus": "-500", "stay.jzplus": "nan", "years": "x", "unknown": "1"})
+    assert odd == default_levers(example)
+
+
+@pytest.mark.parametrize("value, lang, decimals, text", [
+    (1234.5, "nl", 1, "1.234,5"), (1234.5, "en", 1, "1,234.5"), (0.25, "nl", 2, "0,25"), (1_000_000, "nl", 0, "1.000.000")])
+def test_numbers_follow_the_language(value, lang, decimals, text):
+    assert number(value, lang, decimals) == text
+
+
+def test_money_and_signs():
+    assert euro(1_234_567, "nl") == "€ 1,2 mln"
+    assert euro(1_234_567, "en") == "€ 1.2 mln"
+    assert euro(850_000, "nl") == "€ 850.000"
+    assert euro(-2_500_000, "nl") == "-€ 2,5 mln"
+    assert signed(-2, "nl") == "-2" and signed(3.5, "nl", 1) == "+3,5" and signed(0, "nl") == "±0"
