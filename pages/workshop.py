@@ -133,7 +133,7 @@ beds_base = int(yearly_value(baseline.yearly, heavy, "beds_needed"))
 capacity = yearly_value(current.yearly, heavy, "capacity")
 capacity_text = t("unlimited") if str(capacity) == "<NA>" else i18n.number(int(capacity), L)
 cols[0].metric(t("kpi_beds", label=labels[heavy], year=kpi_year), f"{beds} / {capacity_text}",
-               delta=i18n.signed(beds - beds_base, L), delta_color="inverse",
+               delta=i18n.signed(beds - beds_base, L), delta_color="inverse" if beds != beds_base else "off",
                help=t("kpi_beds_help", level=f"{scenario.service_level:.0%}", year=kpi_year, capacity=capacity_text))
 for col, measure, key, money in ((cols[1], "in_care", "kpi_residential", False), (cols[2], "waiting", "kpi_waiting", False),
                                  (cols[3], "overflow", "kpi_overflow", False), (cols[4], "cost", "kpi_cost", True)):
@@ -142,7 +142,7 @@ for col, measure, key, money in ((cols[1], "in_care", "kpi_residential", False),
     delta = now["mean"] - before["mean"]
     col.metric(t(key, year=kpi_year), show(now["mean"]),
                delta=(("+" if delta > 0 else "") + i18n.euro(delta, L)) if money else i18n.signed(delta, L, 1),
-               delta_color="inverse",
+               delta_color="inverse" if abs(delta) > 1e-9 else "off",
                help=t(key + "_help", year=kpi_year, p10=show(now["p10"]), p90=show(now["p90"]), light=labels[light]))
 
 # ---------------------------------------------------------------- charts

@@ -45,7 +45,9 @@ def occupancy_chart(summary: pd.DataFrame, labels: dict[str, str], lang: str = "
         base = alt.Chart(part).encode(x=x)
         layers = [
             base.mark_area(opacity=0.25, color=colour[name]).encode(
-                y=alt.Y("occupancy_p10:Q", title=t("occupancy", lang)), y2="occupancy_p90:Q"),
+                # Not from zero: the workshop needs to see where capacity bites.
+                y=alt.Y("occupancy_p10:Q", title=t("occupancy", lang), scale=alt.Scale(zero=False)),
+                y2="occupancy_p90:Q"),
             base.mark_line(strokeDash=[5, 4], color=colour[name], opacity=0.9).encode(y="expected:Q"),
         ]
         if baseline is not None:

@@ -1,0 +1,51 @@
+"""Workshop responsiveness: time from a slider move to a finished page, with streamlit's
+AppTest (the page's whole script: run, summaries, KPIs, charts), on the example scenario.
+
+Each move goes to a value not seen before (no cache hit); then one move back to a value
+seen before (cache hit). Target (issue 3): about a second on the 2-core machine.
+
+Usage: python benchmarks/bench_app.py [--moves N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--moves", type=int, default=6)
+    args = parser.parse_args()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    started = time.perf_counter()
+    at.run()
+    first = time.perf_counter() - started
+    slider = next(s for s in at.sidebar.slider if s.key == "lever:inflow.jzplus")
+    times = []
+    for value in range(-1, -1 - args.moves, -1):
+        started = time.perf_counter()
+        slider.set_value(float(value)).run()
+        times.append(time.perf_counter() - started)
+        assert not at.exception, at.exception
+        slider = next(s for s in at.sidebar.slider if s.key == "lever:inflow.jzplus")
+    started = time.perf_counter()
+    slider.set_value(-1.0).run()
+    cached = time.perf_counter() - started
+    print(f"first page load (two runs of 30 replications, pool start): {first:.2f} s")
+    print(f"slider move, new setting (one run of 30 replications + page): median {statistics.median(times):.2f} s, "
+          f"max {max(times):.2f} s over {len(times)} moves")
+    print(f"slider move back to a setting seen before (cache): {cached:.2f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
