@@ -38,6 +38,7 @@ def occupancy_chart(summary: pd.DataFrame, labels: dict[str, str], lang: str = "
     faint line and the analytic expectation without capacity limits dashed."""
     names = list(dict.fromkeys(summary["care_type"]))
     colour = colours(names)
+    free = alt.Scale(zero=False)  # not from zero: the workshop must see where capacity bites
     panels = []
     for name in names:
         part = summary[summary["care_type"] == name]
@@ -45,23 +46,22 @@ def occupancy_chart(summary: pd.DataFrame, labels: dict[str, str], lang: str = "
         base = alt.Chart(part).encode(x=x)
         layers = [
             base.mark_area(opacity=0.25, color=colour[name]).encode(
-                # Not from zero: the workshop needs to see where capacity bites.
-                y=alt.Y("occupancy_p10:Q", title=t("occupancy", lang), scale=alt.Scale(zero=False)),
+                y=alt.Y("occupancy_p10:Q", title=t("occupancy", lang), scale=free),
                 y2="occupancy_p90:Q"),
-            base.mark_line(strokeDash=[5, 4], color=colour[name], opacity=0.9).encode(y="expected:Q"),
+            base.mark_line(strokeDash=[5, 4], color=colour[name], opacity=0.9).encode(y=alt.Y("expected:Q", scale=free)),
         ]
         if baseline is not None:
             old = baseline[baseline["care_type"] == name]
-            layers.append(alt.Chart(old).mark_line(color=BASELINE_GREY, strokeWidth=2).encode(x=x, y="occupancy_mean:Q"))
+            layers.append(alt.Chart(old).mark_line(color=BASELINE_GREY, strokeWidth=2).encode(x=x, y=alt.Y("occupancy_mean:Q", scale=free)))
         layers.append(base.mark_line(color=colour[name], strokeWidth=3).encode(
-            y="occupancy_mean:Q",
+            y=alt.Y("occupancy_mean:Q", scale=free),
             tooltip=[alt.Tooltip("month:T", format="%Y-%m", title=t("month", lang)),
                      alt.Tooltip("occupancy_mean:Q", format=",.1f", title=t("mean", lang)),
                      alt.Tooltip("occupancy_p10:Q", format=",.1f", title="P10"),
                      alt.Tooltip("occupancy_p90:Q", format=",.1f", title="P90"),
                      alt.Tooltip("capacity:Q", format=",.0f", title=t("capacity", lang))]))
         if part["capacity"].notna().any():
-            layers.append(base.mark_line(interpolate="step-after", color=CAPACITY_COLOUR, strokeWidth=2).encode(y="capacity:Q"))
+            layers.append(base.mark_line(interpolate="step-after", color=CAPACITY_COLOUR, strokeWidth=2).encode(y=alt.Y("capacity:Q", scale=free)))
         panels.append(alt.layer(*layers).properties(title=labels.get(name, name), width=width, height=height))
     return _finish(alt.concat(*panels, columns=columns), lang)
 
