@@ -4,7 +4,7 @@ import streamlit as st
 
 from simulator import charts, i18n
 from simulator.levers import apply_levers, default_levers, from_params, ranges, start_year, to_params
-from ui.common import language_toggle, lang, load, run, scenario_files, t
+from ui.common import lang, language_toggle, load, run, scenario_files, scenario_title, t
 
 PREFIX = "lever:"  # widget keys are PREFIX + the lever's URL parameter name
 
@@ -21,7 +21,7 @@ requested = st.query_params.get("scenario")
 if "scenario_choice" not in st.session_state:
     st.session_state["scenario_choice"] = requested if requested in stems else stems[0]
 stem = st.selectbox(t("scenario"), stems, key="scenario_choice", help=t("scenario_help"),
-                    format_func=lambda s: (load(files[stems.index(s)])[0] or type("x", (), {"name": f"⚠ {s}"})).name)
+                    format_func=lambda s: scenario_title(files[stems.index(s)]))
 scenario, problem = load(files[stems.index(stem)])
 if scenario is None:
     st.error(t("invalid_scenario"))
@@ -149,17 +149,14 @@ for col, measure, key, money in ((cols[1], "in_care", "kpi_residential", False),
 st.subheader(t("chart_occupancy"))
 st.caption(t("chart_occupancy_caption", n=changed.replications))
 st.altair_chart(charts.occupancy_chart(current.monthly, labels, L, baseline=baseline.monthly))
-left, right = st.columns(2)
-with left:
-    st.subheader(t("chart_beds"))
-    st.altair_chart(charts.beds_chart(current.yearly, labels, L, width=260, height=200))
-with right:
-    st.subheader(t("chart_waiting"))
-    st.altair_chart(charts.waiting_chart(current.monthly, labels, L, width=520, height=240))
-left, right = st.columns(2)
-with left:
-    st.subheader(t("chart_cost"))
-    st.altair_chart(charts.cost_chart(current.yearly, labels, L, width=520, height=260))
-with right:
-    st.subheader(t("chart_flows"))
-    st.graphviz_chart(charts.flow_dot(current.flows, labels, L))
+panels = [
+    ("chart_beds", lambda: st.altair_chart(charts.beds_chart(current.yearly, labels, L, width=260, height=200))),
+    ("chart_waiting", lambda: st.altair_chart(charts.waiting_chart(current.monthly, labels, L, width=520, height=240))),
+    ("chart_cost", lambda: st.altair_chart(charts.cost_chart(current.yearly, labels, L, width=520, height=260))),
+    ("chart_flows", lambda: st.graphviz_chart(charts.flow_dot(current.flows, labels, L))),
+]
+for pair in (panels[:2], panels[2:]):
+    for column, (title, draw) in zip(st.columns(2), pair):
+        with column:
+            st.subheader(t(title))
+            draw()

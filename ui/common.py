@@ -64,6 +64,12 @@ def load(path: Path) -> tuple[Scenario | None, str | None]:
         return None, error.message()
 
 
+def scenario_title(path: Path) -> str:
+    """The scenario's name for the picker; a file that does not validate is marked."""
+    scenario, _ = load(path)
+    return scenario.name if scenario else f"⚠ {path.stem}"
+
+
 @dataclass
 class Run:
     """What the pages show of a run (small enough to cache)."""
