@@ -4,6 +4,7 @@ import streamlit as st
 
 from simulator import charts, i18n
 from simulator.levers import apply_levers, default_levers, from_params, ranges, start_year, to_params
+from simulator.timeline import compile_plan, warnings_for
 from ui.common import lang, language_toggle, load, run, scenario_files, scenario_title, t
 
 PREFIX = "lever:"  # widget keys are PREFIX + the lever's URL parameter name
@@ -106,7 +107,7 @@ except Exception:  # never a traceback on the workshop screen
     st.error(t("error_generic"))
     st.stop()
 
-for warning in current.warnings:
+for warning in warnings_for(compile_plan(changed), lang()):
     st.warning(warning)
 
 # ---------------------------------------------------------------- KPIs

@@ -125,6 +125,13 @@ TEXT: dict[str, tuple[str, str]] = {
     # sources page
     "sources_intro": ("De regionale documenten waar de cijfers en scenario's op rusten.",
                       "The regional documents the figures and scenarios rest on."),
+    "warn_circular_wait": (
+        "{members} hebben een capaciteit, een wachtlijst (when_full: wait) en sturen jeugdigen naar elkaar: als ze "
+        "vol zijn, kunnen jeugdigen eindeloos op elkaars plek wachten (circulair wachten). Geef ten minste een "
+        "ervan max_wait_months; na die tijd wordt een jeugdige buiten de regio geplaatst.",
+        "{members} are limited, keep a waiting list (when_full: wait) and send youths to each other: when they are "
+        "full, youths can wait for each other's places for ever (circular wait). Set max_wait_months on at least "
+        "one of them; after that time a youth is placed elsewhere."),
     "error_generic": ("Er ging iets mis bij het rekenen. Probeer andere instellingen of herlaad de pagina.",
                       "Something went wrong while computing. Try other settings or reload the page."),
 }

@@ -311,7 +311,7 @@ def trapped_types(scenario: Scenario) -> list[tuple[str, str]]:
     return found
 
 
-def warnings_for(plan: Plan) -> list[str]:
+def warnings_for(plan: Plan, lang: str = "en") -> list[str]:
     """Things that are valid but may surprise: waits that can block each other for ever."""
     names = plan.names
     waits = [not plan.when_full_elsewhere[i] and plan.max_wait_days[i] is None
@@ -335,7 +335,6 @@ def warnings_for(plan: Plan) -> list[str]:
     cycle = sorted(i for i in reach if i in reach[i])
     if not cycle:
         return []
-    members = ", ".join(repr(names[i]) for i in cycle)
-    return [f"{members} are limited, keep a waiting list (when_full: wait) and send youths to each other: "
-            "when they are full, youths can wait for each other's places for ever (circular wait). "
-            "Set max_wait_months on at least one of them; after that time a youth is placed elsewhere."]
+    from simulator.i18n import t  # the warning is shown in the app too, in its language
+
+    return [t("warn_circular_wait", lang, members=", ".join(repr(names[i]) for i in cycle))]

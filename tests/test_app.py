@@ -148,3 +148,18 @@ def test_pages_hold_no_model_logic():
 def test_the_model_package_never_imports_streamlit():
     for path in (ROOT / "simulator").rglob("*.py"):
         assert not re.search(r"^\s*(import|from)\s+streamlit", path.read_text(), re.M), path
+
+
+def test_a_circular_wait_is_flagged_in_the_language_of_the_page(tmp_path, monkeypatch):
+    (tmp_path / "kring.yaml").write_text("""name: kring
+start: 2021-01
+years: 2
+replications: 2
+care_types:
+  residential: {stay_months: 3, initial: 5, inflow_per_year: 20, capacity: 5, escalation_per_year: {jzplus: 2.0}}
+  jzplus: {stay_months: 2, initial: 2, capacity: 2, outflow: {residential: 1.0}}
+""")
+    monkeypatch.setenv("JZSIM_SCENARIOS", str(tmp_path))
+    at = start()
+    assert not at.exception
+    assert at.warning and "circulair wachten" in at.warning[0].value

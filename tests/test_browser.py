@@ -105,9 +105,9 @@ def test_workshop_in_a_real_browser(app_url):
             assert after != before
             assert thumb.input_value() == "-15"
 
-            charts = page.locator('[data-testid="stVegaLiteChart"]')
-            charts.first.wait_for(timeout=30_000)
-            assert charts.count() == 4
+            # The page streams in: KPIs first, then the charts.
+            page.wait_for_function("document.querySelectorAll('[data-testid=\"stVegaLiteChart\"]').length === 4",
+                                   timeout=60_000)
             page.locator('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg').first.wait_for(
                 timeout=30_000)
             assert "-15" in page.url or "inflow.jzplus=-15" in page.url
