@@ -1,11 +1,28 @@
 """Workshop: pick a scenario, move the levers, see what happens to the whole chain."""
 
 import streamlit as st
+from pydantic import ValidationError
 
 from simulator import charts, i18n
-from simulator.levers import apply_levers, default_levers, from_params, ranges, start_year, to_params
+from simulator.levers import (
+    apply_levers,
+    default_levers,
+    from_params,
+    ranges,
+    start_year,
+    to_params,
+)
+from simulator.scenario import ScenarioError, format_validation_error
 from simulator.timeline import compile_plan, warnings_for
-from ui.common import lang, language_toggle, load, run, scenario_files, scenario_title, t
+from ui.common import (
+    lang,
+    language_toggle,
+    load,
+    run,
+    scenario_files,
+    scenario_title,
+    t,
+)
 
 PREFIX = "lever:"  # widget keys are PREFIX + the lever's URL parameter name
 
@@ -67,10 +84,7 @@ with st.sidebar:
     st.button(t("reset"), on_click=reset_levers, help=t("reset_help"), width="stretch")
     slider("policy_year", t("policy_year"), t("policy_year_help"))
     slider("years", t("horizon"), t("horizon_help"))
-    for name in scenario.type_names:
-        keys = [k for k in limits if k.endswith("." + name)]
-        if not keys:
-            continue
+    for name in scenario.type_names:  # every care type has at least its stay lever
         st.subheader(labels[name])
         if f"inflow.{name}" in limits:
             own = [p.inflow_change_per_year[name] for p in scenario.policies if name in p.inflow_change_per_year]
@@ -95,8 +109,8 @@ st.query_params.from_dict({"scenario": stem, **to_params(levers)})  # a link reo
 try:
     changed = apply_levers(scenario, levers)
     baseline_scenario = scenario.with_overrides(years=levers.years)
-except Exception as error:  # a lever combination the schema refuses: say which field
-    st.error(str(error))
+except ValidationError as error:  # a lever combination the schema refuses: say which field
+    st.error(ScenarioError(scenario.name, format_validation_error(error)).message())
     st.stop()
 
 progress = st.empty()

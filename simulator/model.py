@@ -264,11 +264,10 @@ class Model:
                     self.waiting_new -= 1
             self._release(place)
             transitions[source * (n + 1) + dest] += 1
-            place = current = dest
+            current, place = dest, new_place
             count_t.append(env.now); count_ch.append(ADMISSIONS * n + dest)
             if new_place >= n:
                 count_t.append(env.now); count_ch.append(PLACED_ELSEWHERE * n + dest)
-            place = new_place
 
             # The stay: regular end or an earlier escalation, whichever comes first.
             epoch = self.epoch

@@ -18,7 +18,7 @@ from simulator.scenario import (
     scenario_from_yaml,
 )
 from simulator.timeline import compile_plan, warnings_for
-from tests.conftest import EXAMPLE, make_scenario, scenario_dict
+from tests.conftest import make_scenario, scenario_dict
 
 
 def problems_of(data, source="test.yaml") -> list[tuple[str, str]]:

@@ -74,12 +74,10 @@ def scenario_title(path: Path) -> str:
 class Run:
     """What the pages show of a run (small enough to cache)."""
 
-    scenario: Scenario
     yearly: pd.DataFrame
     monthly: pd.DataFrame  # monthly_summary: mean, P10, P90, capacity, expected
     flows: pd.DataFrame
     totals: pd.DataFrame  # yearly_totals: chain-wide figures with P10-P90
-    warnings: list[str]
 
 
 CACHE_ENTRIES = 64
@@ -117,7 +115,7 @@ def run(scenario: Scenario, progress_slot=None) -> Run:
     finally:
         if progress_slot is not None:
             progress_slot.empty()
-    result = Run(scenario, results.yearly, monthly_summary(results), results.flows, yearly_totals(results), results.warnings)
+    result = Run(results.yearly, monthly_summary(results), results.flows, yearly_totals(results))
     with _lock:
         cache[key] = result
         while len(cache) > CACHE_ENTRIES:
