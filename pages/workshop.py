@@ -1,5 +1,7 @@
 """Workshop: pick a scenario, move the levers, see what happens to the whole chain."""
 
+import time
+
 import streamlit as st
 from pydantic import ValidationError
 
@@ -13,12 +15,12 @@ from simulator.levers import (
     to_params,
 )
 from simulator.scenario import ScenarioError, format_validation_error
-from simulator.timeline import compile_plan, warnings_for
+from simulator.timeline import Calendar, compile_plan, warnings_for
 from ui.common import (
     lang,
     language_toggle,
     load,
-    run,
+    run_all,
     scenario_files,
     scenario_title,
     t,
@@ -113,65 +115,87 @@ except ValidationError as error:  # a lever combination the schema refuses: say 
     st.error(ScenarioError(scenario.name, format_validation_error(error)).message())
     st.stop()
 
-progress = st.empty()
-try:
-    current = run(changed, progress)
-    baseline = run(baseline_scenario, progress)
-except Exception:  # never a traceback on the workshop screen
-    st.error(t("error_generic"))
-    st.stop()
-
 for warning in warnings_for(compile_plan(changed), lang()):
     st.warning(warning)
 
-# ---------------------------------------------------------------- KPIs
-years = sorted(current.yearly["year"].unique())
-default_year = levers.policy_year if levers.policy_year in years else years[0]
-kpi_year = st.select_slider(t("kpi_year"), options=years, value=default_year, key="kpi_year")
-heavy = scenario.type_names[-1]
-light = scenario.type_names[0]
+years = Calendar.of(changed).years
+kpi_year = st.select_slider(t("kpi_year"), options=years,
+                            value=levers.policy_year if levers.policy_year in years else years[0], key="kpi_year")
+heavy, light = scenario.type_names[-1], scenario.type_names[0]
+L = lang()
 
 
 def yearly_value(frame, name, column):
-    row = frame[(frame["year"] == kpi_year) & (frame["care_type"] == name)]
-    return row[column].iloc[0]
+    return frame.loc[(frame["year"] == kpi_year) & (frame["care_type"] == name), column].iloc[0]
 
 
 def total(frame, measure):
     return frame[(frame["year"] == kpi_year) & (frame["measure"] == measure)].iloc[0]
 
 
-L = lang()
-cols = st.columns(5)
-beds = int(yearly_value(current.yearly, heavy, "beds_needed"))
-beds_base = int(yearly_value(baseline.yearly, heavy, "beds_needed"))
-capacity = yearly_value(current.yearly, heavy, "capacity")
-capacity_text = t("unlimited") if str(capacity) == "<NA>" else i18n.number(int(capacity), L)
-cols[0].metric(t("kpi_beds", label=labels[heavy], year=kpi_year), f"{beds} / {capacity_text}",
-               delta=i18n.signed(beds - beds_base, L), delta_color="inverse" if beds != beds_base else "off",
-               help=t("kpi_beds_help", level=f"{scenario.service_level:.0%}", year=kpi_year, capacity=capacity_text))
-for col, measure, key, money in ((cols[1], "in_care", "kpi_residential", False), (cols[2], "waiting", "kpi_waiting", False),
-                                 (cols[3], "overflow", "kpi_overflow", False), (cols[4], "cost", "kpi_cost", True)):
-    now, before = total(current.totals, measure), total(baseline.totals, measure)
-    show = (lambda v: i18n.euro(v, L)) if money else (lambda v: i18n.number(v, L, 1))
-    delta = now["mean"] - before["mean"]
-    col.metric(t(key, year=kpi_year), show(now["mean"]),
-               delta=(("+" if delta > 0 else "") + i18n.euro(delta, L)) if money else i18n.signed(delta, L, 1),
-               delta_color="inverse" if abs(delta) > 1e-9 else "off",
-               help=t(key + "_help", year=kpi_year, p10=show(now["p10"]), p90=show(now["p90"]), light=labels[light]))
+def draw(current, baseline) -> None:
+    """Key figures and charts of a run against the unchanged scenario."""
+    # Always one status line, so the final page has the preview's elements in the same places.
+    if current.replications < changed.replications:
+        st.caption(t("provisional", done=current.replications, total=changed.replications))
+    else:
+        st.caption(t("computed_with", n=current.replications, seed=changed.seed))
+    cols = st.columns(5)
+    beds = int(yearly_value(current.yearly, heavy, "beds_needed"))
+    beds_base = int(yearly_value(baseline.yearly, heavy, "beds_needed"))
+    capacity = yearly_value(current.yearly, heavy, "capacity")
+    capacity_text = t("unlimited") if str(capacity) == "<NA>" else i18n.number(int(capacity), L)
+    cols[0].metric(t("kpi_beds", label=labels[heavy], year=kpi_year), f"{beds} / {capacity_text}",
+                   delta=i18n.signed(beds - beds_base, L), delta_color="inverse" if beds != beds_base else "off",
+                   delta_arrow="auto" if beds != beds_base else "off",
+                   help=t("kpi_beds_help", level=f"{scenario.service_level:.0%}", year=kpi_year, capacity=capacity_text))
+    for col, measure, key, money in ((cols[1], "in_care", "kpi_residential", False),
+                                     (cols[2], "waiting", "kpi_waiting", False),
+                                     (cols[3], "overflow", "kpi_overflow", False), (cols[4], "cost", "kpi_cost", True)):
+        now, before = total(current.totals, measure), total(baseline.totals, measure)
+        show = (lambda v: i18n.euro(v, L)) if money else (lambda v: i18n.number(v, L, 1))
+        delta = now["mean"] - before["mean"]
+        col.metric(t(key, year=kpi_year), show(now["mean"]),
+                   delta=(("+" if delta > 0 else "") + i18n.euro(delta, L)) if money else i18n.signed(delta, L, 1),
+                   delta_color="inverse" if abs(delta) > 1e-9 else "off",
+                   delta_arrow="auto" if abs(delta) > 1e-9 else "off",
+                   help=t(key + "_help", year=kpi_year, p10=show(now["p10"]), p90=show(now["p90"]), light=labels[light]))
 
-# ---------------------------------------------------------------- charts
-st.subheader(t("chart_occupancy"))
-st.caption(t("chart_occupancy_caption", n=changed.replications))
-st.altair_chart(charts.occupancy_chart(current.monthly, labels, L, baseline=baseline.monthly))
-panels = [
-    ("chart_beds", lambda: st.altair_chart(charts.beds_chart(current.yearly, labels, L, width=260, height=200))),
-    ("chart_waiting", lambda: st.altair_chart(charts.waiting_chart(current.monthly, labels, L, width=520, height=240))),
-    ("chart_cost", lambda: st.altair_chart(charts.cost_chart(current.yearly, labels, L, width=520, height=260))),
-    ("chart_flows", lambda: st.graphviz_chart(charts.flow_dot(current.flows, labels, L))),
-]
-for pair in (panels[:2], panels[2:]):
-    for column, (title, draw) in zip(st.columns(2), pair):
-        with column:
-            st.subheader(t(title))
-            draw()
+    st.subheader(t("chart_occupancy"))
+    st.caption(t("chart_occupancy_caption", n=current.replications))
+    for row in range(0, len(scenario.type_names), 2):
+        for column, name in zip(st.columns(2), scenario.type_names[row:row + 2]):
+            column.altair_chart(charts.occupancy_panel(current.monthly, name, labels, L, baseline=baseline.monthly),
+                                width="stretch")
+    panels = [
+        ("chart_beds", lambda: st.altair_chart(charts.beds_chart(current.yearly, labels, L), width="stretch")),
+        ("chart_waiting", lambda: st.altair_chart(charts.waiting_chart(current.monthly, labels, L), width="stretch")),
+        ("chart_cost", lambda: st.altair_chart(charts.cost_chart(current.yearly, labels, L), width="stretch")),
+        ("chart_flows", lambda: st.graphviz_chart(charts.flow_dot(current.flows, labels, L), width="stretch")),
+    ]
+    for pair in (panels[:2], panels[2:]):
+        for column, (title, chart) in zip(st.columns(2), pair):
+            with column:
+                st.subheader(t(title))
+                chart()
+
+
+# ---------------------------------------------------------------- run and show
+progress = st.empty()
+body = st.empty()
+drawn_at = st.session_state.setdefault("drawn_at", {})  # benchmarks read when each answer appeared
+
+
+def draw_preview(previews) -> None:
+    with body.container():
+        draw(*previews)
+    drawn_at["preview"] = time.perf_counter()
+
+
+try:
+    current, baseline = run_all([changed, baseline_scenario], progress, on_preview=draw_preview)
+    with body.container():
+        draw(current, baseline)
+    drawn_at["final"] = time.perf_counter()
+except Exception:  # never a traceback on the workshop screen
+    st.error(t("error_generic"))

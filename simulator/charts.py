@@ -32,62 +32,92 @@ def _finish(chart, lang: str):
         .configure_legend(labelFontSize=13, titleFontSize=13, orient="bottom").configure_title(fontSize=16)
 
 
+def _month_text(months: pd.Series) -> pd.Series:
+    """Months as local-time ISO text: cheaper to embed than datetimes, and read by the browser
+    as local midnight (a bare date would be UTC and could show as the previous year)."""
+    return pd.to_datetime(months).dt.strftime("%Y-%m-%dT00:00:00")
+
+
+def _size(chart, width: int | None, height: int):
+    """A fixed width for exports; none in the app, where the chart stretches to its column."""
+    return chart.properties(height=height) if width is None else chart.properties(width=width, height=height)
+
+
+def _occupancy_layers(summary: pd.DataFrame, name: str, title: str, lang: str, baseline: pd.DataFrame | None,
+                      width: int | None, height: int):
+    columns = ["month", "occupancy_mean", "occupancy_p10", "occupancy_p90", "capacity", "expected"]
+    part = summary.loc[summary["care_type"] == name, columns].reset_index(drop=True)
+    if baseline is not None:
+        part["baseline"] = baseline.loc[baseline["care_type"] == name, "occupancy_mean"].to_numpy()
+    part["month"] = _month_text(part["month"])
+    colour = colours(list(dict.fromkeys(summary["care_type"])))[name]
+    free = alt.Scale(zero=False)  # not from zero: the workshop must see where capacity bites
+    # The data sits on the layer, not on each mark: Altair then converts and copies it once.
+    base = alt.Chart().encode(x=alt.X("month:T", title=t("month", lang), axis=alt.Axis(format="%Y")))
+    layers = [
+        base.mark_area(opacity=0.25, color=colour).encode(
+            y=alt.Y("occupancy_p10:Q", title=t("occupancy", lang), scale=free), y2="occupancy_p90:Q"),
+        base.mark_line(strokeDash=[5, 4], color=colour, opacity=0.9).encode(y=alt.Y("expected:Q", scale=free)),
+    ]
+    if baseline is not None:
+        layers.append(base.mark_line(color=BASELINE_GREY, strokeWidth=2).encode(y=alt.Y("baseline:Q", scale=free)))
+    layers.append(base.mark_line(color=colour, strokeWidth=3).encode(
+        y=alt.Y("occupancy_mean:Q", scale=free),
+        tooltip=[alt.Tooltip("month:T", format="%Y-%m", title=t("month", lang)),
+                 alt.Tooltip("occupancy_mean:Q", format=",.1f", title=t("mean", lang)),
+                 alt.Tooltip("occupancy_p10:Q", format=",.1f", title="P10"),
+                 alt.Tooltip("occupancy_p90:Q", format=",.1f", title="P90"),
+                 alt.Tooltip("capacity:Q", format=",.0f", title=t("capacity", lang))]))
+    if part["capacity"].notna().any():
+        layers.append(base.mark_line(interpolate="step-after", color=CAPACITY_COLOUR, strokeWidth=2).encode(
+            y=alt.Y("capacity:Q", scale=free)))
+    return _size(alt.layer(*layers, data=part).properties(title=title), width, height)
+
+
+def occupancy_panel(summary: pd.DataFrame, name: str, labels: dict[str, str], lang: str = "nl",
+                    baseline: pd.DataFrame | None = None, width: int | None = None, height: int = 240):
+    """One care type: P10-P90 band, mean line, capacity steps, the unchanged scenario as a
+    faint line and the analytic expectation without capacity limits dashed."""
+    return _finish(_occupancy_layers(summary, name, labels.get(name, name), lang, baseline, width, height), lang)
+
+
 def occupancy_chart(summary: pd.DataFrame, labels: dict[str, str], lang: str = "nl",
                     baseline: pd.DataFrame | None = None, columns: int = 2, width: int = 380, height: int = 220):
-    """Per care type: P10-P90 band, mean line, capacity steps, the unchanged scenario as a
-    faint line and the analytic expectation without capacity limits dashed."""
+    """Every care type's occupancy panel in one grid (exports)."""
     names = list(dict.fromkeys(summary["care_type"]))
-    colour = colours(names)
-    free = alt.Scale(zero=False)  # not from zero: the workshop must see where capacity bites
-    panels = []
-    for name in names:
-        part = summary[summary["care_type"] == name]
-        x = alt.X("month:T", title=t("month", lang), axis=alt.Axis(format="%Y"))
-        base = alt.Chart(part).encode(x=x)
-        layers = [
-            base.mark_area(opacity=0.25, color=colour[name]).encode(
-                y=alt.Y("occupancy_p10:Q", title=t("occupancy", lang), scale=free),
-                y2="occupancy_p90:Q"),
-            base.mark_line(strokeDash=[5, 4], color=colour[name], opacity=0.9).encode(y=alt.Y("expected:Q", scale=free)),
-        ]
-        if baseline is not None:
-            old = baseline[baseline["care_type"] == name]
-            layers.append(alt.Chart(old).mark_line(color=BASELINE_GREY, strokeWidth=2).encode(x=x, y=alt.Y("occupancy_mean:Q", scale=free)))
-        layers.append(base.mark_line(color=colour[name], strokeWidth=3).encode(
-            y=alt.Y("occupancy_mean:Q", scale=free),
-            tooltip=[alt.Tooltip("month:T", format="%Y-%m", title=t("month", lang)),
-                     alt.Tooltip("occupancy_mean:Q", format=",.1f", title=t("mean", lang)),
-                     alt.Tooltip("occupancy_p10:Q", format=",.1f", title="P10"),
-                     alt.Tooltip("occupancy_p90:Q", format=",.1f", title="P90"),
-                     alt.Tooltip("capacity:Q", format=",.0f", title=t("capacity", lang))]))
-        if part["capacity"].notna().any():
-            layers.append(base.mark_line(interpolate="step-after", color=CAPACITY_COLOUR, strokeWidth=2).encode(y=alt.Y("capacity:Q", scale=free)))
-        panels.append(alt.layer(*layers).properties(title=labels.get(name, name), width=width, height=height))
+    panels = [_occupancy_layers(summary, name, labels.get(name, name), lang, baseline, width, height) for name in names]
     return _finish(alt.concat(*panels, columns=columns), lang)
 
 
-def beds_chart(yearly: pd.DataFrame, labels: dict[str, str], lang: str = "nl", width: int = 380, height: int = 220):
-    """Beds needed (bars) against capacity (black ticks) per year, for limited care types
-    (all types when none is limited)."""
-    limited = yearly[yearly["capacity"].notna()]["care_type"].unique().tolist()
-    names = limited or list(dict.fromkeys(yearly["care_type"]))
-    colour = colours(list(dict.fromkeys(yearly["care_type"])))
-    panels = []
-    for name in names:
-        part = yearly[yearly["care_type"] == name].assign(capacity=lambda d: d["capacity"].astype("float"))
-        base = alt.Chart(part).encode(x=alt.X("year:O", title=t("year", lang)))
-        bars = base.mark_bar(color=colour[name], opacity=0.85).encode(
-            y=alt.Y("beds_needed:Q", title=t("beds_needed", lang)),
-            tooltip=[alt.Tooltip("year:O", title=t("year", lang)), alt.Tooltip("beds_needed:Q", title=t("beds_needed", lang)),
-                     alt.Tooltip("capacity:Q", title=t("capacity", lang))])
-        layers = [bars]
-        if part["capacity"].notna().any():
-            layers.append(base.mark_tick(color=CAPACITY_COLOUR, thickness=3, size=30).encode(y="capacity:Q"))
-        panels.append(alt.layer(*layers).properties(title=labels.get(name, name), width=width, height=height))
-    return _finish(alt.concat(*panels, columns=2), lang)
+def beds_chart(yearly: pd.DataFrame, labels: dict[str, str], lang: str = "nl", width: int | None = None,
+               height: int = 240):
+    """Beds needed (bars) against capacity (black ticks) per year, side by side for the limited
+    care types (all types when none is limited)."""
+    order = list(dict.fromkeys(yearly["care_type"]))
+    limited = yearly.loc[yearly["capacity"].notna(), "care_type"].unique().tolist()
+    names = [n for n in order if n in (limited or order)]
+    colour = colours(order)
+    data = yearly.loc[yearly["care_type"].isin(names), ["year", "care_type", "beds_needed", "capacity"]].copy()
+    data["capacity"] = data["capacity"].astype("float")
+    data["label"] = data["care_type"].map(lambda n: labels.get(n, n))
+    domain = [labels.get(n, n) for n in names]
+    base = alt.Chart().encode(x=alt.X("year:O", title=t("year", lang)),
+                                  xOffset=alt.XOffset("label:N", sort=domain))
+    bars = base.mark_bar(opacity=0.85).encode(
+        y=alt.Y("beds_needed:Q", title=t("beds_needed", lang)),
+        color=alt.Color("label:N", title=t("care_type", lang), sort=domain,
+                        scale=alt.Scale(domain=domain, range=[colour[n] for n in names])),
+        tooltip=[alt.Tooltip("year:O", title=t("year", lang)), alt.Tooltip("label:N", title=t("care_type", lang)),
+                 alt.Tooltip("beds_needed:Q", title=t("beds_needed", lang)),
+                 alt.Tooltip("capacity:Q", title=t("capacity", lang))])
+    layers = [bars]
+    if data["capacity"].notna().any():
+        layers.append(base.mark_tick(color=CAPACITY_COLOUR, thickness=3).encode(y="capacity:Q"))
+    return _finish(_size(alt.layer(*layers, data=data), width, height), lang)
 
 
-def waiting_chart(summary: pd.DataFrame, labels: dict[str, str], lang: str = "nl", width: int = 800, height: int = 240):
+def waiting_chart(summary: pd.DataFrame, labels: dict[str, str], lang: str = "nl", width: int | None = None,
+                  height: int = 240):
     """Waiting list and placements outside the region per care type, monthly means."""
     names = list(dict.fromkeys(summary["care_type"]))
     colour = colours(names)
@@ -95,32 +125,39 @@ def waiting_chart(summary: pd.DataFrame, labels: dict[str, str], lang: str = "nl
         summary[["month", "care_type", "waiting_mean"]].rename(columns={"waiting_mean": "value"}).assign(measure=t("waiting", lang)),
         summary[["month", "care_type", "overflow_mean"]].rename(columns={"overflow_mean": "value"}).assign(measure=t("overflow", lang)),
     ])
+    long["month"] = _month_text(long["month"])
     long["label"] = long["care_type"].map(lambda n: labels.get(n, n))
-    chart = alt.Chart(long).mark_line(strokeWidth=2.5).encode(
+    chart = alt.Chart(long.drop(columns="care_type")).mark_line(strokeWidth=2.5).encode(
         x=alt.X("month:T", title=t("month", lang), axis=alt.Axis(format="%Y")),
         y=alt.Y("value:Q", title=t("youths", lang)),
         color=alt.Color("label:N", title=t("care_type", lang),
                         scale=alt.Scale(domain=[labels.get(n, n) for n in names], range=[colour[n] for n in names])),
         strokeDash=alt.StrokeDash("measure:N", title=t("measure", lang)),
-        tooltip=[alt.Tooltip("month:T", format="%Y-%m"), "label:N", "measure:N", alt.Tooltip("value:Q", format=",.1f")],
-    ).properties(width=width, height=height)
-    return _finish(chart, lang)
+        tooltip=[alt.Tooltip("month:T", format="%Y-%m", title=t("month", lang)),
+                 alt.Tooltip("label:N", title=t("care_type", lang)), alt.Tooltip("measure:N", title=t("measure", lang)),
+                 alt.Tooltip("value:Q", format=",.1f", title=t("youths", lang))],
+    )
+    return _finish(_size(chart, width, height), lang)
 
 
-def cost_chart(yearly: pd.DataFrame, labels: dict[str, str], lang: str = "nl", width: int = 800, height: int = 260):
+def cost_chart(yearly: pd.DataFrame, labels: dict[str, str], lang: str = "nl", width: int | None = None,
+               height: int = 260):
     """Yearly cost per care type, stacked, in millions of euros."""
     names = list(dict.fromkeys(yearly["care_type"]))
     colour = colours(names)
-    data = yearly.assign(cost_m=yearly["cost_mean"] / 1e6, label=yearly["care_type"].map(lambda n: labels.get(n, n)))
+    data = pd.DataFrame({"year": yearly["year"], "care_order": yearly["care_type"].map(names.index),
+                         "cost_m": yearly["cost_mean"] / 1e6,
+                         "label": yearly["care_type"].map(lambda n: labels.get(n, n))})
     chart = alt.Chart(data).mark_bar().encode(
         x=alt.X("year:O", title=t("year", lang)),
         y=alt.Y("sum(cost_m):Q", title=t("cost_meur", lang)),
         color=alt.Color("label:N", title=t("care_type", lang),
                         scale=alt.Scale(domain=[labels.get(n, n) for n in names], range=[colour[n] for n in names])),
         order=alt.Order("care_order:Q"),
-        tooltip=["year:O", "label:N", alt.Tooltip("cost_m:Q", format=",.2f", title=t("cost_meur", lang))],
-    ).transform_calculate(care_order=f"indexof({names!r}, datum.care_type)").properties(width=width, height=height)
-    return _finish(chart, lang)
+        tooltip=[alt.Tooltip("year:O", title=t("year", lang)), alt.Tooltip("label:N", title=t("care_type", lang)),
+                 alt.Tooltip("cost_m:Q", format=",.2f", title=t("cost_meur", lang))],
+    )
+    return _finish(_size(chart, width, height), lang)
 
 
 def flow_dot(flows: pd.DataFrame, labels: dict[str, str], lang: str = "nl", minimum: float = 0.5) -> str:

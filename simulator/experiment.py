@@ -68,20 +68,23 @@ def run_replications(
     seed: int,
     workers: int | None = None,
     progress: Progress | None = None,
+    first: int = 0,
 ) -> list[ReplicationResult]:
-    """Replications 0 .. replications-1, in order. ``workers=1`` runs in this process."""
+    """Replications first .. first+replications-1, in order. ``workers=1`` runs in this process.
+    Replication k is the same whichever call computes it, so a run can be done in parts."""
+    run_numbers = list(range(first, first + replications))
     workers = default_workers(replications) if workers is None else max(1, min(workers, replications))
     if workers == 1:
         results = []
-        for k in range(replications):
+        for k in run_numbers:
             results.append(Model(plan, k, seed).run())
             if progress:
-                progress(k + 1, replications)
+                progress(len(results), replications)
         return results
 
     # A few chunks per worker: balanced load, few round trips, progress in steps.
     n_chunks = min(replications, 4 * workers)
-    chunks = [list(range(replications))[j::n_chunks] for j in range(n_chunks)]
+    chunks = [run_numbers[j::n_chunks] for j in range(n_chunks)]
     pool = _get_pool(workers)
     futures = [pool.submit(_run_chunk, plan, chunk, seed) for chunk in chunks]
     by_run: dict[int, ReplicationResult] = {}
@@ -90,7 +93,40 @@ def run_replications(
             by_run[result.run_number] = result
         if progress:
             progress(len(by_run), replications)
-    return [by_run[k] for k in range(replications)]
+    return [by_run[k] for k in run_numbers]
+
+
+def run_in_stages(
+    scenarios: Sequence[Scenario],
+    preview: int,
+    on_preview: Callable[[list], None] | None = None,
+    progress: Progress | None = None,
+    workers: int | None = None,
+) -> list:
+    """Full runs (``results.Results``) of resolved scenarios, in two stages: first replications
+    0 .. preview-1 of every scenario, summarised and handed to ``on_preview`` (a quick,
+    provisional answer), then the rest. Replication k is the same in either stage, so the
+    final numbers equal a run in one go; the preview of each scenario uses the same
+    replications, so differences between previews are policy, not noise."""
+    from simulator.results import summarise
+
+    plans = [compile_plan(s) for s in scenarios]
+    cuts = [min(preview, s.replications) for s in scenarios]
+    total = sum(s.replications for s in scenarios)
+    reps: list[list[ReplicationResult]] = [[] for _ in scenarios]
+    started = time.perf_counter()
+    done = 0
+    for stage in (0, 1):
+        for j, (plan, scenario) in enumerate(zip(plans, scenarios)):
+            low, high = (0, cuts[j]) if stage == 0 else (cuts[j], scenario.replications)
+            if high <= low:
+                continue
+            report = None if progress is None else (lambda k, _n, base=done: progress(base + k, total))
+            reps[j] = reps[j] + run_replications(plan, high - low, scenario.seed, workers, report, first=low)
+            done += high - low
+        if stage == 0 and on_preview is not None:
+            on_preview([summarise(plan, r, time.perf_counter() - started) for plan, r in zip(plans, reps)])
+    return [summarise(plan, r, time.perf_counter() - started) for plan, r in zip(plans, reps)]
 
 
 def resolve(scenario: Scenario, replications: int | None = None, seed: int | None = None,

@@ -115,6 +115,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "exit": ("uitstroom", "exit"),
     "running": ("Simuleren: {done} van {total} replicaties…", "Simulating: {done} of {total} replications…"),
     "unlimited": ("onbeperkt", "unlimited"),
+    "computed_with": ("Berekend met {n} replicaties (seed {seed}).", "Computed with {n} replications (seed {seed})."),
+    "provisional": ("Voorlopig: {done} van {total} replicaties; de cijfers worden nu verfijnd…",
+                    "Provisional: {done} of {total} replications; the figures are being refined…"),
     # compare page placeholder
     "compare_intro": ("Hier komen opgeslagen scenario's naast elkaar te staan, met de verschillen ten opzichte "
                       "van een basisscenario (zelfde toevalsgetallen, zodat verschillen door beleid komen en niet "

@@ -27,7 +27,7 @@ import pandas as pd
 
 from simulator import __version__
 from simulator.model import ReplicationResult
-from simulator.scenario import EXIT, NEW
+from simulator.scenario import EXIT, NEW, Scenario
 from simulator.timeline import Plan, warnings_for
 
 MONTHLY_COLUMNS = ["replication", "month", "care_type", "occupancy", "admissions", "waiting", "overflow",
@@ -196,7 +196,6 @@ def summarise(plan: Plan, reps: list[ReplicationResult], runtime_seconds: float 
     return Results(plan, reps, runtime_seconds, monthly, yearly, flows, warnings_for(plan))
 
 
-
 def monthly_summary(results: Results) -> pd.DataFrame:
     """Per month and care type: mean, P10 and P90 over replications of occupancy, waiting and
     overflow, the capacity in force at the start of the month, and the analytic expectation
@@ -247,3 +246,22 @@ def yearly_totals(results: Results) -> pd.DataFrame:
             rows.append((year, measure, float(column.mean()), float(np.percentile(column, 10)),
                          float(np.percentile(column, 90))))
     return pd.DataFrame(rows, columns=["year", "measure", "mean", "p10", "p90"])
+
+
+@dataclass
+class Summary:
+    """What the app and the exports show of a run: small tables, cheap to keep and cache."""
+
+    scenario: Scenario
+    yearly: pd.DataFrame
+    monthly: pd.DataFrame  # monthly_summary: mean, P10, P90, capacity, expected
+    flows: pd.DataFrame
+    totals: pd.DataFrame  # yearly_totals: chain-wide figures with P10-P90
+    warnings: list[str]
+    replications: int  # replications summarised (fewer than the scenario's in a preview)
+    preview: "Summary | None" = None  # the same summary of the first replications only
+
+    @classmethod
+    def of(cls, results: Results) -> "Summary":
+        return cls(results.scenario, results.yearly, monthly_summary(results), results.flows,
+                   yearly_totals(results), results.warnings, len(results.replications))

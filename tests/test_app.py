@@ -46,7 +46,8 @@ def test_workshop_opens_in_dutch_with_levers_kpis_and_charts(workshop):
     labels = [m.label for m in at.metric]
     assert len(labels) == 5 and labels[0] == "Bedden nodig JeugdzorgPlus (2022)"
     assert metric_values(at)["Bedden nodig JeugdzorgPlus (2022)"].endswith("/ 43")
-    assert len(at.get("vega_lite_chart")) == 4 and len(at.get("graphviz_chart")) == 1
+    # one occupancy chart per care type, beds, waiting and cost; the flow diagram
+    assert len(at.get("vega_lite_chart")) == 4 + 3 and len(at.get("graphviz_chart")) == 1
     cost = metric_values(at)["Kosten per jaar (2022)"]
     assert re.fullmatch(r"€ \d+,\d mln", cost), cost  # Dutch number format
 
@@ -61,6 +62,10 @@ def test_moving_the_inflow_slider_changes_the_kpis_and_the_url():
     assert "Kosten per jaar (2022)" in changed and "Buiten de regio (2022)" in changed
     assert at.metric[4].delta.startswith("-€")  # cheaper than the unchanged scenario
     assert at.query_params["inflow.jzplus"] == "-20"
+    # A provisional answer from the first replications came before the final one.
+    drawn = at.session_state["drawn_at"]
+    assert drawn["preview"] < drawn["final"]
+    assert at.caption[0].value.startswith("Berekend met 30 replicaties")
 
 
 def test_a_capacity_cut_shows_in_beds_and_capacity():

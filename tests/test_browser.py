@@ -90,6 +90,7 @@ def test_workshop_in_a_real_browser(app_url):
             page.get_by_text("Bedden nodig JeugdzorgPlus (2022)").wait_for(timeout=60_000)
             page.wait_for_function("document.querySelectorAll('[data-testid=\"stMetricValue\"]').length === 5",
                                    timeout=60_000)
+            page.get_by_text("Berekend met 30 replicaties").wait_for(timeout=60_000)
             before = metric_texts(page)
 
             thumb = page.locator('[data-testid="stSlider"]').filter(
@@ -105,8 +106,9 @@ def test_workshop_in_a_real_browser(app_url):
             assert after != before
             assert thumb.input_value() == "-15"
 
-            # The page streams in: KPIs first, then the charts.
-            page.wait_for_function("document.querySelectorAll('[data-testid=\"stVegaLiteChart\"]').length === 4",
+            # A provisional answer first, then the final one (all replications) with its charts.
+            page.get_by_text("Berekend met 30 replicaties").wait_for(timeout=60_000)
+            page.wait_for_function("document.querySelectorAll('[data-testid=\"stVegaLiteChart\"]').length === 7",
                                    timeout=60_000)
             page.locator('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg').first.wait_for(
                 timeout=30_000)

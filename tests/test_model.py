@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
-from simulator.experiment import run_experiment, run_replications, scenario_key
+from simulator.experiment import run_experiment, run_in_stages, run_replications, scenario_key
 from simulator.model import ARRIVALS, OVERFLOW, WAITING, Model, stream_seed
 from simulator.timeline import compile_plan
 from tests.conftest import make_scenario
@@ -160,6 +161,21 @@ def test_replication_k_is_the_same_alone_in_series_and_in_parallel(busy_plan):
         assert np.array_equal(s.levels, p.levels) and np.array_equal(s.counts, p.counts)
     assert np.array_equal(serial[4].levels, alone.levels)
     assert not np.array_equal(serial[0].levels, serial[1].levels), "replications must differ"
+
+
+def test_a_run_in_stages_equals_a_run_in_one_go_and_previews_its_first_replications(example):
+    small = example.with_overrides(years=3, replications=5)
+    changed = small.with_overrides(seed=small.seed + 1)
+    previews = []
+    staged = run_in_stages([small, changed], preview=2, on_preview=previews.append, workers=1)
+    whole = run_experiment(small, workers=1)
+    assert [r.run_number for r in staged[0].replications] == list(range(5))
+    pd.testing.assert_frame_equal(staged[0].yearly, whole.yearly)
+    pd.testing.assert_frame_equal(staged[0].monthly, whole.monthly)
+    (preview, other), = previews
+    assert [r.run_number for r in preview.replications] == [0, 1]
+    assert np.array_equal(preview.replications[1].levels, whole.replications[1].levels)
+    assert not np.array_equal(other.replications[0].levels, preview.replications[0].levels)
 
 
 def test_streams_are_spawned_from_the_scenario_seed():

@@ -9,15 +9,14 @@ from __future__ import annotations
 import os
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 
-import pandas as pd
 import streamlit as st
 
 from simulator import i18n
-from simulator.experiment import run_experiment, scenario_key
-from simulator.results import monthly_summary, yearly_totals
+from simulator.experiment import run_in_stages, scenario_key
+from simulator.results import Summary
 from simulator.scenario import Scenario, ScenarioError, load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -70,21 +69,12 @@ def scenario_title(path: Path) -> str:
     return scenario.name if scenario else f"⚠ {path.stem}"
 
 
-@dataclass
-class Run:
-    """What the pages show of a run (small enough to cache)."""
-
-    yearly: pd.DataFrame
-    monthly: pd.DataFrame  # monthly_summary: mean, P10, P90, capacity, expected
-    flows: pd.DataFrame
-    totals: pd.DataFrame  # yearly_totals: chain-wide figures with P10-P90
-
-
 CACHE_ENTRIES = 64
+PREVIEW_REPLICATIONS = 10  # a first, provisional answer within about half a second
 
 
 @st.cache_resource
-def run_cache() -> "OrderedDict[str, Run]":
+def run_cache() -> "OrderedDict[str, Summary]":
     """Runs by content hash of the resolved scenario, shared by all sessions, newest last.
     (Not st.cache_data: a progress bar drawn while computing cannot be replayed from it.)"""
     return OrderedDict()
@@ -93,31 +83,48 @@ def run_cache() -> "OrderedDict[str, Run]":
 _lock = threading.Lock()
 
 
-def run(scenario: Scenario, progress_slot=None) -> Run:
-    """The run of a resolved scenario: from the cache when this setting was seen before
-    (instant), else computed on all cores with a progress bar in ``progress_slot``."""
-    key = scenario_key(scenario)
+def run_all(scenarios: list[Scenario], progress_slot=None,
+            on_preview: Callable[[list[Summary]], None] | None = None) -> list[Summary]:
+    """Runs of resolved scenarios, in order. A setting seen before comes from the cache
+    (instant); the others run on all cores with a progress bar in ``progress_slot``, first
+    their first PREVIEW_REPLICATIONS replications, handed to ``on_preview`` together with
+    the same preview of the cached ones (so differences stay policy, not noise), then
+    completed."""
+    keys = [scenario_key(s) for s in scenarios]
     cache = run_cache()
     with _lock:
-        if key in cache:
+        known = {key: cache[key] for key in keys if key in cache}
+        for key in known:
             cache.move_to_end(key)
-            return cache[key]
-    bar = None
-    if progress_slot is not None:
-        bar = progress_slot.progress(0.0, text=t("running", done=0, total=scenario.replications))
+    todo = {key: s for key, s in zip(keys, scenarios) if key not in known}
+    if not todo:
+        return [known[key] for key in keys]
 
-    def update(done: int, total: int) -> None:
+    total = sum(s.replications for s in todo.values())
+    bar = None if progress_slot is None else progress_slot.progress(0.0, text=t("running", done=0, total=total))
+
+    def update(done: int, all_: int) -> None:
         if bar is not None:
-            bar.progress(done / total, text=t("running", done=done, total=total))
+            bar.progress(done / all_, text=t("running", done=done, total=all_))
+
+    previews: dict[str, Summary] = {}
+
+    def preview(partial: list) -> None:
+        previews.update({key: Summary.of(r) for key, r in zip(todo, partial)})
+        if on_preview is not None and any(s.replications > PREVIEW_REPLICATIONS for s in todo.values()):
+            on_preview([previews.get(key) or known[key].preview or known[key] for key in keys])
 
     try:
-        results = run_experiment(scenario, progress=update)
+        finished = run_in_stages(list(todo.values()), PREVIEW_REPLICATIONS, preview, update)
     finally:
         if progress_slot is not None:
             progress_slot.empty()
-    result = Run(results.yearly, monthly_summary(results), results.flows, yearly_totals(results))
     with _lock:
-        cache[key] = result
+        for key, results in zip(todo, finished):
+            summary = Summary.of(results)
+            if summary.replications > PREVIEW_REPLICATIONS:
+                summary.preview = previews[key]
+            cache[key] = known[key] = summary
         while len(cache) > CACHE_ENTRIES:
             cache.popitem(last=False)
-    return result
+    return [known[key] for key in keys]
