@@ -112,7 +112,7 @@ try:
     changed = apply_levers(scenario, levers)
     baseline_scenario = scenario.with_overrides(years=levers.years)
 except ValidationError as error:  # a lever combination the schema refuses: say which field
-    st.error(ScenarioError(scenario.name, format_validation_error(error)).message())
+    st.error(ScenarioError(scenario.name, format_validation_error(error)).message(lang()))
     st.stop()
 
 for warning in warnings_for(compile_plan(changed), lang()):

@@ -139,11 +139,148 @@ TEXT: dict[str, tuple[str, str]] = {
                       "Something went wrong while computing. Try other settings or reload the page."),
 }
 
+# Validation messages of scenario files (simulator/scenario.py): the CLI shows them in English,
+# the app in its language. Values are filled in by Message.
+VALIDATION: dict[str, tuple[str, str]] = {
+    "v_not_valid": ("{source} is geen geldig scenario:", "{source} is not a valid scenario:"),
+    "v_year_month": ("verwacht een jaar en maand als JJJJ-MM (bijvoorbeeld 2022-01), niet {got}",
+                     "expected a year and month as YYYY-MM (for example 2022-01), got {got}"),
+    "v_shares_help": ("aandelen per bestemming (een zorgvorm of 'exit') die samen 1 zijn",
+                      "shares per destination (a care type or 'exit') that sum to 1"),
+    "v_shares_empty": ("minstens een bestemming nodig ({help})", "needs at least one destination ({help})"),
+    "v_share_range": ("aandeel voor {dest} is {share}; elk aandeel ligt tussen 0 en 1",
+                      "share for {dest} is {share}; each share must be between 0 and 1"),
+    "v_shares_sum": ("de aandelen tellen op tot {total}; dat moet 1 zijn ({help})",
+                     "shares sum to {total}; they must sum to 1 ({help})"),
+    "v_capacity_word": ("capaciteit", "capacity"),
+    "v_capacity_in": ("capaciteit in {year}", "capacity in {year}"),
+    "v_whole_number": ("{what} moet een geheel getal zijn, niet {got}", "{what} must be a whole number, got {got}"),
+    "v_capacity_empty": ("een capaciteitsschema heeft minstens een jaar nodig, bijvoorbeeld {{2021: 57, 2022: 43}}",
+                         "a capacity schedule needs at least one year, e.g. {{2021: 57, 2022: 43}}"),
+    "v_capacity_year": ("sleutel {got} in het capaciteitsschema is geen jaartal",
+                        "capacity schedule key {got} is not a year"),
+    "v_capacity_type": ("verwacht een aantal plaatsen (of null voor onbeperkt), geen mapping",
+                        "expected a number of places (or null for unlimited), got a mapping"),
+    "v_capacity_range": ("{what} moet tussen 0 en {max} liggen, niet {got}",
+                         "{what} must be between 0 and {max}, got {got}"),
+    "v_what_escalation_rate": ("escalatiekans per jaar", "escalation rate per year"),
+    "v_what_inflow_change": ("jaarlijkse instroomverandering", "yearly inflow change"),
+    "v_what_stay_factor": ("verblijfsfactor", "stay factor"),
+    "v_what_escalation_factor": ("escalatiefactor", "escalation factor"),
+    "v_range_between": ("{what} voor {key} is {number}; dat moet tussen {low} en {high} liggen{hint}",
+                        "{what} for {key} is {number}; it must be between {low} and {high}{hint}"),
+    "v_range_above": ("{what} voor {key} is {number}; dat moet boven {low} en hoogstens {high} zijn{hint}",
+                      "{what} for {key} is {number}; it must be above {low} and at most {high}{hint}"),
+    "v_hint_fraction": (" (een fractie: -0,05 is -5% per jaar)", " (a fraction: -0.05 is -5% per year)"),
+    "v_policy_capacity_type": ("verwacht een mapping van zorgvorm naar capaciteit, bijvoorbeeld {{jzplus: 43}}",
+                               "expected a mapping of care type to capacity, e.g. {{jzplus: 43}}"),
+    "v_care_types_empty": ("een scenario heeft minstens een zorgvorm nodig", "a scenario needs at least one care type"),
+    "v_care_types_many": ("hoogstens {max} zorgvormen", "at most {max} care types"),
+    "v_did_you_mean": (" (bedoelt u {name}?)", " (did you mean {name}?)"),
+    "v_not_care_type": ("{name} is geen zorgvorm{hint}; bekende zorgvormen: {known}",
+                        "{name} is not a care type{hint}; known care types: {known}"),
+    "v_not_care_type_or_exit": ("{name} is geen zorgvorm of exit{hint}; bekende zorgvormen: {known}",
+                                "{name} is not a care type or exit{hint}; known care types: {known}"),
+    "v_bad_type_name": ("{name} kan geen naam van een zorgvorm zijn: gebruik kleine letters, cijfers en _ (beginnend "
+                        "met een letter), en niet 'exit' of 'new'; zet de weergavenaam in label",
+                        "{name} cannot be a care type name: use lowercase letters, digits and _ (starting with a "
+                        "letter), and not 'exit' or 'new'; put the display name in label"),
+    "v_escalation_heavier": ("escalatie gaat naar een zwaardere zorgvorm (na {name} genoemd); {dest} is dat niet",
+                             "escalation goes to a heavier care type (listed after {name}); {dest} is not"),
+    "v_self_flow": ("een verblijf in {name} kan niet uitstromen naar {name} zelf",
+                    "a stay in {name} cannot flow into {name} itself"),
+    "v_schedule_after_start": ("het capaciteitsschema begint in {first}, na de start van het scenario ({start}); "
+                               "geef de capaciteit vanaf het startjaar",
+                               "the capacity schedule starts in {first}, after the scenario start {start}; give "
+                               "the capacity from the start year on"),
+    "v_total_initial": ("{total} jeugdigen bij de start in totaal; hoogstens {max}",
+                        "{total} initial youths in all; at most {max}"),
+    "v_peak_inflow": ("de totale instroom bereikt {peak} jeugdigen per jaar (beleid meegerekend); hoogstens {max}",
+                      "total inflow reaches {peak} youths per year (policies included); at most {max}"),
+    "v_trapped": ("jeugdigen in {name} kunnen de zorg nooit verlaten: geen keten van uitstroom leidt naar 'exit'",
+                  "youths in {name} can never leave care: no chain of outflow leads to 'exit'"),
+    "v_unknown_field": ("onbekend veld{hint}; toegestaan hier: {allowed}", "unknown field{hint}; allowed here: {allowed}"),
+    "v_got": (" (gegeven: {got})", " (got {got})"),
+    "v_joined": ("{first}{second}", "{first}{second}"),
+    "v_missing": ("verplicht veld ontbreekt", "required field is missing"),
+    "v_int": ("verwacht een geheel getal", "expected a whole number"),
+    "v_float": ("verwacht een getal", "expected a number"),
+    "v_finite": ("verwacht een eindig getal", "expected a finite number"),
+    "v_dict": ("verwacht een mapping (sleutel: waarde)", "expected a mapping (key: value)"),
+    "v_list": ("verwacht een lijst", "expected a list"),
+    "v_string": ("verwacht tekst", "expected text"),
+    "v_ge": ("moet minstens {limit} zijn", "must be at least {limit}"),
+    "v_gt": ("moet groter zijn dan {limit}", "must be greater than {limit}"),
+    "v_le": ("mag hoogstens {limit} zijn", "must be at most {limit}"),
+    "v_lt": ("moet kleiner zijn dan {limit}", "must be less than {limit}"),
+    "v_too_short": ("mag niet leeg zijn", "must not be empty"),
+    "v_too_long": ("is te lang (hoogstens {limit} tekens)", "is too long (at most {limit} characters)"),
+    "v_literal": ("verwacht een van: {expected}", "expected one of: {expected}"),
+    "v_not_mapping": ("verwacht een mapping van scenariovelden (name, start, care_types, ...), niet {kind}",
+                      "expected a mapping of scenario fields (name, start, care_types, ...), got {kind}"),
+    "v_file_bytes": ("het bestand is {size} bytes; een scenariobestand is hoogstens {max}",
+                     "file is {size} bytes; a scenario file is at most {max}"),
+    "v_file_chars": ("het bestand is {size} tekens; een scenariobestand is hoogstens {max}",
+                     "file is {size} characters; a scenario file is at most {max}"),
+    "v_not_text": ("geen tekstbestand (verwacht UTF-8 YAML)", "not a text file (expected UTF-8 YAML)"),
+    "v_alias_bomb": ("de YAML groeit (via aliassen) uit tot meer dan {max} waarden; geweigerd",
+                     "the YAML expands (through aliases) into more than {max} values; refused"),
+    "v_line_column": ("regel {line}, kolom {column}: ", "line {line}, column {column}: "),
+    "v_not_yaml": ("{where}geen geldige YAML ({problem})", "{where}not valid YAML ({problem})"),
+    "v_not_found": ("bestand niet gevonden", "file not found"),
+    "v_is_folder": ("is een map, geen scenariobestand", "is a folder, not a scenario file"),
+    "v_unreadable": ("kan niet gelezen worden ({reason})", "cannot be read ({reason})"),
+}
+TEXT.update(VALIDATION)
 
-def t(key: str, lang: str = "nl", **values) -> str:
+
+def t(key: str, lang: str = "nl", /, **values) -> str:
     nl, en = TEXT[key]
     text = en if lang == "en" else nl
     return text.format(**values) if values else text
+
+
+class Message(str):
+    """A text from the table with its values: the string itself is English (logs, the CLI,
+    tests); ``text(lang)`` renders it in another language. Values may be Messages too."""
+
+    key: str
+    values: dict
+
+    def __new__(cls, key: str, /, **values):
+        message = super().__new__(cls, _render(key, "en", values))
+        message.key, message.values = key, values
+        return message
+
+    def __reduce__(self):
+        return _message, (self.key, self.values)
+
+    def text(self, lang: str = "en") -> str:
+        return _render(self.key, lang, self.values)
+
+
+def _message(key: str, values: dict) -> Message:
+    return Message(key, **values)
+
+
+def _render(key: str, lang: str, values: dict) -> str:
+    def show(value):
+        if isinstance(value, Message):
+            return value.text(lang)
+        if isinstance(value, float):
+            text = f"{value:.6g}"
+            return text.replace(".", ",") if lang == "nl" else text
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10_000:
+            return number(value, lang)  # years and small counts stay as they are
+        return str(value)
+
+    nl, en = TEXT[key]
+    return (en if lang == "en" else nl).format(**{name: show(value) for name, value in values.items()})
+
+
+def localized(text: str, lang: str) -> str:
+    """A Message in ``lang``; any other text as it is."""
+    return text.text(lang) if isinstance(text, Message) else text
 
 
 def number(value: float, lang: str = "nl", decimals: int = 0) -> str:

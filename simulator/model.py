@@ -16,7 +16,6 @@ Speed matters (a workshop wants answers in a second), hence:
 
 from __future__ import annotations
 
-import gc
 import zlib
 from collections import deque
 from dataclasses import dataclass
@@ -341,16 +340,7 @@ class Model:
         }
 
     def run(self) -> ReplicationResult:
-        # The cyclic garbage collector would scan the thousands of live youth generators
-        # again and again (about a sixth of the run time) while the run creates no garbage
-        # cycles worth collecting; it is switched back on (as it was) afterwards.
-        was_enabled = gc.isenabled()
-        gc.disable()
-        try:
-            self.env.run(until=self.plan.horizon)
-        finally:
-            if was_enabled:
-                gc.enable()
+        self.env.run(until=self.plan.horizon)
         return self.result()
 
     def result(self) -> ReplicationResult:

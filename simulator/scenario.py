@@ -26,6 +26,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from simulator.i18n import Message, localized
+
 EXIT = "exit"
 NEW = "new"  # the "from" of a youth entering the model, in transition tables
 RESERVED_NAMES = {EXIT, NEW}
@@ -49,7 +51,6 @@ MAX_FILE_BYTES = 1_000_000
 MAX_YAML_NODES = 100_000
 
 DEFAULT_SEED = 20210101
-SHARES_FIELD_HELP = "shares per destination (a care type or 'exit') that sum to 1"
 
 
 class ScenarioError(ValueError):
@@ -60,9 +61,11 @@ class ScenarioError(ValueError):
         self.problems = problems
         super().__init__(self.message())
 
-    def message(self) -> str:
-        lines = [f"{self.source} is not a valid scenario:"]
+    def message(self, lang: str = "en") -> str:
+        """The whole message: English for the command line, the app's language in the app."""
+        lines = [Message("v_not_valid", source=self.source).text(lang)]
         for path, text in self.problems:
+            text = localized(text, lang)
             lines.append(f"  {path}: {text}" if path else f"  {text}")
         return "\n".join(lines)
 
@@ -70,9 +73,9 @@ class ScenarioError(ValueError):
 # ---------------------------------------------------------------- field types
 
 
-def _error(kind: str, message: str) -> PydanticCustomError:
-    """A schema error with a ready message (pydantic's templates know no format specs)."""
-    return PydanticCustomError(kind, message.replace("{", "{{").replace("}", "}}"))
+def _error(key: str, /, **values) -> PydanticCustomError:
+    """A schema error whose message (a Message from the translation table) travels in ctx."""
+    return PydanticCustomError(key, "{message}", {"message": Message(key, **values)})
 
 
 def parse_year_month(value: Any) -> str:
@@ -83,7 +86,7 @@ def parse_year_month(value: Any) -> str:
         match = YEAR_MONTH.match(value.strip())
         if match and 1 <= int(match.group(2)) <= 12 and 1900 <= int(match.group(1)) <= 2200:
             return value.strip()
-    raise _error("year_month", f"expected a year and month as YYYY-MM (for example 2022-01), got {value!r}")
+    raise _error("v_year_month", got=repr(value))
 
 
 def year_month_tuple(value: str) -> tuple[int, int]:
@@ -99,19 +102,19 @@ class Strict(BaseModel):
 
 def _check_shares(shares: dict[str, float]) -> dict[str, float]:
     if not shares:
-        raise _error("shares_empty", f"needs at least one destination ({SHARES_FIELD_HELP})")
+        raise _error("v_shares_empty", help=Message("v_shares_help"))
     for dest, share in shares.items():
         if not (0.0 <= share <= 1.0) or math.isnan(share):
-            raise _error("share_range", f"share for {dest!r} is {share}; each share must be between 0 and 1")
+            raise _error("v_share_range", dest=repr(dest), share=share)
     total = sum(shares.values())
     if abs(total - 1.0) > SHARE_TOLERANCE:
-        raise _error("shares_sum", f"shares sum to {total:.6g}; they must sum to 1 ({SHARES_FIELD_HELP})")
+        raise _error("v_shares_sum", total=float(total), help=Message("v_shares_help"))
     return shares
 
 
-def _whole(value: Any, what: str) -> int:
+def _whole(value: Any, what: Message) -> int:
     if isinstance(value, bool) or not isinstance(value, int | float) or (isinstance(value, float) and not value.is_integer()):
-        raise _error("whole_number", f"{what} must be a whole number, got {value!r}")
+        raise _error("v_whole_number", what=what, got=repr(value))
     return int(value)
 
 
@@ -122,7 +125,7 @@ def parse_capacity(value: Any, allow_schedule: bool) -> int | dict[int, int] | N
         return None
     if isinstance(value, dict) and allow_schedule:
         if not value:
-            raise _error("capacity_empty", "a capacity schedule needs at least one year, e.g. {2021: 57, 2022: 43}")
+            raise _error("v_capacity_empty")
         schedule = {}
         for year, places in value.items():
             try:
@@ -130,28 +133,30 @@ def parse_capacity(value: Any, allow_schedule: bool) -> int | dict[int, int] | N
             except ValueError:
                 year_int = 0
             if not 1900 <= year_int <= 2200:
-                raise _error("capacity_year", f"capacity schedule key {year!r} is not a year")
-            schedule[year_int] = _check_places(_whole(places, f"capacity in {year_int}"), f"capacity in {year_int}")
+                raise _error("v_capacity_year", got=repr(year))
+            what = Message("v_capacity_in", year=year_int)
+            schedule[year_int] = _check_places(_whole(places, what), what)
         return dict(sorted(schedule.items()))
     if isinstance(value, dict):
-        raise _error("capacity_type", "expected a number of places (or null for unlimited), got a mapping")
-    return _check_places(_whole(value, "capacity"), "capacity")
+        raise _error("v_capacity_type")
+    what = Message("v_capacity_word")
+    return _check_places(_whole(value, what), what)
 
 
-def _check_places(places: int, what: str) -> int:
+def _check_places(places: int, what: Message) -> int:
     if not 0 <= places <= MAX_CAPACITY:
-        raise _error("capacity_range", f"{what} must be between 0 and {MAX_CAPACITY:,}, got {places}")
+        raise _error("v_capacity_range", what=what, max=MAX_CAPACITY, got=places)
     return places
 
 
-def _each_in_range(values: dict[str, float], kind: str, what: str, low: float, high: float,
-                   low_open: bool = False, hint: str = "") -> dict[str, float]:
+def _each_in_range(values: dict[str, float], what: str, low: float, high: float,
+                   low_open: bool = False, hint: Message | str = "") -> dict[str, float]:
     """Every value of a {care type: number} mapping within [low, high] (or (low, high])."""
     for key, number in values.items():
         above = number > low if low_open else number >= low
         if math.isnan(number) or not above or number > high:
-            bounds = f"above {low:g} and at most {high:g}" if low_open else f"between {low:g} and {high:g}"
-            raise _error(kind, f"{what} for {key!r} is {number}; it must be {bounds}{hint}")
+            raise _error("v_range_above" if low_open else "v_range_between", what=Message(what), key=repr(key),
+                         number=float(number), low=float(low), high=float(high), hint=hint)
     return values
 
 
@@ -176,7 +181,7 @@ class CareType(Strict):
     @field_validator("escalation_per_year")
     @classmethod
     def _escalation(cls, value: dict[str, float]):
-        return _each_in_range(value, "escalation_range", "escalation rate per year", 0.0, MAX_ESCALATION_PER_YEAR)
+        return _each_in_range(value, "v_what_escalation_rate", 0.0, MAX_ESCALATION_PER_YEAR)
 
     @field_validator("outflow")
     @classmethod
@@ -198,18 +203,17 @@ class Policy(Strict):
     @field_validator("inflow_change_per_year")
     @classmethod
     def _inflow_change(cls, value: dict[str, float]):
-        return _each_in_range(value, "inflow_change", "yearly inflow change", -1.0, 1.0, low_open=True,
-                              hint=" (a fraction: -0.05 is -5% per year)")
+        return _each_in_range(value, "v_what_inflow_change", -1.0, 1.0, low_open=True, hint=Message("v_hint_fraction"))
 
     @field_validator("stay_factor")
     @classmethod
     def _stay_factor(cls, value: dict[str, float]):
-        return _each_in_range(value, "stay_factor", "stay factor", 0.0, MAX_FACTOR, low_open=True)
+        return _each_in_range(value, "v_what_stay_factor", 0.0, MAX_FACTOR, low_open=True)
 
     @field_validator("escalation_factor")
     @classmethod
     def _escalation_factor(cls, value: dict[str, float]):
-        return _each_in_range(value, "escalation_factor", "escalation factor", 0.0, MAX_FACTOR)
+        return _each_in_range(value, "v_what_escalation_factor", 0.0, MAX_FACTOR)
 
     @field_validator("outflow")
     @classmethod
@@ -222,7 +226,7 @@ class Policy(Strict):
     @classmethod
     def _capacity(cls, value):
         if not isinstance(value, dict):
-            raise _error("dict_type", "expected a mapping of care type to capacity, e.g. {jzplus: 43}")
+            raise _error("v_policy_capacity_type")
         return {name: parse_capacity(places, allow_schedule=False) for name, places in value.items()}
 
 
@@ -244,9 +248,9 @@ class Scenario(Strict):
     @classmethod
     def _care_types(cls, value: dict[str, CareType]):
         if not value:
-            raise _error("care_types_empty", "a scenario needs at least one care type")
+            raise _error("v_care_types_empty")
         if len(value) > MAX_CARE_TYPES:
-            raise _error("care_types_many", f"at most {MAX_CARE_TYPES} care types")
+            raise _error("v_care_types_many", max=MAX_CARE_TYPES)
         return value
 
     @model_validator(mode="after")
@@ -285,37 +289,35 @@ def reference_problems(scenario: Scenario) -> list[tuple[str, str]]:
     """Checks that need the whole scenario: destinations, order, exits, sizes."""
     names = scenario.type_names
     order = {name: k for k, name in enumerate(names)}
-    problems: list[tuple[str, str]] = []
+    problems: list[tuple[str, Message]] = []
     known = ", ".join(names)
 
     def unknown(path: str, name: str, allow_exit: bool) -> bool:
         if name in order or (allow_exit and name == EXIT):
             return False
         hint = difflib.get_close_matches(name, names + ([EXIT] if allow_exit else []), n=1)
-        extra = f" (did you mean {hint[0]!r}?)" if hint else ""
-        problems.append((path, f"{name!r} is not a care type{' or exit' if allow_exit else ''}{extra}; known care types: {known}"))
+        problems.append((path, Message("v_not_care_type_or_exit" if allow_exit else "v_not_care_type", name=repr(name),
+                                       hint=_did_you_mean(hint), known=known)))
         return True
 
     for name, care in scenario.care_types.items():
         base = f"care_types.{name}"
         if name in RESERVED_NAMES or not TYPE_NAME.match(name):
-            problems.append((base, f"{name!r} cannot be a care type name: use lowercase letters, digits and _ "
-                                   f"(starting with a letter), and not {EXIT!r} or {NEW!r}; put the display name in label"))
+            problems.append((base, Message("v_bad_type_name", name=repr(name))))
         for dest in care.escalation_per_year:
             if unknown(f"{base}.escalation_per_year", dest, allow_exit=False):
                 continue
             if order[dest] <= order[name]:
                 problems.append((f"{base}.escalation_per_year",
-                                 f"escalation goes to a heavier care type (listed after {name!r}); {dest!r} is not"))
+                                 Message("v_escalation_heavier", name=repr(name), dest=repr(dest))))
         for dest in care.outflow:
             if unknown(f"{base}.outflow", dest, allow_exit=True):
                 continue
             if dest == name:
-                problems.append((f"{base}.outflow", f"a stay in {name!r} cannot flow into {name!r} itself"))
+                problems.append((f"{base}.outflow", Message("v_self_flow", name=repr(name))))
         if isinstance(care.capacity, dict) and min(care.capacity) > year_month_tuple(scenario.start)[0]:
             problems.append((f"{base}.capacity",
-                             f"the capacity schedule starts in {min(care.capacity)}, after the scenario start "
-                             f"{scenario.start}; give the capacity from the start year on"))
+                             Message("v_schedule_after_start", first=min(care.capacity), start=scenario.start)))
 
     for k, policy in enumerate(scenario.policies):
         base = f"policies[{k}]"
@@ -325,11 +327,11 @@ def reference_problems(scenario: Scenario) -> list[tuple[str, str]]:
         for name, shares in policy.outflow.items():
             for dest in shares:
                 if not unknown(f"{base}.outflow.{name}", dest, allow_exit=True) and dest == name:
-                    problems.append((f"{base}.outflow.{name}", f"a stay in {name!r} cannot flow into {name!r} itself"))
+                    problems.append((f"{base}.outflow.{name}", Message("v_self_flow", name=repr(name))))
 
     total_initial = sum(c.initial for c in scenario.care_types.values())
     if total_initial > MAX_INITIAL:
-        problems.append(("care_types", f"{total_initial} initial youths in all; at most {MAX_INITIAL:,}"))
+        problems.append(("care_types", Message("v_total_initial", total=total_initial, max=MAX_INITIAL)))
     if problems:
         return problems
 
@@ -339,9 +341,9 @@ def reference_problems(scenario: Scenario) -> list[tuple[str, str]]:
     peak = peak_total_inflow(scenario)
     if peak > MAX_TOTAL_INFLOW_PER_YEAR:
         problems.append(("care_types.inflow_per_year",
-                         f"total inflow reaches {peak:,.0f} youths per year (policies included); at most {MAX_TOTAL_INFLOW_PER_YEAR:,}"))
+                         Message("v_peak_inflow", peak=round(peak), max=MAX_TOTAL_INFLOW_PER_YEAR)))
     for path, name in trapped_types(scenario):
-        problems.append((path, f"youths in {name!r} can never leave care: no chain of outflow leads to 'exit'"))
+        problems.append((path, Message("v_trapped", name=repr(name))))
     return problems
 
 
@@ -358,38 +360,60 @@ def _dotted(loc: tuple) -> str:
     return path
 
 
+# pydantic's own error types -> (message key, the ctx field holding the limit)
 _FRIENDLY = {
-    "missing": "required field is missing",
-    "int_type": "expected a whole number",
-    "int_parsing": "expected a whole number",
-    "int_from_float": "expected a whole number",
-    "float_type": "expected a number",
-    "float_parsing": "expected a number",
-    "dict_type": "expected a mapping (key: value)",
-    "list_type": "expected a list",
-    "string_type": "expected text",
+    "missing": ("v_missing", None),
+    "int_type": ("v_int", None),
+    "int_parsing": ("v_int", None),
+    "int_from_float": ("v_int", None),
+    "float_type": ("v_float", None),
+    "float_parsing": ("v_float", None),
+    "finite_number": ("v_finite", None),
+    "dict_type": ("v_dict", None),
+    "list_type": ("v_list", None),
+    "string_type": ("v_string", None),
+    "greater_than_equal": ("v_ge", "ge"),
+    "greater_than": ("v_gt", "gt"),
+    "less_than_equal": ("v_le", "le"),
+    "less_than": ("v_lt", "lt"),
+    "string_too_short": ("v_too_short", None),
+    "string_too_long": ("v_too_long", "max_length"),
+    "literal_error": ("v_literal", "expected"),
 }
 
 
+def _did_you_mean(matches: list[str]) -> Message | str:
+    return Message("v_did_you_mean", name=repr(matches[0])) if matches else ""
+
+
 def format_validation_error(error: ValidationError) -> list[tuple[str, str]]:
+    """(field path, message) per problem; messages are Messages (English as strings)."""
     problems: list[tuple[str, str]] = []
     for item in error.errors(include_url=False):
-        loc = item["loc"]
-        kind = item["type"]
+        loc, kind, ctx = item["loc"], item["type"], item.get("ctx") or {}
         if kind == "scenario_references":
-            problems.extend((_dotted(loc + (p,)) if loc else p, m) for p, m in item["ctx"]["problems"])
+            problems.extend((_dotted(loc + (p,)) if loc else p, m) for p, m in ctx["problems"])
             continue
         path = _dotted(loc)
-        if kind == "extra_forbidden":
-            parent, field = loc[:-1], str(loc[-1])
-            fields = _fields_at(parent)
-            hint = difflib.get_close_matches(field, fields, n=1)
-            extra = f" (did you mean {hint[0]!r}?)" if hint else ""
-            problems.append((path, f"unknown field{extra}; allowed here: {', '.join(fields)}"))
+        if isinstance(ctx.get("message"), Message):  # our own checks: the message is complete
+            problems.append((path, ctx["message"]))
             continue
-        message = _FRIENDLY.get(kind, item["msg"])
-        if kind != "missing" and "got" not in message and not isinstance(item.get("input"), dict | list):
-            message += f" (got {item['input']!r})"  # pydantic's own errors do not say what they got
+        if kind == "extra_forbidden":
+            fields = _fields_at(loc[:-1])
+            hint = difflib.get_close_matches(str(loc[-1]), fields, n=1)
+            problems.append((path, Message("v_unknown_field", hint=_did_you_mean(hint), allowed=", ".join(fields))))
+            continue
+        if kind in _FRIENDLY:
+            key, limit = _FRIENDLY[kind]
+            values = {"limit": ctx[limit]} if limit == "max_length" or limit in ("ge", "gt", "le", "lt") else {}
+            if limit == "expected":
+                values = {"expected": ctx["expected"]}
+            message: str = Message(key, **values)
+        else:
+            message = item["msg"]  # a rare pydantic error: its own (English) words
+        if kind != "missing" and not isinstance(item.get("input"), dict | list):
+            got = Message("v_got", got=repr(item["input"]))  # pydantic's own errors do not say what they got
+            message = Message("v_joined", first=message, second=got) if isinstance(message, Message) else message + got
         problems.append((path, message))
     return problems
 
@@ -413,7 +437,7 @@ def _fields_at(loc: tuple) -> list[str]:
 def scenario_from_dict(data: Any, source: str | None = None) -> Scenario:
     if not isinstance(data, dict):
         kind = "empty" if data is None else type(data).__name__
-        raise ScenarioError(source, [("", f"expected a mapping of scenario fields (name, start, care_types, ...), got {kind}")])
+        raise ScenarioError(source, [("", Message("v_not_mapping", kind=kind))])
     try:
         return Scenario.model_validate(data)
     except ValidationError as error:
@@ -440,24 +464,23 @@ def parse_yaml(text: str | bytes, source: str | None = None) -> Any:
     """Plain data from YAML text: safe_load only, size and alias-expansion capped."""
     if isinstance(text, bytes):
         if len(text) > MAX_FILE_BYTES:
-            raise ScenarioError(source, [("", f"file is {len(text):,} bytes; a scenario file is at most {MAX_FILE_BYTES:,}")])
+            raise ScenarioError(source, [("", Message("v_file_bytes", size=len(text), max=MAX_FILE_BYTES))])
         try:
             text = text.decode("utf-8")
         except UnicodeDecodeError:
-            raise ScenarioError(source, [("", "not a text file (expected UTF-8 YAML)")]) from None
+            raise ScenarioError(source, [("", Message("v_not_text"))]) from None
     if len(text) > MAX_FILE_BYTES:
-        raise ScenarioError(source, [("", f"file is {len(text):,} characters; a scenario file is at most {MAX_FILE_BYTES:,}")])
+        raise ScenarioError(source, [("", Message("v_file_chars", size=len(text), max=MAX_FILE_BYTES))])
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         if node is not None and _expanded_nodes(node, {}) > MAX_YAML_NODES:
-            raise ScenarioError(source, [("", "the YAML expands (through aliases) into more than "
-                                              f"{MAX_YAML_NODES:,} values; refused")])
+            raise ScenarioError(source, [("", Message("v_alias_bomb", max=MAX_YAML_NODES))])
         return yaml.safe_load(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        problem = getattr(error, "problem", None) or str(error)
-        raise ScenarioError(source, [("", f"{where}not valid YAML ({problem})")]) from None
+        where = Message("v_line_column", line=mark.line + 1, column=mark.column + 1) if mark else ""
+        problem = getattr(error, "problem", None) or str(error)  # the YAML parser's own (English) words
+        raise ScenarioError(source, [("", Message("v_not_yaml", where=where, problem=problem))]) from None
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -465,11 +488,11 @@ def load_scenario(path: str | Path) -> Scenario:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise ScenarioError(str(path), [("", "file not found")]) from None
+        raise ScenarioError(str(path), [("", Message("v_not_found"))]) from None
     except IsADirectoryError:
-        raise ScenarioError(str(path), [("", "is a folder, not a scenario file")]) from None
+        raise ScenarioError(str(path), [("", Message("v_is_folder"))]) from None
     except OSError as error:
-        raise ScenarioError(str(path), [("", f"cannot be read ({error.strerror})")]) from None
+        raise ScenarioError(str(path), [("", Message("v_unreadable", reason=error.strerror))]) from None
     return scenario_from_dict(parse_yaml(raw, str(path)), str(path))
 
 

@@ -113,6 +113,10 @@ def test_a_broken_scenario_file_shows_its_message_and_the_app_keeps_working(tmp_
     assert at.error and "niet geldig" in at.error[0].value
     shown = at.code[0].value
     assert "kapot.yaml" in shown and "care_types.jzplus.stay_month" in shown
+    assert "is geen geldig scenario" in shown and "onbekend veld (bedoelt u 'stay_months'?)" in shown  # Dutch
+    at.sidebar.toggle[0].set_value(True).run()
+    assert "unknown field (did you mean 'stay_months'?)" in at.code[0].value
+    at.sidebar.toggle[0].set_value(False).run()
     at.selectbox[0].set_value("goed").run()
     assert not at.exception and not at.error and len(at.metric) == 5
 

@@ -75,19 +75,19 @@ def mutate(path: str, value) -> dict:
     "path, value, field, fragment",
     [
         ("care_types.jzplus.stay_month", 5, "care_types.jzplus.stay_month", "did you mean 'stay_months'"),
-        ("name", "", "name", "at least 1 character"),
+        ("name", "", "name", "must not be empty"),
         ("start", "2021-13", "start", "YYYY-MM"),
         ("start", "januari 2021", "start", "YYYY-MM"),
-        ("years", 51, "years", "less than or equal to 50"),
-        ("years", 0, "years", "greater than or equal to 1"),
-        ("replications", 1001, "replications", "less than or equal to 1000"),
+        ("years", 51, "years", "at most 50"),
+        ("years", 0, "years", "at least 1"),
+        ("replications", 1001, "replications", "at most 1000"),
         ("service_level", 1.0, "service_level", "less than 1"),
-        ("care_types.jzplus.inflow_per_year", -1, "care_types.jzplus.inflow_per_year", "greater than or equal to 0"),
+        ("care_types.jzplus.inflow_per_year", -1, "care_types.jzplus.inflow_per_year", "at least 0"),
         ("care_types.jzplus.inflow_per_year", 200_000, "care_types.jzplus.inflow_per_year", "100000"),
-        ("care_types.jzplus.stay_months", 0, "care_types.jzplus.stay_months", "greater than or equal to 0.03"),
+        ("care_types.jzplus.stay_months", 0, "care_types.jzplus.stay_months", "at least 0.03"),
         ("care_types.jzplus.stay_cv", 0, "care_types.jzplus.stay_cv", "greater than 0"),
-        ("care_types.jzplus.initial", -3, "care_types.jzplus.initial", "greater than or equal to 0"),
-        ("care_types.jzplus.initial", 2_000_000, "care_types.jzplus.initial", "1000000"),
+        ("care_types.jzplus.initial", -3, "care_types.jzplus.initial", "at least 0"),
+        ("care_types.jzplus.initial", 2_000_000, "care_types.jzplus.initial", "1,000,000"),
         ("care_types.jzplus.capacity", -1, "care_types.jzplus.capacity", "between 0 and"),
         ("care_types.jzplus.capacity", 43.5, "care_types.jzplus.capacity", "whole number"),
         ("care_types.jzplus.capacity", {"twee": 4}, "care_types.jzplus.capacity", "not a year"),
@@ -98,7 +98,7 @@ def mutate(path: str, value) -> dict:
         ("care_types.jzplus.outflow", {"jzplus": 1.0}, "care_types.jzplus.outflow", "cannot flow into 'jzplus' itself"),
         ("care_types.jzplus.when_full", "later", "care_types.jzplus.when_full", "'wait' or 'elsewhere'"),
         ("care_types.jzplus.max_wait_months", 0, "care_types.jzplus.max_wait_months", "greater than 0"),
-        ("care_types.jzplus.cost_per_day", -750, "care_types.jzplus.cost_per_day", "greater than or equal to 0"),
+        ("care_types.jzplus.cost_per_day", -750, "care_types.jzplus.cost_per_day", "at least 0"),
         ("care_types.jzplus.escalation_per_year", {"home": 0.1}, "care_types.jzplus.escalation_per_year", "heavier"),
         ("care_types.home.escalation_per_year", {"jzplus": -0.1}, "care_types.home.escalation_per_year", "between 0"),
         ("care_types.home.escalation_per_year", {"jzpls": 0.1}, "care_types.home.escalation_per_year", "did you mean 'jzplus'"),
@@ -226,3 +226,16 @@ def test_circular_waits_are_flagged_and_max_wait_clears_the_flag():
     assert warnings_for(compile_plan(make_scenario(care)))
     care["jzplus"]["max_wait_months"] = 2
     assert not warnings_for(compile_plan(make_scenario(care)))
+
+
+def test_messages_come_in_dutch_for_the_app_and_english_for_the_command_line():
+    data = mutate("care_types.jzplus.outflow", {"home": 0.8, "exit": 0.1})
+    data["years"] = 51
+    with pytest.raises(ScenarioError) as info:
+        scenario_from_dict(data, "mijn.yaml")
+    english, dutch = info.value.message(), info.value.message("nl")
+    assert english.startswith("mijn.yaml is not a valid scenario:") and "shares sum to 0.9" in english
+    assert dutch.startswith("mijn.yaml is geen geldig scenario:")
+    assert "  care_types.jzplus.outflow: de aandelen tellen op tot 0,9; dat moet 1 zijn" in dutch
+    assert "  years: mag hoogstens 50 zijn (gegeven: 51)" in dutch
+    assert str(info.value) == english  # what the command line prints

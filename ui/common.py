@@ -60,7 +60,7 @@ def load(path: Path) -> tuple[Scenario | None, str | None]:
     try:
         return load_scenario(path), None
     except ScenarioError as error:
-        return None, error.message()
+        return None, error.message(lang())
 
 
 def scenario_title(path: Path) -> str:
