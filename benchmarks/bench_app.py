@@ -2,8 +2,9 @@
 AppTest (the page's whole script: run, summaries, KPIs, charts), on the example scenario.
 
 Each move goes to a value not seen before (no cache hit); then one move back to a value
-seen before (cache hit). A new setting is answered in two stages: a provisional page from the
-first 10 replications, then the final one from all 30; the page records when each was drawn
+seen before (cache hit), on the default scenario (the Zuid-West preset). A new setting is
+answered in two stages: a provisional page from the first replications (ui.common.PREVIEW_REPLICATIONS),
+then the final one from all 30; the page records when each was drawn
 (session state ``drawn_at``), and both times are reported. Target (issue 3): about a second
 on the 2-core machine.
 
@@ -22,6 +23,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
+
+from ui.common import PREVIEW_REPLICATIONS  # noqa: E402
 
 
 def main() -> int:
@@ -47,7 +50,7 @@ def main() -> int:
     slider.set_value(-1.0).run()
     cached = time.perf_counter() - started
     print(f"first page load (two runs of 30 replications, pool start): {first:.2f} s")
-    print(f"slider move, new setting, provisional page (10 replications): median {statistics.median(previews):.2f} s, "
+    print(f"slider move, new setting, provisional page ({PREVIEW_REPLICATIONS} replications): median {statistics.median(previews):.2f} s, "
           f"max {max(previews):.2f} s over {len(previews)} moves")
     print(f"slider move, new setting, final page (30 replications): median {statistics.median(times):.2f} s, "
           f"max {max(times):.2f} s over {len(times)} moves")

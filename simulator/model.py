@@ -69,6 +69,7 @@ class ReplicationResult:
     initial_total: int
     arrivals: int
     exits: int
+    year_start: np.ndarray | None = None  # (n_years, n_types): youths in care (regional or elsewhere) on 1 January
 
 
 class Model:
@@ -369,9 +370,13 @@ class Model:
 
         year_edges = calendar.year_edges
         demand_time = []
+        year_start = np.zeros((len(year_edges) - 1, n))
         for i in range(n):
             mask = (ch % n) == i  # occupancy + waiting + overflow of type i
             demand_time.append(_time_at_level(t[mask], d[mask], plan.initial[i], year_edges))
+            in_care = (ch == OCCUPANCY * n + i) | (ch == OVERFLOW * n + i)
+            moves = np.cumsum(np.concatenate([[0], d[in_care]]))
+            year_start[:, i] = plan.initial[i] + moves[np.searchsorted(t[in_care], year_edges[:-1], side="left")]
 
         return ReplicationResult(
             run_number=self.run_number,
@@ -379,6 +384,7 @@ class Model:
             counts=counts,
             transitions=np.asarray(self.transitions, dtype=np.int64).reshape(n + 1, n + 1),
             demand_time=demand_time,
+            year_start=year_start,
             n_events=next(self.env._eid),  # SimPy's event counter: every event ever scheduled
             initial_total=sum(plan.initial),
             arrivals=self.arrived,

@@ -35,7 +35,8 @@ MONTHLY_COLUMNS = ["replication", "month", "care_type", "occupancy", "admissions
 YEARLY_COLUMNS = ["year", "care_type", "occupancy_mean", "occupancy_p10", "occupancy_p50", "occupancy_p90",
                   "beds_needed", "capacity", "admissions_mean", "waiting_mean", "overflow_mean", "cost_mean",
                   "admissions_p10", "admissions_p90", "waiting_p10", "waiting_p90", "overflow_p10", "overflow_p90",
-                  "cost_p10", "cost_p90", "escalations_mean", "discharges_mean", "demand_p90", "days"]
+                  "cost_p10", "cost_p90", "escalations_mean", "discharges_mean", "demand_p90", "days",
+                  "clients_mean", "clients_p10", "clients_p90"]
 FLOW_COLUMNS = ["from", "to", "per_year_mean"]
 
 
@@ -110,11 +111,15 @@ def yearly_arrays(plan: Plan, reps: list[ReplicationResult]) -> dict[str, np.nda
 
     occupancy = time_mean(levels[:, :, 0])
     overflow = time_mean(levels[:, :, 2])
+    admissions = total(counts[:, :, 0])
     return {
         "occupancy": occupancy,
         "waiting": time_mean(levels[:, :, 1]),
         "overflow": overflow,
-        "admissions": total(counts[:, :, 0]),
+        "admissions": admissions,
+        # Youths in care as the year starts plus those admitted during it: the "clients in a
+        # year" of regional reports (a youth admitted twice in a year counts twice here).
+        "clients": _stack(reps, "year_start") + admissions,
         "escalations": total(counts[:, :, 2]),
         "discharges": total(counts[:, :, 3]),
         "cost": (occupancy + overflow) * year_days[None, :, None] * cost_per_day[None, None, :],
@@ -179,7 +184,7 @@ def summarise(plan: Plan, reps: list[ReplicationResult], runtime_seconds: float 
         "capacity": pd.array([None if math.isinf(c) else int(c) for row in capacity for c in row], dtype="Int64"),
         "days": np.repeat(np.round(per_year["days"]).astype(np.int64), n),
     })
-    for key in ("occupancy", "admissions", "waiting", "overflow", "cost", "escalations", "discharges"):
+    for key in ("occupancy", "admissions", "waiting", "overflow", "cost", "escalations", "discharges", "clients"):
         values = per_year[key]  # (R, Y, n): row-major ravel matches (year, care type) rows
         yearly[f"{key}_mean"] = values.mean(axis=0).ravel()
         for q in (10, 50, 90):

@@ -273,7 +273,11 @@ class Scenario(Strict):
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data in file order, as saved to YAML (``from`` spelled as in the file)."""
-        return self.model_dump(mode="python", by_alias=True, exclude_none=True)
+        data = self.model_dump(mode="python", by_alias=True, exclude_none=True)
+        for policy in data["policies"]:  # a lever a policy does not use says nothing
+            for key in [k for k, v in policy.items() if v == {}]:
+                del policy[key]
+        return data
 
     def with_overrides(self, **overrides: Any) -> "Scenario":
         """A validated copy with top-level fields replaced (the CLI's --years, --seed, ...)."""
@@ -504,7 +508,7 @@ def dump_scenario(scenario: Scenario) -> str:
     return yaml.safe_dump(scenario.to_dict(), sort_keys=False, allow_unicode=True, default_flow_style=None, width=100)
 
 
-def save_scenario(scenario: Scenario, path: str | Path) -> Path:
+def save_scenario(scenario: Scenario, path: str | Path, header: str = "") -> Path:
     """Write atomically: a reader never sees half a file."""
     import os
     import tempfile
@@ -514,7 +518,7 @@ def save_scenario(scenario: Scenario, path: str | Path) -> Path:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(dump_scenario(scenario))
+            handle.write(header + dump_scenario(scenario))
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -57,6 +57,27 @@ def test_monthly_means_are_exact_time_weighted_averages():
             assert result.levels[m, kind, index] == pytest.approx(expected, abs=1e-9)
 
 
+def test_youths_in_care_at_each_year_start_and_clients_per_year():
+    """year_start counts regional places and placements elsewhere at each 1 January, event
+    by event; clients = that count + admissions in the year."""
+    plan = compile_plan(make_scenario(CARE, years=3))
+    model = Model(plan, 2)
+    result = model.run()
+    n = model.n
+    for y, edge in enumerate(plan.calendar.year_edges[:-1]):
+        for i in range(n):
+            count = plan.initial[i] + sum(d for t, ch, d in zip(model.log_t, model.log_ch, model.log_d)
+                                          if t < edge and ch in (i, 2 * n + i))
+            assert result.year_start[y, i] == count
+    results = run_experiment(make_scenario(CARE, years=3, replications=3), workers=1)
+    per_type = results.yearly.set_index(["year", "care_type"])
+    starts = np.stack([r.year_start for r in results.replications]).mean(axis=0)
+    for y, year in enumerate(plan.calendar.years):
+        for i, name in enumerate(plan.names):
+            row = per_type.loc[(year, name)]
+            assert row["clients_mean"] == pytest.approx(starts[y, i] + row["admissions_mean"])
+
+
 def fake(demand_time: np.ndarray) -> ReplicationResult:
     return ReplicationResult(0, np.zeros((12, 3, 1)), np.zeros((12, 4, 1)), np.zeros((2, 2)), [demand_time], 0, 0, 0, 0)
 

@@ -50,9 +50,13 @@ def markdown_text(name: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
+DEFAULT_SCENARIO = "zuid-west-jeugdzorgplus"  # the app opens on the 57 -> 43 preset
+
+
 def scenario_files() -> list[Path]:
+    """The scenario files, the default first, then by name."""
     folder = Path(os.environ.get(SCENARIO_DIR_VARIABLE) or SCENARIO_DIR)
-    return sorted(folder.glob("*.yaml"))
+    return sorted(folder.glob("*.yaml"), key=lambda p: (p.stem != DEFAULT_SCENARIO, p.stem))
 
 
 def load(path: Path) -> tuple[Scenario | None, str | None]:
@@ -70,7 +74,7 @@ def scenario_title(path: Path) -> str:
 
 
 CACHE_ENTRIES = 64
-PREVIEW_REPLICATIONS = 10  # a first, provisional answer within about half a second
+PREVIEW_REPLICATIONS = 6  # a first, provisional answer (3 replications per core) well within a second
 
 
 @st.cache_resource
