@@ -166,6 +166,30 @@ def national() -> dict[str, float]:
     }
 
 
+def jzplus_outflow() -> dict[str, float]:
+    """After JeugdzorgPlus: 80% to a regional provider, 10% home, 10% unknown (IJsselland)."""
+    routes = d.load_table("jzplus_routes")
+    after = {r.detail: r.value for r in routes[routes["measure"] == "share_after"].itertuples()}
+    return {"residential": after["regional provider"], "home": after["home"], "exit": after["unknown"]}
+
+
+def foster_type(nat: dict, tariff: dict, outflow: dict[str, float]) -> dict:
+    """Foster care: national mean stay, 27.5% of placements end in a breakdown to residential care."""
+    return {"label": "Pleegzorg", "stay_months": round(nat["foster_stay_months"], 1),
+            "escalation_per_year": {"residential": round(escalation_hazard(nat["foster_breakdown"],
+                                                                            nat["foster_stay_months"]), 4)},
+            "outflow": outflow, "cost_per_day": tariff["foster"]}
+
+
+def aftercare_types(tariff: dict, after: str) -> dict[str, dict]:
+    """Home and a regional provider after JeugdzorgPlus, for presets that model JZ+ alone."""
+    return {
+        "home": {"label": f"Thuis (na {after})", "stay_months": HOME_STAY_MONTHS, "outflow": {"exit": 1.0}},
+        "residential": {"label": f"Regionale aanbieder (na {after})", "stay_months": RESIDENTIAL_STAY_MONTHS,
+                        "stay_cv": 0.8, "outflow": {"home": 0.5, "exit": 0.5}, "cost_per_day": tariff["residential"]},
+    }
+
+
 # Stays the sources do not give: assumptions, stated in every preset that uses them.
 RESIDENTIAL_STAY_MONTHS = 12.0
 HOME_STAY_MONTHS = 12.0
@@ -216,23 +240,17 @@ def zuid_west() -> Scenario:
     before = {r.detail: r.value for r in routes[routes["measure"] == "share_before"].itertuples()}
     from_residential = before["regional provider"] / (before["regional provider"] + before["home"] + before["unknown"])
     jz_entries = inflow_from_occupancy(jz_occupancy, jz_stay)
-    after = {r.detail: r.value for r in routes[routes["measure"] == "share_after"].itertuples()}
     care_types = {
         "home": {"label": "Thuis (na verblijf)", "stay_months": HOME_STAY_MONTHS,
                  "escalation_per_year": {"residential": round(escalation_hazard(nat["replaced"], HOME_STAY_MONTHS), 4)},
                  "outflow": {"exit": 1.0}},
-        "foster": {"label": "Pleegzorg", "stay_months": round(nat["foster_stay_months"], 1),
-                   "escalation_per_year": {"residential": round(escalation_hazard(nat["foster_breakdown"],
-                                                                                   nat["foster_stay_months"]), 4)},
-                   "outflow": {"home": nat["return_home"], "exit": round(1 - nat["return_home"], 6)},
-                   "cost_per_day": tariff["foster"]},
+        "foster": foster_type(nat, tariff, {"home": nat["return_home"], "exit": round(1 - nat["return_home"], 6)}),
         "residential": {"label": "Residentiële jeugdhulp", "stay_months": RESIDENTIAL_STAY_MONTHS, "stay_cv": 0.8,
                         "escalation_per_year": {"jzplus": round(from_residential * jz_entries / residential_occupancy, 4)},
                         "outflow": {"home": nat["return_home"], "foster": 0.1, "exit": round(0.9 - nat["return_home"], 6)},
                         "cost_per_day": tariff["residential"]},
         "jzplus": {"label": "JeugdzorgPlus", "capacity": {2021: capacity_2021, 2022: needed_2022},
-                   "stay_months": jz_stay, "stay_cv": nat["jzplus_stay_cv"],
-                   "outflow": {"residential": after["regional provider"], "home": after["home"], "exit": after["unknown"]},
+                   "stay_months": jz_stay, "stay_cv": nat["jzplus_stay_cv"], "outflow": jzplus_outflow(),
                    "when_full": "elsewhere", "cost_per_day": tariff["jzplus"]},
     }
     care_types = solve_chain("zuid-west", "2021-01", care_types,
@@ -267,7 +285,6 @@ def ijsselland() -> Scenario:
     """IJsselland: about 30 JeugdzorgPlus entries a year, -5% a year from 2022."""
     entries = d.load_table("ijsselland_jzplus_entries")
     duration = d.load_table("jzplus_treatment_duration")
-    routes = d.load_table("jzplus_routes")
     oost = d.load_table("oost_jzplus_placements")
     tariff = tariffs()
     full_years = entries[entries["measure"] == "entries"].groupby("year")["value"].sum()
@@ -275,15 +292,10 @@ def ijsselland() -> Scenario:
     durations = duration[duration["measure"] == "treatment_duration"]["value"]
     stay = round(float(durations.mean()) / (DAYS_PER_YEAR / 12), 2)
     change = d.value(oost, "inflow_change_target", 2022, "jzplus")
-    after = {r.detail: r.value for r in routes[routes["measure"] == "share_after"].itertuples()}
     care_types = {
-        "home": {"label": "Thuis (na JeugdzorgPlus)", "stay_months": HOME_STAY_MONTHS, "outflow": {"exit": 1.0}},
-        "residential": {"label": "Regionale aanbieder (na JeugdzorgPlus)", "stay_months": RESIDENTIAL_STAY_MONTHS,
-                        "stay_cv": 0.8, "outflow": {"home": 0.5, "exit": 0.5}, "cost_per_day": tariff["residential"]},
+        **aftercare_types(tariff, "JeugdzorgPlus"),
         "jzplus": {"label": "JeugdzorgPlus", "inflow_per_year": yearly_entries, "stay_months": stay,
-                   "stay_cv": national()["jzplus_stay_cv"],
-                   "outflow": {"residential": after["regional provider"], "home": after["home"], "exit": after["unknown"]},
-                   "cost_per_day": tariff["jzplus"]},
+                   "stay_cv": national()["jzplus_stay_cv"], "outflow": jzplus_outflow(), "cost_per_day": tariff["jzplus"]},
     }
     care_types = solve_chain("ijsselland", "2021-01", care_types, {}, {})
     meta = {
@@ -322,9 +334,7 @@ def foodvalley() -> Scenario:
     care_types = {
         "crisis": {"label": "Crisis thuis", "stay_months": CRISIS_STAY_MONTHS,
                    "outflow": {"residential": placement_share, "exit": round(1 - placement_share, 6)}},
-        "foster": {"label": "Pleegzorg", "stay_months": round(nat["foster_stay_months"], 1),
-                   "escalation_per_year": {"residential": round(foster_hazard, 4)},
-                   "outflow": {"exit": 1.0}, "cost_per_day": tariff["foster"]},
+        "foster": foster_type(nat, tariff, {"exit": 1.0}),
         "residential": {"label": "Residentiële jeugdhulp (leef- en behandelgroepen)",
                         "stay_months": RESIDENTIAL_STAY_MONTHS, "stay_cv": 0.8,
                         "outflow": {"foster": 0.15, "exit": 0.85}, "cost_per_day": residential_tariff},
@@ -378,10 +388,7 @@ def flevoland() -> Scenario:
     care_types = {
         "toegang": {"label": "Toegang (verwijzing)", "stay_months": 0.25, "outflow": {"residential": 1.0}},
         "home": {"label": "Intensief ambulant thuis", "stay_months": 6.0, "outflow": {"exit": 1.0}},
-        "foster": {"label": "Pleegzorg", "stay_months": round(nat["foster_stay_months"], 1),
-                   "escalation_per_year": {"residential": round(escalation_hazard(nat["foster_breakdown"],
-                                                                                   nat["foster_stay_months"]), 4)},
-                   "outflow": {"exit": 1.0}, "cost_per_day": tariff["foster"]},
+        "foster": foster_type(nat, tariff, {"exit": 1.0}),
         "gezinshuis": {"label": "Gezinshuis", "stay_months": GOOI_STAYS["gezinshuis"], "outflow": {"exit": 1.0},
                        "cost_per_day": tariff["gezinshuis"]},
         "residential": {"label": "Behandelgroepen (behandeld wonen)", "capacity": schedule,
@@ -535,20 +542,15 @@ def nederland() -> Scenario:
     placements = {int(r.year): r.value for r in ref[(ref["measure"] == "placements") & (ref["care_type"] == "jzplus")].itertuples()}
     trend = (placements[2023] / placements[2019]) ** (1 / 4) - 1
     change = -0.5  # halving every year from 2024 leaves under 1% of the 2023 entries in 2030
-    routes = d.load_table("jzplus_routes")
-    after = {r.detail: r.value for r in routes[routes["measure"] == "share_after"].itertuples()}
     # Only JeugdzorgPlus and the care after it: the whole national chain would be about half a
     # million events a replication, too slow for a workshop, and the goal is about JZ+.
     care_types = {
-        "home": {"label": "Thuis (na JeugdzorgPlus)", "stay_months": HOME_STAY_MONTHS, "outflow": {"exit": 1.0}},
-        "residential": {"label": "Residentiële jeugdhulp (na JeugdzorgPlus)", "stay_months": RESIDENTIAL_STAY_MONTHS,
-                        "stay_cv": 0.8, "outflow": {"home": 0.5, "exit": 0.5}, "cost_per_day": tariff["residential"]},
+        **aftercare_types(tariff, "JeugdzorgPlus"),
         "jzplus": {"label": "JeugdzorgPlus", "capacity": {2023: int(nat["jzplus_capacity_2023"]),
                                                           2024: int(d.value(ref, "capacity", 2024, "jzplus")),
                                                           2025: int(d.value(ref, "capacity", 2025, "jzplus"))},
                    "stay_months": nat["jzplus_stay_months"], "stay_cv": nat["jzplus_stay_cv"],
-                   "outflow": {"residential": after["regional provider"], "home": after["home"], "exit": after["unknown"]},
-                   "when_full": "wait", "cost_per_day": tariff["jzplus"]},
+                   "outflow": jzplus_outflow(), "when_full": "wait", "cost_per_day": tariff["jzplus"]},
     }
     care_types = solve_chain("nederland", "2023-01", care_types, {"jzplus": jz_occupancy}, {"jzplus": "jzplus"})
     meta = {
