@@ -160,6 +160,31 @@ def cost_chart(yearly: pd.DataFrame, labels: dict[str, str], lang: str = "nl", w
     return _finish(_size(chart, width, height), lang)
 
 
+def backtest_chart(table: pd.DataFrame, labels: dict[str, str], lang: str = "nl", width: int = 220, height: int = 170):
+    """Model against actual clients per year, one panel per care type: the model's mean with its
+    P10-P90 range, the actual count as a black dot; years used for fitting are marked."""
+    names = list(dict.fromkeys(table["care_type"]))
+    colour = colours(names)
+    data = table.assign(label=table["care_type"].map(lambda n: labels.get(n, n)),
+                        sample=table["sample"].map(lambda v: t("backtest_" + v, lang)))
+    domain = [labels.get(n, n) for n in names]
+    base = alt.Chart().encode(x=alt.X("year:O", title=t("year", lang)))
+    model = base.mark_errorbar(thickness=3, ticks=True).encode(
+        y=alt.Y("clients_p10:Q", title=t("clients", lang), scale=alt.Scale(zero=False)), y2="clients_p90:Q",
+        color=alt.Color("label:N", scale=alt.Scale(domain=domain, range=[colour[n] for n in names]), legend=None))
+    mean = base.mark_tick(thickness=3, size=18).encode(y="clients_mean:Q", color=alt.Color("label:N", legend=None))
+    actual = base.mark_point(filled=True, size=80, color=CAPACITY_COLOUR).encode(
+        y="clients:Q", shape=alt.Shape("sample:N", title=t("actual", lang)),
+        tooltip=[alt.Tooltip("year:O", title=t("year", lang)), alt.Tooltip("label:N", title=t("care_type", lang)),
+                 alt.Tooltip("clients:Q", title=t("actual", lang)),
+                 alt.Tooltip("clients_mean:Q", format=",.1f", title=t("model", lang)),
+                 alt.Tooltip("clients_p10:Q", format=",.1f", title="P10"),
+                 alt.Tooltip("clients_p90:Q", format=",.1f", title="P90")])
+    chart = alt.layer(model, mean, actual, data=data).properties(width=width, height=height).facet(
+        facet=alt.Facet("label:N", sort=domain, title=None), columns=3).resolve_scale(y="independent")
+    return _finish(chart, lang)
+
+
 def flow_dot(flows: pd.DataFrame, labels: dict[str, str], lang: str = "nl", minimum: float = 0.5) -> str:
     """Graphviz DOT of the chain: care types left to right (light -> heavy), yearly flows on the arrows."""
     names = list(labels)

@@ -128,6 +128,36 @@ TEXT: dict[str, tuple[str, str]] = {
     # sources page
     "sources_intro": ("De regionale documenten waar de cijfers en scenario's op rusten.",
                       "The regional documents the figures and scenarios rest on."),
+    "data_tables": ("Tabellen in data/", "Tables in data/"),
+    "data_tables_intro": ("Elke tabel: jaar, regio, zorgvorm, maat, detail, waarde, eenheid; met het brondocument "
+                          "en de sectie waaruit de cijfers komen. De scenario's worden hieruit berekend "
+                          "(simulator/calibrate.py).",
+                          "Every table: year, region, care type, measure, detail, value, unit; with the source "
+                          "document and section the figures come from. The scenarios are computed from these "
+                          "(simulator/calibrate.py)."),
+    "source_of": ("Bron: {source}, {section}. Gelezen: {what}", "Source: {source}, {section}. Read: {what}"),
+    "backtest": ("Terugblik Gooi en Vechtstreek 2020-2023: model tegen werkelijkheid",
+                 "Looking back, Gooi en Vechtstreek 2020-2023: model against actual counts"),
+    "backtest_intro": ("Cliënten per jaar (unieke jeugdigen met zorg in dat jaar) volgens de voortgangsrapportage "
+                       "en volgens het scenario {scenario} (gemiddelde en P10-P90 over {n} replicaties). De jaren "
+                       "2020-2022 zijn gebruikt om de trend per categorie te kiezen; 2023 (voorlopig) niet. Binnen "
+                       "de marge: verschil hoogstens 3 x de wortel van het werkelijke aantal (de toevalsruis van "
+                       "een telling). {within} van de {total} binnen de marge; in 2023 {within_test} van de "
+                       "{total_test}.",
+                       "Clients per year (unique youths in care that year) in the progress report and in the "
+                       "scenario {scenario} (mean and P10-P90 over {n} replications). The years 2020-2022 were used "
+                       "to choose each category's trend; 2023 (provisional) was not. Within the margin: a difference "
+                       "of at most 3 x the square root of the actual count (the chance noise of a count). {within} "
+                       "of {total} within the margin; in 2023 {within_test} of {total_test}."),
+    "backtest_fit": ("passend gemaakt (2020-2022)", "fitted (2020-2022)"),
+    "backtest_test": ("toets (2023)", "test (2023)"),
+    "clients": ("Cliënten per jaar", "Clients per year"),
+    "actual": ("Werkelijk", "Actual"),
+    "model": ("Model", "Model"),
+    "difference": ("Verschil", "Difference"),
+    "margin": ("Marge", "Margin"),
+    "within_margin": ("Binnen marge", "Within margin"),
+    "sample": ("Gebruik", "Use"),
     "warn_circular_wait": (
         "{members} hebben een capaciteit, een wachtlijst (when_full: wait) en sturen jeugdigen naar elkaar: als ze "
         "vol zijn, kunnen jeugdigen eindeloos op elkaars plek wachten (circulair wachten). Geef ten minste een "

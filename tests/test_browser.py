@@ -1,7 +1,8 @@
 """One real browser test: `streamlit run` on 127.0.0.1, Debian's chromium driven by Playwright.
 
 Moves the JeugdzorgPlus inflow slider with the keyboard, checks that a KPI changes and the
-charts are drawn, and saves a screenshot to out/screenshots/workshop.png. Without chromium
+charts are drawn, saves a screenshot to out/screenshots/workshop.png, and opens two pages by
+direct link. Without chromium
 or playwright the test is skipped on a developer machine but fails in CI (CI=true), where
 .ci/run installs chromium.
 """
@@ -85,6 +86,16 @@ def test_workshop_in_a_real_browser(app_url):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
         try:
+            # First, on the fresh server: a link straight to another page opens that page, without a
+            # "Page not found" dialog (which a folder named pages/ beside st.navigation causes).
+            for path, title in (("over", "Over het model"), ("bronnen", "Bronnen")):
+                linked = browser.new_page(viewport={"width": 1400, "height": 900})
+                linked.goto(f"{app_url}/{path}", wait_until="domcontentloaded")
+                linked.get_by_role("heading", name=title, exact=True).wait_for(timeout=60_000)
+                linked.wait_for_timeout(1000)
+                assert linked.get_by_text("Page not found").count() == 0, path
+                assert linked.locator('[data-testid="stSidebarNav"]').get_by_text("Workshop").count() == 1
+                linked.close()
             page = browser.new_page(viewport={"width": 1600, "height": 1100})
             page.goto(app_url, wait_until="domcontentloaded")
             page.get_by_text("Bedden nodig JeugdzorgPlus (2022)").wait_for(timeout=60_000)
@@ -119,5 +130,6 @@ def test_workshop_in_a_real_browser(app_url):
             page.wait_for_timeout(500)  # let the charts finish drawing
             page.screenshot(path=str(SCREENSHOT), full_page=True)
             assert SCREENSHOT.stat().st_size > 50_000
+
         finally:
             browser.close()

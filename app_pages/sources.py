@@ -1,0 +1,46 @@
+"""Bronnen: the regional documents, the data tables read from them, and the Gooi back-test."""
+
+import streamlit as st
+
+from simulator import charts, i18n
+from simulator.calibrate import backtest
+from simulator.data import load_sources, load_table
+from ui.common import SCENARIO_DIR, lang, language_toggle, load, markdown_text, run_all, t
+
+BACKTEST_SCENARIO = SCENARIO_DIR / "gooi-en-vechtstreek.yaml"
+
+language_toggle()
+st.title(t("page_sources"))
+st.caption(t("sources_intro"))
+st.markdown(markdown_text("sources"))
+
+st.header(t("data_tables"))
+st.caption(t("data_tables_intro"))
+for row in load_sources().itertuples():
+    with st.expander(f"`{row.table}.csv` — {row.source}"):
+        st.caption(t("source_of", source=row.source, section=row.section, what=row.what_was_read))
+        st.dataframe(load_table(row.table), hide_index=True, width="stretch")
+
+st.header(t("backtest"))
+scenario, problem = load(BACKTEST_SCENARIO)
+if scenario is None:
+    st.error(problem)
+    st.stop()
+(summary,) = run_all([scenario], st.empty())
+table = backtest(summary.yearly)
+test = table[table["sample"] == "test"]
+st.caption(t("backtest_intro", scenario=scenario.name, n=summary.replications, within=int(table["within"].sum()),
+             total=len(table), within_test=int(test["within"].sum()), total_test=len(test)))
+labels = {name: scenario.label(name) for name in scenario.type_names}
+st.altair_chart(charts.backtest_chart(table, labels, lang()))
+L = lang()
+shown = table.assign(
+    care_type=table["care_type"].map(labels),
+    sample=table["sample"].map(lambda v: t("backtest_" + v)),
+    within=table["within"].map(lambda ok: "✓" if ok else "✗"),
+    **{column: table[column].map(lambda v: i18n.number(v, L, 1)) for column in
+       ("clients_mean", "clients_p10", "clients_p90", "difference", "tolerance")},
+).rename(columns={"year": t("year"), "care_type": t("care_type"), "clients": t("actual"), "clients_mean": t("model"),
+                  "clients_p10": "P10", "clients_p90": "P90", "difference": t("difference"), "tolerance": t("margin"),
+                  "within": t("within_margin"), "sample": t("sample")})
+st.dataframe(shown, hide_index=True, width="stretch")

@@ -1,8 +1,0 @@
-import streamlit as st
-
-from ui.common import language_toggle, markdown_text, t
-
-language_toggle()
-st.title(t("page_sources"))
-st.caption(t("sources_intro"))
-st.markdown(markdown_text("sources"))
