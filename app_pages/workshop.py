@@ -1,11 +1,12 @@
 """Workshop: pick a scenario, move the levers, see what happens to the whole chain."""
 
+import datetime
 import time
 
 import streamlit as st
 from pydantic import ValidationError
 
-from simulator import charts, i18n
+from simulator import charts, i18n, store
 from simulator.levers import (
     apply_levers,
     default_levers,
@@ -14,7 +15,7 @@ from simulator.levers import (
     start_year,
     to_params,
 )
-from simulator.scenario import ScenarioError, format_validation_error
+from simulator.scenario import ScenarioError, dump_scenario, format_validation_error
 from simulator.timeline import Calendar, compile_plan, warnings_for
 from ui.common import (
     lang,
@@ -114,6 +115,25 @@ try:
 except ValidationError as error:  # a lever combination the schema refuses: say which field
     st.error(ScenarioError(scenario.name, format_validation_error(error)).message(lang()))
     st.stop()
+
+# ---------------------------------------------------------------- save and share (sidebar)
+with st.sidebar:
+    st.header(t("save_header"))
+    to_save = changed.model_copy(update={
+        "description": t("saved_description", base=scenario.name, date=datetime.date.today().isoformat(),
+                         description=scenario.description)})
+    save_name = st.text_input(t("save_name"), value=t("save_default_name", name=scenario.name), key="save_name",
+                              help=t("save_name_help"), max_chars=120)
+    replace = st.checkbox(t("save_replace"), key="save_replace")
+    if st.button(t("save"), width="stretch", type="primary"):
+        try:
+            path = store.save(to_save, save_name, overwrite=replace)
+            st.success(t("saved_as", name=save_name.strip(), file=path.name))
+        except store.StoreError as error:
+            st.error(error.text.text(lang()))
+    st.download_button(t("download_yaml"), data=dump_scenario(to_save.model_copy(update={"name": save_name.strip() or scenario.name})),
+                       file_name=f"{stem}-workshop.yaml", mime="application/x-yaml", width="stretch",
+                       help=t("download_yaml_help"))
 
 for warning in warnings_for(compile_plan(changed), lang()):
     st.warning(warning)

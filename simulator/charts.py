@@ -160,6 +160,56 @@ def cost_chart(yearly: pd.DataFrame, labels: dict[str, str], lang: str = "nl", w
     return _finish(_size(chart, width, height), lang)
 
 
+SCENARIO_PALETTE = ["#111827", "#e4572e", "#17bebb", "#76b041", "#a05195", "#ffc914"]  # baseline first, in black
+
+
+def _scenario_colour(labels: list[str]):
+    return alt.Scale(domain=labels, range=SCENARIO_PALETTE[: len(labels)])
+
+
+def comparison_panel(monthly: pd.DataFrame, care_type: str, title: str, lang: str = "nl",
+                     width: int | None = None, height: int = 240):
+    """One care type's occupancy in every scenario: a line each (the baseline black) with a faint
+    P10-P90 band; the scenario column holds the labels, baseline first."""
+    labels = list(dict.fromkeys(monthly["scenario"]))
+    part = monthly.loc[monthly["care_type"] == care_type,
+                       ["scenario", "month", "occupancy_mean", "occupancy_p10", "occupancy_p90", "capacity"]].copy()
+    part["month"] = _month_text(part["month"])
+    colour = alt.Color("scenario:N", title=t("scenario", lang), scale=_scenario_colour(labels), sort=labels)
+    base = alt.Chart().encode(x=alt.X("month:T", title=t("month", lang), axis=alt.Axis(format="%Y")), color=colour)
+    band = base.mark_area(opacity=0.12).encode(y=alt.Y("occupancy_p10:Q", title=t("occupancy", lang),
+                                                       scale=alt.Scale(zero=False)), y2="occupancy_p90:Q")
+    line = base.mark_line(strokeWidth=2.5).encode(
+        y="occupancy_mean:Q",
+        tooltip=[alt.Tooltip("scenario:N", title=t("scenario", lang)),
+                 alt.Tooltip("month:T", format="%Y-%m", title=t("month", lang)),
+                 alt.Tooltip("occupancy_mean:Q", format=",.1f", title=t("mean", lang)),
+                 alt.Tooltip("occupancy_p10:Q", format=",.1f", title="P10"),
+                 alt.Tooltip("occupancy_p90:Q", format=",.1f", title="P90")])
+    return _finish(_size(alt.layer(band, line, data=part).properties(title=title), width, height), lang)
+
+
+def comparison_totals_chart(totals: pd.DataFrame, measure: str, title: str, lang: str = "nl",
+                            width: int | None = None, height: int = 240):
+    """A chain-wide figure per year (mean with P10-P90 as a rule) for every scenario."""
+    labels = list(dict.fromkeys(totals["scenario"]))
+    part = totals.loc[totals["measure"] == measure, ["scenario", "year", "mean", "p10", "p90"]].copy()
+    money = measure == "cost"
+    if money:
+        part[["mean", "p10", "p90"]] = part[["mean", "p10", "p90"]] / 1e6
+    y_title = t("cost_meur", lang) if money else t("youths", lang)
+    colour = alt.Color("scenario:N", title=t("scenario", lang), scale=_scenario_colour(labels), sort=labels)
+    base = alt.Chart().encode(x=alt.X("year:O", title=t("year", lang)), xOffset=alt.XOffset("scenario:N", sort=labels),
+                              color=colour)
+    rule = base.mark_rule(strokeWidth=2).encode(y=alt.Y("p10:Q", title=y_title), y2="p90:Q")
+    point = base.mark_point(filled=True, size=70).encode(
+        y="mean:Q", tooltip=[alt.Tooltip("scenario:N", title=t("scenario", lang)), alt.Tooltip("year:O", title=t("year", lang)),
+                             alt.Tooltip("mean:Q", format=",.2f" if money else ",.1f", title=t("mean", lang)),
+                             alt.Tooltip("p10:Q", format=",.2f" if money else ",.1f", title="P10"),
+                             alt.Tooltip("p90:Q", format=",.2f" if money else ",.1f", title="P90")])
+    return _finish(_size(alt.layer(rule, point, data=part).properties(title=title), width, height), lang)
+
+
 def backtest_chart(table: pd.DataFrame, labels: dict[str, str], lang: str = "nl", width: int = 220, height: int = 170):
     """Model against actual clients per year, one panel per care type: the model's mean with its
     P10-P90 range, the actual count as a black dot; years used for fitting are marked."""

@@ -1,4 +1,4 @@
-"""Command line: ``python -m simulator run|validate ...`` (the contract of DESIGN.md).
+"""Command line: ``python -m simulator run|validate|compare ...`` (the contract of DESIGN.md).
 
 Exit codes: 0 done, 2 invalid input (a scenario, a flag, an output folder), 1 an internal
 error. Invalid input gets one message naming the file and field, no traceback, and no output.
@@ -7,6 +7,7 @@ error. Invalid input gets one message naming the file and field, no traceback, a
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import time
@@ -50,6 +51,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     validate = commands.add_parser("validate", help="check scenario files without running them")
     validate.add_argument("scenarios", nargs="+", metavar="SCENARIO.yaml")
+
+    compare = commands.add_parser(
+        "compare", help="run a baseline and up to five other scenarios with the same random numbers and write "
+                        "kpis.csv, parameters.csv, yearly.csv, run.json")
+    compare.add_argument("scenarios", nargs="+", metavar="SCENARIO.yaml", help="the baseline first, then the others")
+    compare.add_argument("--out", required=True, metavar="DIR", help="folder for the output files (created if missing)")
+    compare.add_argument("--replications", type=_bounded_int("--replications", 1, MAX_REPLICATIONS),
+                         help="replications for every scenario (default: the baseline's)")
+    compare.add_argument("--seed", type=_bounded_int("--seed", 0, 2**63 - 1),
+                         help="random seed for every scenario (default: the baseline's)")
+    compare.add_argument("--workers", type=_bounded_int("--workers", 1, 64), help="processes to use (default: all cores)")
+    compare.add_argument("--quiet", action="store_true", help="print nothing but errors")
     return parser
 
 
@@ -150,6 +163,57 @@ def cmd_run(args) -> int:
     return EXIT_OK
 
 
+def cmd_compare(args) -> int:
+    from simulator.compare import MAX_OTHERS, aligned, common_years, kpi_table, parameter_differences
+    from simulator.experiment import run_in_stages
+    from simulator.results import Summary, write_files
+
+    out = Path(args.out)
+    _check_out_dir(out)
+    if len(args.scenarios) < 2:
+        raise InputError("compare needs a baseline and at least one other scenario")
+    if len(args.scenarios) > 1 + MAX_OTHERS:
+        raise InputError(f"compare takes a baseline and at most {MAX_OTHERS} other scenarios, got {len(args.scenarios) - 1}")
+    loaded = [load_scenario(path) for path in args.scenarios]
+    base = loaded[0].with_overrides(replications=args.replications, seed=args.seed)
+    scenarios = aligned(base, loaded[1:])
+    labels = [Path(path).stem for path in args.scenarios]
+    if len(set(labels)) < len(labels):
+        labels = [f"{k}:{label}" for k, label in enumerate(labels)]
+    bar = ProgressBar(enabled=not args.quiet)
+    try:
+        results = run_in_stages(scenarios, preview=0, progress=bar, workers=args.workers)
+    finally:
+        bar.close()
+    summaries = [Summary.of(r) for r in results]
+    years = common_years(summaries)
+    if not years:
+        raise InputError("these scenarios share no calendar year; nothing to compare")
+    import pandas as pd
+
+    kpis = pd.concat([kpi_table(summaries, year, labels) for year in years], ignore_index=True)
+    parameters = parameter_differences(scenarios, labels)
+    yearly = pd.concat([r.yearly.assign(scenario=label) for r, label in zip(results, labels)], ignore_index=True)
+    info = {"seed": base.seed, "replications": base.replications, "baseline": labels[0],
+            "scenarios": {label: r.run_info()["scenario"] for label, r in zip(labels, results)}}
+    try:
+        write_files(out, {"kpis.csv": kpis.to_csv(index=False), "parameters.csv": parameters.to_csv(index=False),
+                          "yearly.csv": yearly[["scenario", *yearly.columns[:-1]]].to_csv(index=False),
+                          "run.json": json.dumps(info, indent=2, ensure_ascii=False)})
+    except OSError as error:
+        raise InputError(f"--out {out}: cannot write ({error.strerror})") from None
+    if not args.quiet:
+        year = years[min(1, len(years) - 1)]
+        shown = kpis[kpis["year"] == year]
+        print(f"key figures {year} (difference against {labels[0]}, P10-P90 of the paired difference):")
+        for row in shown.itertuples():
+            spread = "" if row.difference_p10 != row.difference_p10 else f" ({row.difference_p10:,.1f} to {row.difference_p90:,.1f})"
+            print(f"  {row.name:<32} {row.measure:<12} {row.mean:>14,.1f}  {'' if row.scenario == 0 else f'{row.difference:+,.1f}{spread}'}")
+        print(f"\n{len(scenarios)} scenarios x {base.replications} replications, seed {base.seed}; "
+              f"wrote kpis.csv, parameters.csv, yearly.csv and run.json to {out}")
+    return EXIT_OK
+
+
 def summary_table(results) -> str:
     """Per year and care type: occupancy mean (P10-P90), beds needed and capacity."""
     yearly = results.yearly
@@ -173,6 +237,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "validate":
             return cmd_validate(args)
+        if args.command == "compare":
+            return cmd_compare(args)
         return cmd_run(args)
     except ScenarioError as error:
         print(error.message(), file=sys.stderr)

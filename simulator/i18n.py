@@ -118,13 +118,89 @@ TEXT: dict[str, tuple[str, str]] = {
     "computed_with": ("Berekend met {n} replicaties (seed {seed}).", "Computed with {n} replications (seed {seed})."),
     "provisional": ("Voorlopig: {done} van {total} replicaties; de cijfers worden nu verfijnd…",
                     "Provisional: {done} of {total} replications; the figures are being refined…"),
-    # compare page placeholder
-    "compare_intro": ("Hier komen opgeslagen scenario's naast elkaar te staan, met de verschillen ten opzichte "
-                      "van een basisscenario (zelfde toevalsgetallen, zodat verschillen door beleid komen en niet "
-                      "door ruis). Deze pagina wordt gevuld in een volgende versie.",
-                      "Saved scenarios will stand side by side here, with differences against a baseline (same "
-                      "random numbers, so differences are policy, not noise). This page is filled in a next "
-                      "version."),
+    # saving and sharing (workshop sidebar)
+    "save_header": ("Opslaan en delen", "Save and share"),
+    "save_name": ("Naam van het scenario", "Scenario name"),
+    "save_name_help": ("De huidige knoppen worden opgeslagen als beleid 'Workshop' bovenop het gekozen scenario, in "
+                       "de map met opgeslagen scenario's (scenarios/saved/). Daarna staat het in de lijst en op "
+                       "Vergelijken.",
+                       "The current levers are saved as a policy 'Workshop' on top of the chosen scenario, in the "
+                       "folder of saved scenarios (scenarios/saved/). It then appears in the list and on Compare."),
+    "save_default_name": ("{name} (workshop)", "{name} (workshop)"),
+    "save_replace": ("Vervang een opgeslagen scenario met dezelfde naam", "Replace a saved scenario of the same name"),
+    "save": ("Opslaan", "Save"),
+    "saved_as": ("Opgeslagen als '{name}' ({file}).", "Saved as '{name}' ({file})."),
+    "saved_description": ("Opgeslagen uit de workshop op {date}, op basis van '{base}'. {description}",
+                          "Saved from the workshop on {date}, based on '{base}'. {description}"),
+    "download_yaml": ("Download als YAML", "Download as YAML"),
+    "download_yaml_help": ("Het scenario met de huidige knoppen als bestand, om te delen of later te uploaden.",
+                           "The scenario with the current levers as a file, to share or upload later."),
+    "saved_title": ("{name} (opgeslagen)", "{name} (saved)"),
+    # scenarios page
+    "page_scenarios": ("Scenario's", "Scenarios"),
+    "scenarios_intro": ("Upload een scenario-bestand of beheer de opgeslagen scenario's. Meegeleverde scenario's "
+                        "(scenarios/) worden nooit overschreven.",
+                        "Upload a scenario file or manage the saved scenarios. Shipped scenarios (scenarios/) are "
+                        "never overwritten."),
+    "upload_header": ("Scenario uploaden", "Upload a scenario"),
+    "upload_label": ("YAML-bestand (hoogstens 64 kB)", "YAML file (at most 64 kB)"),
+    "upload_help": ("Het bestand wordt eerst gecontroleerd; bij een fout ziet u welk veld niet klopt en wordt er "
+                    "niets opgeslagen.",
+                    "The file is checked first; on an error you see which field is wrong and nothing is saved."),
+    "template_download": ("Voorbeeldbestand", "Template file"),
+    "template_help": ("Een volledig, geldig scenario (Zuid-West) om als begin te gebruiken.",
+                      "A complete, valid scenario (Zuid-West) to start from."),
+    "upload_invalid": ("Dit bestand is geen geldig scenario; er is niets opgeslagen.",
+                       "This file is not a valid scenario; nothing was saved."),
+    "upload_valid": ("Geldig scenario '{name}': {types} zorgvormen, {policies} beleidsmaatregelen. Kies een naam en "
+                     "sla het op.",
+                     "Valid scenario '{name}': {types} care types, {policies} policies. Choose a name and save it."),
+    "saved_header": ("Opgeslagen scenario's", "Saved scenarios"),
+    "saved_none": ("Nog geen opgeslagen scenario's. Sla er een op vanuit de workshop of upload een bestand.",
+                   "No saved scenarios yet. Save one from the workshop or upload a file."),
+    "open_in_workshop": ("Openen in workshop", "Open in workshop"),
+    "rename_label": ("Nieuwe naam", "New name"),
+    "rename": ("Hernoemen", "Rename"),
+    "renamed": ("Hernoemd tot '{name}' ({file}).", "Renamed to '{name}' ({file})."),
+    "delete": ("Verwijderen", "Delete"),
+    "delete_confirm": ("'{name}' echt verwijderen? Dit kan niet ongedaan worden.",
+                       "Really delete '{name}'? This cannot be undone."),
+    "delete_yes": ("Ja, verwijderen", "Yes, delete"),
+    "delete_no": ("Nee", "No"),
+    # compare page
+    "compare_intro": ("Zet een basisscenario naast hoogstens vijf andere. Alle scenario's rekenen met de seed en het "
+                      "aantal replicaties van het basisscenario: dezelfde toevalsgetallen, zodat verschillen door "
+                      "beleid komen en niet door ruis.",
+                      "Put a baseline next to at most five other scenarios. All run with the baseline's seed and "
+                      "number of replications: the same random numbers, so differences are policy, not noise."),
+    "baseline": ("Basisscenario", "Baseline"),
+    "compare_with": ("Vergelijken met", "Compare with"),
+    "compare_with_help": ("Hoogstens {n} scenario's, meegeleverd of opgeslagen.", "At most {n} scenarios, shipped or saved."),
+    "compare_choose": ("Kies een of meer scenario's om met het basisscenario te vergelijken.",
+                       "Choose one or more scenarios to compare with the baseline."),
+    "compare_aligned": ("Gerekend met seed {seed} en {n} replicaties voor alle scenario's.",
+                        "Computed with seed {seed} and {n} replications for every scenario."),
+    "compare_no_common_years": ("Deze scenario's hebben geen jaar gemeen; kies scenario's met overlappende jaren.",
+                                "These scenarios share no year; choose scenarios whose years overlap."),
+    "compare_kpis": ("Kengetallen {year}", "Key figures {year}"),
+    "compare_kpis_caption": ("Waarde: gemiddelde over de replicaties (P10 – P90). Verschil: ten opzichte van het "
+                             "basisscenario, per replicatie (zelfde toevalsgetallen), gemiddeld, met P10 – P90 van "
+                             "dat verschil. Bedden nodig: gepoold over de replicaties, dus zonder spreiding.",
+                             "Value: mean over the replications (P10 – P90). Difference: against the baseline, per "
+                             "replication (same random numbers), averaged, with the P10 – P90 of that difference. "
+                             "Beds needed: pooled over the replications, so without spread."),
+    "compare_beds": ("Bedden nodig {care_type}", "Beds needed {care_type}"),
+    "compare_in_care": ("Jeugdigen in verblijf", "Youths in out-of-home care"),
+    "compare_waiting": ("Wachtlijst", "Waiting list"),
+    "compare_overflow": ("Buiten de regio", "Outside the region"),
+    "compare_cost": ("Kosten per jaar", "Cost per year"),
+    "value_p10_p90": ("Waarde (P10 – P90)", "Value (P10 – P90)"),
+    "difference_p10_p90": ("Verschil met basis (P10 – P90)", "Difference from baseline (P10 – P90)"),
+    "compare_totals": ("Per jaar, alle zorgvormen samen", "Per year, all care types together"),
+    "compare_parameters": ("Parameters die verschillen", "Parameters that differ"),
+    "compare_same_parameters": ("Alle parameters zijn gelijk.", "All parameters are equal."),
+    "download_kpis": ("Download kengetallen (CSV)", "Download key figures (CSV)"),
+    "download_parameters": ("Download parameters (CSV)", "Download parameters (CSV)"),
     # sources page
     "sources_intro": ("De regionale documenten waar de cijfers en scenario's op rusten.",
                       "The regional documents the figures and scenarios rest on."),
@@ -262,6 +338,19 @@ VALIDATION: dict[str, tuple[str, str]] = {
     "v_unreadable": ("kan niet gelezen worden ({reason})", "cannot be read ({reason})"),
 }
 TEXT.update(VALIDATION)
+
+# Saving, renaming, deleting and uploading scenarios (simulator/store.py).
+STORE: dict[str, tuple[str, str]] = {
+    "s_empty_name": ("geef een naam met ten minste een letter of cijfer", "give a name with at least one letter or digit"),
+    "s_exists": ("er is al een opgeslagen scenario '{name}'; kies een andere naam of vervang het",
+                 "a saved scenario '{name}' exists already; choose another name or replace it"),
+    "s_preset": ("'{name}' is een meegeleverd scenario en wordt nooit overschreven; kies een andere naam",
+                 "'{name}' is a shipped scenario and is never overwritten; choose another name"),
+    "s_missing": ("er is geen opgeslagen scenario '{name}'", "there is no saved scenario '{name}'"),
+    "s_upload_size": ("het bestand is {size} bytes; een scenario is hoogstens {max} bytes",
+                      "the file is {size} bytes; a scenario is at most {max} bytes"),
+}
+TEXT.update(STORE)
 
 
 def t(key: str, lang: str = "nl", /, **values) -> str:

@@ -67,22 +67,27 @@ class Results:
         }
 
     def write(self, out_dir: str | Path) -> Path:
-        """Write the four files. They are written to a temporary folder first and moved in
-        at the end, so a failure leaves no half-written output."""
-        out = Path(out_dir)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-        try:
-            self.monthly.to_csv(staging / "monthly.csv", index=False)
-            self.yearly.to_csv(staging / "yearly.csv", index=False)
-            self.flows.to_csv(staging / "flows.csv", index=False)
-            (staging / "run.json").write_text(json.dumps(self.run_info(), indent=2, ensure_ascii=False), encoding="utf-8")
-            out.mkdir(exist_ok=True)
-            for name in ("monthly.csv", "yearly.csv", "flows.csv", "run.json"):
-                os.replace(staging / name, out / name)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
-        return out
+        """Write the four files, all or none (``write_files``)."""
+        return write_files(Path(out_dir), {
+            "monthly.csv": self.monthly.to_csv(index=False), "yearly.csv": self.yearly.to_csv(index=False),
+            "flows.csv": self.flows.to_csv(index=False),
+            "run.json": json.dumps(self.run_info(), indent=2, ensure_ascii=False)})
+
+
+def write_files(out: Path, files: dict[str, str]) -> Path:
+    """Write the files to a temporary folder beside ``out`` first and move them in at the end,
+    so a failure leaves no half-written output and earlier files in ``out`` as they were."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        for name, text in files.items():
+            (staging / name).write_text(text, encoding="utf-8")
+        out.mkdir(exist_ok=True)
+        for name in files:
+            os.replace(staging / name, out / name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return out
 
 
 def _stack(reps: list[ReplicationResult], attr: str) -> np.ndarray:
@@ -233,17 +238,25 @@ def monthly_summary(results: Results) -> pd.DataFrame:
     return frame
 
 
-def yearly_totals(results: Results) -> pd.DataFrame:
-    """Chain-wide key figures per year with their spread over replications: youths in care
-    outside the lightest care type ('in_care'), waiting, placed elsewhere, cost. Percentiles
-    are of the totals per replication (not sums of per-type percentiles)."""
+TOTAL_MEASURES = ("in_care", "waiting", "overflow", "cost")
+
+
+def totals_per_replication(results: Results) -> dict[str, np.ndarray]:
+    """Chain-wide key figures per replication and year, arrays (R, Y): youths in care outside
+    the lightest care type ('in_care', regional and elsewhere), waiting, placed elsewhere, cost."""
     per_year = yearly_arrays(results.plan, results.replications)
-    totals = {
+    return {
         "in_care": per_year["occupancy"][:, :, 1:].sum(axis=2) + per_year["overflow"][:, :, 1:].sum(axis=2),
         "waiting": per_year["waiting"].sum(axis=2),
         "overflow": per_year["overflow"].sum(axis=2),
         "cost": per_year["cost"].sum(axis=2),
     }
+
+
+def yearly_totals(results: Results, totals: dict[str, np.ndarray] | None = None) -> pd.DataFrame:
+    """The chain-wide key figures per year with their spread over replications. Percentiles
+    are of the totals per replication (not sums of per-type percentiles)."""
+    totals = totals_per_replication(results) if totals is None else totals
     rows = []
     for measure, values in totals.items():  # values: (R, Y)
         for y, year in enumerate(results.plan.calendar.years):
@@ -264,9 +277,16 @@ class Summary:
     totals: pd.DataFrame  # yearly_totals: chain-wide figures with P10-P90
     warnings: list[str]
     replications: int  # replications summarised (fewer than the scenario's in a preview)
+    by_replication: dict[str, np.ndarray]  # totals_per_replication: (R, Y) per measure, for paired differences
     preview: "Summary | None" = None  # the same summary of the first replications only
 
     @classmethod
     def of(cls, results: Results) -> "Summary":
+        by_replication = totals_per_replication(results)
         return cls(results.scenario, results.yearly, monthly_summary(results), results.flows,
-                   yearly_totals(results), results.warnings, len(results.replications))
+                   yearly_totals(results, by_replication), results.warnings, len(results.replications),
+                   by_replication)
+
+    @property
+    def years(self) -> list[int]:
+        return sorted(self.yearly["year"].unique().tolist())

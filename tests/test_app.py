@@ -122,7 +122,7 @@ def test_a_broken_scenario_file_shows_its_message_and_the_app_keeps_working(tmp_
 
 
 @pytest.mark.parametrize("page, heading", [("app_pages/compare.py", "Vergelijken"), ("app_pages/sources.py", "Bronnen"),
-                                           ("app_pages/about.py", "Over het model")])
+                                           ("app_pages/about.py", "Over het model"), ("app_pages/scenarios.py", "Scenario's")])
 def test_every_page_loads(page, heading):
     at = start()
     at.switch_page(page).run()
@@ -186,3 +186,71 @@ care_types:
     at = start()
     assert not at.exception
     assert at.warning and "circulair wachten" in at.warning[0].value
+
+
+@pytest.fixture
+def saved_folder(tmp_path, monkeypatch):
+    folder = tmp_path / "saved"
+    monkeypatch.setenv("JZSIM_SAVED", str(folder))
+    return folder
+
+
+def button(at: AppTest, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def test_the_compare_page_overlays_scenarios_with_paired_differences():
+    at = start()
+    at.switch_page("app_pages/compare.py").run()
+    assert at.info  # asks to choose scenarios
+    at.multiselect[0].set_value(["voorbeeldregio"]).run()
+    assert not at.exception and not at.error
+    kpis = at.dataframe[0].value
+    assert len(kpis) == 2 * 5 and kpis.iloc[0, 0].startswith("Zuid-West")
+    assert kpis.iloc[5:, 3].str.len().min() > 0 and (kpis.iloc[:5, 3] == "").all()  # differences for the other only
+    assert len(at.get("vega_lite_chart")) == 4 + 2  # a panel per care type, two totals
+    parameters = at.dataframe[1].value
+    assert "care_types.jzplus.inflow_per_year" in set(parameters["parameter"])
+    assert "care_types.jzplus.capacity.2022" not in set(parameters["parameter"])  # 43 in both
+    assert "seed 20210101" in at.caption[1].value
+
+
+def test_saving_from_the_workshop_puts_the_scenario_in_the_list(saved_folder):
+    at = start()
+    slider(at, "lever:inflow.jzplus").set_value(-10.0).run()
+    at.sidebar.text_input(key="save_name").set_value("Zuid-West min tien").run()
+    button(at, "Opslaan").click().run()
+    assert not at.exception and at.success and "zuid-west-min-tien.yaml" in at.success[0].value
+    saved = (saved_folder / "zuid-west-min-tien.yaml").read_text()
+    assert "name: Zuid-West min tien" in saved and "inflow_change_per_year: {jzplus: -0.1}" in saved
+    button(at, "Opslaan").click().run()  # the same name again: refused unless replacing is ticked
+    assert at.error and "er is al een opgeslagen scenario" in at.error[0].value
+    fresh = start()
+    assert "Zuid-West min tien (opgeslagen)" in fresh.selectbox(key="scenario_choice").options
+
+
+def test_the_scenarios_page_uploads_renames_and_deletes_with_confirmation(saved_folder):
+    at = start()
+    at.switch_page("app_pages/scenarios.py").run()
+    assert at.info and not at.exception  # nothing saved yet
+    at.get("file_uploader")  # the uploader is on the page
+    upload = at.file_uploader(key="upload")
+    upload.upload("kapot.yaml", b"name: kapot\nstart: 2021-01\ncare_types:\n  jzplus:\n    stay_month: 5\n",
+                  "application/x-yaml").run()
+    assert at.error and "niets opgeslagen" in at.error[0].value
+    assert "care_types.jzplus.stay_month: onbekend veld" in at.code[0].value
+    assert not saved_folder.exists()
+    upload = at.file_uploader(key="upload")
+    upload.upload("voorbeeld.yaml", EXAMPLE.read_bytes(), "application/x-yaml").run()
+    assert at.success and "Geldig scenario" in at.success[0].value
+    at.text_input(key="upload_name").set_value("Mijn voorbeeld").run()
+    button(at, "Opslaan").click().run()
+    assert (saved_folder / "mijn-voorbeeld.yaml").exists()
+    at.text_input(key="rename_name:mijn-voorbeeld").set_value("Ander voorbeeld").run()
+    button(at, "Hernoemen").click().run()
+    assert (saved_folder / "ander-voorbeeld.yaml").exists() and not (saved_folder / "mijn-voorbeeld.yaml").exists()
+    button(at, "Verwijderen").click().run()
+    assert at.warning and "echt verwijderen" in at.warning[0].value
+    assert (saved_folder / "ander-voorbeeld.yaml").exists()  # not before the confirmation
+    button(at, "Ja, verwijderen").click().run()
+    assert not (saved_folder / "ander-voorbeeld.yaml").exists()

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from simulator import i18n
+from simulator import i18n, store
 from simulator.experiment import run_in_stages, scenario_key
 from simulator.results import Summary
 from simulator.scenario import Scenario, ScenarioError, load_scenario
@@ -54,9 +54,15 @@ DEFAULT_SCENARIO = "zuid-west-jeugdzorgplus"  # the app opens on the 57 -> 43 pr
 
 
 def scenario_files() -> list[Path]:
-    """The scenario files, the default first, then by name."""
+    """The shipped scenarios (the default first, then by name), then the saved ones."""
     folder = Path(os.environ.get(SCENARIO_DIR_VARIABLE) or SCENARIO_DIR)
-    return sorted(folder.glob("*.yaml"), key=lambda p: (p.stem != DEFAULT_SCENARIO, p.stem))
+    shipped = sorted(folder.glob("*.yaml"), key=lambda p: (p.stem != DEFAULT_SCENARIO, p.stem))
+    stems = {p.stem for p in shipped}
+    return shipped + [p for p in sorted(store.saved_dir().glob("*.yaml")) if p.stem not in stems]
+
+
+def is_saved(path: Path) -> bool:
+    return path.parent.resolve() == store.saved_dir().resolve()
 
 
 def load(path: Path) -> tuple[Scenario | None, str | None]:
@@ -68,9 +74,10 @@ def load(path: Path) -> tuple[Scenario | None, str | None]:
 
 
 def scenario_title(path: Path) -> str:
-    """The scenario's name for the picker; a file that does not validate is marked."""
+    """The scenario's name for the picker; saved ones and files that do not validate are marked."""
     scenario, _ = load(path)
-    return scenario.name if scenario else f"⚠ {path.stem}"
+    title = scenario.name if scenario else f"⚠ {path.stem}"
+    return t("saved_title", name=title) if is_saved(path) else title
 
 
 CACHE_ENTRIES = 64

@@ -1,0 +1,115 @@
+"""Comparing scenarios against a baseline: key figures with paired differences, and which
+parameters differ.
+
+All scenarios of a comparison run with the baseline's seed and number of replications
+(``aligned``), so replication k of every scenario draws the same random numbers wherever
+their flows agree (common random numbers): the difference per replication is the policy's
+effect with little noise, and its P10-P90 says how sure that effect is.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from simulator.results import TOTAL_MEASURES, Summary
+from simulator.scenario import Scenario
+
+MAX_OTHERS = 5
+KPI_COLUMNS = ["scenario", "name", "measure", "care_type", "year", "mean", "p10", "p90",
+               "difference", "difference_p10", "difference_p90"]
+
+
+def aligned(baseline: Scenario, others: list[Scenario]) -> list[Scenario]:
+    """Baseline and others with the baseline's seed and replications (common random numbers)."""
+    if len(others) > MAX_OTHERS:
+        raise ValueError(f"at most {MAX_OTHERS} scenarios besides the baseline, got {len(others)}")
+    return [baseline] + [s.with_overrides(seed=baseline.seed, replications=baseline.replications) for s in others]
+
+
+def common_years(summaries: list[Summary]) -> list[int]:
+    years = set(summaries[0].years)
+    for summary in summaries[1:]:
+        years &= set(summary.years)
+    return sorted(years)
+
+
+def kpi_table(summaries: list[Summary], year: int, labels: list[str] | None = None) -> pd.DataFrame:
+    """Per scenario (the first is the baseline) the key figures of ``year``: mean and P10-P90
+    over replications, and the difference against the baseline, paired by replication, with
+    its P10-P90. Beds needed (of each scenario's heaviest care type) is pooled over the
+    replications, so it has a difference but no spread."""
+    labels = labels or [s.scenario.name for s in summaries]
+    base = summaries[0]
+    rows = []
+    for k, summary in enumerate(summaries):
+        heavy = summary.scenario.type_names[-1]
+        beds = _beds(summary, heavy, year)
+        base_beds = _beds(base, heavy, year) if heavy in base.scenario.care_types else np.nan
+        rows.append({"scenario": k, "name": labels[k], "measure": "beds_needed", "care_type": heavy, "year": year,
+                     "mean": beds, "p10": np.nan, "p90": np.nan, "difference": beds - base_beds,
+                     "difference_p10": np.nan, "difference_p90": np.nan})
+        y, y_base = summary.years.index(year), base.years.index(year)
+        for measure in TOTAL_MEASURES:
+            values = summary.by_replication[measure][:, y]
+            paired = values - base.by_replication[measure][:, y_base]
+            rows.append({"scenario": k, "name": labels[k], "measure": measure, "care_type": "", "year": year,
+                         "mean": values.mean(), "p10": np.percentile(values, 10), "p90": np.percentile(values, 90),
+                         "difference": paired.mean(), "difference_p10": np.percentile(paired, 10),
+                         "difference_p90": np.percentile(paired, 90)})
+    return pd.DataFrame(rows, columns=KPI_COLUMNS)
+
+
+def _beds(summary: Summary, care_type: str, year: int) -> float:
+    row = summary.yearly[(summary.yearly["year"] == year) & (summary.yearly["care_type"] == care_type)]
+    return float(row["beds_needed"].iloc[0]) if len(row) else np.nan
+
+
+def _flatten(data: Any, prefix: str = "") -> dict[str, Any]:
+    if isinstance(data, dict):
+        out = {}
+        for key, value in data.items():
+            out.update(_flatten(value, f"{prefix}.{key}" if prefix else str(key)))
+        return out
+    if isinstance(data, list):
+        out = {}
+        for k, value in enumerate(data):
+            label = value.get("name", k) if isinstance(value, dict) else k
+            out.update(_flatten(value, f"{prefix}[{label}]"))
+        return out  # an empty list says nothing a missing key would not
+    return {prefix: data}
+
+
+def parameter_differences(scenarios: list[Scenario], labels: list[str] | None = None) -> pd.DataFrame:
+    """Every parameter (dotted path) whose value is not the same in all scenarios; the first
+    is the baseline. Name and description are left out (they always differ)."""
+    labels = labels or [s.name for s in scenarios]
+    flat = []
+    for scenario in scenarios:
+        data = scenario.to_dict()
+        data.pop("name", None)
+        data.pop("description", None)
+        flat.append(_flatten(data))
+    keys = list(dict.fromkeys(key for f in flat for key in f))
+    rows = []
+    for key in keys:
+        values = [f.get(key, "–") for f in flat]
+        if any(v != values[0] for v in values[1:]):
+            rows.append([key, *[_show(v) for v in values]])
+    return pd.DataFrame(rows, columns=["parameter", *labels])
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def overlay_frames(summaries: list[Summary], labels: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Monthly occupancy per care type and yearly totals of every scenario, one frame each,
+    with a 'scenario' column (the label) in baseline-first order: the data of the overlay charts."""
+    monthly = pd.concat([s.monthly.assign(scenario=label) for s, label in zip(summaries, labels)], ignore_index=True)
+    totals = pd.concat([s.totals.assign(scenario=label) for s, label in zip(summaries, labels)], ignore_index=True)
+    return monthly, totals

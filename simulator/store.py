@@ -1,0 +1,132 @@
+"""Saved scenarios: a folder of YAML files that users write from the app.
+
+- Names become safe file names (``safe_stem``): lowercase letters, digits and dashes, no path
+  parts, so no name can write outside the folder.
+- A shipped preset (a file in ``scenarios/``) is never overwritten: its name is refused.
+- Writes are atomic: the file is written to a temporary name and then linked into place
+  (``os.link`` fails if the name exists, so of two sessions saving the same new name at the
+  same moment one wins and the other is told the name is taken) or, when overwriting on
+  purpose, renamed into place (``os.replace``); nobody ever sees half a file.
+- Uploads are capped in size and parsed with ``yaml.safe_load`` behind an alias-expansion cap
+  (``scenario.parse_yaml``); a broken upload raises ``ScenarioError`` with the field and saves
+  nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from simulator.i18n import Message
+from simulator.scenario import Scenario, ScenarioError, dump_scenario, load_scenario, scenario_from_yaml
+
+SCENARIO_DIR = Path(__file__).resolve().parents[1] / "scenarios"
+SAVED_DIR_VARIABLE = "JZSIM_SAVED"  # another folder for saved scenarios (deployments, tests)
+MAX_UPLOAD_BYTES = 64_000  # a scenario is a few KB
+MAX_STEM = 60
+
+
+class StoreError(ValueError):
+    """A save, rename or delete that cannot be done; ``message`` is a Message (nl/en)."""
+
+    def __init__(self, message: Message):
+        self.text = message
+        super().__init__(str(message))
+
+
+def saved_dir() -> Path:
+    return Path(os.environ.get(SAVED_DIR_VARIABLE) or SCENARIO_DIR / "saved")
+
+
+def preset_stems(folder: Path = SCENARIO_DIR) -> set[str]:
+    return {p.stem for p in folder.glob("*.yaml")}
+
+
+def safe_stem(name: str) -> str:
+    """'Zuid-West: -5%/jaar (versie 2)' -> 'zuid-west-5-jaar-versie-2'. Accents are dropped,
+    anything but letters and digits becomes one dash; '../x' cannot survive."""
+    ascii_text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    stem = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:MAX_STEM].strip("-")
+    if not stem:
+        raise StoreError(Message("s_empty_name"))
+    return stem
+
+
+@dataclass
+class Saved:
+    stem: str
+    path: Path
+    scenario: Scenario | None  # None when the file does not validate
+    problem: str | None
+
+
+def list_saved(folder: Path | None = None) -> list[Saved]:
+    folder = folder or saved_dir()
+    out = []
+    for path in sorted(folder.glob("*.yaml")):
+        try:
+            out.append(Saved(path.stem, path, load_scenario(path), None))
+        except ScenarioError as error:
+            out.append(Saved(path.stem, path, None, error.message()))
+    return out
+
+
+def _write_new(text: str, path: Path, overwrite: bool) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if overwrite:
+            os.replace(tmp, path)
+        else:
+            try:
+                os.link(tmp, path)  # atomic and exclusive: fails when the name is taken
+            except FileExistsError:
+                raise StoreError(Message("s_exists", name=path.stem)) from None
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+def save(scenario: Scenario, name: str, folder: Path | None = None, overwrite: bool = False) -> Path:
+    """Save under ``name`` (which also becomes the scenario's name); returns the path."""
+    folder = folder or saved_dir()
+    stem = safe_stem(name)
+    if stem in preset_stems():  # never overwritten, and the picker must not show two of a name
+        raise StoreError(Message("s_preset", name=stem))
+    named = scenario.model_copy(update={"name": name.strip()[:200] or stem})
+    path = folder / f"{stem}.yaml"
+    _write_new(dump_scenario(named), path, overwrite)
+    return path
+
+
+def rename(stem: str, new_name: str, folder: Path | None = None) -> Path:
+    folder = folder or saved_dir()
+    path = folder / f"{safe_stem(stem)}.yaml"
+    if not path.exists():
+        raise StoreError(Message("s_missing", name=stem))
+    scenario = load_scenario(path)
+    new_path = save(scenario, new_name, folder, overwrite=safe_stem(new_name) == path.stem)
+    if new_path != path:
+        path.unlink()
+    return new_path
+
+
+def delete(stem: str, folder: Path | None = None) -> None:
+    path = (folder or saved_dir()) / f"{safe_stem(stem)}.yaml"
+    if not path.exists():
+        raise StoreError(Message("s_missing", name=stem))
+    path.unlink()
+
+
+def parse_upload(content: bytes, filename: str = "upload.yaml") -> Scenario:
+    """A scenario from uploaded bytes: size-capped, safe_load only, validated."""
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise ScenarioError(filename, [("", Message("s_upload_size", size=len(content), max=MAX_UPLOAD_BYTES))])
+    return scenario_from_yaml(content, filename)

@@ -1,0 +1,238 @@
+"""Saved scenarios (names, round trip, presets, concurrency, uploads) and comparisons."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from simulator import store
+from simulator.cli import main
+from simulator.compare import aligned, kpi_table, parameter_differences
+from simulator.experiment import run_experiment
+from simulator.levers import apply_levers, default_levers
+from simulator.results import Summary
+from simulator.scenario import ScenarioError, dump_scenario, load_scenario
+from tests.conftest import EXAMPLE, ROOT
+
+
+@pytest.fixture
+def folder(tmp_path, monkeypatch):
+    saved = tmp_path / "saved"
+    monkeypatch.setenv(store.SAVED_DIR_VARIABLE, str(saved))
+    return saved
+
+
+@pytest.mark.parametrize("name, stem", [
+    ("Zuid-West: -5%/jaar (versie 2)", "zuid-west-5-jaar-versie-2"),
+    ("../../etc/passwd", "etc-passwd"),
+    ("..\\..\\windows\\system32", "windows-system32"),
+    ("Ééntje   met   spaties", "eentje-met-spaties"),
+    ("/absolute/path.yaml", "absolute-path-yaml"),
+    ("x" * 300, "x" * store.MAX_STEM),
+])
+def test_names_become_safe_file_names(name, stem):
+    assert store.safe_stem(name) == stem
+
+
+@pytest.mark.parametrize("name", ["", "   ", "../..", "%%%", "日本"])
+def test_a_name_without_letters_or_digits_is_refused(name):
+    with pytest.raises(store.StoreError, match="at least one letter or digit"):
+        store.safe_stem(name)
+
+
+def test_save_and_load_round_trip_with_the_levers_as_a_policy(example, folder):
+    levers = default_levers(example)
+    levers.inflow_change["jzplus"] = -0.1
+    changed = apply_levers(example, levers)
+    path = store.save(changed, "Minder instroom JZ+")
+    assert path == folder / "minder-instroom-jz.yaml"
+    loaded = load_scenario(path)
+    assert loaded.name == "Minder instroom JZ+"
+    assert loaded.model_copy(update={"name": changed.name}) == changed
+    assert loaded.policies[-1].name == "Workshop" and loaded.policies[-1].inflow_change_per_year == {"jzplus": -0.1}
+    assert [s.stem for s in store.list_saved()] == ["minder-instroom-jz"]
+
+
+def test_an_existing_name_is_kept_unless_replacing_is_asked(example, folder):
+    store.save(example, "plan a")
+    with pytest.raises(store.StoreError, match="exists already"):
+        store.save(example.with_overrides(years=3), "Plan A")
+    assert load_scenario(folder / "plan-a.yaml").years == example.years
+    store.save(example.with_overrides(years=3), "Plan A", overwrite=True)
+    assert load_scenario(folder / "plan-a.yaml").years == 3
+
+
+def test_a_shipped_preset_is_never_overwritten(example, folder):
+    before = (ROOT / "scenarios" / "zuid-west-jeugdzorgplus.yaml").read_bytes()
+    for overwrite in (False, True):
+        with pytest.raises(store.StoreError, match="never overwritten"):
+            store.save(example, "Zuid-West JeugdzorgPlus", overwrite=overwrite)
+    assert (ROOT / "scenarios" / "zuid-west-jeugdzorgplus.yaml").read_bytes() == before
+    assert not folder.exists() or not list(folder.iterdir())
+
+
+def test_rename_and_delete(example, folder):
+    store.save(example, "eerste")
+    path = store.rename("eerste", "Tweede versie")
+    assert path.name == "tweede-versie.yaml" and not (folder / "eerste.yaml").exists()
+    assert load_scenario(path).name == "Tweede versie"
+    store.delete("tweede-versie")
+    assert store.list_saved() == []
+    with pytest.raises(store.StoreError, match="no saved scenario"):
+        store.delete("tweede-versie")
+
+
+def test_two_sessions_saving_one_new_name_at_once_one_wins_and_nothing_is_half_written(example, folder):
+    variants = [example.with_overrides(years=y) for y in (3, 4, 5, 6, 7, 8)]
+    for round_ in range(10):
+        barrier = threading.Barrier(len(variants))
+        outcome: dict[int, str] = {}
+
+        def session(k: int) -> None:
+            barrier.wait()
+            try:
+                store.save(variants[k], f"samen {round_}")
+                outcome[k] = "saved"
+            except store.StoreError:
+                outcome[k] = "refused"
+
+        threads = [threading.Thread(target=session, args=(k,)) for k in range(len(variants))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        winners = [k for k, result in outcome.items() if result == "saved"]
+        assert len(winners) == 1, outcome
+        assert load_scenario(folder / f"samen-{round_}.yaml").years == variants[winners[0]].years
+    assert not [p for p in folder.iterdir() if p.suffix != ".yaml"], "temporary files left behind"
+
+
+def test_replacing_at_the_same_time_leaves_one_whole_file(example, folder):
+    variants = [example.with_overrides(years=y) for y in range(3, 11)]
+    barrier = threading.Barrier(len(variants))
+
+    def session(k: int) -> None:
+        barrier.wait()
+        for _ in range(5):
+            store.save(variants[k], "gedeeld", overwrite=True)
+
+    threads = [threading.Thread(target=session, args=(k,)) for k in range(len(variants))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert load_scenario(folder / "gedeeld.yaml").years in {v.years for v in variants}
+    assert [p.name for p in folder.iterdir()] == ["gedeeld.yaml"]
+
+
+@pytest.mark.parametrize("content, fragment", [
+    (b"name: x\nstart: 2021-01\ncare_types:\n  jzplus:\n    stay_month: 5\n", "care_types.jzplus.stay_month: unknown field"),
+    (b"name: [unclosed\n", "not valid YAML"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00binary", "not a text file"),
+    (b"- just\n- a list\n", "expected a mapping of scenario fields"),
+    (b"a: &a [1,1,1,1,1,1,1,1,1,1]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"
+     b"d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\n", "expands (through aliases)"),
+    (b"name: x\n" + b"#" * 70_000, "a scenario is at most"),
+    (b"!!python/object/apply:os.system ['echo hacked']\n", "not valid YAML"),
+])
+def test_a_broken_upload_names_the_problem_and_saves_nothing(folder, content, fragment):
+    with pytest.raises(ScenarioError) as info:
+        store.parse_upload(content, "upload.yaml")
+    assert fragment in info.value.message() and "upload.yaml" in info.value.message()
+    assert not folder.exists()
+
+
+def test_a_valid_upload_parses_to_the_scenario():
+    assert store.parse_upload(EXAMPLE.read_bytes(), "voorbeeld.yaml") == load_scenario(EXAMPLE)
+
+
+# ---------------------------------------------------------------- comparing
+
+
+@pytest.fixture(scope="module")
+def pair():
+    base = load_scenario(EXAMPLE).with_overrides(years=3, replications=8)
+    levers = default_levers(base)
+    levers.inflow_change["jzplus"] = -0.2
+    levers.escalation_change["foster"] = -0.3
+    other = apply_levers(base, levers).with_overrides(seed=1, replications=3)
+    scenarios = aligned(base, [other, base])
+    return scenarios, [Summary.of(run_experiment(s, workers=1)) for s in scenarios]
+
+
+def test_aligned_scenarios_share_the_baselines_seed_and_replications(pair):
+    scenarios, _ = pair
+    assert {s.seed for s in scenarios} == {scenarios[0].seed}
+    assert {s.replications for s in scenarios} == {8}
+
+
+def test_kpis_pair_replications_so_a_copy_of_the_baseline_differs_by_nothing(pair):
+    _, summaries = pair
+    table = kpi_table(summaries, 2022, ["basis", "beleid", "kopie"])
+    copy = table[table["name"] == "kopie"]
+    assert (copy["difference"] == 0).all()
+    assert (copy.loc[copy["measure"] != "beds_needed", ["difference_p10", "difference_p90"]] == 0).all().all()
+    policy = table[(table["name"] == "beleid") & (table["measure"] == "cost")].iloc[0]
+    base = table[(table["name"] == "basis") & (table["measure"] == "cost")].iloc[0]
+    assert policy["difference"] == pytest.approx(policy["mean"] - base["mean"])
+    assert policy["difference_p10"] <= policy["difference"] <= policy["difference_p90"] < 0  # cheaper in every decile
+
+
+def test_parameter_differences_list_exactly_what_changed(pair):
+    scenarios, _ = pair
+    table = parameter_differences(scenarios[:2], ["basis", "beleid"])
+    assert set(table["parameter"]) == {"policies[Workshop].name", "policies[Workshop].from",
+                                       "policies[Workshop].inflow_change_per_year.jzplus",
+                                       "policies[Workshop].escalation_factor.foster"}
+    row = table[table["parameter"] == "policies[Workshop].escalation_factor.foster"].iloc[0]
+    assert row["basis"] == "–" and float(row["beleid"]) == pytest.approx(0.7)
+
+
+def test_compare_on_the_command_line_writes_the_same_tables(tmp_path, capsys):
+    other = tmp_path / "minder.yaml"
+    base = load_scenario(EXAMPLE)
+    levers = default_levers(base)
+    levers.inflow_change["jzplus"] = -0.2
+    other.write_text(dump_scenario(apply_levers(base, levers)), encoding="utf-8")
+    out = tmp_path / "cmp"
+    code = main(["compare", str(EXAMPLE), str(other), "--out", str(out), "--replications", "4", "--quiet"])
+    assert code == 0
+    kpis = pd.read_csv(out / "kpis.csv")
+    assert set(kpis["name"]) == {"voorbeeldregio", "minder"} and set(kpis["year"]) == set(range(2021, 2031))
+    parameters = pd.read_csv(out / "parameters.csv")
+    assert "policies[Workshop].inflow_change_per_year.jzplus" in set(parameters["parameter"])
+    info = json.loads((out / "run.json").read_text())
+    assert info["replications"] == 4 and info["baseline"] == "voorbeeldregio"
+    yearly = pd.read_csv(out / "yearly.csv")
+    assert list(yearly.columns[:3]) == ["scenario", "year", "care_type"]
+    # The same numbers as the library gives.
+    summaries = [Summary.of(run_experiment(s, workers=1)) for s in
+                 aligned(base.with_overrides(replications=4), [load_scenario(other)])]
+    expected = kpi_table(summaries, 2024, ["voorbeeldregio", "minder"])
+    got = kpis[kpis["year"] == 2024].reset_index(drop=True)
+    assert np.allclose(got["mean"], expected["mean"]) and np.allclose(got["difference"], expected["difference"])
+
+
+@pytest.mark.parametrize("args, message", [
+    (["only.yaml"], "needs a baseline and at least one other"),
+    ([str(EXAMPLE)] * 7, "at most 5 other"),
+])
+def test_compare_refuses_bad_input_and_writes_nothing(tmp_path, capsys, args, message):
+    out = tmp_path / "cmp"
+    assert main(["compare", *args, "--out", str(out)]) == 2
+    assert message in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_compare_with_a_broken_scenario_names_the_field(tmp_path, capsys):
+    broken = tmp_path / "kapot.yaml"
+    broken.write_text("name: kapot\nstart: 2021-01\ncare_types:\n  jzplus:\n    stay_month: 5\n")
+    out = tmp_path / "cmp"
+    assert main(["compare", str(EXAMPLE), str(broken), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "kapot.yaml is not a valid scenario" in err and "care_types.jzplus.stay_month" in err
+    assert not out.exists()
