@@ -4,7 +4,7 @@ import streamlit as st
 
 from simulator import store
 from simulator.scenario import ScenarioError, dump_scenario
-from ui.common import DEFAULT_SCENARIO, SCENARIO_DIR, lang, language_toggle, t
+from ui.common import DEFAULT_SCENARIO, SCENARIO_DIR, lang, language_toggle, save_form, t
 
 language_toggle()
 st.title(t("page_scenarios"))
@@ -34,14 +34,7 @@ if uploaded is not None:
     else:
         st.success(t("upload_valid", name=candidate.name, types=len(candidate.care_types),
                      policies=len(candidate.policies)))
-        name = st.text_input(t("save_name"), value=candidate.name, key="upload_name", max_chars=120)
-        replace = st.checkbox(t("save_replace"), key="upload_replace")
-        if st.button(t("save"), key="upload_save", type="primary"):
-            try:
-                path = store.save(candidate, name, overwrite=replace)
-                st.success(t("saved_as", name=name.strip(), file=path.name))
-            except store.StoreError as error:
-                st.error(error.text.text(lang()))
+        save_form(candidate, candidate.name, "upload")
 
 # ---------------------------------------------------------------- saved scenarios
 st.header(t("saved_header"))

@@ -6,7 +6,7 @@ import time
 import streamlit as st
 from pydantic import ValidationError
 
-from simulator import charts, i18n, store
+from simulator import charts, i18n
 from simulator.levers import (
     apply_levers,
     default_levers,
@@ -22,6 +22,7 @@ from ui.common import (
     language_toggle,
     load,
     run_all,
+    save_form,
     scenario_files,
     scenario_title,
     t,
@@ -122,16 +123,8 @@ with st.sidebar:
     to_save = changed.model_copy(update={
         "description": t("saved_description", base=scenario.name, date=datetime.date.today().isoformat(),
                          description=scenario.description)})
-    save_name = st.text_input(t("save_name"), value=t("save_default_name", name=scenario.name), key="save_name",
-                              help=t("save_name_help"), max_chars=120)
-    replace = st.checkbox(t("save_replace"), key="save_replace")
-    if st.button(t("save"), width="stretch", type="primary"):
-        try:
-            path = store.save(to_save, save_name, overwrite=replace)
-            st.success(t("saved_as", name=save_name.strip(), file=path.name))
-        except store.StoreError as error:
-            st.error(error.text.text(lang()))
-    st.download_button(t("download_yaml"), data=dump_scenario(to_save.model_copy(update={"name": save_name.strip() or scenario.name})),
+    save_name = save_form(to_save, t("save_default_name", name=scenario.name), "save", t("save_name_help"))
+    st.download_button(t("download_yaml"), data=dump_scenario(to_save.model_copy(update={"name": save_name or scenario.name})),
                        file_name=f"{stem}-workshop.yaml", mime="application/x-yaml", width="stretch",
                        help=t("download_yaml_help"))
 

@@ -139,3 +139,17 @@ def run_all(scenarios: list[Scenario], progress_slot=None,
         while len(cache) > CACHE_ENTRIES:
             cache.popitem(last=False)
     return [known[key] for key in keys]
+
+
+def save_form(scenario: Scenario, default_name: str, key: str, help_text: str | None = None) -> str:
+    """Name, 'replace' and a save button for a scenario; says where it was saved or why not.
+    Returns the name as typed (for a download of the same scenario)."""
+    name = st.text_input(t("save_name"), value=default_name, key=f"{key}_name", help=help_text, max_chars=120)
+    replace = st.checkbox(t("save_replace"), key=f"{key}_replace")
+    if st.button(t("save"), key=f"{key}_button", type="primary", width="stretch"):
+        try:
+            path = store.save(scenario, name, overwrite=replace)
+            st.success(t("saved_as", name=name.strip(), file=path.name))
+        except store.StoreError as error:
+            st.error(error.text.text(lang()))
+    return name.strip()
