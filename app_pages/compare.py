@@ -62,9 +62,10 @@ def spread(low: float, high: float, measure: str) -> str:
     return "" if low != low else f" ({show(low, measure)} – {show(high, measure)})"  # NaN: no spread
 
 
+names = {name: scenario.label(name) for scenario in reversed(scenarios) for name in scenario.type_names}
 rows = []
 for row in kpis.itertuples():
-    label = t(MEASURES[row.measure], care_type=row.care_type)
+    label = t(MEASURES[row.measure], care_type=names.get(row.care_type, row.care_type))
     difference = "" if row.scenario == 0 else (
         ("+" if row.difference > 0 else "") + show(row.difference, row.measure)
         + spread(row.difference_p10, row.difference_p90, row.measure))
@@ -77,8 +78,8 @@ st.caption(t("compare_kpis_caption"))
 # ---------------------------------------------------------------- overlays
 monthly, totals = overlay_frames(summaries, labels)
 st.subheader(t("chart_occupancy"))
+st.altair_chart(charts.scenario_legend(labels, L), width="stretch")
 care_types = list(dict.fromkeys(name for scenario in scenarios for name in scenario.type_names))
-names = {name: scenario.label(name) for scenario in reversed(scenarios) for name in scenario.type_names}
 for start in range(0, len(care_types), 2):
     for column, name in zip(st.columns(2), care_types[start:start + 2]):
         column.altair_chart(charts.comparison_panel(monthly, name, names[name], L), width="stretch")

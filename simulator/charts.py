@@ -90,7 +90,7 @@ def occupancy_chart(summary: pd.DataFrame, labels: dict[str, str], lang: str = "
 
 
 def beds_chart(yearly: pd.DataFrame, labels: dict[str, str], lang: str = "nl", width: int | None = None,
-               height: int = 240):
+               height: int = 300):
     """Beds needed (bars) against capacity (black ticks) per year, side by side for the limited
     care types (all types when none is limited)."""
     order = list(dict.fromkeys(yearly["care_type"]))
@@ -101,12 +101,13 @@ def beds_chart(yearly: pd.DataFrame, labels: dict[str, str], lang: str = "nl", w
     data["capacity"] = data["capacity"].astype("float")
     data["label"] = data["care_type"].map(lambda n: labels.get(n, n))
     domain = [labels.get(n, n) for n in names]
-    base = alt.Chart().encode(x=alt.X("year:O", title=t("year", lang)),
-                                  xOffset=alt.XOffset("label:N", sort=domain))
+    base = alt.Chart().encode(x=alt.X("year:O", title=t("year", lang), axis=alt.Axis(labelAngle=0)),
+                              xOffset=alt.XOffset("label:N", sort=domain))
     bars = base.mark_bar(opacity=0.85).encode(
         y=alt.Y("beds_needed:Q", title=t("beds_needed", lang)),
         color=alt.Color("label:N", title=t("care_type", lang), sort=domain,
-                        scale=alt.Scale(domain=domain, range=[colour[n] for n in names])),
+                        scale=alt.Scale(domain=domain, range=[colour[n] for n in names]),
+                        legend=alt.Legend() if len(names) > 1 else None),  # one type: the title says which
         tooltip=[alt.Tooltip("year:O", title=t("year", lang)), alt.Tooltip("label:N", title=t("care_type", lang)),
                  alt.Tooltip("beds_needed:Q", title=t("beds_needed", lang)),
                  alt.Tooltip("capacity:Q", title=t("capacity", lang))])
@@ -117,7 +118,7 @@ def beds_chart(yearly: pd.DataFrame, labels: dict[str, str], lang: str = "nl", w
 
 
 def waiting_chart(summary: pd.DataFrame, labels: dict[str, str], lang: str = "nl", width: int | None = None,
-                  height: int = 240):
+                  height: int = 320):
     """Waiting list and placements outside the region per care type, monthly means."""
     names = list(dict.fromkeys(summary["care_type"]))
     colour = colours(names)
@@ -141,7 +142,7 @@ def waiting_chart(summary: pd.DataFrame, labels: dict[str, str], lang: str = "nl
 
 
 def cost_chart(yearly: pd.DataFrame, labels: dict[str, str], lang: str = "nl", width: int | None = None,
-               height: int = 260):
+               height: int = 320):
     """Yearly cost per care type, stacked, in millions of euros."""
     names = list(dict.fromkeys(yearly["care_type"]))
     colour = colours(names)
@@ -149,7 +150,7 @@ def cost_chart(yearly: pd.DataFrame, labels: dict[str, str], lang: str = "nl", w
                          "cost_m": yearly["cost_mean"] / 1e6,
                          "label": yearly["care_type"].map(lambda n: labels.get(n, n))})
     chart = alt.Chart(data).mark_bar().encode(
-        x=alt.X("year:O", title=t("year", lang)),
+        x=alt.X("year:O", title=t("year", lang), axis=alt.Axis(labelAngle=0)),
         y=alt.Y("sum(cost_m):Q", title=t("cost_meur", lang)),
         color=alt.Color("label:N", title=t("care_type", lang),
                         scale=alt.Scale(domain=[labels.get(n, n) for n in names], range=[colour[n] for n in names])),
@@ -167,6 +168,17 @@ def _scenario_colour(labels: list[str]):
     return alt.Scale(domain=labels, range=SCENARIO_PALETTE[: len(labels)])
 
 
+def scenario_legend(labels: list[str], lang: str = "nl"):
+    """The colour of each scenario, once for all comparison charts (a legend in every panel
+    would take the room of the plot)."""
+    data = pd.DataFrame({"scenario": labels})
+    legend = alt.Legend(title=t("scenario", lang), orient="left", direction="vertical", symbolType="square",
+                        symbolSize=220, symbolOpacity=1, labelFontSize=14, titleFontSize=14, labelLimit=900)
+    chart = alt.Chart(data).mark_point(filled=True, opacity=0).encode(  # nothing drawn but the legend
+        color=alt.Color("scenario:N", scale=_scenario_colour(labels), sort=labels, legend=legend))
+    return chart.properties(height=22 * len(labels) + 36).configure_view(stroke=None)
+
+
 def comparison_panel(monthly: pd.DataFrame, care_type: str, title: str, lang: str = "nl",
                      width: int | None = None, height: int = 240):
     """One care type's occupancy in every scenario: a line each (the baseline black) with a faint
@@ -175,7 +187,7 @@ def comparison_panel(monthly: pd.DataFrame, care_type: str, title: str, lang: st
     part = monthly.loc[monthly["care_type"] == care_type,
                        ["scenario", "month", "occupancy_mean", "occupancy_p10", "occupancy_p90", "capacity"]].copy()
     part["month"] = _month_text(part["month"])
-    colour = alt.Color("scenario:N", title=t("scenario", lang), scale=_scenario_colour(labels), sort=labels)
+    colour = alt.Color("scenario:N", scale=_scenario_colour(labels), sort=labels, legend=None)  # see scenario_legend
     base = alt.Chart().encode(x=alt.X("month:T", title=t("month", lang), axis=alt.Axis(format="%Y")), color=colour)
     band = base.mark_area(opacity=0.12).encode(y=alt.Y("occupancy_p10:Q", title=t("occupancy", lang),
                                                        scale=alt.Scale(zero=False)), y2="occupancy_p90:Q")
@@ -198,9 +210,9 @@ def comparison_totals_chart(totals: pd.DataFrame, measure: str, title: str, lang
     if money:
         part[["mean", "p10", "p90"]] = part[["mean", "p10", "p90"]] / 1e6
     y_title = t("cost_meur", lang) if money else t("youths", lang)
-    colour = alt.Color("scenario:N", title=t("scenario", lang), scale=_scenario_colour(labels), sort=labels)
-    base = alt.Chart().encode(x=alt.X("year:O", title=t("year", lang)), xOffset=alt.XOffset("scenario:N", sort=labels),
-                              color=colour)
+    colour = alt.Color("scenario:N", scale=_scenario_colour(labels), sort=labels, legend=None)  # see scenario_legend
+    base = alt.Chart().encode(x=alt.X("year:O", title=t("year", lang), axis=alt.Axis(labelAngle=0)),
+                              xOffset=alt.XOffset("scenario:N", sort=labels), color=colour)
     rule = base.mark_rule(strokeWidth=2).encode(y=alt.Y("p10:Q", title=y_title), y2="p90:Q")
     point = base.mark_point(filled=True, size=70).encode(
         y="mean:Q", tooltip=[alt.Tooltip("scenario:N", title=t("scenario", lang)), alt.Tooltip("year:O", title=t("year", lang)),

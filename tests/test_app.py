@@ -208,7 +208,7 @@ def test_the_compare_page_overlays_scenarios_with_paired_differences():
     kpis = at.dataframe[0].value
     assert len(kpis) == 2 * 5 and kpis.iloc[0, 0].startswith("Zuid-West")
     assert kpis.iloc[5:, 3].str.len().min() > 0 and (kpis.iloc[:5, 3] == "").all()  # differences for the other only
-    assert len(at.get("vega_lite_chart")) == 4 + 2  # a panel per care type, two totals
+    assert len(at.get("vega_lite_chart")) == 1 + 4 + 2  # the legend, a panel per care type, two totals
     parameters = at.dataframe[1].value
     assert "care_types.jzplus.inflow_per_year" in set(parameters["parameter"])
     assert "care_types.jzplus.capacity.2022" not in set(parameters["parameter"])  # 43 in both
