@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 EXAMPLE := scenarios/voorbeeldregio.yaml
 
-.PHONY: run example test bench clean
+.PHONY: run example test bench presets clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ example: $(VENV)/.runtime
 
 test: $(VENV)/.dev
 	$(BIN)/python -m pytest
+
+# Recompute the preset scenarios in scenarios/ from the tables in data/.
+presets: $(VENV)/.runtime
+	$(BIN)/python -m simulator.calibrate
 
 bench: $(VENV)/.runtime
 	$(BIN)/python benchmarks/bench_engine.py

@@ -66,11 +66,13 @@ TEXT: dict[str, tuple[str, str]] = {
                    "Set every lever back to the values in the scenario file."),
     "kpi_year": ("Kengetallen voor jaar", "Key figures for year"),
     # KPIs
-    "kpi_beds": ("Bedden nodig {label} ({year})", "Beds needed {label} ({year})"),
-    "kpi_beds_help": ("Capaciteit die de vraag (bezetting + wachtlijst + buiten de regio) {level} van de tijd "
-                      "dekt in {year}. Verschil: t.o.v. het ongewijzigde scenario. Capaciteit nu: {capacity}.",
-                      "Capacity covering demand (occupancy + waiting list + outside the region) {level} of the "
-                      "time in {year}. Delta: against the unchanged scenario. Capacity now: {capacity}."),
+    "kpi_beds": ("Bedden {label} ({year})", "Beds {label} ({year})"),
+    "kpi_beds_help": ("Bedden nodig / capaciteit. Bedden nodig: de capaciteit die de vraag (bezetting + wachtlijst + "
+                      "buiten de regio) {level} van de tijd dekt in {year}. Verschil: t.o.v. het ongewijzigde "
+                      "scenario. Capaciteit eind {year}: {capacity}.",
+                      "Beds needed / capacity. Beds needed: the capacity covering demand (occupancy + waiting list "
+                      "+ outside the region) {level} of the time in {year}. Delta: against the unchanged scenario. "
+                      "Capacity at the end of {year}: {capacity}."),
     "kpi_residential": ("Jeugdigen in verblijf ({year})", "Youths in out-of-home care ({year})"),
     "kpi_residential_help": ("Gemiddeld aantal jeugdigen in alle zorgvormen behalve {light}, {year}; "
                              "P10-P90: {p10}-{p90}.",

@@ -44,8 +44,8 @@ def test_workshop_opens_in_dutch_with_levers_kpis_and_charts(workshop):
     assert {"lever:policy_year", "lever:years", "lever:inflow.jzplus", "lever:stay.jzplus",
             "lever:escalation.foster", "lever:capacity_start.jzplus", "lever:capacity_target.jzplus"} <= keys
     labels = [m.label for m in at.metric]
-    assert len(labels) == 5 and labels[0] == "Bedden nodig JeugdzorgPlus (2022)"
-    assert metric_values(at)["Bedden nodig JeugdzorgPlus (2022)"].endswith("/ 43")
+    assert len(labels) == 5 and labels[0] == "Bedden JeugdzorgPlus (2022)"
+    assert metric_values(at)["Bedden JeugdzorgPlus (2022)"].endswith("/ 43")
     # one occupancy chart per care type, beds, waiting and cost; the flow diagram
     assert len(at.get("vega_lite_chart")) == 4 + 3 and len(at.get("graphviz_chart")) == 1
     cost = metric_values(at)["Kosten per jaar (2022)"]
@@ -71,7 +71,7 @@ def test_moving_the_inflow_slider_changes_the_kpis_and_the_url():
 def test_a_capacity_cut_shows_in_beds_and_capacity():
     at = start()
     slider(at, "lever:capacity_target.jzplus").set_value(30.0).run()
-    assert metric_values(at)["Bedden nodig JeugdzorgPlus (2022)"].endswith("/ 30")
+    assert metric_values(at)["Bedden JeugdzorgPlus (2022)"].endswith("/ 30")
 
 
 def test_reset_returns_every_lever_to_the_scenario():
@@ -100,7 +100,7 @@ def test_the_language_toggle_switches_labels():
     at = start()
     at.sidebar.toggle[0].set_value(True).run()
     assert not at.exception
-    assert at.metric[0].label == "Beds needed JeugdzorgPlus (2022)"
+    assert at.metric[0].label == "Beds JeugdzorgPlus (2022)"
     assert slider(at, "lever:policy_year").label == "Policy starts in"
     assert re.fullmatch(r"€\s?\d+\.\d mln", at.metric[4].value), at.metric[4].value
 
@@ -246,6 +246,10 @@ def test_the_scenarios_page_uploads_renames_and_deletes_with_confirmation(saved_
     at.text_input(key="upload_name").set_value("Mijn voorbeeld").run()
     button(at, "Opslaan").click().run()
     assert (saved_folder / "mijn-voorbeeld.yaml").exists()
+    button(at, "Openen in workshop").click().run()
+    assert at.title[0].value == "Workshop" and at.selectbox(key="scenario_choice").value == "mijn-voorbeeld"
+    assert len(at.metric) == 5 and not at.exception
+    at.switch_page("app_pages/scenarios.py").run()
     at.text_input(key="rename_name:mijn-voorbeeld").set_value("Ander voorbeeld").run()
     button(at, "Hernoemen").click().run()
     assert (saved_folder / "ander-voorbeeld.yaml").exists() and not (saved_folder / "mijn-voorbeeld.yaml").exists()

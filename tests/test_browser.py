@@ -98,7 +98,7 @@ def test_workshop_in_a_real_browser(app_url):
                 linked.close()
             page = browser.new_page(viewport={"width": 1600, "height": 1100})
             page.goto(app_url, wait_until="domcontentloaded")
-            page.get_by_text("Bedden nodig JeugdzorgPlus (2022)").wait_for(timeout=60_000)
+            page.get_by_text("Bedden JeugdzorgPlus (2022)").wait_for(timeout=60_000)
             page.wait_for_function("document.querySelectorAll('[data-testid=\"stMetricValue\"]').length === 5",
                                    timeout=60_000)
             page.get_by_text("Berekend met 30 replicaties").wait_for(timeout=60_000)
