@@ -4,7 +4,9 @@ import streamlit as st
 
 from simulator import charts, i18n
 from simulator.compare import MAX_OTHERS, aligned, common_years, kpi_table, overlay_frames, parameter_differences
-from ui.common import lang, language_toggle, load, run_all, scenario_files, scenario_title, t
+from simulator.experiment import scenario_key
+from simulator.export import comparison_export
+from ui.common import export_section, lang, language_toggle, load, run_all, scenario_files, scenario_title, t
 
 language_toggle()
 st.title(t("page_compare"))
@@ -98,3 +100,6 @@ downloads = st.columns(2)
 downloads[0].download_button(t("download_kpis"), data=kpis.to_csv(index=False), file_name="kpis.csv", mime="text/csv")
 downloads[1].download_button(t("download_parameters"), data=differences.to_csv(index=False),
                              file_name="parameters.csv", mime="text/csv")
+
+export_section(f"compare:{':'.join(scenario_key(s) for s in scenarios)}:{L}:{year}",
+               lambda progress: comparison_export(summaries, labels, L, year=year, progress=progress))

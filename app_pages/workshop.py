@@ -7,6 +7,8 @@ import streamlit as st
 from pydantic import ValidationError
 
 from simulator import charts, i18n
+from simulator.experiment import scenario_key
+from simulator.export import scenario_export
 from simulator.levers import (
     apply_levers,
     default_levers,
@@ -18,6 +20,7 @@ from simulator.levers import (
 from simulator.scenario import ScenarioError, dump_scenario, format_validation_error
 from simulator.timeline import Calendar, compile_plan, warnings_for
 from ui.common import (
+    export_section,
     lang,
     language_toggle,
     load,
@@ -212,3 +215,8 @@ try:
     drawn_at["final"] = time.perf_counter()
 except Exception:  # never a traceback on the workshop screen
     st.error(t("error_generic"))
+    st.stop()
+
+export_section(f"workshop:{scenario_key(changed)}:{scenario_key(baseline_scenario)}:{L}:{kpi_year}",
+               lambda progress: scenario_export(current, L, baseline=None if current is baseline else baseline,
+                                                base_scenario=scenario, year=kpi_year, progress=progress))

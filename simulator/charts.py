@@ -168,6 +168,14 @@ def _scenario_colour(labels: list[str]):
     return alt.Scale(domain=labels, range=SCENARIO_PALETTE[: len(labels)])
 
 
+def _scenario_encoding(labels: list[str], lang: str, legend: bool):
+    """Colour by scenario; in the app one scenario_legend serves all panels (a legend in each
+    would take the plot's room), in an exported image the legend is part of the chart."""
+    return alt.Color("scenario:N", scale=_scenario_colour(labels), sort=labels,
+                     legend=alt.Legend(title=t("scenario", lang), orient="bottom", columns=1, labelLimit=600)
+                     if legend else None)
+
+
 def scenario_legend(labels: list[str], lang: str = "nl"):
     """The colour of each scenario, once for all comparison charts (a legend in every panel
     would take the room of the plot)."""
@@ -180,14 +188,14 @@ def scenario_legend(labels: list[str], lang: str = "nl"):
 
 
 def comparison_panel(monthly: pd.DataFrame, care_type: str, title: str, lang: str = "nl",
-                     width: int | None = None, height: int = 240):
+                     width: int | None = None, height: int = 240, legend: bool = False):
     """One care type's occupancy in every scenario: a line each (the baseline black) with a faint
     P10-P90 band; the scenario column holds the labels, baseline first."""
     labels = list(dict.fromkeys(monthly["scenario"]))
     part = monthly.loc[monthly["care_type"] == care_type,
                        ["scenario", "month", "occupancy_mean", "occupancy_p10", "occupancy_p90", "capacity"]].copy()
     part["month"] = _month_text(part["month"])
-    colour = alt.Color("scenario:N", scale=_scenario_colour(labels), sort=labels, legend=None)  # see scenario_legend
+    colour = _scenario_encoding(labels, lang, legend)
     base = alt.Chart().encode(x=alt.X("month:T", title=t("month", lang), axis=alt.Axis(format="%Y")), color=colour)
     band = base.mark_area(opacity=0.12).encode(y=alt.Y("occupancy_p10:Q", title=t("occupancy", lang),
                                                        scale=alt.Scale(zero=False)), y2="occupancy_p90:Q")
@@ -202,7 +210,7 @@ def comparison_panel(monthly: pd.DataFrame, care_type: str, title: str, lang: st
 
 
 def comparison_totals_chart(totals: pd.DataFrame, measure: str, title: str, lang: str = "nl",
-                            width: int | None = None, height: int = 240):
+                            width: int | None = None, height: int = 240, legend: bool = False):
     """A chain-wide figure per year (mean with P10-P90 as a rule) for every scenario."""
     labels = list(dict.fromkeys(totals["scenario"]))
     part = totals.loc[totals["measure"] == measure, ["scenario", "year", "mean", "p10", "p90"]].copy()
@@ -210,7 +218,7 @@ def comparison_totals_chart(totals: pd.DataFrame, measure: str, title: str, lang
     if money:
         part[["mean", "p10", "p90"]] = part[["mean", "p10", "p90"]] / 1e6
     y_title = t("cost_meur", lang) if money else t("youths", lang)
-    colour = alt.Color("scenario:N", scale=_scenario_colour(labels), sort=labels, legend=None)  # see scenario_legend
+    colour = _scenario_encoding(labels, lang, legend)
     base = alt.Chart().encode(x=alt.X("year:O", title=t("year", lang), axis=alt.Axis(labelAngle=0)),
                               xOffset=alt.XOffset("scenario:N", sort=labels), color=colour)
     rule = base.mark_rule(strokeWidth=2).encode(y=alt.Y("p10:Q", title=y_title), y2="p90:Q")

@@ -1,4 +1,4 @@
-"""Command line: ``python -m simulator run|validate|compare ...`` (the contract of DESIGN.md).
+"""Command line: ``python -m simulator run|validate|compare|export ...`` (the contract of DESIGN.md).
 
 Exit codes: 0 done, 2 invalid input (a scenario, a flag, an output folder), 1 an internal
 error. Invalid input gets one message naming the file and field, no traceback, and no output.
@@ -63,6 +63,21 @@ def build_parser() -> argparse.ArgumentParser:
                          help="random seed for every scenario (default: the baseline's)")
     compare.add_argument("--workers", type=_bounded_int("--workers", 1, 64), help="processes to use (default: all cores)")
     compare.add_argument("--quiet", action="store_true", help="print nothing but errors")
+
+    export = commands.add_parser(
+        "export", help="run a scenario (or a baseline and others: a comparison) and write a PowerPoint deck with "
+                       "native charts, the charts as PNG and SVG, and the tables as CSV and Excel")
+    export.add_argument("scenarios", nargs="+", metavar="SCENARIO.yaml", help="one scenario, or the baseline first")
+    export.add_argument("--pptx", type=Path, metavar="FILE", help="the deck (.pptx)")
+    export.add_argument("--xlsx", type=Path, metavar="FILE", help="the workbook (.xlsx), a sheet per table")
+    export.add_argument("--png", type=Path, metavar="DIR", help="folder for the charts as PNG (2x) and SVG")
+    export.add_argument("--csv", type=Path, metavar="DIR", help="folder for the tables as CSV files")
+    export.add_argument("--replications", type=_bounded_int("--replications", 1, MAX_REPLICATIONS),
+                        help="replications (default: the (first) scenario's)")
+    export.add_argument("--seed", type=_bounded_int("--seed", 0, 2**63 - 1), help="random seed (default: the file's)")
+    export.add_argument("--lang", choices=["nl", "en"], default="nl", help="language of the deck and charts (default nl)")
+    export.add_argument("--workers", type=_bounded_int("--workers", 1, 64), help="processes to use (default: all cores)")
+    export.add_argument("--quiet", action="store_true", help="print nothing but errors")
     return parser
 
 
@@ -163,17 +178,16 @@ def cmd_run(args) -> int:
     return EXIT_OK
 
 
-def cmd_compare(args) -> int:
-    from simulator.compare import MAX_OTHERS, aligned, common_years, kpi_table, parameter_differences
+def _run_aligned(args, command: str):
+    """Load the scenarios (the first is the baseline), give all the baseline's seed and
+    replications (flags override), run them and return (scenarios, labels, summaries)."""
+    from simulator.compare import MAX_OTHERS, aligned
     from simulator.experiment import run_in_stages
-    from simulator.results import Summary, write_files
+    from simulator.results import Summary
 
-    out = Path(args.out)
-    _check_out_dir(out)
-    if len(args.scenarios) < 2:
-        raise InputError("compare needs a baseline and at least one other scenario")
     if len(args.scenarios) > 1 + MAX_OTHERS:
-        raise InputError(f"compare takes a baseline and at most {MAX_OTHERS} other scenarios, got {len(args.scenarios) - 1}")
+        raise InputError(f"{command} takes a baseline and at most {MAX_OTHERS} other scenarios, "
+                         f"got {len(args.scenarios) - 1}")
     loaded = [load_scenario(path) for path in args.scenarios]
     base = loaded[0].with_overrides(replications=args.replications, seed=args.seed)
     scenarios = aligned(base, loaded[1:])
@@ -185,7 +199,19 @@ def cmd_compare(args) -> int:
         results = run_in_stages(scenarios, preview=0, progress=bar, workers=args.workers)
     finally:
         bar.close()
-    summaries = [Summary.of(r) for r in results]
+    return scenarios, labels, [Summary.of(r) for r in results], results
+
+
+def cmd_compare(args) -> int:
+    from simulator.compare import common_years, kpi_table, parameter_differences
+    from simulator.results import write_files
+
+    out = Path(args.out)
+    _check_out_dir(out)
+    if len(args.scenarios) < 2:
+        raise InputError("compare needs a baseline and at least one other scenario")
+    scenarios, labels, summaries, results = _run_aligned(args, "compare")
+    base = scenarios[0]
     years = common_years(summaries)
     if not years:
         raise InputError("these scenarios share no calendar year; nothing to compare")
@@ -214,6 +240,46 @@ def cmd_compare(args) -> int:
     return EXIT_OK
 
 
+def cmd_export(args) -> int:
+    from simulator.export import comparison_export, scenario_export
+    from simulator.results import write_files
+
+    targets = [(flag, path) for flag, path in (("--pptx", args.pptx), ("--xlsx", args.xlsx)) if path]
+    folders = [(flag, path) for flag, path in (("--png", args.png), ("--csv", args.csv)) if path]
+    if not targets and not folders:
+        raise InputError("nothing to export: give --pptx FILE, --xlsx FILE, --png DIR and/or --csv DIR")
+    for flag, path in targets:
+        if path.exists() and path.is_dir():
+            raise InputError(f"{flag} {path}: is a folder, expected a file")
+        _check_out_dir(path.parent if str(path.parent) else Path("."))
+    for flag, path in folders:
+        _check_out_dir(path)
+    scenarios, labels, summaries, _ = _run_aligned(args, "export")
+    base = scenarios[0]
+    if len(summaries) == 1:
+        made = scenario_export(summaries[0], args.lang)
+    else:
+        made = comparison_export(summaries, labels, args.lang)
+    written = []
+    try:  # everything is computed before anything is written; each file is written whole
+        for flag, path in targets:
+            write_files(path.parent, {path.name: made.deck if flag == "--pptx" else made.workbook})
+            written.append(str(path))
+        if args.png:
+            write_files(args.png, made.images)
+            written.append(f"{len(made.images)} files in {args.png}")
+        if args.csv:
+            write_files(args.csv, made.tables)
+            written.append(f"{len(made.tables)} files in {args.csv}")
+    except OSError as error:
+        raise InputError(f"cannot write ({error.strerror}); written so far: {', '.join(written) or 'nothing'}") from None
+    if not args.quiet:
+        kind = "comparison" if len(summaries) > 1 else "scenario"
+        print(f"exported the {kind} ({len(scenarios)} x {base.replications} replications, seed {base.seed}, "
+              f"language {args.lang}): {'; '.join(written)}")
+    return EXIT_OK
+
+
 def summary_table(results) -> str:
     """Per year and care type: occupancy mean (P10-P90), beds needed and capacity."""
     yearly = results.yearly
@@ -239,6 +305,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_validate(args)
         if args.command == "compare":
             return cmd_compare(args)
+        if args.command == "export":
+            return cmd_export(args)
         return cmd_run(args)
     except ScenarioError as error:
         print(error.message(), file=sys.stderr)

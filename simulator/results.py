@@ -74,14 +74,17 @@ class Results:
             "run.json": json.dumps(self.run_info(), indent=2, ensure_ascii=False)})
 
 
-def write_files(out: Path, files: dict[str, str]) -> Path:
+def write_files(out: Path, files: dict[str, str | bytes]) -> Path:
     """Write the files to a temporary folder beside ``out`` first and move them in at the end,
     so a failure leaves no half-written output and earlier files in ``out`` as they were."""
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
-        for name, text in files.items():
-            (staging / name).write_text(text, encoding="utf-8")
+        for name, content in files.items():
+            if isinstance(content, bytes):
+                (staging / name).write_bytes(content)
+            else:
+                (staging / name).write_text(content, encoding="utf-8")
         out.mkdir(exist_ok=True)
         for name in files:
             os.replace(staging / name, out / name)

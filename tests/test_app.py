@@ -258,3 +258,24 @@ def test_the_scenarios_page_uploads_renames_and_deletes_with_confirmation(saved_
     assert (saved_folder / "ander-voorbeeld.yaml").exists()  # not before the confirmation
     button(at, "Ja, verwijderen").click().run()
     assert not (saved_folder / "ander-voorbeeld.yaml").exists()
+
+
+def test_exporting_from_the_workshop_and_the_compare_page():
+    at = start()
+    slider(at, "lever:inflow.jzplus").set_value(-10.0).run()
+    button(at, "Maak export").click().run()
+    assert not at.exception and at.success and "Klaar in" in at.success[-1].value
+    downloads = [b.label for b in at.get("download_button")]
+    assert {"PowerPoint (.pptx)", "Afbeeldingen (.zip)", "Excel (.xlsx)", "CSV-bestanden (.zip)"} <= set(downloads)
+    key, export, _ = at.session_state["export"]
+    assert export.deck[:2] == b"PK" and export.workbook[:2] == b"PK" and "flows.png" in export.images
+    assert "workshop:" in key
+    slider(at, "lever:inflow.jzplus").set_value(-12.0).run()  # another setting: the old export is not offered
+    assert "PowerPoint (.pptx)" not in [b.label for b in at.get("download_button")]
+
+    at.switch_page("app_pages/compare.py").run()
+    at.multiselect[0].set_value(["voorbeeldregio"]).run()
+    button(at, "Maak export").click().run()
+    assert not at.exception
+    key, export, _ = at.session_state["export"]
+    assert key.startswith("compare:") and export.deck[:2] == b"PK"

@@ -153,3 +153,34 @@ def save_form(scenario: Scenario, default_name: str, key: str, help_text: str | 
         except store.StoreError as error:
             st.error(error.text.text(lang()))
     return name.strip()
+
+
+def export_section(key: str, make: Callable) -> None:
+    """'Make export' with a progress bar, then download buttons for the deck, the images, the
+    workbook and the CSV files. ``make(progress)`` returns a ``simulator.export.Export``; it
+    is made once per ``key`` (the run, the language and the year) and kept in the session."""
+    import time
+
+    st.subheader(t("export_header"))
+    st.caption(t("export_intro"))
+    made = st.session_state.get("export")
+    if made is None or made[0] != key:
+        if not st.button(t("export_make"), key="export_make", type="primary"):
+            return
+        bar = st.progress(0.0, text=t("export_busy", what=""))
+        started = time.perf_counter()
+        export = make(lambda share, what: bar.progress(min(share, 1.0), text=t("export_busy", what=what)))
+        bar.empty()
+        made = (key, export, time.perf_counter() - started)
+        st.session_state["export"] = made
+    _, export, seconds = made
+    st.success(t("export_ready", seconds=i18n.number(seconds, lang(), 1)))
+    columns = st.columns(4)
+    for column, (label, data, name, mime) in zip(columns, (
+            ("export_deck", export.deck, "jeugdzorg-sim.pptx",
+             "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
+            ("export_images", export.images_zip(), "jeugdzorg-sim-grafieken.zip", "application/zip"),
+            ("export_workbook", export.workbook, "jeugdzorg-sim.xlsx",
+             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            ("export_csv", export.tables_zip(), "jeugdzorg-sim-tabellen.zip", "application/zip"))):
+        column.download_button(t(label), data=data, file_name=name, mime=mime, width="stretch", key=f"download_{label}")

@@ -1,0 +1,408 @@
+"""The PowerPoint deck: 16:9, native (editable) charts and tables made from the numbers.
+
+Every shape is placed on a blank layout with explicit positions (python-pptx's default
+template is 4:3, its placeholders would sit wrong). Charts are PowerPoint chart objects whose
+series hold the figures of ``yearly.csv``, so they can be restyled and their data edited in
+PowerPoint. Colours and care-type order are those of the app (``simulator.charts``); fonts
+are large enough to read from the back of a room (titles 32 pt, chart text 14 pt, tables 16 pt).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import re
+
+import pandas as pd
+from pptx import Presentation
+from pptx.chart.data import CategoryChartData
+from pptx.dml.color import RGBColor
+from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
+from pptx.enum.dml import MSO_LINE_DASH_STYLE
+from pptx.enum.text import PP_ALIGN
+from pptx.util import Emu, Inches, Pt
+
+from simulator import __version__, charts
+from simulator.i18n import euro, number, t
+from simulator.results import Summary
+
+WIDTH, HEIGHT = Inches(13.333), Inches(7.5)  # 16:9
+MARGIN = Inches(0.5)
+DARK = RGBColor(0x11, 0x18, 0x27)
+GREY = RGBColor(0x6B, 0x72, 0x80)
+SOURCE_FILE = re.compile(r"\b(\d{3}_[0-9a-f]{16}\.txt|reference-figures\.md)")
+
+
+def _emu(*lengths) -> list[Emu]:
+    """Whole EMUs: a division gives floats, which PowerPoint's XML does not accept."""
+    return [Emu(int(round(length))) for length in lengths]
+
+
+def rgb(hex_colour: str) -> RGBColor:
+    return RGBColor.from_string(hex_colour.lstrip("#").upper())
+
+
+class Deck:
+    """A 16:9 presentation with helpers for the slide kinds of this project."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+        self.prs = Presentation()
+        self.prs.slide_width, self.prs.slide_height = WIDTH, HEIGHT
+        self.blank = self.prs.slide_layouts[6]
+
+    def slide(self, title: str | None = None, note: str | None = None):
+        slide = self.prs.slides.add_slide(self.blank)
+        if title:
+            self.text(slide, title, MARGIN, Inches(0.3), WIDTH - 2 * MARGIN, Inches(0.8), size=32, bold=True)
+        if note:
+            self.text(slide, note, MARGIN, HEIGHT - Inches(0.55), WIDTH - 2 * MARGIN, Inches(0.4), size=12, colour=GREY)
+        return slide
+
+    @staticmethod
+    def text(slide, text: str, left, top, width, height, size: int = 20, bold: bool = False,
+             colour: RGBColor = DARK, align=PP_ALIGN.LEFT):
+        box = slide.shapes.add_textbox(*_emu(left, top, width, height))
+        frame = box.text_frame
+        frame.word_wrap = True
+        for k, line in enumerate(text.split("\n")):
+            paragraph = frame.paragraphs[0] if k == 0 else frame.add_paragraph()
+            paragraph.text = line
+            paragraph.alignment = align
+            paragraph.font.size, paragraph.font.bold, paragraph.font.color.rgb = Pt(size), bold, colour
+        return box
+
+    def bullets(self, slide, lines: list[str], top=Inches(1.3), size: int = 18):
+        box = self.text(slide, "\n".join(f"• {line}" for line in lines), MARGIN, top, WIDTH - 2 * MARGIN,
+                        HEIGHT - top - Inches(0.7), size=size)
+        box.text_frame.auto_size = None
+        return box
+
+    def chart(self, slide, kind, categories: list, series: list[tuple[str, list, str | None, bool]],
+              left, top, width, height, title: str | None = None, number_format: str = "#,##0",
+              legend: bool = True):
+        """A native chart; ``series`` = (name, values, hex colour or None, dashed)."""
+        data = CategoryChartData(number_format=number_format)
+        data.categories = [str(c) for c in categories]
+        for name, values, _, _ in series:
+            data.add_series(name, [None if v is None or pd.isna(v) else float(v) for v in values])
+        chart = slide.shapes.add_chart(kind, *_emu(left, top, width, height), data).chart
+        chart.font.size = Pt(14)
+        chart.has_title = bool(title)
+        if title:
+            chart.chart_title.text_frame.text = title
+            chart.chart_title.text_frame.paragraphs[0].font.size = Pt(18)
+            chart.chart_title.text_frame.paragraphs[0].font.bold = True
+        chart.has_legend = legend
+        if legend:
+            chart.legend.position = XL_LEGEND_POSITION.BOTTOM
+            chart.legend.include_in_layout = False
+            chart.legend.font.size = Pt(14)
+        line_kind = kind in (XL_CHART_TYPE.LINE, XL_CHART_TYPE.LINE_MARKERS)
+        for plotted, (_, _, colour, dashed) in zip(chart.plots[0].series, series):
+            if colour is None:
+                continue
+            if line_kind:
+                plotted.format.line.color.rgb = rgb(colour)
+                plotted.format.line.width = Pt(1.5 if dashed else 3)
+                if dashed:
+                    plotted.format.line.dash_style = MSO_LINE_DASH_STYLE.DASH
+                plotted.smooth = False
+            else:
+                plotted.format.fill.solid()
+                plotted.format.fill.fore_color.rgb = rgb(colour)
+        return chart
+
+    def table(self, slide, rows: list[list[str]], left, top, width, height, size: int = 16,
+              first_column_width: float = 0.3):
+        shape = slide.shapes.add_table(len(rows), len(rows[0]), *_emu(left, top, width, height))
+        table = shape.table
+        first = int(width * first_column_width)
+        table.columns[0].width = Emu(first)
+        for c in range(1, len(rows[0])):
+            table.columns[c].width = Emu(int((width - first) / (len(rows[0]) - 1)))
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                cell = table.cell(r, c)
+                cell.text = value
+                for paragraph in cell.text_frame.paragraphs:
+                    paragraph.font.size = Pt(size)
+                    paragraph.font.bold = r == 0
+                    if c > 0:
+                        paragraph.alignment = PP_ALIGN.RIGHT
+        return table
+
+    def save(self) -> bytes:
+        buffer = io.BytesIO()
+        self.prs.save(buffer)
+        return buffer.getvalue()
+
+
+# ---------------------------------------------------------------- shared pieces
+
+
+def _title_slide(deck: Deck, title: str, subtitle: str, replications: int) -> None:
+    slide = deck.slide()
+    lang = deck.lang
+    deck.text(slide, title, MARGIN, Inches(2.2), WIDTH - 2 * MARGIN, Inches(1.4), size=40, bold=True)
+    deck.text(slide, subtitle, MARGIN, Inches(3.7), WIDTH - 2 * MARGIN, Inches(0.8), size=24, colour=GREY)
+    deck.text(slide, t("x_title_meta", lang, date=dt.date.today().isoformat(), n=replications),
+              MARGIN, Inches(4.6), WIDTH - 2 * MARGIN, Inches(0.6), size=20, colour=GREY)
+
+
+def _value(value: float, measure: str, lang: str) -> str:
+    if value is None or pd.isna(value):
+        return "–"
+    return euro(value, lang) if measure == "cost" else number(value, lang, 0 if measure == "beds_needed" else 1)
+
+
+def _signed(value: float, measure: str, lang: str) -> str:
+    if value is None or pd.isna(value):
+        return "–"
+    return ("+" if value > 0 else "") + _value(value, measure, lang)
+
+
+def cited_sources(description: str) -> list[str]:
+    return list(dict.fromkeys(SOURCE_FILE.findall(description)))
+
+
+def _sources_slide(deck: Deck, scenarios, extra: list[str]) -> None:
+    from simulator.data import load_sources
+
+    lang = deck.lang
+    slide = deck.slide(t("x_assumptions_title", lang), t("x_made_with", lang, version=__version__))
+    documents = dict(zip(load_sources()["source"], load_sources()["document"]))
+    lines = list(extra)
+    for source in dict.fromkeys(s for scenario in scenarios for s in cited_sources(scenario.description)):
+        lines.append(t("x_source_item", lang, source=source, what=documents[source]) if source in documents else source)
+    lines.append(t("x_p10_p90", lang))
+    lines.append(t("x_beds_definition", lang))
+    deck.bullets(slide, lines, size=16 if len(lines) < 10 else 13)
+
+
+def lever_lines(scenario, base, lang: str) -> list[str]:
+    """What differs from the scenario it was based on, in words: each added policy lever by
+    lever, then any other setting as 'path: before → after' (seed and replications left out)."""
+    if base is None:
+        return [t("x_no_changes", lang)]
+    from simulator.compare import parameter_differences
+
+    lines = []
+    known = {policy.name for policy in base.policies}
+    for index, policy in enumerate(scenario.policies):
+        if policy.name not in known:
+            lines += policy_lines(index, scenario, lang)
+    differences = parameter_differences([base, scenario], ["base", "this"])
+    for row in differences.itertuples():
+        if not row.parameter.startswith("policies") and row.parameter not in ("seed", "replications"):
+            lines.append(t("x_changed", lang, parameter=row.parameter, before=row.base, after=row.this))
+    return lines or [t("x_no_changes", lang)]
+
+
+def policy_lines(index: int, scenario, lang: str) -> list[str]:
+    """The levers of policy ``index`` in words (a stay as the months it results in)."""
+    policy = scenario.policies[index]
+    label = scenario.label
+    when = policy.start
+
+    def stay(name: str) -> float:  # factors multiply across the policies up to this one
+        return scenario.care_types[name].stay_months * math.prod(
+            p.stay_factor.get(name, 1.0) for p in scenario.policies[: index + 1])
+
+    lines = [t("x_lever_inflow", lang, label=label(n), change=number(100 * v, lang, 1), start=when)
+             for n, v in policy.inflow_change_per_year.items()]
+    lines += [t("x_lever_stay", lang, label=label(n), months=number(stay(n), lang, 2), start=when)
+              for n in policy.stay_factor]
+    lines += [t("x_lever_escalation", lang, label=label(n), change=number(100 * (v - 1), lang, 0), start=when)
+              for n, v in policy.escalation_factor.items()]
+    lines += [t("x_lever_capacity", lang, label=label(n), places="–" if v is None else number(v, lang), start=when)
+              for n, v in policy.capacity.items()]
+    lines += [t("x_lever_outflow", lang, label=label(n), start=when,
+                shares=", ".join(f"{label(d) if d in scenario.care_types else d} {number(100 * v, lang, 0)}%"
+                                 for d, v in shares.items())) for n, shares in policy.outflow.items()]
+    return lines
+
+
+# ---------------------------------------------------------------- one scenario
+
+
+def scenario_deck(summary: Summary, lang: str = "nl", baseline: Summary | None = None, base_scenario=None,
+                  year: int | None = None) -> bytes:
+    """The deck of one run: title, key figures (against ``baseline`` when given), occupancy per
+    care type with capacity, beds needed vs capacity, waiting list and placements elsewhere,
+    yearly cost, and the assumptions and sources (levers that differ from ``base_scenario``)."""
+    scenario = summary.scenario
+    deck = Deck(lang)
+    yearly = summary.yearly
+    years = summary.years
+    year = year if year in years else years[min(1, len(years) - 1)]
+    names = scenario.type_names
+    labels = {n: scenario.label(n) for n in names}
+    colour = charts.colours(names)
+    note = t("x_slide_note", lang, scenario=scenario.name, n=summary.replications)
+
+    _title_slide(deck, scenario.name, scenario.region or "", summary.replications)
+
+    # Key figures.
+    slide = deck.slide(t("x_kpi_title", lang, year=year), note)
+    deck.table(slide, kpi_rows(summary, year, lang, baseline), MARGIN, Inches(1.4), WIDTH - 2 * MARGIN, Inches(3.5))
+
+    # Occupancy per care type, four to a slide.
+    for start in range(0, len(names), 4):
+        group = names[start:start + 4]
+        slide = deck.slide(t("chart_occupancy", lang), note)
+        cell_w, cell_h = (WIDTH - 2 * MARGIN) / 2, (HEIGHT - Inches(2.0)) / 2
+        for k, name in enumerate(group):
+            part = yearly[yearly["care_type"] == name]
+            series = [(t("mean", lang), part["occupancy_mean"].tolist(), colour[name], False),
+                      ("P10", part["occupancy_p10"].tolist(), colour[name], True),
+                      ("P90", part["occupancy_p90"].tolist(), colour[name], True)]
+            if part["capacity"].notna().any():
+                series.append((t("capacity", lang), part["capacity"].astype("float").tolist(), charts.CAPACITY_COLOUR, False))
+            deck.chart(slide, XL_CHART_TYPE.LINE, part["year"].tolist(), series,
+                       MARGIN + (k % 2) * cell_w, Inches(1.2) + (k // 2) * cell_h, cell_w - Inches(0.15),
+                       cell_h - Inches(0.1), title=labels[name], number_format="#,##0")
+
+    # Beds needed vs capacity.
+    limited = [n for n in names if yearly.loc[yearly["care_type"] == n, "capacity"].notna().any()] or names[-1:]
+    slide = deck.slide(t("chart_beds", lang), note)
+    series = []
+    for name in limited:
+        part = yearly[yearly["care_type"] == name]
+        series.append((t("x_beds_of", lang, label=labels[name]), part["beds_needed"].tolist(), colour[name], False))
+        if part["capacity"].notna().any():
+            series.append((t("x_capacity_of", lang, label=labels[name]), part["capacity"].astype("float").tolist(),
+                           charts.CAPACITY_COLOUR, False))
+    deck.chart(slide, XL_CHART_TYPE.COLUMN_CLUSTERED, years, series, MARGIN, Inches(1.2), WIDTH - 2 * MARGIN,
+               HEIGHT - Inches(2.0))
+
+    # Waiting list and placements elsewhere (the care types where either happens; else the heaviest).
+    slide = deck.slide(t("chart_waiting", lang), note)
+    series = []
+    for name in names:
+        part = yearly[yearly["care_type"] == name]
+        for column, key, dashed in (("waiting_mean", "waiting", False), ("overflow_mean", "overflow", True)):
+            if part[column].max() > 0.05:
+                series.append((f"{t(key, lang)}: {labels[name]}", part[column].tolist(), colour[name], dashed))
+    if not series:
+        part = yearly[yearly["care_type"] == names[-1]]
+        series = [(f"{t('waiting', lang)}: {labels[names[-1]]}", part["waiting_mean"].tolist(), colour[names[-1]], False)]
+    deck.chart(slide, XL_CHART_TYPE.LINE_MARKERS, years, series, MARGIN, Inches(1.2), WIDTH - 2 * MARGIN,
+               HEIGHT - Inches(2.0), number_format="#,##0.0")
+
+    # Yearly cost per care type, stacked, in millions.
+    slide = deck.slide(t("chart_cost", lang), note)
+    series = [(labels[n], (yearly.loc[yearly["care_type"] == n, "cost_mean"] / 1e6).tolist(), colour[n], False)
+              for n in names]
+    chart = deck.chart(slide, XL_CHART_TYPE.COLUMN_STACKED, years, series, MARGIN, Inches(1.2), WIDTH - 2 * MARGIN,
+                       HEIGHT - Inches(2.0), number_format="#,##0.0")
+    chart.value_axis.has_title = True
+    chart.value_axis.axis_title.text_frame.text = t("cost_meur", lang)
+
+    _sources_slide(deck, [scenario], lever_lines(scenario, base_scenario, lang))
+    return deck.save()
+
+
+def kpi_rows(summary: Summary, year: int, lang: str, baseline: Summary | None) -> list[list[str]]:
+    """The key-figure table: measure, value (P10-P90), and the difference against the baseline."""
+    from simulator.compare import kpi_table
+
+    scenario = summary.scenario
+    heavy = scenario.type_names[-1]
+    header = [t("measure", lang), t("value_p10_p90", lang)]
+    if baseline is not None:
+        header.append(t("x_difference_unchanged", lang))
+    table = kpi_table([baseline or summary, summary], year)
+    own = table[table["scenario"] == 1]
+    rows = [header]
+    capacity = summary.yearly.loc[(summary.yearly["year"] == year) & (summary.yearly["care_type"] == heavy), "capacity"]
+    for row in own.itertuples():
+        label = t(MEASURE_KEYS[row.measure], lang, care_type=scenario.label(heavy))
+        value = _value(row.mean, row.measure, lang)
+        if row.measure == "beds_needed":
+            cap = capacity.iloc[0]
+            value += f" / {t('unlimited', lang) if pd.isna(cap) else number(cap, lang)}"
+        elif not pd.isna(row.p10):
+            value += f" ({_value(row.p10, row.measure, lang)} – {_value(row.p90, row.measure, lang)})"
+        line = [label, value]
+        if baseline is not None:
+            line.append(_signed(row.difference, row.measure, lang))
+        rows.append(line)
+    return rows
+
+
+MEASURE_KEYS = {"beds_needed": "x_kpi_beds", "in_care": "compare_in_care", "waiting": "compare_waiting",
+                "overflow": "compare_overflow", "cost": "compare_cost"}
+
+
+# ---------------------------------------------------------------- a comparison
+
+
+def comparison_deck(summaries: list[Summary], labels: list[str], lang: str = "nl", year: int | None = None) -> bytes:
+    """The deck of a comparison: title, key figures with differences against the baseline (the
+    first), a chart per figure with every scenario as a series, the parameters that differ,
+    and the sources."""
+    from simulator.compare import common_years, kpi_table, parameter_differences
+
+    deck = Deck(lang)
+    scenarios = [s.scenario for s in summaries]
+    years = common_years(summaries)
+    year = year if year in years else years[min(1, len(years) - 1)]
+    note = t("x_compare_note", lang, n=summaries[0].replications, seed=scenarios[0].seed)
+    _title_slide(deck, t("x_compare_title", lang, baseline=labels[0]), ", ".join(labels[1:]), summaries[0].replications)
+
+    table = kpi_table(summaries, year, labels)
+    rows = [[t("measure", lang), *labels]]
+    for measure in MEASURE_KEYS:
+        part = table[table["measure"] == measure]
+        cells = []
+        for row in part.itertuples():
+            cell = _value(row.mean, measure, lang)
+            if row.scenario > 0:
+                spread = "" if pd.isna(row.difference_p10) else \
+                    f" ({_signed(row.difference_p10, measure, lang)} – {_signed(row.difference_p90, measure, lang)})"
+                cell += f"\n{_signed(row.difference, measure, lang)}{spread}"
+            cells.append(cell)
+        heavy = part["care_type"].iloc[0] if measure == "beds_needed" else ""
+        rows.append([t(MEASURE_KEYS[measure], lang, care_type=scenarios[0].label(heavy) if heavy in scenarios[0].care_types
+                       else heavy), *cells])
+    slide = deck.slide(t("x_kpi_title", lang, year=year), t("x_compare_kpi_note", lang))
+    deck.table(slide, rows, MARGIN, Inches(1.3), WIDTH - 2 * MARGIN, Inches(4.8), size=14 if len(labels) < 4 else 12,
+               first_column_width=0.22)
+
+    palette = charts.SCENARIO_PALETTE
+    for measure in ("in_care", "cost", "waiting", "overflow"):
+        series = []
+        for k, (summary, label) in enumerate(zip(summaries, labels)):
+            values = summary.totals[summary.totals["measure"] == measure].set_index("year")["mean"]
+            scale = 1e6 if measure == "cost" else 1
+            series.append((label, [values.get(y, float("nan")) / scale for y in years], palette[k], False))
+        slide = deck.slide(t("x_cost_title", lang) if measure == "cost" else t(MEASURE_KEYS[measure], lang, care_type=""),
+                           note)
+        deck.chart(slide, XL_CHART_TYPE.LINE_MARKERS, years, series, MARGIN, Inches(1.2), WIDTH - 2 * MARGIN,
+                   HEIGHT - Inches(2.0), number_format="#,##0.0")
+    series = []
+    for k, (summary, label) in enumerate(zip(summaries, labels)):
+        heavy = summary.scenario.type_names[-1]
+        part = summary.yearly[summary.yearly["care_type"] == heavy].set_index("year")["beds_needed"]
+        series.append((f"{label} ({summary.scenario.label(heavy)})", [part.get(y, float("nan")) for y in years],
+                       palette[k], False))
+    slide = deck.slide(t("chart_beds", lang), note)
+    deck.chart(slide, XL_CHART_TYPE.COLUMN_CLUSTERED, years, series, MARGIN, Inches(1.2), WIDTH - 2 * MARGIN,
+               HEIGHT - Inches(2.0))
+
+    differences = parameter_differences(scenarios, labels)
+    per_slide = 12
+    for start in range(0, max(len(differences), 1), per_slide):
+        slide = deck.slide(t("compare_parameters", lang), note)
+        if differences.empty:
+            deck.bullets(slide, [t("compare_same_parameters", lang)])
+            break
+        chunk = differences.iloc[start:start + per_slide]
+        rows = [[t("x_parameter", lang), *labels]] + [[str(v) for v in row] for row in chunk.itertuples(index=False)]
+        deck.table(slide, rows, MARGIN, Inches(1.3), WIDTH - 2 * MARGIN, Inches(0.4) * len(rows), size=12,
+                   first_column_width=0.34)
+
+    _sources_slide(deck, scenarios, [t("x_compare_aligned", lang, seed=scenarios[0].seed, n=summaries[0].replications)])
+    return deck.save()

@@ -1,0 +1,77 @@
+"""Tables for spreadsheets: CSV files and one Excel workbook with a sheet per table.
+
+Sheets (and CSV files) of one run: yearly, monthly (mean, P10, P90 per month and care type),
+flows, parameters (every setting of the scenario as a dotted path), sources (the documents
+the scenario cites, with what was read from them). A comparison adds kpis (with paired
+differences) and parameters that differ, and its yearly sheet has a scenario column.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+
+from simulator.results import Summary
+from simulator.scenario import Scenario
+
+SHEETS = ["yearly", "monthly", "flows", "parameters", "sources"]
+
+
+def parameters_table(scenario: Scenario) -> pd.DataFrame:
+    from simulator.compare import _flatten
+
+    flat = _flatten(scenario.to_dict())
+    return pd.DataFrame({"parameter": list(flat), "value": [str(v) for v in flat.values()]})
+
+
+def sources_table(scenarios: list[Scenario]) -> pd.DataFrame:
+    """The source documents cited in the scenarios' descriptions and the data tables read from them."""
+    from simulator.data import load_sources
+    from simulator.export.deck import cited_sources
+
+    cited = list(dict.fromkeys(s for scenario in scenarios for s in cited_sources(scenario.description)))
+    known = load_sources()
+    return known[known["source"].isin(cited)].reset_index(drop=True)
+
+
+def monthly_table(summary: Summary) -> pd.DataFrame:
+    frame = summary.monthly.copy()
+    frame["month"] = pd.to_datetime(frame["month"]).dt.strftime("%Y-%m")
+    return frame
+
+
+def scenario_tables(summary: Summary) -> dict[str, pd.DataFrame]:
+    return {"yearly": summary.yearly, "monthly": monthly_table(summary), "flows": summary.flows,
+            "parameters": parameters_table(summary.scenario), "sources": sources_table([summary.scenario])}
+
+
+def comparison_tables(summaries: list[Summary], labels: list[str], kpis: pd.DataFrame,
+                      differences: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    def stacked(frames):
+        return pd.concat([f.assign(scenario=label)[["scenario", *f.columns]] for f, label in zip(frames, labels)],
+                         ignore_index=True)
+
+    return {"kpis": kpis, "parameters_differ": differences,
+            "yearly": stacked([s.yearly for s in summaries]), "monthly": stacked([monthly_table(s) for s in summaries]),
+            "flows": stacked([s.flows for s in summaries]),
+            "parameters": stacked([parameters_table(s.scenario) for s in summaries]),
+            "sources": sources_table([s.scenario for s in summaries])}
+
+
+def workbook(tables: dict[str, pd.DataFrame]) -> bytes:
+    """An .xlsx with one sheet per table, a frozen header row and columns wide enough to read."""
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="xlsxwriter") as writer:
+        for name, frame in tables.items():
+            frame.to_excel(writer, sheet_name=name[:31], index=False)
+            sheet = writer.sheets[name[:31]]
+            sheet.freeze_panes(1, 0)
+            for k, column in enumerate(frame.columns):
+                longest = max([len(str(column))] + [len(str(v)) for v in frame[column].head(200)])
+                sheet.set_column(k, k, min(60, max(10, longest + 2)))
+    return buffer.getvalue()
+
+
+def csv_files(tables: dict[str, pd.DataFrame]) -> dict[str, bytes]:
+    return {f"{name}.csv": frame.to_csv(index=False).encode("utf-8") for name, frame in tables.items()}

@@ -1,0 +1,186 @@
+"""Exports: the deck (16:9, native charts holding the yearly numbers, the key-figure table),
+the images (PNG at twice the SVG's size), the workbook and CSV files, and the command line."""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+import zipfile
+
+import numpy as np
+import openpyxl
+import pytest
+from PIL import Image
+from pptx import Presentation
+from pptx.util import Inches
+
+from simulator.cli import main
+from simulator.compare import aligned
+from simulator.experiment import run_experiment
+from simulator.export import comparison_export, scenario_export
+from simulator.export.deck import kpi_rows
+from simulator.export.tables import SHEETS
+from simulator.i18n import euro
+from simulator.levers import apply_levers, default_levers
+from simulator.results import Summary
+from simulator.scenario import load_scenario
+from tests.conftest import EXAMPLE
+
+
+@pytest.fixture(scope="module")
+def runs():
+    base = load_scenario(EXAMPLE).with_overrides(years=4, replications=4)
+    levers = default_levers(base)
+    levers.inflow_change["jzplus"] = -0.2
+    changed = apply_levers(base, levers)
+    return base, Summary.of(run_experiment(base, workers=1)), Summary.of(run_experiment(changed, workers=1))
+
+
+@pytest.fixture(scope="module")
+def export(runs):
+    base, before, after = runs
+    shares = []
+    made = scenario_export(after, "nl", baseline=before, base_scenario=base, year=2022,
+                           progress=lambda share, what: shares.append(share))
+    assert shares[0] == 0.0 and shares[-1] == 1.0 and shares == sorted(shares)
+    return made
+
+
+def deck_of(data: bytes):
+    return Presentation(io.BytesIO(data))
+
+
+def charts_of(prs):
+    return [shape.chart for slide in prs.slides for shape in slide.shapes if shape.has_chart]
+
+
+def test_the_deck_is_16_9_with_the_expected_slides(export, runs):
+    prs = deck_of(export.deck)
+    assert (prs.slide_width, prs.slide_height) == (Inches(13.333), Inches(7.5))
+    n_types = len(runs[2].scenario.type_names)
+    # title, key figures, occupancy (4 types a slide), beds, waiting, cost, assumptions and sources
+    assert len(prs.slides) == 2 + math.ceil(n_types / 4) + 3 + 1
+    for slide in prs.slides:  # every shape inside the slide
+        for shape in slide.shapes:
+            assert 0 <= shape.left and shape.left + shape.width <= prs.slide_width + 1
+            assert 0 <= shape.top and shape.top + shape.height <= prs.slide_height + 1
+    texts = " ".join(shape.text_frame.text for shape in prs.slides[0].shapes if shape.has_text_frame)
+    assert runs[2].scenario.name in texts and "simulatie, 4 replicaties" in texts
+
+
+def test_charts_are_native_and_hold_the_numbers_of_yearly_csv(export, runs):
+    summary = runs[2]
+    yearly = summary.yearly
+    found = charts_of(deck_of(export.deck))
+    assert len(found) == len(summary.scenario.type_names) + 3
+    by_title = {chart.chart_title.text_frame.text: chart for chart in found if chart.has_title}
+    for name in summary.scenario.type_names:
+        chart = by_title[summary.scenario.label(name)]
+        part = yearly[yearly["care_type"] == name]
+        assert list(chart.plots[0].categories) == [str(y) for y in part["year"]]
+        series = {s.name: list(s.values) for s in chart.plots[0].series}
+        assert np.allclose(series["Gemiddelde"], part["occupancy_mean"])
+        assert np.allclose(series["P10"], part["occupancy_p10"]) and np.allclose(series["P90"], part["occupancy_p90"])
+        if part["capacity"].notna().any():
+            assert np.allclose(series["Capaciteit"], part["capacity"].astype(float))
+    beds, waiting, cost = found[-3:]
+    jz = yearly[yearly["care_type"] == "jzplus"]
+    beds_series = {s.name: list(s.values) for s in beds.plots[0].series}
+    assert np.allclose(beds_series["Bedden nodig JeugdzorgPlus"], jz["beds_needed"])
+    assert np.allclose(beds_series["Capaciteit JeugdzorgPlus"], jz["capacity"].astype(float))
+    stacked = {s.name: list(s.values) for s in cost.plots[0].series}
+    for name in summary.scenario.type_names:
+        own = yearly[yearly["care_type"] == name]["cost_mean"] / 1e6
+        assert np.allclose(stacked[summary.scenario.label(name)], own)
+
+
+def test_the_key_figure_table_matches_the_run(export, runs):
+    _, before, after = runs
+    prs = deck_of(export.deck)
+    table = next(shape.table for shape in prs.slides[1].shapes if shape.has_table)
+    cells = [[table.cell(r, c).text for c in range(len(table.columns))] for r in range(len(table.rows))]
+    assert cells == kpi_rows(after, 2022, "nl", before)
+    cost = after.totals[(after.totals["year"] == 2022) & (after.totals["measure"] == "cost")].iloc[0]
+    before_cost = before.totals[(before.totals["year"] == 2022) & (before.totals["measure"] == "cost")].iloc[0]
+    row = next(r for r in cells if r[0] == "Kosten per jaar")
+    assert row[1].startswith(euro(cost["mean"], "nl"))
+    assert row[2] == euro(cost["mean"] - before_cost["mean"], "nl")  # cheaper: the euro text carries the minus
+
+
+def test_the_assumptions_slide_names_the_levers_and_the_sources(export):
+    prs = deck_of(export.deck)
+    text = "\n".join(shape.text_frame.text for shape in prs.slides[-1].shapes if shape.has_text_frame)
+    assert "Instroom JeugdzorgPlus: -20,0% per jaar vanaf 2022-01" in text
+    assert "003_57c2bcb7dae6ac69.txt" in text and "P10-P90" in text
+
+
+def test_images_decode_at_twice_the_svg_size_with_title_and_source(export):
+    pngs = {name: data for name, data in export.images.items() if name.endswith(".png")}
+    assert {"beds.png", "waiting.png", "cost.png", "flows.png"} <= set(pngs) and len(pngs) == 4 + 4
+    for name, data in pngs.items():
+        svg = export.images[name[:-4] + ".svg"].decode("utf-8")
+        width, height = (float(v) for v in re.search(r'<svg[^>]*width="([\d.]+)"[^>]*height="([\d.]+)"', svg).groups())
+        image = Image.open(io.BytesIO(data))
+        image.load()
+        assert image.size == (round(2 * width), round(2 * height)), name
+        assert "jeugdzorg-sim" in svg and "4 replicaties" in svg  # the source line is in the image
+    assert zipfile.ZipFile(io.BytesIO(export.images_zip())).namelist() == list(export.images)
+
+
+def test_the_workbook_has_its_sheets_and_the_numbers(export, runs):
+    book = openpyxl.load_workbook(io.BytesIO(export.workbook), read_only=True)
+    assert book.sheetnames == SHEETS
+    yearly = runs[2].yearly
+    rows = list(book["yearly"].iter_rows(values_only=True))
+    assert list(rows[0]) == list(yearly.columns) and len(rows) == len(yearly) + 1
+    column = rows[0].index("occupancy_mean")
+    assert np.allclose([r[column] for r in rows[1:]], yearly["occupancy_mean"])
+    parameters = dict(list(book["parameters"].iter_rows(values_only=True))[1:])
+    assert parameters["care_types.jzplus.stay_months"] == "5.0"
+    sources = [r[1] for r in list(book["sources"].iter_rows(values_only=True))[1:]]
+    assert "003_57c2bcb7dae6ac69.txt" in sources
+    assert set(export.tables) == {f"{s}.csv" for s in SHEETS}
+
+
+def test_an_english_export_speaks_english(runs):
+    _, _, after = runs
+    prs = deck_of(scenario_export(after, "en").deck)
+    texts = " ".join(shape.text_frame.text for slide in prs.slides for shape in slide.shapes if shape.has_text_frame)
+    assert "simulation, 4 replications" in texts and "Assumptions and sources" in texts and "replicaties" not in texts
+
+
+def test_a_comparison_deck_has_one_chart_with_every_scenario_as_a_series(runs):
+    base, before, after = runs
+    summaries = [before, after]
+    made = comparison_export(summaries, ["basis", "minder"], "nl", year=2022)
+    found = charts_of(deck_of(made.deck))
+    cost = next(chart for chart in found if [s.name for s in chart.plots[0].series] == ["basis", "minder"]
+                and max(chart.plots[0].series[0].values) < 1000)  # the cost chart is in millions
+    for series, summary in zip(cost.plots[0].series, summaries):
+        totals = summary.totals[summary.totals["measure"] == "cost"]["mean"] / 1e6
+        assert np.allclose(list(series.values), totals)
+    book = openpyxl.load_workbook(io.BytesIO(made.workbook), read_only=True)
+    assert {"kpis", "parameters_differ", "yearly"} <= set(book.sheetnames)
+    assert aligned(base, [after.scenario])[1].seed == base.seed
+
+
+def test_export_on_the_command_line(tmp_path, capsys):
+    deck, book, images = tmp_path / "d.pptx", tmp_path / "b.xlsx", tmp_path / "png"
+    code = main(["export", str(EXAMPLE), "--pptx", str(deck), "--xlsx", str(book), "--png", str(images),
+                 "--replications", "3", "--lang", "en", "--quiet"])
+    assert code == 0
+    assert len(deck_of(deck.read_bytes()).slides) >= 7
+    assert openpyxl.load_workbook(book, read_only=True).sheetnames == SHEETS
+    assert (images / "flows.png").exists() and (images / "beds.svg").exists()
+
+
+@pytest.mark.parametrize("args, message", [
+    ([], "nothing to export"),
+    (["--pptx", "{tmp}"], "is a folder"),
+])
+def test_export_refuses_bad_flags_and_writes_nothing(tmp_path, capsys, args, message):
+    args = [a.replace("{tmp}", str(tmp_path)) for a in args]
+    assert main(["export", str(EXAMPLE), *args]) == 2
+    assert message in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
