@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 EXAMPLE := scenarios/voorbeeldregio.yaml
 
-.PHONY: run example test bench presets clean
+.PHONY: run example test bench presets slides clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,9 +34,14 @@ test: $(VENV)/.dev
 presets: $(VENV)/.runtime
 	$(BIN)/python -m simulator.calibrate
 
+# Render the example decks to PNG pages in out/slides (needs libreoffice-impress and poppler-utils).
+slides: $(VENV)/.runtime
+	$(BIN)/python scripts/render_deck.py
+
 bench: $(VENV)/.runtime
 	$(BIN)/python benchmarks/bench_engine.py
 	$(BIN)/python benchmarks/bench_app.py
+	$(BIN)/python benchmarks/bench_export.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache

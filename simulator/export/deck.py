@@ -364,9 +364,12 @@ def comparison_deck(summaries: list[Summary], labels: list[str], lang: str = "nl
                     f" ({_signed(row.difference_p10, measure, lang)} – {_signed(row.difference_p90, measure, lang)})"
                 cell += f"\n{_signed(row.difference, measure, lang)}{spread}"
             cells.append(cell)
-        heavy = part["care_type"].iloc[0] if measure == "beds_needed" else ""
-        rows.append([t(MEASURE_KEYS[measure], lang, care_type=scenarios[0].label(heavy) if heavy in scenarios[0].care_types
-                       else heavy), *cells])
+        if measure == "beds_needed":  # each scenario's heaviest care type, without its capacity here
+            heavy = part["care_type"].iloc[0]
+            label = t("x_beds_of", lang, label=scenarios[0].label(heavy) if heavy in scenarios[0].care_types else heavy)
+        else:
+            label = t(MEASURE_KEYS[measure], lang, care_type="")
+        rows.append([label, *cells])
     slide = deck.slide(t("x_kpi_title", lang, year=year), t("x_compare_kpi_note", lang))
     deck.table(slide, rows, MARGIN, Inches(1.3), WIDTH - 2 * MARGIN, Inches(4.8), size=14 if len(labels) < 4 else 12,
                first_column_width=0.22)
