@@ -57,12 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "kpis.csv, parameters.csv, yearly.csv, run.json")
     compare.add_argument("scenarios", nargs="+", metavar="SCENARIO.yaml", help="the baseline first, then the others")
     compare.add_argument("--out", required=True, metavar="DIR", help="folder for the output files (created if missing)")
-    compare.add_argument("--replications", type=_bounded_int("--replications", 1, MAX_REPLICATIONS),
-                         help="replications for every scenario (default: the baseline's)")
-    compare.add_argument("--seed", type=_bounded_int("--seed", 0, 2**63 - 1),
-                         help="random seed for every scenario (default: the baseline's)")
-    compare.add_argument("--workers", type=_bounded_int("--workers", 1, 64), help="processes to use (default: all cores)")
-    compare.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    _add_aligned_flags(compare)
 
     export = commands.add_parser(
         "export", help="run a scenario (or a baseline and others: a comparison) and write a PowerPoint deck with "
@@ -72,13 +67,19 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--xlsx", type=Path, metavar="FILE", help="the workbook (.xlsx), a sheet per table")
     export.add_argument("--png", type=Path, metavar="DIR", help="folder for the charts as PNG (2x) and SVG")
     export.add_argument("--csv", type=Path, metavar="DIR", help="folder for the tables as CSV files")
-    export.add_argument("--replications", type=_bounded_int("--replications", 1, MAX_REPLICATIONS),
-                        help="replications (default: the (first) scenario's)")
-    export.add_argument("--seed", type=_bounded_int("--seed", 0, 2**63 - 1), help="random seed (default: the file's)")
     export.add_argument("--lang", choices=["nl", "en"], default="nl", help="language of the deck and charts (default nl)")
-    export.add_argument("--workers", type=_bounded_int("--workers", 1, 64), help="processes to use (default: all cores)")
-    export.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    _add_aligned_flags(export)
     return parser
+
+
+def _add_aligned_flags(parser: argparse.ArgumentParser) -> None:
+    """Flags of the commands that run a baseline and others with the same random numbers."""
+    parser.add_argument("--replications", type=_bounded_int("--replications", 1, MAX_REPLICATIONS),
+                        help="replications for every scenario (default: the (first) scenario's)")
+    parser.add_argument("--seed", type=_bounded_int("--seed", 0, 2**63 - 1),
+                        help="random seed for every scenario (default: the (first) scenario's)")
+    parser.add_argument("--workers", type=_bounded_int("--workers", 1, 64), help="processes to use (default: all cores)")
+    parser.add_argument("--quiet", action="store_true", help="print nothing but errors")
 
 
 def _add_run_flags(parser: argparse.ArgumentParser) -> None:
