@@ -15,6 +15,11 @@ L = lang()
 
 files = {path.stem: path for path in scenario_files()}
 stems = list(files)
+# A saved scenario deleted meanwhile (on the Scenario's page, or by another session) drops out.
+if st.session_state.get("compare_baseline") not in stems:
+    st.session_state.pop("compare_baseline", None)
+if "compare_others" in st.session_state:
+    st.session_state["compare_others"] = [s for s in st.session_state["compare_others"] if s in stems]
 base_stem = st.selectbox(t("baseline"), stems, format_func=lambda s: scenario_title(files[s]), key="compare_baseline")
 other_stems = st.multiselect(t("compare_with"), [s for s in stems if s != base_stem], max_selections=MAX_OTHERS,
                              format_func=lambda s: scenario_title(files[s]), key="compare_others",

@@ -43,7 +43,7 @@ if not files:
     st.stop()
 stems = [f.stem for f in files]
 requested = st.query_params.get("scenario")
-if "scenario_choice" not in st.session_state:
+if st.session_state.get("scenario_choice") not in stems:  # first visit, or its file was deleted meanwhile
     st.session_state["scenario_choice"] = requested if requested in stems else stems[0]
 stem = st.selectbox(t("scenario"), stems, key="scenario_choice", help=t("scenario_help"),
                     format_func=lambda s: scenario_title(files[stems.index(s)]))

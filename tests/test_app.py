@@ -258,6 +258,9 @@ def test_the_scenarios_page_uploads_renames_and_deletes_with_confirmation(saved_
     assert (saved_folder / "ander-voorbeeld.yaml").exists()  # not before the confirmation
     button(at, "Ja, verwijderen").click().run()
     assert not (saved_folder / "ander-voorbeeld.yaml").exists()
+    # The workshop had it open: it falls back to the default scenario instead of failing.
+    at.switch_page("app_pages/workshop.py").run()
+    assert not at.exception and at.selectbox(key="scenario_choice").value == "zuid-west-jeugdzorgplus"
 
 
 def test_exporting_from_the_workshop_and_the_compare_page():
