@@ -282,3 +282,16 @@ def test_exporting_from_the_workshop_and_the_compare_page():
     assert not at.exception
     key, export, _ = at.session_state["export"]
     assert key.startswith("compare:") and export.deck[:2] == b"PK"
+
+
+@pytest.mark.parametrize("page, heading", [("app_pages/scenarios.py", "Scenarios"), ("app_pages/compare.py", "Compare"),
+                                           ("app_pages/sources.py", "Sources"), ("app_pages/about.py", "About the model")])
+def test_every_page_speaks_english_after_the_toggle(page, heading):
+    at = start()
+    at.sidebar.toggle[0].set_value(True).run()
+    at.switch_page(page).run()
+    assert not at.exception
+    assert at.title[0].value == heading
+    if page.endswith("compare.py"):
+        at.multiselect[0].set_value(["voorbeeldregio"]).run()
+        assert not at.exception and "Beds needed JeugdzorgPlus" in set(at.dataframe[0].value["Measure"])

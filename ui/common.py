@@ -25,19 +25,25 @@ SCENARIO_DIR_VARIABLE = "JZSIM_SCENARIOS"  # another folder of scenarios (deploy
 CONTENT_DIR = ROOT / "content"
 
 
-LANGUAGE_KEY = "english"
+LANGUAGE_KEY = "english"  # a plain session key: it outlives a page switch, a widget's state may not
+TOGGLE_KEY = "english_toggle"
 
 
 def lang() -> str:
-    """Dutch unless the English toggle is on (read from the widget state, so the navigation
-    drawn before the page already has the new language)."""
+    """Dutch unless English was chosen (read from the session, so the navigation drawn
+    before the page already has the language)."""
     return "en" if st.session_state.get(LANGUAGE_KEY) else "nl"
 
 
+def _language_changed() -> None:
+    st.session_state[LANGUAGE_KEY] = st.session_state[TOGGLE_KEY]
+
+
 def language_toggle() -> None:
-    """Drawn by every page (a widget must be drawn on each run to keep its state)."""
+    """Drawn by every page; the choice is kept in LANGUAGE_KEY, so every page starts with it."""
+    st.session_state[TOGGLE_KEY] = bool(st.session_state.get(LANGUAGE_KEY))
     with st.sidebar:
-        st.toggle("English", key=LANGUAGE_KEY, help="Taal / language: Nederlands of English")
+        st.toggle("English", key=TOGGLE_KEY, on_change=_language_changed, help="Taal / language: Nederlands of English")
 
 
 def t(key: str, **values) -> str:
