@@ -24,7 +24,9 @@ with template_col:
     st.download_button(t("template_download"), data=template.read_bytes(), file_name=template.name,
                        mime="application/x-yaml", help=t("template_help"), width="stretch")
 with upload_col:
-    uploaded = st.file_uploader(t("upload_label"), type=["yaml", "yml"], help=t("upload_help"), key="upload")
+    # The browser refuses files over 1 MB; store.parse_upload then holds a scenario to 64 kB.
+    uploaded = st.file_uploader(t("upload_label"), type=["yaml", "yml"], help=t("upload_help"), key="upload",
+                                max_upload_size=1)
 if uploaded is not None:
     try:
         candidate = store.parse_upload(uploaded.getvalue(), uploaded.name)
