@@ -10,6 +10,7 @@ import zipfile
 
 import numpy as np
 import openpyxl
+import pandas as pd
 import pytest
 from PIL import Image
 from pptx import Presentation
@@ -173,6 +174,14 @@ def test_export_on_the_command_line(tmp_path, capsys):
     assert len(deck_of(deck.read_bytes()).slides) >= 7
     assert openpyxl.load_workbook(book, read_only=True).sheetnames == SHEETS
     assert (images / "flows.png").exists() and (images / "beds.svg").exists()
+    # The deck's series are the numbers `run` writes to yearly.csv for the same scenario.
+    assert main(["run", str(EXAMPLE), "--out", str(tmp_path / "run"), "--replications", "3", "--quiet"]) == 0
+    yearly = pd.read_csv(tmp_path / "run" / "yearly.csv")
+    jz = yearly[yearly["care_type"] == "jzplus"]
+    chart = next(c for c in charts_of(deck_of(deck.read_bytes())) if c.has_title and
+                 c.chart_title.text_frame.text == "JeugdzorgPlus")
+    series = {s.name: list(s.values) for s in chart.plots[0].series}
+    assert np.allclose(series["Mean"], jz["occupancy_mean"]) and np.allclose(series["Capacity"], jz["capacity"])
 
 
 @pytest.mark.parametrize("args, message", [
