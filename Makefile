@@ -3,7 +3,7 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-EXAMPLE := scenarios/voorbeeldregio.yaml
+EXAMPLE := scenarios/zuid-west-jeugdzorgplus.yaml
 
 .PHONY: run example test bench presets slides clean
 
@@ -25,7 +25,7 @@ run: $(VENV)/.runtime
 
 # The example scenario on the command line: output files and the yearly table.
 example: $(VENV)/.runtime
-	$(BIN)/python -m simulator run $(EXAMPLE) --out out/voorbeeldregio
+	$(BIN)/python -m simulator run $(EXAMPLE) --out out/zuid-west
 
 test: $(VENV)/.dev
 	$(BIN)/python -m pytest
