@@ -18,7 +18,8 @@ st.header(t("data_tables"))
 st.caption(t("data_tables_intro"))
 for row in load_sources().itertuples():
     with st.expander(f"`{row.table}.csv` — {row.source}"):
-        st.caption(t("source_of", source=row.source, section=row.section, what=row.what_was_read))
+        what = row.what_was_read_nl if lang() == "nl" else row.what_was_read
+        st.caption(t("source_of", source=f"{row.source} ({row.document})", section=row.section, what=what))
         st.dataframe(load_table(row.table), hide_index=True, width="stretch")
 
 st.header(t("backtest"))

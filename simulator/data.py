@@ -16,7 +16,7 @@ import pandas as pd
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 COLUMNS = ["year", "region", "care_type", "measure", "detail", "value", "unit"]
-SOURCE_COLUMNS = ["table", "source", "document", "section", "what_was_read"]
+SOURCE_COLUMNS = ["table", "source", "document", "section", "what_was_read", "what_was_read_nl"]
 UNITS = {"youths", "places", "days", "weeks", "months", "years", "share", "share_per_year", "euro",
          "euro_per_month", "euro_per_year", "homes"}
 SHARE_UNITS = {"share"}

@@ -209,6 +209,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "x_source_compare": ("Bron: jeugdzorg-sim, {scenarios}; {n} replicaties (seed {seed}), {date}.",
                          "Source: jeugdzorg-sim, {scenarios}; {n} replications (seed {seed}), {date}."),
     "x_occupancy_title": ("Bezetting {label}", "Occupancy {label}"),
+    "x_file_occupancy": ("bezetting", "occupancy"),  # exported file names
+    "x_file_beds": ("bedden", "beds"),
+    "x_file_waiting": ("wachtlijst", "waiting"),
+    "x_file_cost": ("kosten", "cost"),
+    "x_file_flows": ("stromen", "flows"),
+    "x_file_total": ("totaal", "total"),
     "x_flow_legend": ("Jeugdigen per jaar, gemiddeld. +: nieuwe instroom; →: uit zorg; boven: naar zwaardere zorg; "
                       "onder: terug naar lichtere zorg.",
                       "Youths per year, mean. +: new inflow; →: leaving care; above: to heavier care; below: back to "

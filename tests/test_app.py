@@ -271,7 +271,7 @@ def test_exporting_from_the_workshop_and_the_compare_page():
     downloads = [b.label for b in at.get("download_button")]
     assert {"PowerPoint (.pptx)", "Afbeeldingen (.zip)", "Excel (.xlsx)", "CSV-bestanden (.zip)"} <= set(downloads)
     key, export, _ = at.session_state["export"]
-    assert export.deck[:2] == b"PK" and export.workbook[:2] == b"PK" and "flows.png" in export.images
+    assert export.deck[:2] == b"PK" and export.workbook[:2] == b"PK" and "stromen.png" in export.images
     assert "workshop:" in key
     slider(at, "lever:inflow.jzplus").set_value(-12.0).run()  # another setting: the old export is not offered
     assert "PowerPoint (.pptx)" not in [b.label for b in at.get("download_button")]

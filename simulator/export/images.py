@@ -44,11 +44,14 @@ def chart_files(summary: Summary, lang: str = "nl", baseline: Summary | None = N
     for k, name in enumerate(scenario.type_names, start=1):
         chart = charts.occupancy_panel(summary.monthly, name, labels, lang,
                                        baseline=baseline.monthly if baseline else None, width=EXPORT_WIDTH)
-        out[f"{k:02d}-bezetting-{name}"] = titled(chart, t("x_occupancy_title", lang, label=labels[name]), source)
-    out["beds"] = titled(charts.beds_chart(summary.yearly, labels, lang, width=EXPORT_WIDTH), t("chart_beds", lang), source)
-    out["waiting"] = titled(charts.waiting_chart(summary.monthly, labels, lang, width=EXPORT_WIDTH),
+        out[f"{k:02d}-{t('x_file_occupancy', lang)}-{name}"] = titled(
+            chart, t("x_occupancy_title", lang, label=labels[name]), source)
+    out[t("x_file_beds", lang)] = titled(charts.beds_chart(summary.yearly, labels, lang, width=EXPORT_WIDTH),
+                                         t("chart_beds", lang), source)
+    out[t("x_file_waiting", lang)] = titled(charts.waiting_chart(summary.monthly, labels, lang, width=EXPORT_WIDTH),
                             t("chart_waiting", lang), source)
-    out["cost"] = titled(charts.cost_chart(summary.yearly, labels, lang, width=EXPORT_WIDTH), t("chart_cost", lang), source)
+    out[t("x_file_cost", lang)] = titled(charts.cost_chart(summary.yearly, labels, lang, width=EXPORT_WIDTH),
+                                         t("chart_cost", lang), source)
     return out
 
 
@@ -64,10 +67,11 @@ def comparison_chart_files(summaries: list[Summary], labels: list[str], lang: st
     out = {}
     for k, name in enumerate(dict.fromkeys(n for s in scenarios for n in s.type_names), start=1):
         panel = charts.comparison_panel(monthly, name, names[name], lang, width=EXPORT_WIDTH, legend=True)
-        out[f"{k:02d}-bezetting-{name}"] = titled(panel, t("x_occupancy_title", lang, label=names[name]), source)
+        out[f"{k:02d}-{t('x_file_occupancy', lang)}-{name}"] = titled(
+            panel, t("x_occupancy_title", lang, label=names[name]), source)
     for measure, key in (("in_care", "compare_in_care"), ("cost", "compare_cost")):
         chart = charts.comparison_totals_chart(totals, measure, "", lang, width=EXPORT_WIDTH, legend=True)
-        out[f"totaal-{measure}"] = titled(chart, t(key, lang), source)
+        out[f"{t('x_file_total', lang)}-{measure}"] = titled(chart, t(key, lang), source)
     return out
 
 
@@ -158,8 +162,8 @@ def image_files(summary: Summary, lang: str = "nl", baseline: Summary | None = N
     scenario = summary.scenario
     svg = flow_svg(summary.flows, {n: scenario.label(n) for n in scenario.type_names}, lang,
                    t("chart_flows", lang), source_line(summary, lang))
-    files["flows.svg"] = svg.encode("utf-8")
-    files["flows.png"] = vlc.svg_to_png(svg, scale=PNG_SCALE)
+    files[f"{t('x_file_flows', lang)}.svg"] = svg.encode("utf-8")
+    files[f"{t('x_file_flows', lang)}.png"] = vlc.svg_to_png(svg, scale=PNG_SCALE)
     if progress:
         progress(1.0)
     return files
