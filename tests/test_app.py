@@ -295,3 +295,11 @@ def test_every_page_speaks_english_after_the_toggle(page, heading):
     if page.endswith("compare.py"):
         at.multiselect[0].set_value(["voorbeeldregio"]).run()
         assert not at.exception and "Beds needed JeugdzorgPlus" in set(at.dataframe[0].value["Measure"])
+
+
+@pytest.mark.parametrize("stem", sorted(p.stem for p in (ROOT / "scenarios").glob("*.yaml")))
+def test_every_shipped_scenario_opens_in_the_workshop(stem):
+    at = start({"scenario": stem})
+    assert at.selectbox(key="scenario_choice").value == stem
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert len(at.metric) == 5 and len(at.get("vega_lite_chart")) >= 4
