@@ -137,7 +137,8 @@ for warning in warnings_for(compile_plan(changed), lang()):
 years = Calendar.of(changed).years
 kpi_year = st.select_slider(t("kpi_year"), options=years,
                             value=levers.policy_year if levers.policy_year in years else years[0], key="kpi_year")
-heavy, light = scenario.type_names[-1], scenario.type_names[0]
+heavy = scenario.type_names[-1]
+away = ", ".join(labels[n] for n in scenario.type_names if scenario.out_of_home(n))
 L = lang()
 
 
@@ -175,7 +176,7 @@ def draw(current, baseline) -> None:
                    delta=(("+" if delta > 0 else "") + i18n.euro(delta, L)) if money else i18n.signed(delta, L, 1),
                    delta_color="inverse" if abs(delta) > 1e-9 else "off",
                    delta_arrow="auto" if abs(delta) > 1e-9 else "off",
-                   help=t(key + "_help", year=kpi_year, p10=show(now["p10"]), p90=show(now["p90"]), light=labels[light]))
+                   help=t(key + "_help", year=kpi_year, p10=show(now["p10"]), p90=show(now["p90"]), types=away))
 
     st.subheader(t("chart_occupancy"))
     st.caption(t("chart_occupancy_caption", n=current.replications))

@@ -386,8 +386,9 @@ def flevoland() -> Scenario:
     for k, year in enumerate((2019, 2020, 2021, 2022), start=1):  # the reduction in four equal steps
         schedule[year] = int(round(start_places + (end_places - start_places) * k / 4))
     care_types = {
-        "toegang": {"label": "Toegang (verwijzing)", "stay_months": 0.25, "outflow": {"residential": 1.0}},
-        "home": {"label": "Intensief ambulant thuis", "stay_months": 6.0, "outflow": {"exit": 1.0}},
+        "toegang": {"label": "Toegang (verwijzing)", "stay_months": 0.25, "outflow": {"residential": 1.0},
+                    "out_of_home": False},
+        "home": {"label": "Intensief ambulant thuis", "stay_months": 6.0, "outflow": {"exit": 1.0}, "out_of_home": False},
         "foster": foster_type(nat, tariff, {"exit": 1.0}),
         "gezinshuis": {"label": "Gezinshuis", "stay_months": GOOI_STAYS["gezinshuis"], "outflow": {"exit": 1.0},
                        "cost_per_day": tariff["gezinshuis"]},
@@ -497,7 +498,8 @@ def gooi() -> Scenario:
         cost_2022 = series.loc[2022, "cost"] / series.loc[2022, "clients"]
         care_types[care_type] = {"label": label, "initial": int(round(occupancy_from_clients(clients_2020, stay))),
                                  "inflow_per_year": round(clients_2020 / (stay / 12 + 1), 1), "stay_months": stay,
-                                 "outflow": {"exit": 1.0}, "cost_per_day": round(cost_per_day(cost_2022, stay), 0)}
+                                 "outflow": {"exit": 1.0}, "cost_per_day": round(cost_per_day(cost_2022, stay), 0),
+                                 "out_of_home": True}  # every category is care with a stay, the first too
         changes[care_type] = fit_change([series.loc[y, "clients"] for y in GOOI_FIT_YEARS], stay)
     meta = {
         "name": "Gooi en Vechtstreek: terugblik 2020-2023",

@@ -74,10 +74,10 @@ TEXT: dict[str, tuple[str, str]] = {
                       "+ outside the region) {level} of the time in {year}. Delta: against the unchanged scenario. "
                       "Capacity at the end of {year}: {capacity}."),
     "kpi_residential": ("Jeugdigen in verblijf ({year})", "Youths in out-of-home care ({year})"),
-    "kpi_residential_help": ("Gemiddeld aantal jeugdigen in alle zorgvormen behalve {light}, {year}; "
-                             "P10-P90: {p10}-{p90}.",
-                             "Mean number of youths in every care type except {light}, {year}; "
-                             "P10-P90: {p10}-{p90}."),
+    "kpi_residential_help": ("Gemiddeld aantal jeugdigen in zorg buiten huis ({types}), ook buiten de regio, "
+                             "{year}; P10-P90: {p10}-{p90}.",
+                             "Mean number of youths in out-of-home care ({types}), outside the region included, "
+                             "{year}; P10-P90: {p10}-{p90}."),
     "kpi_waiting": ("Wachtlijst ({year})", "Waiting list ({year})"),
     "kpi_waiting_help": ("Gemiddeld aantal wachtenden over alle zorgvormen, {year}; P10-P90: {p10}-{p90}.",
                          "Mean number waiting over all care types, {year}; P10-P90: {p10}-{p90}."),

@@ -245,11 +245,14 @@ TOTAL_MEASURES = ("in_care", "waiting", "overflow", "cost")
 
 
 def totals_per_replication(results: Results) -> dict[str, np.ndarray]:
-    """Chain-wide key figures per replication and year, arrays (R, Y): youths in care outside
-    the lightest care type ('in_care', regional and elsewhere), waiting, placed elsewhere, cost."""
+    """Chain-wide key figures per replication and year, arrays (R, Y): youths in out-of-home care
+    ('in_care', regional and elsewhere, the care types ``Scenario.out_of_home`` marks), waiting,
+    placed elsewhere, cost."""
     per_year = yearly_arrays(results.plan, results.replications)
+    scenario = results.scenario
+    away = np.array([scenario.out_of_home(name) for name in scenario.type_names], dtype=bool)
     return {
-        "in_care": per_year["occupancy"][:, :, 1:].sum(axis=2) + per_year["overflow"][:, :, 1:].sum(axis=2),
+        "in_care": (per_year["occupancy"] + per_year["overflow"])[:, :, away].sum(axis=2),
         "waiting": per_year["waiting"].sum(axis=2),
         "overflow": per_year["overflow"].sum(axis=2),
         "cost": per_year["cost"].sum(axis=2),

@@ -172,6 +172,8 @@ class CareType(Strict):
     when_full: Literal["wait", "elsewhere"] = "wait"
     max_wait_months: float | None = Field(None, gt=0.0, le=MAX_STAY_MONTHS, allow_inf_nan=False)
     cost_per_day: float = Field(0.0, ge=0.0, le=100_000.0, allow_inf_nan=False)
+    # Counted in "youths in out-of-home care"? Default: every care type but the first (lightest).
+    out_of_home: bool | None = None
 
     @field_validator("capacity", mode="before")
     @classmethod
@@ -270,6 +272,11 @@ class Scenario(Strict):
 
     def label(self, name: str) -> str:
         return self.care_types[name].label or name
+
+    def out_of_home(self, name: str) -> bool:
+        """Whether youths in this care type count as out-of-home care (the key figure)."""
+        flag = self.care_types[name].out_of_home
+        return self.type_names.index(name) > 0 if flag is None else flag
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data in file order, as saved to YAML (``from`` spelled as in the file)."""

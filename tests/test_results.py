@@ -145,3 +145,22 @@ def test_run_info_records_what_ran(results):
     # The resolved scenario in run.json reloads into the very scenario that ran.
     assert scenario_from_dict(json.loads(json.dumps(info["scenario"]))) == results.scenario
     assert info["events"] > 0 and info["version"]
+
+
+def test_youths_in_out_of_home_care_count_the_marked_care_types():
+    """Default: every care type but the first; ``out_of_home`` overrides per care type."""
+    from simulator.results import totals_per_replication, yearly_arrays
+
+    care = {"toegang": {"stay_months": 1, "initial": 5, "inflow_per_year": 40, "outflow": {"foster": 1.0},
+                        "out_of_home": False},
+            "foster": CARE["foster"], "residential": CARE["residential"]}
+    for marks, counted in (({}, ["foster", "residential"]),
+                           ({"toegang": True, "residential": False}, ["toegang", "foster"])):
+        kinds = {name: {**spec, **({"out_of_home": marks[name]} if name in marks else {})} for name, spec in care.items()}
+        if "toegang" not in marks:
+            kinds["toegang"].pop("out_of_home")
+        results = run_experiment(make_scenario(kinds, years=2, replications=2), workers=1)
+        arrays = yearly_arrays(results.plan, results.replications)
+        index = [results.plan.names.index(n) for n in counted]
+        expected = (arrays["occupancy"] + arrays["overflow"])[:, :, index].sum(axis=2)
+        assert np.allclose(totals_per_replication(results)["in_care"], expected)
