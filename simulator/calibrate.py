@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import copy
 import math
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from simulator import data as d
 from simulator.analytic import steady_state
@@ -443,10 +445,8 @@ GOOI_LABELS = {"kortdurend": "Kortdurend verblijf", "foster": "Pleegzorg", "ggz_
 GOOI_FIT_YEARS = (2020, 2021, 2022)  # 2023 (provisional) is held out
 
 
-def gooi_actuals() -> "pd.DataFrame":
+def gooi_actuals() -> pd.DataFrame:
     """Clients and costs per care type and year, the report's categories combined."""
-    import pandas as pd
-
     gooi = d.load_table("gooi_clients_costs")
     rows = []
     for care_type, categories in GOOI_CATEGORIES.items():
@@ -521,7 +521,7 @@ def gooi() -> Scenario:
     return _scenario(meta, care_types, [policy])
 
 
-def backtest(yearly: "pd.DataFrame") -> "pd.DataFrame":
+def backtest(yearly: pd.DataFrame) -> pd.DataFrame:
     """Model against the Gooi en Vechtstreek client counts: per year and care type the actual
     count, the model's mean and P10-P90 of clients, and whether the difference lies within
     3 x sqrt(actual) (the Poisson noise of a count around a correct expectation, 99.7%).
@@ -577,7 +577,7 @@ def nederland() -> Scenario:
     return _scenario(meta, care_types, [policy])
 
 
-PRESETS: dict[str, "Callable[[], Scenario]"] = {
+PRESETS: dict[str, Callable[[], Scenario]] = {
     "zuid-west-jeugdzorgplus": zuid_west,
     "ijsselland-jeugdzorgplus": ijsselland,
     "foodvalley-pleegzorg-crisis": foodvalley,

@@ -67,17 +67,18 @@ def _beds(summary: Summary, care_type: str, year: int) -> float:
     return float(row["beds_needed"].iloc[0]) if len(row) else np.nan
 
 
-def _flatten(data: Any, prefix: str = "") -> dict[str, Any]:
+def flatten(data: Any, prefix: str = "") -> dict[str, Any]:
+    """Nested scenario data as {dotted path: value}; list items of policies by their name."""
     if isinstance(data, dict):
         out = {}
         for key, value in data.items():
-            out.update(_flatten(value, f"{prefix}.{key}" if prefix else str(key)))
+            out.update(flatten(value, f"{prefix}.{key}" if prefix else str(key)))
         return out
     if isinstance(data, list):
         out = {}
         for k, value in enumerate(data):
             label = value.get("name", k) if isinstance(value, dict) else k
-            out.update(_flatten(value, f"{prefix}[{label}]"))
+            out.update(flatten(value, f"{prefix}[{label}]"))
         return out  # an empty list says nothing a missing key would not
     return {prefix: data}
 
@@ -91,7 +92,7 @@ def parameter_differences(scenarios: list[Scenario], labels: list[str] | None = 
         data = scenario.to_dict()
         data.pop("name", None)
         data.pop("description", None)
-        flat.append(_flatten(data))
+        flat.append(flatten(data))
     keys = list(dict.fromkeys(key for f in flat for key in f))
     rows = []
     for key in keys:

@@ -10,6 +10,7 @@ so a typo in a CSV is an error naming the file, line and column, not a silently 
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -20,6 +21,9 @@ SOURCE_COLUMNS = ["table", "source", "document", "section", "what_was_read", "wh
 UNITS = {"youths", "places", "days", "weeks", "months", "years", "share", "share_per_year", "euro",
          "euro_per_month", "euro_per_year", "homes"}
 SHARE_UNITS = {"share"}
+
+
+SOURCE_FILE = re.compile(r"\b(\d{3}_[0-9a-f]{16}\.txt|reference-figures\.md)")  # how descriptions cite
 
 
 class DataError(ValueError):
@@ -69,6 +73,11 @@ def load_sources(folder: Path = DATA_DIR) -> pd.DataFrame:
     if list(frame.columns) != SOURCE_COLUMNS:
         raise DataError(f"sources.csv: columns are {list(frame.columns)}; expected {SOURCE_COLUMNS}")
     return frame
+
+
+def cited_sources(description: str) -> list[str]:
+    """The source documents a scenario's description cites, by file name, in order."""
+    return list(dict.fromkeys(SOURCE_FILE.findall(description)))
 
 
 def value(table: pd.DataFrame, measure: str, year: int | None = None, care_type: str | None = None,

@@ -106,7 +106,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "occupancy": ("Bezetting (jeugdigen)", "Occupancy (youths)"),
     "mean": ("Gemiddelde", "Mean"),
     "capacity": ("Capaciteit", "Capacity"),
-    "baseline": ("Ongewijzigd", "Unchanged"),
     "expected": ("Verwachting zonder grens", "Expected without limit"),
     "beds_needed": ("Bedden nodig", "Beds needed"),
     "waiting": ("Wachtlijst", "Waiting list"),

@@ -155,7 +155,7 @@ def test_every_preset_is_derived_from_data_and_cites_existing_sources(stem):
     rebuilt = cal.PRESETS[stem]()
     assert path.read_text(encoding="utf-8") == cal.preset_text(rebuilt), "run: python -m simulator.calibrate"
     assert load_scenario(path) == rebuilt
-    cited = set(re.findall(r"\b(\d{3}_[0-9a-f]{16}\.txt|reference-figures\.md)", rebuilt.description))
+    cited = set(d.cited_sources(rebuilt.description))
     assert cited, "a preset must cite its sources"
     if SHARED.exists():
         for name in cited:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
@@ -165,8 +166,6 @@ def export_section(key: str, make: Callable) -> None:
     """'Make export' with a progress bar, then download buttons for the deck, the images, the
     workbook and the CSV files. ``make(progress)`` returns a ``simulator.export.Export``; it
     is made once per ``key`` (the run, the language and the year) and kept in the session."""
-    import time
-
     st.subheader(t("export_header"))
     st.caption(t("export_intro"))
     made = st.session_state.get("export")

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
-import re
 
 import pandas as pd
 from pptx import Presentation
@@ -31,7 +30,6 @@ WIDTH, HEIGHT = Inches(13.333), Inches(7.5)  # 16:9
 MARGIN = Inches(0.5)
 DARK = RGBColor(0x11, 0x18, 0x27)
 GREY = RGBColor(0x6B, 0x72, 0x80)
-SOURCE_FILE = re.compile(r"\b(\d{3}_[0-9a-f]{16}\.txt|reference-figures\.md)")
 
 
 def _emu(*lengths) -> list[Emu]:
@@ -163,12 +161,8 @@ def _signed(value: float, measure: str, lang: str) -> str:
     return ("+" if value > 0 else "") + _value(value, measure, lang)
 
 
-def cited_sources(description: str) -> list[str]:
-    return list(dict.fromkeys(SOURCE_FILE.findall(description)))
-
-
 def _sources_slide(deck: Deck, scenarios, extra: list[str]) -> None:
-    from simulator.data import load_sources
+    from simulator.data import cited_sources, load_sources
 
     lang = deck.lang
     slide = deck.slide(t("x_assumptions_title", lang), t("x_made_with", lang, version=__version__))

@@ -19,16 +19,15 @@ SHEETS = ["yearly", "monthly", "flows", "parameters", "sources"]
 
 
 def parameters_table(scenario: Scenario) -> pd.DataFrame:
-    from simulator.compare import _flatten
+    from simulator.compare import flatten
 
-    flat = _flatten(scenario.to_dict())
+    flat = flatten(scenario.to_dict())
     return pd.DataFrame({"parameter": list(flat), "value": [str(v) for v in flat.values()]})
 
 
 def sources_table(scenarios: list[Scenario]) -> pd.DataFrame:
     """The source documents cited in the scenarios' descriptions and the data tables read from them."""
-    from simulator.data import load_sources
-    from simulator.export.deck import cited_sources
+    from simulator.data import cited_sources, load_sources
 
     cited = list(dict.fromkeys(s for scenario in scenarios for s in cited_sources(scenario.description)))
     known = load_sources()
