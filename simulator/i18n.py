@@ -331,8 +331,14 @@ VALIDATION: dict[str, tuple[str, str]] = {
     "v_whole_number": ("{what} moet een geheel getal zijn, niet {got}", "{what} must be a whole number, got {got}"),
     "v_capacity_empty": ("een capaciteitsschema heeft minstens een jaar nodig, bijvoorbeeld {{2021: 57, 2022: 43}}",
                          "a capacity schedule needs at least one year, e.g. {{2021: 57, 2022: 43}}"),
-    "v_capacity_year": ("sleutel {got} in het capaciteitsschema is geen jaartal",
-                        "capacity schedule key {got} is not a year"),
+    "v_capacity_year": ("sleutel {got} in het capaciteitsschema is geen jaartal (2022) of maand (2024-07)",
+                        "capacity schedule key {got} is not a year (2022) or a month (2024-07)"),
+    "v_capacity_twice": ("datum {got} staat twee keer in het capaciteitsschema (2022 en 2022-01 zijn dezelfde datum)",
+                         "date {got} appears twice in the capacity schedule (2022 and 2022-01 are the same date)"),
+    "v_policy_outside": ("beleid vanaf {date} valt buiten de horizon van het scenario ({start} tot en met {end}); "
+                         "kies een datum binnen de horizon of verleng years",
+                         "a policy from {date} lies outside the scenario's horizon ({start} to {end}); choose a date "
+                         "within the horizon or extend years"),
     "v_capacity_type": ("verwacht een aantal plaatsen (of null voor onbeperkt), geen mapping",
                         "expected a number of places (or null for unlimited), got a mapping"),
     "v_capacity_range": ("{what} moet tussen 0 en {max} liggen, niet {got}",

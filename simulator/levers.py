@@ -53,6 +53,19 @@ def capacity_ends(scenario: Scenario, name: str) -> tuple[int, int] | None:
     return first, last
 
 
+def shortest_horizon(scenario: Scenario) -> int:
+    """The fewest years that still hold every policy of the scenario (a policy outside the
+    horizon is an error)."""
+    year, month = year_month_tuple(scenario.start)
+    months = [(y - year) * 12 + (m - month) for y, m in (year_month_tuple(p.start) for p in scenario.policies)]
+    return max([1] + [k // 12 + 1 for k in months])
+
+
+def policy_start(scenario: Scenario, policy_year: int) -> str:
+    """1 January of the policy year, or the scenario's start if that is later."""
+    return max(f"{policy_year:04d}-01", scenario.start)
+
+
 def default_levers(scenario: Scenario) -> Levers:
     names = scenario.type_names
     levers = Levers(policy_year=min(start_year(scenario) + 1, start_year(scenario) + scenario.years - 1),
@@ -81,7 +94,8 @@ def ranges(scenario: Scenario) -> dict[str, Range]:
     """Slider ranges per lever key (the keys of ``to_params``)."""
     first = start_year(scenario)
     defaults = default_levers(scenario)
-    out = {"policy_year": Range(first, first + max(scenario.years - 1, 1), 1), "years": Range(1, max(20, scenario.years), 1)}
+    out = {"policy_year": Range(first, first + max(scenario.years - 1, 1), 1),
+           "years": Range(shortest_horizon(scenario), max(20, scenario.years), 1)}
     for name in defaults.inflow_change:
         out[f"inflow.{name}"] = Range(-20, 20, 1)  # percent per year
     for name, months in defaults.stay_months.items():
@@ -141,7 +155,7 @@ def apply_levers(scenario: Scenario, levers: Levers) -> Scenario:
     defaults = default_levers(scenario)
     data = scenario.to_dict()
     data["years"] = levers.years
-    policy: dict = {"name": WORKSHOP_POLICY, "from": f"{levers.policy_year}-01"}
+    policy: dict = {"name": WORKSHOP_POLICY, "from": policy_start(scenario, levers.policy_year)}
     inflow = {k: v for k, v in levers.inflow_change.items() if abs(v) > 1e-12}
     stay = {k: v / defaults.stay_months[k] for k, v in levers.stay_months.items()
             if abs(v - defaults.stay_months[k]) > 1e-9}

@@ -2,21 +2,34 @@
 
 Each youth is one SimPy process that moves between care types until it leaves (``exit``).
 A stay ends either regularly (gamma-distributed length, mean ``stay_months``, CV ``stay_cv``)
-or early by escalation (competing exponential hazards); then the youth goes to the next care
-type. A full care type either keeps a FIFO waiting list (``wait``: the youth keeps the place it
-has, or waits at home if new) or places the youth outside the region (``elsewhere``).
+or early by escalation (competing exponential hazards); then the youth asks for a place in
+the next care type. Policies reach youths already in care (``simulator.stays``): a stay
+factor rescales what remains of a stay, an escalation factor changes the hazard at once, and
+where a stay leads is decided with the shares in force when it ends. A full care type either
+keeps a FIFO waiting list (``wait``: the youth keeps the place it has, as a blocked bed, or
+waits at home if new) or places the youth outside the region (``elsewhere``). A youth leaves
+its place, and its discharge or escalation is counted, only when it moves on.
+
+Besides what happens, the model records what each care type is asked for: every request for
+a place with the stay it would have if admitted at once. That "offered load" (what the type
+would hold without a capacity limit) is what beds needed are computed from
+(``simulator.capacity``).
 
 Speed matters (a workshop wants answers in a second), hence:
 - care types are integer indices and per-epoch parameters plain lists;
 - random numbers are drawn in blocks per stream and handed out one by one;
 - inflow is generated up front for the whole horizon, vectorised;
+- a stay's length is computed when it starts (policies are known in advance), so policy
+  dates need no events;
 - the model only appends (time, channel, delta) to lists while it runs; time-weighted
   monthly means and demand histograms are computed afterwards with numpy.
 """
 
 from __future__ import annotations
 
+import math
 import zlib
+from bisect import bisect_right
 from collections import deque
 from dataclasses import dataclass
 from functools import partial
@@ -24,6 +37,7 @@ from functools import partial
 import numpy as np
 import simpy
 
+from simulator.stays import Segments, stay_days
 from simulator.timeline import EXIT_INDEX, Plan
 
 # Purposes of the random streams. Each (replication, purpose, care type) has its own
@@ -31,12 +45,12 @@ from simulator.timeline import EXIT_INDEX, Plan
 ARRIVALS, STAYS, ESCALATIONS, ROUTING, INITIAL = range(5)
 BLOCK = 512
 
-# Channels of the level log (occupancy, waiting list, placed elsewhere) ...
-OCCUPANCY, WAITING, OVERFLOW = range(3)
-LEVELS = ("occupancy", "waiting", "overflow")
+# Channels of the level log ...
+OCCUPANCY, WAITING, OVERFLOW, BLOCKED, OFFERED = range(5)
+LEVELS = ("occupancy", "waiting", "overflow", "blocked", "offered")
 # ... and of the count log.
-ADMISSIONS, PLACED_ELSEWHERE, ESCALATED, DISCHARGED = range(4)
-COUNTS = ("admissions", "placed_elsewhere", "escalations", "discharges")
+ADMISSIONS, PLACED_ELSEWHERE, ESCALATED, DISCHARGED, REQUESTS, DELAYED, ADMITTED_YOUTHS = range(7)
+COUNTS = ("admissions", "placed_elsewhere", "escalations", "discharges", "requests", "delayed", "admitted_youths")
 
 
 def type_code(name: str) -> int:
@@ -61,8 +75,8 @@ class ReplicationResult:
     """What one replication returns: small numpy arrays, cheap to send between processes."""
 
     run_number: int
-    levels: np.ndarray  # (n_months, 3, n_types): time-weighted monthly mean occupancy, waiting, overflow
-    counts: np.ndarray  # (n_months, 4, n_types): admissions, placed elsewhere, escalations, discharges
+    levels: np.ndarray  # (n_months, 5, n_types): time-weighted monthly means of LEVELS
+    counts: np.ndarray  # (n_months, 7, n_types): COUNTS per month
     transitions: np.ndarray  # (n_types + 1, n_types + 1): row 'new' last, column 'exit' last
     demand_time: list[np.ndarray]  # per type: (n_years, max_level + 1) days spent at each demand level
     n_events: int
@@ -70,6 +84,7 @@ class ReplicationResult:
     arrivals: int
     exits: int
     year_start: np.ndarray | None = None  # (n_years, n_types): youths in care (regional or elsewhere) on 1 January
+    wait_days: np.ndarray | None = None  # (n_months, n_types): days waited by the month's admissions
 
 
 class Model:
@@ -95,7 +110,7 @@ class Model:
             shape = 1.0 / plan.stay_cv[i] ** 2
             rng = self.rngs[(STAYS, i)]
             self.stay_shape.append(shape)
-            # Unit-mean draws, scaled by the mean in force when the stay starts.
+            # Unit-mean draws: the stay's length in mean stays (simulator.stays).
             if shape == 1.0:
                 self.stay_draws.append(_draws(rng.standard_exponential))
             else:
@@ -103,10 +118,17 @@ class Model:
         self.esc_draws = [_draws(self.rngs[(ESCALATIONS, i)].standard_exponential) for i in range(n)]
         self.route_draws = [_draws(self.rngs[(ROUTING, i)].random) for i in range(n)]
 
-        self.epoch = plan.epochs[0]
+        epochs = plan.epochs
+        self.epoch_starts = [e.start_day for e in epochs]
+        self.segments = [Segments.merged(self.epoch_starts, [e.stay_mean_days[i] for e in epochs],
+                                         [e.escalation_total_per_day[i] for e in epochs]) for i in range(n)]
+        self.can_escalate = [any(h > 0.0 for h in s.hazard) for s in self.segments]
+        self.year_edges = plan.calendar.year_edges.tolist()
+
         self.capacity = [changes[0][1] for changes in plan.capacity_changes]
         self.occupancy = [0] * n
         self.overflow = [0] * n
+        self.blocked = [0] * n
         self.queues: list[deque] = [deque() for _ in range(n)]
         self.elsewhere = plan.when_full_elsewhere
         self.max_wait = plan.max_wait_days
@@ -116,6 +138,12 @@ class Model:
         self.log_d: list[int] = []
         self.count_t: list[float] = []
         self.count_ch: list[int] = []
+        self.offer_start: list[float] = []  # a request for a place and the stay it asks for
+        self.offer_end: list[float] = []
+        self.offer_type: list[int] = []
+        self.wait_t: list[float] = []
+        self.wait_ch: list[int] = []
+        self.wait_days: list[float] = []
         self.transitions = [0] * ((n + 1) * (n + 1))
         self.arrived = 0
         self.exited = 0
@@ -124,8 +152,6 @@ class Model:
 
         self._start_initial()
         self.env.process(self._arrivals())
-        for k in range(1, len(plan.epochs)):
-            self.env.process(self._epoch_change(plan.epochs[k]))
         for i, changes in enumerate(plan.capacity_changes):
             for day, places in changes[1:]:
                 self.env.process(self._capacity_change(i, day, places))
@@ -135,7 +161,7 @@ class Model:
     def _start_initial(self) -> None:
         """Youths present at the start are mid-stay: their elapsed time follows the
         equilibrium age distribution of the stay, thinned by the escalation hazard."""
-        n, epoch = self.n, self.epoch
+        n, epoch = self.n, self.plan.epochs[0]
         for i in range(n):
             count = self.plan.initial[i]
             self.occupancy[i] = count
@@ -143,31 +169,29 @@ class Model:
                 continue
             rng = self.rngs[(INITIAL, i)]
             shape = self.stay_shape[i]
-            scale = epoch.stay_mean_days[i] / shape
+            mean = epoch.stay_mean_days[i]
             hazard = epoch.escalation_total_per_day[i]
-            ages, totals = [], []
+            ages: list[float] = []
+            totals: list[float] = []
             need = count
             while need > 0:
                 # Length-biased stays (gamma with shape+1) at a uniform point give the
                 # (age, total) pair of a stay in progress; survival of the escalation
                 # hazard over the age is accepted by rejection.
                 size = max(2 * need, 16)
-                total = rng.standard_gamma(shape + 1.0, size) * scale
+                total = rng.standard_gamma(shape + 1.0, size) * (mean / shape)
                 age = rng.random(size) * total
                 keep = rng.random(size) < np.exp(-hazard * age)
                 ages.extend(age[keep][:need].tolist())
                 totals.extend(total[keep][:need].tolist())
                 need = count - len(ages)
-            residual = np.array(totals) - np.array(ages)
-            escalate_at = rng.standard_exponential(count) / hazard if hazard > 0 else np.full(count, np.inf)
-            route = rng.random(count)
-            for r, e, u in zip(residual.tolist(), escalate_at.tolist(), route.tolist()):
-                if e < r:
-                    dest = _pick(epoch.escalation_dests[i], epoch.escalation_cum[i], u)
-                    self._spawn(self._youth(dest, i, e, True))
-                else:
-                    dest = _pick(epoch.outflow_dests[i], epoch.outflow_cum[i], u)
-                    self._spawn(self._youth(dest, i, r, False))
+            remaining = (np.array(totals) - np.array(ages)) / mean  # in mean stays
+            thresholds = rng.standard_exponential(count)  # escalation is memoryless
+            segments = self.segments[i]
+            for x, e in zip(remaining.tolist(), thresholds.tolist()):
+                duration, escalated = stay_days(segments, 0.0, x, e)
+                self.offer_start.append(0.0); self.offer_end.append(duration); self.offer_type.append(i)
+                self._spawn(self._youth(-1, i, (duration, escalated)))
 
     def _spawn(self, generator) -> None:
         process = self.env.process(generator)
@@ -212,81 +236,115 @@ class Model:
         for t, i in zip(times, types):
             yield env.timeout(t - env.now)
             self.arrived += 1
-            self._spawn(self._youth(i, -1, None, False))
-
-    def _epoch_change(self, epoch):
-        yield self.env.timeout(epoch.start_day)
-        self.epoch = epoch  # applies to stays that start from now on
+            self._spawn(self._youth(i, -1, None))
 
     def _capacity_change(self, i: int, day: float, places: float):
         yield self.env.timeout(day)
         self.capacity[i] = places  # a cut never evicts: it only blocks admissions
         self._admit_waiting(i)
 
-    def _youth(self, dest: int, place: int, first_sojourn: float | None, escalated: bool):
+    def _youth(self, dest: int, place: int, first: tuple[float, bool] | None):
         """One youth. ``place`` is where it is now: -1 nowhere (new), i a regional place in
-        type i, n + i a place elsewhere in type i. With ``first_sojourn`` it starts mid-stay."""
+        type i, n + i a place elsewhere in type i. An initial youth starts in a place with
+        ``first`` = (days left of its stay, whether it ends by escalation) and ``dest`` -1."""
         # Locals: this generator runs for every move of every youth.
         env, n = self.env, self.n
         log_t, log_ch, log_d = self.log_t, self.log_ch, self.log_d
         count_t, count_ch = self.count_t, self.count_ch
         occupancy, capacity, queues, transitions = self.occupancy, self.capacity, self.queues, self.transitions
-        stay_draws, esc_draws, route_draws = self.stay_draws, self.esc_draws, self.route_draws
+        stay_draws, esc_draws, segments, can_escalate = self.stay_draws, self.esc_draws, self.segments, self.can_escalate
         timeout = env.timeout
-        if first_sojourn is not None:
-            yield timeout(first_sojourn)
-            current = place
-            count_t.append(env.now)
-            count_ch.append((ESCALATED if escalated else DISCHARGED) * n + current)
+        seen: dict[int, int] = {}  # care type -> year of this youth's last admission there
+        current, escalated = place, False
+        if first is not None:
+            duration, escalated = first
+            yield timeout(duration)
+            dest = self._route(current, escalated)
         while True:
-            source = n if place < 0 else (place if place < n else place - n)
+            source = n if place < 0 else current
             if dest == EXIT_INDEX:
-                self._release(place)
+                if place >= 0:
+                    self._leave(place, current, escalated)
                 transitions[source * (n + 1) + n] += 1
                 self.exited += 1
                 return
+            # The request: its stay is drawn now, so the load offered to dest is known.
+            requested = env.now
+            count_t.append(requested); count_ch.append(REQUESTS * n + dest)
+            x = next(stay_draws[dest])
+            e = next(esc_draws[dest]) if can_escalate[dest] else math.inf
+            seg = segments[dest]
+            if seg.constant:
+                regular = x * seg.mean_days[0]
+                hazard = seg.hazard[0]
+                soon = e / hazard if hazard > 0.0 else math.inf
+                duration, next_escalated = (soon, True) if soon < regular else (regular, False)
+            else:
+                duration, next_escalated = stay_days(seg, requested, x, e)
+            self.offer_start.append(requested); self.offer_end.append(requested + duration); self.offer_type.append(dest)
             # Admission: a free place (and nobody ahead in the queue), elsewhere, or wait.
+            delayed = True
             if occupancy[dest] < capacity[dest] and not queues[dest]:
                 occupancy[dest] += 1
-                log_t.append(env.now); log_ch.append(dest); log_d.append(1)
-                new_place = dest
+                log_t.append(requested); log_ch.append(dest); log_d.append(1)
+                new_place, delayed = dest, False
             elif self.elsewhere[dest]:
                 new_place = self._place_elsewhere(dest)
             else:
                 request = env.event()
                 queues[dest].append(request)
-                log_t.append(env.now); log_ch.append(WAITING * n + dest); log_d.append(1)
+                log_t.append(requested); log_ch.append(WAITING * n + dest); log_d.append(1)
                 if place < 0:
                     self.waiting_new += 1
+                else:  # the stay has ended, but the youth keeps its place until it can move on
+                    log_t.append(requested); log_ch.append(BLOCKED * n + current); log_d.append(1)
                 if self.max_wait[dest] is not None:
                     env.timeout(self.max_wait[dest]).callbacks.append(partial(self._give_up, dest, request))
                 new_place = yield request
                 if place < 0:
                     self.waiting_new -= 1
-            self._release(place)
+                else:
+                    log_t.append(env.now); log_ch.append(BLOCKED * n + current); log_d.append(-1)
+                if env.now > requested:  # the stay starts later, under the parameters then in force
+                    duration, next_escalated = stay_days(seg, env.now, x, e)
+            now = env.now
+            if place >= 0:
+                self._leave(place, current, escalated)
             transitions[source * (n + 1) + dest] += 1
-            current, place = dest, new_place
-            count_t.append(env.now); count_ch.append(ADMISSIONS * n + dest)
+            current, place, escalated = dest, new_place, next_escalated
+            count_t.append(now); count_ch.append(ADMISSIONS * n + dest)
             if new_place >= n:
-                count_t.append(env.now); count_ch.append(PLACED_ELSEWHERE * n + dest)
+                count_t.append(now); count_ch.append(PLACED_ELSEWHERE * n + dest)
+            if delayed:
+                count_t.append(now); count_ch.append(DELAYED * n + dest)
+                self.wait_t.append(now); self.wait_ch.append(dest); self.wait_days.append(now - requested)
+            year = bisect_right(self.year_edges, now)
+            if seen.get(dest) != year:  # the youth's first admission to this type this year
+                seen[dest] = year
+                count_t.append(now); count_ch.append(ADMITTED_YOUTHS * n + dest)
+            yield timeout(duration)
+            dest = self._route(current, escalated)
 
-            # The stay: regular end or an earlier escalation, whichever comes first.
-            epoch = self.epoch
-            stay = next(stay_draws[current]) * epoch.stay_mean_days[current]
-            hazard = epoch.escalation_total_per_day[current]
-            escalated = False
-            if hazard > 0.0:
-                escalate_at = next(esc_draws[current]) / hazard
-                if escalate_at < stay:
-                    stay, escalated = escalate_at, True
-                    dest = _pick(epoch.escalation_dests[current], epoch.escalation_cum[current], next(route_draws[current]))
-            if not escalated:
-                dest = _pick(epoch.outflow_dests[current], epoch.outflow_cum[current], next(route_draws[current]))
-            yield timeout(stay)
-            count_t.append(env.now)
-            count_ch.append((ESCALATED if escalated else DISCHARGED) * n + current)
+    def _route(self, current: int, escalated: bool) -> int:
+        """Where a stay that ends now leads: the shares in force now."""
+        epochs = self.plan.epochs
+        k = bisect_right(self.epoch_starts, self.env.now) - 1
+        u = next(self.route_draws[current])
+        if escalated:
+            while k > 0 and epochs[k].escalation_total_per_day[current] <= 0.0:
+                k -= 1  # an escalation that ends exactly as a factor 0 starts: its own epoch
+            epoch = epochs[k]
+            return _pick(epoch.escalation_dests[current], epoch.escalation_cum[current], u)
+        epoch = epochs[k]
+        return _pick(epoch.outflow_dests[current], epoch.outflow_cum[current], u)
 
     # ------------------------------------------------------------ places
+
+    def _leave(self, place: int, current: int, escalated: bool) -> None:
+        """The youth moves on: its stay in ``current`` counts as ended now."""
+        self.count_t.append(self.env.now)
+        self.count_ch.append((ESCALATED if escalated else DISCHARGED) * self.n + current)
+        self._release(place)
 
     def _place_elsewhere(self, i: int) -> int:
         self.overflow[i] += 1
@@ -294,8 +352,6 @@ class Model:
         return self.n + i
 
     def _release(self, place: int) -> None:
-        if place < 0:
-            return
         now, n = self.env.now, self.n
         if place < n:
             self.occupancy[place] -= 1
@@ -348,32 +404,46 @@ class Model:
         plan, n = self.plan, self.n
         calendar = plan.calendar
         month_edges = calendar.month_edges
+        n_months = calendar.n_months
         t = np.asarray(self.log_t, dtype=float)
         ch = np.asarray(self.log_ch, dtype=np.int64)
         d = np.asarray(self.log_d, dtype=np.int64)
-        initial = np.zeros(3 * n, dtype=np.int64)
-        initial[:n] = plan.initial
 
-        levels = np.zeros((calendar.n_months, 3, n))
+        levels = np.zeros((n_months, len(LEVELS), n))
         widths = np.diff(month_edges)
-        for c in range(3 * n):
+        for c in range(OFFERED * n):  # the channels logged in time order
             mask = ch == c
-            area = _area_at(t[mask], d[mask], initial[c], month_edges)
+            start = plan.initial[c] if c < n else 0
+            area = _area_at(t[mask], d[mask], start, month_edges)
             levels[:, c // n, c % n] = np.diff(area) / widths
+        # The offered load: each request holds a virtual place for the stay it asked for.
+        offer_type = np.asarray(self.offer_type, dtype=np.int64)
+        offer_times = np.concatenate([self.offer_start, self.offer_end])
+        offer_deltas = np.concatenate([np.ones(len(offer_type), dtype=np.int64), -np.ones(len(offer_type), dtype=np.int64)])
+        offer_types = np.concatenate([offer_type, offer_type])
+        for i in range(n):
+            mask = offer_types == i
+            order = np.argsort(offer_times[mask], kind="stable")
+            area = _area_at(offer_times[mask][order], offer_deltas[mask][order], 0, month_edges)
+            levels[:, OFFERED, i] = np.diff(area) / widths
 
-        counts = np.zeros((calendar.n_months, 4, n))
+        counts = np.zeros((n_months, len(COUNTS), n))
         if self.count_t:
-            month = np.searchsorted(month_edges, np.asarray(self.count_t), side="right") - 1
-            month = np.minimum(month, calendar.n_months - 1)
-            flat = np.bincount(month * 4 * n + np.asarray(self.count_ch), minlength=calendar.n_months * 4 * n)
-            counts = flat.reshape(calendar.n_months, 4, n).astype(float)
+            flat = np.bincount(_month_of(self.count_t, month_edges) * len(COUNTS) * n + np.asarray(self.count_ch),
+                               minlength=n_months * len(COUNTS) * n)
+            counts = flat.reshape(n_months, len(COUNTS), n).astype(float)
+        wait_days = np.zeros((n_months, n))
+        if self.wait_t:
+            flat = np.bincount(_month_of(self.wait_t, month_edges) * n + np.asarray(self.wait_ch),
+                               weights=np.asarray(self.wait_days), minlength=n_months * n)
+            wait_days = flat.reshape(n_months, n)
 
         year_edges = calendar.year_edges
         demand_time = []
         year_start = np.zeros((len(year_edges) - 1, n))
         for i in range(n):
-            mask = (ch % n) == i  # occupancy + waiting + overflow of type i
-            demand_time.append(_time_at_level(t[mask], d[mask], plan.initial[i], year_edges))
+            in_demand = (ch == OCCUPANCY * n + i) | (ch == WAITING * n + i) | (ch == OVERFLOW * n + i)
+            demand_time.append(_time_at_level(t[in_demand], d[in_demand], plan.initial[i], year_edges))
             in_care = (ch == OCCUPANCY * n + i) | (ch == OVERFLOW * n + i)
             moves = np.cumsum(np.concatenate([[0], d[in_care]]))
             year_start[:, i] = plan.initial[i] + moves[np.searchsorted(t[in_care], year_edges[:-1], side="left")]
@@ -385,11 +455,17 @@ class Model:
             transitions=np.asarray(self.transitions, dtype=np.int64).reshape(n + 1, n + 1),
             demand_time=demand_time,
             year_start=year_start,
+            wait_days=wait_days,
             n_events=next(self.env._eid),  # SimPy's event counter: every event ever scheduled
             initial_total=sum(plan.initial),
             arrivals=self.arrived,
             exits=self.exited,
         )
+
+
+def _month_of(times: list[float], month_edges: np.ndarray) -> np.ndarray:
+    month = np.searchsorted(month_edges, np.asarray(times), side="right") - 1
+    return np.minimum(month, len(month_edges) - 2)
 
 
 def _pick(dests: list[int], cum: list[float], u: float) -> int:

@@ -4,11 +4,20 @@ Definitions (the README repeats them for users):
 - occupancy: youths in regional places of the care type, time-weighted mean;
 - waiting: youths on the care type's waiting list (wherever they wait), time-weighted mean;
 - overflow: youths of the care type placed outside the region, time-weighted mean;
-- admissions: stays started in the care type (regional or elsewhere), count;
-- cost: (occupancy + overflow) x days x cost_per_day: a placement elsewhere is paid too;
-- beds needed: the smallest capacity that would have covered the demand (occupancy +
-  waiting + overflow) during at least ``service_level`` of the time in that year, over all
-  replications together (event-exact: time at each demand level, not daily samples).
+- blocked: youths in a place of the care type (in the region or elsewhere) whose stay has
+  ended and who wait for the next care type ("wacht op doorstroom"), time-weighted mean;
+- admissions: stays started in the care type (regional or elsewhere), count; admitted
+  youths: the distinct youths among them (a youth admitted twice in a year counts once);
+- discharges and escalations: stays that ended, counted when the youth leaves its place;
+- in care on 1 January: youths in a place of the care type (regional or elsewhere), so
+  in care on 1 January + admissions - discharges - escalations = in care a year later;
+- delayed share: admissions that waited or were placed elsewhere / admissions; mean wait:
+  days waited per admission (0 for those placed at once);
+- occupancy rate: occupancy / capacity in force (time-weighted), for care types with a limit;
+- offered load: what the care type would hold without a capacity limit (``simulator.capacity``);
+- beds needed: the smallest capacity at which ``service_level`` of the year's youths are
+  placed at once, from the offered load (Erlang B or C, modified offered load);
+- cost: (occupancy + overflow) x days x cost_per_day: a placement elsewhere is paid too.
 Percentiles (P10/P50/P90) are across replications of the yearly figure.
 """
 
@@ -25,18 +34,39 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from simulator import __version__
-from simulator.model import ReplicationResult
+from simulator import __version__, capacity
+from simulator.model import (
+    ADMISSIONS,
+    ADMITTED_YOUTHS,
+    BLOCKED,
+    DELAYED,
+    DISCHARGED,
+    ESCALATED,
+    OCCUPANCY,
+    OFFERED,
+    OVERFLOW,
+    PLACED_ELSEWHERE,
+    REQUESTS,
+    WAITING,
+    ReplicationResult,
+)
 from simulator.scenario import EXIT, NEW, Scenario
 from simulator.timeline import Plan, warnings_for
 
 MONTHLY_COLUMNS = ["replication", "month", "care_type", "occupancy", "admissions", "waiting", "overflow",
-                   "placed_elsewhere", "escalations", "discharges", "cost"]
+                   "placed_elsewhere", "escalations", "discharges", "cost", "blocked", "offered_load", "requests",
+                   "delayed"]
 YEARLY_COLUMNS = ["year", "care_type", "occupancy_mean", "occupancy_p10", "occupancy_p50", "occupancy_p90",
                   "beds_needed", "capacity", "admissions_mean", "waiting_mean", "overflow_mean", "cost_mean",
                   "admissions_p10", "admissions_p90", "waiting_p10", "waiting_p90", "overflow_p10", "overflow_p90",
                   "cost_p10", "cost_p90", "escalations_mean", "discharges_mean", "demand_p90", "days",
-                  "clients_mean", "clients_p10", "clients_p90"]
+                  "clients_mean", "clients_p10", "clients_p90",
+                  "beds_needed_p10", "beds_needed_p90", "delayed_share_mean", "delayed_share_p10", "delayed_share_p90",
+                  "occupancy_rate_mean", "occupancy_rate_p10", "occupancy_rate_p90",
+                  "mean_wait_days_mean", "mean_wait_days_p10", "mean_wait_days_p90",
+                  "blocked_mean", "blocked_p10", "blocked_p90", "in_care_start_mean",
+                  "admitted_youths_mean", "admitted_youths_p10", "admitted_youths_p90",
+                  "offered_load_mean", "requests_mean", "capacity_mean", "delayed_share_expected"]
 FLOW_COLUMNS = ["from", "to", "per_year_mean"]
 
 
@@ -97,14 +127,21 @@ def _stack(reps: list[ReplicationResult], attr: str) -> np.ndarray:
     return np.stack([getattr(r, attr) for r in reps])
 
 
+def monthly_capacity(plan: Plan) -> np.ndarray:
+    """Capacity in force in each month, (M, n); inf where unlimited. Changes fall on the
+    first of a month (schedules and policies are dated by month), so this is exact."""
+    edges = plan.calendar.month_edges[:-1]
+    return np.array([[plan.capacity_at(i, day) for i in range(plan.n_types)] for day in edges])
+
+
 def yearly_arrays(plan: Plan, reps: list[ReplicationResult]) -> dict[str, np.ndarray]:
     """Per replication, year and care type: arrays of shape (R, n_years, n_types)."""
     calendar = plan.calendar
     days = np.diff(calendar.month_edges)  # (M,)
     year_of_month = calendar.month_year_index  # (M,)
     n_years = len(calendar.years)
-    levels = _stack(reps, "levels")  # (R, M, 3, n)
-    counts = _stack(reps, "counts")  # (R, M, 4, n)
+    levels = _stack(reps, "levels")  # (R, M, 5, n)
+    counts = _stack(reps, "counts")  # (R, M, 7, n)
     cost_per_day = np.asarray(plan.cost_per_day)
 
     to_year = np.zeros((len(days), n_years))
@@ -117,27 +154,115 @@ def yearly_arrays(plan: Plan, reps: list[ReplicationResult]) -> dict[str, np.nda
     def total(values):
         return np.einsum("rmn,my->ryn", values, to_year)
 
-    occupancy = time_mean(levels[:, :, 0])
-    overflow = time_mean(levels[:, :, 2])
-    admissions = total(counts[:, :, 0])
+    occupancy = time_mean(levels[:, :, OCCUPANCY])
+    overflow = time_mean(levels[:, :, OVERFLOW])
+    admissions = total(counts[:, :, ADMISSIONS])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        places = np.einsum("mn,m,my->yn", monthly_capacity(plan), days, to_year) / year_days[:, None]
+        limited = np.isfinite(places) & (places > 0)
+        occupancy_rate = np.where(limited[None], occupancy / np.where(limited, places, 1.0)[None], np.nan)
+        delayed_share = np.where(admissions > 0, total(counts[:, :, DELAYED]) / admissions, np.nan)
+        mean_wait = np.where(admissions > 0, total(_stack(reps, "wait_days")) / admissions, np.nan)
     return {
         "occupancy": occupancy,
-        "waiting": time_mean(levels[:, :, 1]),
+        "waiting": time_mean(levels[:, :, WAITING]),
         "overflow": overflow,
+        "blocked": time_mean(levels[:, :, BLOCKED]),
+        "offered_load": time_mean(levels[:, :, OFFERED]),
         "admissions": admissions,
+        "admitted_youths": total(counts[:, :, ADMITTED_YOUTHS]),
+        "requests": total(counts[:, :, REQUESTS]),
+        "placed_elsewhere": total(counts[:, :, PLACED_ELSEWHERE]),
+        "in_care_start": _stack(reps, "year_start"),
         # Youths in care as the year starts plus those admitted during it: the "clients in a
         # year" of regional reports (a youth admitted twice in a year counts twice here).
         "clients": _stack(reps, "year_start") + admissions,
-        "escalations": total(counts[:, :, 2]),
-        "discharges": total(counts[:, :, 3]),
+        "escalations": total(counts[:, :, ESCALATED]),
+        "discharges": total(counts[:, :, DISCHARGED]),
+        "delayed_share": delayed_share,
+        "mean_wait_days": mean_wait,
+        "occupancy_rate": occupancy_rate,
         "cost": (occupancy + overflow) * year_days[None, :, None] * cost_per_day[None, None, :],
         "days": year_days,
+        "capacity": places,
     }
 
 
-def beds_needed(plan: Plan, reps: list[ReplicationResult]) -> tuple[np.ndarray, np.ndarray]:
-    """(beds needed, P90 of demand) per (year, type). Beds needed is the service-level
-    quantile of the time-weighted demand distribution pooled over replications."""
+def months_by_year(calendar, values: np.ndarray) -> np.ndarray:
+    """(..., M) monthly values -> (..., Y, 12), months in calendar order within their year;
+    months a partial year lacks are 0 (and weigh nothing)."""
+    years = calendar.month_year_index
+    first_month = calendar.start_month - 1
+    slot = (np.arange(calendar.n_months) + first_month) % 12
+    out = np.zeros(values.shape[:-1] + (len(calendar.years), 12))
+    out[..., years, slot] = values
+    return out
+
+
+def capacity_inputs(plan: Plan, reps: list[ReplicationResult]) -> tuple[np.ndarray, np.ndarray]:
+    """Monthly offered load and requests per replication, (R, M, n) each."""
+    levels, counts = _stack(reps, "levels"), _stack(reps, "counts")
+    return levels[:, :, OFFERED], counts[:, :, REQUESTS]
+
+
+def beds_needed(plan: Plan, loads: np.ndarray, requests: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Beds needed per (year, type) from the replications' mean offered load (the modified
+    offered load), and per (replication, year, type) from each replication's own load."""
+    calendar, level = plan.calendar, plan.scenario.service_level
+    n = plan.n_types
+    mean = np.empty((len(calendar.years), n), dtype=np.int64)
+    each = np.empty((loads.shape[0], len(calendar.years), n), dtype=np.int64)
+    for i in range(n):
+        wait = not plan.when_full_elsewhere[i]
+        load_years = months_by_year(calendar, loads[:, :, i])  # (R, Y, 12)
+        weight_years = months_by_year(calendar, requests[:, :, i])
+        mean[:, i] = capacity.beds_needed(load_years.mean(axis=0), weight_years.mean(axis=0), level, wait)
+        each[:, :, i] = capacity.beds_needed(load_years, weight_years, level, wait)
+    return mean, each
+
+
+def expected_delayed_share(plan: Plan, loads: np.ndarray, requests: np.ndarray) -> np.ndarray:
+    """The delayed share the offered load predicts at the capacity in force, (Y, n)."""
+    calendar = plan.calendar
+    places = months_by_year(calendar, monthly_capacity(plan).T).transpose(1, 2, 0)  # (Y, 12, n)
+    out = np.full((len(calendar.years), plan.n_types), 0.0)
+    for i in range(plan.n_types):
+        load_years = months_by_year(calendar, loads[:, :, i]).mean(axis=0)
+        weight_years = months_by_year(calendar, requests[:, :, i]).mean(axis=0)
+        if np.isinf(places[:, :, i]).any():
+            continue  # an unlimited care type places everybody at once
+        # Capacity may change within a year: the delay probability month by month.
+        out[:, i] = capacity.delayed_share(places[:, :, i], load_years, weight_years,
+                                           not plan.when_full_elsewhere[i], per_month=True)
+    return out
+
+
+def _percentile(values: np.ndarray, q: float) -> np.ndarray:
+    """Percentile across replications (axis 0) that ignores replications without a value."""
+    with np.errstate(all="ignore"):
+        if np.isnan(values).any():
+            import warnings
+
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                return np.nanpercentile(values, q, axis=0)
+        return np.percentile(values, q, axis=0)
+
+
+def _mean(values: np.ndarray) -> np.ndarray:
+    if np.isnan(values).any():
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return np.nanmean(values, axis=0)
+    return values.mean(axis=0)
+
+
+def demand_quantiles(plan: Plan, reps: list[ReplicationResult]) -> tuple[np.ndarray, np.ndarray]:
+    """(service-level quantile, P90) per (year, type) of the time-weighted demand (occupancy
+    + waiting + overflow) pooled over replications: how many places would have covered the
+    demand that share of the *time* (the ``demand_p90`` column; not beds needed)."""
     n_years, n = len(plan.calendar.years), plan.n_types
     level = plan.scenario.service_level
     needed = np.zeros((n_years, n))
@@ -149,7 +274,6 @@ def beds_needed(plan: Plan, reps: list[ReplicationResult]) -> tuple[np.ndarray, 
             pooled[:, : r.demand_time[i].shape[1]] += r.demand_time[i]
         cum = np.cumsum(pooled, axis=1)
         share = cum / cum[:, -1:]
-        # Smallest c with share(demand <= c) >= level; a tiny slack absorbs rounding.
         needed[:, i] = np.argmax(share >= level - 1e-12, axis=1)
         p90[:, i] = np.argmax(share >= 0.9 - 1e-12, axis=1)
     return needed, p90
@@ -163,40 +287,56 @@ def summarise(plan: Plan, reps: list[ReplicationResult], runtime_seconds: float 
     levels = _stack(reps, "levels")
     counts = _stack(reps, "counts")
     days = np.diff(calendar.month_edges)
-    cost = (levels[:, :, 0] + levels[:, :, 2]) * days[None, :, None] * np.asarray(plan.cost_per_day)[None, None, :]
+    cost = (levels[:, :, OCCUPANCY] + levels[:, :, OVERFLOW]) * days[None, :, None] \
+        * np.asarray(plan.cost_per_day)[None, None, :]
+    whole = lambda kind: counts[:, :, kind].ravel().astype(np.int64)  # noqa: E731
     monthly = pd.DataFrame({
         "replication": np.repeat(np.array([r.run_number for r in reps]), M * n),
         "month": np.tile(np.repeat(np.array(calendar.month_labels), n), R),
         "care_type": np.tile(np.array(names), R * M),
-        "occupancy": levels[:, :, 0].ravel(),
-        "admissions": counts[:, :, 0].ravel().astype(np.int64),
-        "waiting": levels[:, :, 1].ravel(),
-        "overflow": levels[:, :, 2].ravel(),
-        "placed_elsewhere": counts[:, :, 1].ravel().astype(np.int64),
-        "escalations": counts[:, :, 2].ravel().astype(np.int64),
-        "discharges": counts[:, :, 3].ravel().astype(np.int64),
+        "occupancy": levels[:, :, OCCUPANCY].ravel(),
+        "admissions": whole(ADMISSIONS),
+        "waiting": levels[:, :, WAITING].ravel(),
+        "overflow": levels[:, :, OVERFLOW].ravel(),
+        "placed_elsewhere": whole(PLACED_ELSEWHERE),
+        "escalations": whole(ESCALATED),
+        "discharges": whole(DISCHARGED),
         "cost": cost.ravel(),
+        "blocked": levels[:, :, BLOCKED].ravel(),
+        "offered_load": levels[:, :, OFFERED].ravel(),
+        "requests": whole(REQUESTS),
+        "delayed": whole(DELAYED),
     }, columns=MONTHLY_COLUMNS)
 
     # yearly.csv: across replications.
     per_year = yearly_arrays(plan, reps)
-    needed, demand_p90 = beds_needed(plan, reps)
+    loads, requests = capacity_inputs(plan, reps)
+    needed, needed_each = beds_needed(plan, loads, requests)
+    _, demand_p90 = demand_quantiles(plan, reps)
     years = calendar.years
     year_ends = np.nextafter(calendar.year_edges[1:], 0)
-    capacity = [[plan.capacity_at(i, end) for i in range(n)] for end in year_ends]
+    capacity_end = [[plan.capacity_at(i, end) for i in range(n)] for end in year_ends]
     yearly = pd.DataFrame({
         "year": np.repeat(years, n),
         "care_type": np.tile(names, len(years)),
         "beds_needed": needed.ravel().astype(np.int64),
+        "beds_needed_p10": np.percentile(needed_each, 10, axis=0, method="inverted_cdf").ravel().astype(np.int64),
+        "beds_needed_p90": np.percentile(needed_each, 90, axis=0, method="inverted_cdf").ravel().astype(np.int64),
         "demand_p90": demand_p90.ravel().astype(np.int64),
-        "capacity": pd.array([None if math.isinf(c) else int(c) for row in capacity for c in row], dtype="Int64"),
+        "capacity": pd.array([None if math.isinf(c) else int(c) for row in capacity_end for c in row], dtype="Int64"),
+        "capacity_mean": np.where(np.isinf(per_year["capacity"]), np.nan, per_year["capacity"]).ravel(),
         "days": np.repeat(np.round(per_year["days"]).astype(np.int64), n),
+        "delayed_share_expected": expected_delayed_share(plan, loads, requests).ravel(),
+        "in_care_start_mean": per_year["in_care_start"].mean(axis=0).ravel(),
+        "offered_load_mean": per_year["offered_load"].mean(axis=0).ravel(),
+        "requests_mean": per_year["requests"].mean(axis=0).ravel(),
     })
-    for key in ("occupancy", "admissions", "waiting", "overflow", "cost", "escalations", "discharges", "clients"):
+    for key in ("occupancy", "admissions", "waiting", "overflow", "cost", "escalations", "discharges", "clients",
+                "delayed_share", "occupancy_rate", "mean_wait_days", "blocked", "admitted_youths"):
         values = per_year[key]  # (R, Y, n): row-major ravel matches (year, care type) rows
-        yearly[f"{key}_mean"] = values.mean(axis=0).ravel()
+        yearly[f"{key}_mean"] = _mean(values).ravel()
         for q in (10, 50, 90):
-            yearly[f"{key}_p{q}"] = np.percentile(values, q, axis=0).ravel()
+            yearly[f"{key}_p{q}"] = _percentile(values, q).ravel()
     yearly = yearly[YEARLY_COLUMNS]
 
     # flows.csv: mean transitions per year from -> to ('new' = entering, 'exit' = leaving).
@@ -217,14 +357,14 @@ def monthly_summary(results: Results) -> pd.DataFrame:
 
     plan = results.plan
     calendar, names, n = plan.calendar, plan.names, plan.n_types
-    levels = _stack(results.replications, "levels")  # (R, M, 3, n)
+    levels = _stack(results.replications, "levels")  # (R, M, 5, n)
     edges = calendar.month_edges
     M = calendar.n_months
     frame = pd.DataFrame({
         "month": np.repeat(pd.to_datetime(calendar.month_labels, format="%Y-%m"), n),
         "care_type": np.tile(names, M),
     })
-    for k, measure in enumerate(("occupancy", "waiting", "overflow")):
+    for k, measure in ((OCCUPANCY, "occupancy"), (WAITING, "waiting"), (OVERFLOW, "overflow"), (BLOCKED, "blocked")):
         values = levels[:, :, k, :]
         frame[f"{measure}_mean"] = values.mean(axis=0).ravel()
         frame[f"{measure}_p10"] = np.percentile(values, 10, axis=0).ravel()
@@ -284,14 +424,17 @@ class Summary:
     warnings: list[str]
     replications: int  # replications summarised (fewer than the scenario's in a preview)
     by_replication: dict[str, np.ndarray]  # totals_per_replication: (R, Y) per measure, for paired differences
+    loads: np.ndarray | None = None  # (R, M, n) monthly offered load, for the capacity trade-off
+    requests: np.ndarray | None = None  # (R, M, n) monthly requests for a place
     preview: "Summary | None" = None  # the same summary of the first replications only
 
     @classmethod
     def of(cls, results: Results) -> "Summary":
         by_replication = totals_per_replication(results)
+        loads, requests = capacity_inputs(results.plan, results.replications)
         return cls(results.scenario, results.yearly, monthly_summary(results), results.flows,
                    yearly_totals(results, by_replication), results.warnings, len(results.replications),
-                   by_replication)
+                   by_replication, loads, requests)
 
     @property
     def years(self) -> list[int]:

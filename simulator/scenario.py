@@ -118,25 +118,39 @@ def _whole(value: Any, what: Message) -> int:
     return int(value)
 
 
-def parse_capacity(value: Any, allow_schedule: bool) -> int | dict[int, int] | None:
-    """A number of places, a {year: places} schedule, or None (unlimited); checked in one go
+def schedule_key(key: Any) -> int | str:
+    """A capacity schedule's date: a year (from 1 January) or 'YYYY-MM' (from that month,
+    for a capacity measured mid-year); '2022-01' and 2022 are the same date."""
+    text = str(key).strip()
+    match = YEAR_MONTH.match(text)
+    if match and 1 <= int(match.group(2)) <= 12 and 1900 <= int(match.group(1)) <= 2200:
+        return int(match.group(1)) if match.group(2) == "01" else text
+    if isinstance(key, bool) or not re.fullmatch(r"\d{4}", text) or not 1900 <= int(text) <= 2200:
+        raise _error("v_capacity_year", got=repr(key))
+    return int(text)
+
+
+def schedule_date(key: int | str) -> tuple[int, int]:
+    """(year, month) of a capacity schedule key."""
+    return (key, 1) if isinstance(key, int) else year_month_tuple(key)
+
+
+def parse_capacity(value: Any, allow_schedule: bool) -> int | dict[int | str, int] | None:
+    """A number of places, a {date: places} schedule, or None (unlimited); checked in one go
     so a bad value gives one message, not one per alternative of the type."""
     if value is None:
         return None
     if isinstance(value, dict) and allow_schedule:
         if not value:
             raise _error("v_capacity_empty")
-        schedule = {}
-        for year, places in value.items():
-            try:
-                year_int = int(str(year))
-            except ValueError:
-                year_int = 0
-            if not 1900 <= year_int <= 2200:
-                raise _error("v_capacity_year", got=repr(year))
-            what = Message("v_capacity_in", year=year_int)
-            schedule[year_int] = _check_places(_whole(places, what), what)
-        return dict(sorted(schedule.items()))
+        schedule: dict[int | str, int] = {}
+        for key, places in value.items():
+            date = schedule_key(key)
+            if date in schedule:
+                raise _error("v_capacity_twice", got=repr(key))
+            what = Message("v_capacity_in", year=date)
+            schedule[date] = _check_places(_whole(places, what), what)
+        return dict(sorted(schedule.items(), key=lambda item: schedule_date(item[0])))
     if isinstance(value, dict):
         raise _error("v_capacity_type")
     what = Message("v_capacity_word")
@@ -162,7 +176,7 @@ def _each_in_range(values: dict[str, float], what: str, low: float, high: float,
 
 class CareType(Strict):
     label: str | None = None
-    capacity: int | dict[int, int] | None = None
+    capacity: int | dict[int | str, int] | None = None
     initial: int = Field(0, ge=0, le=MAX_INITIAL)
     inflow_per_year: float = Field(0.0, ge=0.0, le=MAX_TOTAL_INFLOW_PER_YEAR, allow_inf_nan=False)
     stay_months: float = Field(ge=MIN_STAY_MONTHS, le=MAX_STAY_MONTHS, allow_inf_nan=False)
@@ -326,12 +340,23 @@ def reference_problems(scenario: Scenario) -> list[tuple[str, str]]:
                 continue
             if dest == name:
                 problems.append((f"{base}.outflow", Message("v_self_flow", name=repr(name))))
-        if isinstance(care.capacity, dict) and min(care.capacity) > year_month_tuple(scenario.start)[0]:
-            problems.append((f"{base}.capacity",
-                             Message("v_schedule_after_start", first=min(care.capacity), start=scenario.start)))
+        if isinstance(care.capacity, dict):
+            first = next(iter(care.capacity))  # sorted by date
+            start_year, start_month = year_month_tuple(scenario.start)
+            # A year covers the start year; a month must not lie after the start month.
+            late = first > start_year if isinstance(first, int) else schedule_date(first) > (start_year, start_month)
+            if late:
+                problems.append((f"{base}.capacity", Message("v_schedule_after_start", first=first, start=scenario.start)))
 
+    start = year_month_tuple(scenario.start)
+    end = _add_months(start, 12 * scenario.years)
     for k, policy in enumerate(scenario.policies):
         base = f"policies[{k}]"
+        date = year_month_tuple(policy.start)
+        if not start <= date < end:
+            last = _add_months(end, -1)
+            problems.append((f"{base}.from", Message("v_policy_outside", date=policy.start, start=scenario.start,
+                                                     end=f"{last[0]:04d}-{last[1]:02d}")))
         for lever in ("inflow_change_per_year", "stay_factor", "escalation_factor", "outflow", "capacity"):
             for name in getattr(policy, lever):
                 unknown(f"{base}.{lever}", name, allow_exit=False)
@@ -356,6 +381,11 @@ def reference_problems(scenario: Scenario) -> list[tuple[str, str]]:
     for path, name in trapped_types(scenario):
         problems.append((path, Message("v_trapped", name=repr(name))))
     return problems
+
+
+def _add_months(year_month: tuple[int, int], months: int) -> tuple[int, int]:
+    total = year_month[0] * 12 + year_month[1] - 1 + months
+    return total // 12, total % 12 + 1
 
 
 # ---------------------------------------------------------------- errors

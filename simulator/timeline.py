@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from simulator.scenario import EXIT, Scenario, year_month_tuple
+from simulator.scenario import EXIT, Scenario, schedule_date, year_month_tuple
 
 DAYS_PER_YEAR = 365.25
 DAYS_PER_MONTH = DAYS_PER_YEAR / 12.0
@@ -235,8 +235,9 @@ def compile_capacity(scenario: Scenario, calendar: Calendar) -> list[list[tuple[
         elif isinstance(care.capacity, int):
             changes.append((0.0, 0, float(care.capacity)))
         else:
-            for year, places in care.capacity.items():
-                changes.append((max(0.0, calendar.day_of_year_start(year)), 0, float(places)))
+            for key, places in care.capacity.items():
+                year, month = schedule_date(key)
+                changes.append((max(0.0, calendar.day_of(f"{year:04d}-{month:02d}")), 0, float(places)))
         for k, policy in enumerate(scenario.policies):
             if name in policy.capacity:
                 places = policy.capacity[name]

@@ -37,7 +37,7 @@ def test_run_end_to_end_as_a_subprocess(tmp_path):
 
 def test_same_seed_gives_identical_files(tmp_path):
     for name in ("a", "b"):
-        assert main(["run", str(EXAMPLE), "--out", str(tmp_path / name), "--replications", "3", "--years", "1",
+        assert main(["run", str(EXAMPLE), "--out", str(tmp_path / name), "--replications", "3", "--years", "2",
                      "--workers", "1", "--quiet"]) == 0
     for name in ("monthly.csv", "yearly.csv", "flows.csv"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
@@ -64,7 +64,7 @@ def test_an_invalid_scenario_exits_2_names_the_field_and_writes_nothing(tmp_path
 
 def test_an_invalid_scenario_leaves_earlier_output_untouched(tmp_path):
     out = tmp_path / "out"
-    assert main(["run", str(EXAMPLE), "--out", str(out), "--replications", "2", "--years", "1", "--quiet"]) == 0
+    assert main(["run", str(EXAMPLE), "--out", str(out), "--replications", "2", "--years", "2", "--quiet"]) == 0
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     bad = tmp_path / "kapot.yaml"
     bad.write_text(BAD)

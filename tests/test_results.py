@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from simulator.experiment import run_experiment
-from simulator.model import Model, ReplicationResult
-from simulator.results import MONTHLY_COLUMNS, YEARLY_COLUMNS, beds_needed
+from simulator.model import OCCUPANCY, OVERFLOW, WAITING, Model, ReplicationResult
+from simulator.results import MONTHLY_COLUMNS, YEARLY_COLUMNS, demand_quantiles
 from simulator.scenario import scenario_from_dict
 from simulator.timeline import compile_plan
 from tests.conftest import make_scenario
@@ -79,20 +79,20 @@ def test_youths_in_care_at_each_year_start_and_clients_per_year():
 
 
 def fake(demand_time: np.ndarray) -> ReplicationResult:
-    return ReplicationResult(0, np.zeros((12, 3, 1)), np.zeros((12, 4, 1)), np.zeros((2, 2)), [demand_time], 0, 0, 0, 0)
+    return ReplicationResult(0, np.zeros((12, 5, 1)), np.zeros((12, 7, 1)), np.zeros((2, 2)), [demand_time], 0, 0, 0, 0)
 
 
-def test_beds_needed_is_the_service_level_quantile_of_time_at_each_demand_level():
+def test_demand_p90_is_the_quantile_of_time_at_each_demand_level():
     plan = compile_plan(make_scenario({"x": {"stay_months": 3}}, years=1, service_level=0.95))
     # 90% of the time 5 youths, 4% at 6, 6% at 8: 95% is reached only at 8.
     demand = np.zeros((1, 9))
     demand[0, 5], demand[0, 6], demand[0, 8] = 90, 4, 6
-    needed, p90 = beds_needed(plan, [fake(demand)])
+    needed, p90 = demand_quantiles(plan, [fake(demand)])
     assert needed[0, 0] == 8 and p90[0, 0] == 5
     # Pooled over replications: the second one shifts the pooled distribution upward.
     other = np.zeros((1, 12))
     other[0, 11] = 100
-    needed, _ = beds_needed(plan, [fake(demand), fake(other)])
+    needed, _ = demand_quantiles(plan, [fake(demand), fake(other)])
     assert needed[0, 0] == 11
 
 
@@ -105,7 +105,8 @@ def test_demand_histogram_covers_every_day_and_matches_occupancy(results):
             levels = np.arange(r.demand_time[i].shape[1])
             mean_demand = (r.demand_time[i] * levels).sum() / r.demand_time[i].sum()
             month_days = np.diff(plan.calendar.month_edges)
-            from_levels = (r.levels[:, :, i].sum(axis=1) * month_days).sum() / month_days.sum()
+            demand = r.levels[:, [OCCUPANCY, WAITING, OVERFLOW], i].sum(axis=1)  # not blocked or offered
+            from_levels = (demand * month_days).sum() / month_days.sum()
             assert mean_demand == pytest.approx(from_levels)
 
 

@@ -82,6 +82,7 @@ def mutate(path: str, value) -> dict:
         ("years", 0, "years", "at least 1"),
         ("replications", 1001, "replications", "at most 1000"),
         ("service_level", 1.0, "service_level", "less than 1"),
+        ("service_level", 0.0, "service_level", "greater than 0"),
         ("care_types.jzplus.inflow_per_year", -1, "care_types.jzplus.inflow_per_year", "at least 0"),
         ("care_types.jzplus.inflow_per_year", 200_000, "care_types.jzplus.inflow_per_year", "100000"),
         ("care_types.jzplus.stay_months", 0, "care_types.jzplus.stay_months", "at least 0.03"),
@@ -92,6 +93,13 @@ def mutate(path: str, value) -> dict:
         ("care_types.jzplus.capacity", 43.5, "care_types.jzplus.capacity", "whole number"),
         ("care_types.jzplus.capacity", {"twee": 4}, "care_types.jzplus.capacity", "not a year"),
         ("care_types.jzplus.capacity", {2023: 40}, "care_types.jzplus.capacity", "starts in 2023"),
+        ("care_types.jzplus.capacity", {"2021-02": 40}, "care_types.jzplus.capacity", "starts in 2021-02"),
+        ("care_types.jzplus.capacity", {2021: 40, "2021-13": 30}, "care_types.jzplus.capacity", "or a month"),
+        ("care_types.jzplus.capacity", {2021: 40, "2021-01": 30}, "care_types.jzplus.capacity", "twice"),
+        ("policies", [{"name": "p", "from": "2020-12", "stay_factor": {"jzplus": 0.5}}], "policies[0].from",
+         "outside the scenario's horizon (2021-01 to 2025-12)"),
+        ("policies", [{"name": "p", "from": "2026-01", "stay_factor": {"jzplus": 0.5}}], "policies[0].from",
+         "outside the scenario's horizon"),
         ("care_types.jzplus.outflow", {"home": 0.8, "exit": 0.1}, "care_types.jzplus.outflow", "sum to 0.9"),
         ("care_types.jzplus.outflow", {"home": 1.2, "exit": -0.2}, "care_types.jzplus.outflow", "between 0 and 1"),
         ("care_types.jzplus.outflow", {"residental": 1.0}, "care_types.jzplus.outflow", "'residental' is not a care type"),
@@ -239,3 +247,14 @@ def test_messages_come_in_dutch_for_the_app_and_english_for_the_command_line():
     assert "  care_types.jzplus.outflow: de aandelen tellen op tot 0,9; dat moet 1 zijn" in dutch
     assert "  years: mag hoogstens 50 zijn (gegeven: 51)" in dutch
     assert str(info.value) == english  # what the command line prints
+
+
+def test_a_capacity_schedule_takes_years_and_months_in_date_order():
+    data = mutate("care_types.jzplus.capacity", {"2024-07": 30, 2021: 57, "2022-01": 43})
+    scenario = scenario_from_dict(data)
+    assert list(scenario.care_types["jzplus"].capacity.items()) == [(2021, 57), (2022, 43), ("2024-07", 30)]
+    plan = compile_plan(scenario)
+    j = plan.names.index("jzplus")
+    assert plan.capacity_at(j, plan.calendar.day_of("2024-06")) == 43
+    assert plan.capacity_at(j, plan.calendar.day_of("2024-07")) == 30
+    assert scenario_from_yaml(dump_scenario(scenario)) == scenario  # the month keys survive a save

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from simulator.analytic import erlang_b, mmc_mean_waiting, steady_state
+from simulator.analytic import erlang_b, erlang_c, mmc_mean_waiting, steady_state
 from simulator.experiment import run_replications
 from simulator.results import yearly_arrays
 from simulator.timeline import compile_plan
@@ -89,6 +89,9 @@ def test_erlang_b_for_a_full_unit_that_places_elsewhere_with_non_exponential_sta
     assert within(mean, load * (1 - blocking), se), (mean, load * (1 - blocking), se)
     mean, se = mean_and_se(per_replication(plan, reps, "overflow")[:, 0])
     assert within(mean, load * blocking, se), (mean, load * blocking, se)
+    # The yearly delayed share (placed elsewhere / admitted) estimates the same B(10, 8).
+    mean, se = mean_and_se(np.nanmean(yearly_arrays(plan, reps)["delayed_share"][:, :, 0], axis=1))
+    assert within(mean, blocking, se), (mean, blocking, se)
 
 
 def test_mmc_waiting_list_for_a_full_unit_that_keeps_a_fifo_list():
@@ -103,3 +106,11 @@ def test_mmc_waiting_list_for_a_full_unit_that_keeps_a_fifo_list():
     mean, se = mean_and_se(per_replication(plan, reps, "occupancy", skip_years=2)[:, 0])
     assert within(mean, load, se), (mean, load, se)  # every youth is served: busy places = offered load
     assert per_replication(plan, reps, "overflow").max() == 0
+    # Waiting probability C(4, 3) and mean wait W_q = C / (c mu - lambda), per admission.
+    arrays = yearly_arrays(plan, reps)
+    mean, se = mean_and_se(arrays["delayed_share"][:, 2:, 0].mean(axis=1))
+    assert within(mean, erlang_c(servers, load), se), (mean, erlang_c(servers, load), se)
+    stay_days = stay_months * 365.25 / 12
+    wait_days = erlang_c(servers, load) / (servers / stay_days - load / stay_days)
+    mean, se = mean_and_se(arrays["mean_wait_days"][:, 2:, 0].mean(axis=1))
+    assert within(mean, wait_days, se), (mean, wait_days, se)

@@ -1,0 +1,103 @@
+"""Beds needed and the capacity trade-off, from the load offered to a care type.
+
+The offered load a(t) of a care type is what it would hold without a capacity limit: every
+youth who asked for a place, for the stay it asked for (the model records it). With c places,
+the share of youths who cannot be placed at once is
+- Erlang B, B(c, a), for ``when_full: elsewhere``: the share placed elsewhere; it holds for any
+  stay distribution;
+- Erlang C, C(c, a), for ``when_full: wait``: the share that has to wait; exact for
+  exponential stays, an approximation otherwise.
+A load that changes over time is handled by the modified-offered-load approximation
+(Jennings, Mandelbaum, Massey & Whitt, 1996): the formula at each month's offered load a_m,
+weighted by that month's requests for a place. ``beds_needed`` is the smallest c at which the
+year's delayed share is at most 1 - service_level: "places needed so that 95% of youths can
+be placed at once". It counts youths, not time, and a backlog a shortage built up is not
+counted as need (the offered load holds no waiting time).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.stats import poisson
+
+
+def erlang_b(capacity, load) -> np.ndarray:
+    """B(c, a) = P(N = c) / P(N <= c) for N ~ Poisson(a), elementwise (c whole, a >= 0)."""
+    c = np.asarray(capacity, dtype=float)
+    a = np.asarray(load, dtype=float)
+    c, a = np.broadcast_arrays(c, a)
+    out = np.where(c <= 0, 1.0, 0.0)  # no load: nobody is turned away (unless there is no place)
+    busy = a > 0
+    if busy.any():
+        out = out.copy()
+        out[busy] = np.exp(poisson.logpmf(c[busy], a[busy]) - poisson.logcdf(c[busy], a[busy]))
+    return out
+
+
+def erlang_c(capacity, load) -> np.ndarray:
+    """C(c, a): the probability of waiting in M/M/c with a FIFO list (1 when a >= c)."""
+    c = np.asarray(capacity, dtype=float)
+    a = np.asarray(load, dtype=float)
+    c, a = np.broadcast_arrays(c, a)
+    b = erlang_b(c, a)
+    stable = a < c
+    out = np.ones_like(b)
+    out[stable] = c[stable] * b[stable] / (c[stable] - a[stable] * (1.0 - b[stable]))
+    return np.where(a > 0, out, np.where(c <= 0, 1.0, 0.0))
+
+
+def delay_probability(capacity, load, wait: bool) -> np.ndarray:
+    return erlang_c(capacity, load) if wait else erlang_b(capacity, load)
+
+
+def delayed_share(capacity, loads: np.ndarray, weights: np.ndarray, wait: bool, per_month: bool = False) -> np.ndarray:
+    """The share of a period's youths that cannot be placed at once with ``capacity``
+    places (one number per period, or one per month with ``per_month``): the delay
+    probability at each month's load (last axis), weighted by the month's
+    requests. A period without requests weighs its months with a load equally; one without
+    any load delays nobody."""
+    loads = np.asarray(loads, dtype=float)
+    weights = np.asarray(weights, dtype=float)
+    totals = weights.sum(axis=-1, keepdims=True)
+    weights = np.where(totals > 0, weights, (loads > 0).astype(float))
+    c = np.asarray(capacity, dtype=float) if per_month else np.asarray(capacity, dtype=float)[..., None]
+    total = weights.sum(axis=-1)
+    share = (weights * delay_probability(c, loads, wait)).sum(axis=-1)
+    return np.divide(share, total, out=np.zeros_like(share), where=total > 0)
+
+
+def beds_needed(loads: np.ndarray, weights: np.ndarray, service_level: float, wait: bool) -> np.ndarray:
+    """The smallest whole capacity whose delayed share (``delayed_share``) is at most
+    1 - ``service_level``, for every period at once (loads and weights: (..., months))."""
+    loads = np.asarray(loads, dtype=float)
+    target = 1.0 - service_level + 1e-12  # a tiny slack absorbs rounding
+    shape = loads.shape[:-1]
+    peak = loads.max(axis=-1) if loads.shape[-1] else np.zeros(shape)
+    high = np.ceil(peak + 10.0 * np.sqrt(peak) + 10.0)
+    while True:  # make sure the top of the bracket meets the target
+        short = delayed_share(high, loads, weights, wait) > target
+        if not short.any():
+            break
+        high = np.where(short, 2 * high, high)
+    low = np.full(shape, -1.0)  # capacity -1 "fails" by definition
+    ok_at_zero = delayed_share(np.zeros(shape), loads, weights, wait) <= target
+    high = np.where(ok_at_zero, 0.0, high)
+    while np.any(high - low > 1):
+        middle = np.floor((low + high) / 2)
+        ok = delayed_share(middle, loads, weights, wait) <= target
+        open_ = high - low > 1
+        high = np.where(open_ & ok, middle, high)
+        low = np.where(open_ & ~ok, middle, low)
+    return high.astype(np.int64)
+
+
+def occupancy_rate(capacity, loads: np.ndarray, days: np.ndarray, wait: bool) -> np.ndarray:
+    """Expected occupied places / capacity over a period, from the monthly loads: a unit
+    that places elsewhere carries a(1 - B(c, a)); a unit with a waiting list serves all of a
+    stable load (a < c) and is full otherwise."""
+    c = np.asarray(capacity, dtype=float)[..., None]
+    loads = np.asarray(loads, dtype=float)
+    carried = np.minimum(loads, c) if wait else loads * (1.0 - erlang_b(c, loads))
+    mean = (carried * days).sum(axis=-1) / days.sum(axis=-1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(c[..., 0] > 0, mean / c[..., 0], np.nan)
