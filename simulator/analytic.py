@@ -112,3 +112,41 @@ def mmc_mean_waiting(servers: int, load: float) -> float:
     if load >= servers:
         return float("inf")
     return erlang_c(servers, load) * load / (servers - load)
+
+
+def return_gap(stay_days: float, stay_cv: float, after_days: float, after_cv: float, return_per_day: float,
+               horizon_days: float, step: float = 0.25) -> tuple[np.ndarray, np.ndarray, float]:
+    """(grid in days, density, P(return)) of the gap between a placement and the same
+    youth's next one, for a youth who comes back: its stay (gamma) plus the time to a return
+    from aftercare (the escalation density while the regular aftercare stay lasts)."""
+    from scipy.stats import gamma
+
+    _, p_return = sojourn(after_days, after_cv, return_per_day)
+    grid = np.arange(0.0, horizon_days + step, step)
+    if p_return <= 0:
+        return grid, np.zeros_like(grid), 0.0
+    stay = gamma.pdf(grid, 1 / stay_cv**2, scale=stay_days * stay_cv**2)
+    wait = return_per_day * np.exp(-return_per_day * grid) * gamma.sf(grid, 1 / after_cv**2,
+                                                                       scale=after_days * after_cv**2) / p_return
+    return grid, np.convolve(stay, wait)[: len(grid)] * step, p_return
+
+
+def placements_per_youth(stay_days: float, stay_cv: float, after_days: float, after_cv: float,
+                         to_after: float, return_per_day: float, step: float = 0.25) -> tuple[float, float]:
+    """Placements per distinct youth placed in a calendar year, and the share of placements
+    that are returns, for a care type whose leavers go on to an aftercare type with share
+    ``to_after`` and come back from it at hazard ``return_per_day`` (no capacity limits,
+    steady state).
+
+    A placement is a return with probability q = to_after x P(escalation in aftercare); a
+    return counts as a second placement of the same youth in the same calendar year when
+    the gap D since the youth's previous placement (``return_gap``) is shorter than the time
+    since 1 January, uniform over the year: P = q E[(1 - D)^+] (D in years). Placements /
+    youths = 1 / (1 - P)."""
+    grid, density, p_return = return_gap(stay_days, stay_cv, after_days, after_cv, return_per_day, DAYS_PER_YEAR, step)
+    q = to_after * p_return
+    if q <= 0:
+        return 1.0, 0.0
+    gap_cdf = np.cumsum(density) * step
+    repeat = q * float(np.trapezoid(np.minimum(gap_cdf, 1.0), grid)) / DAYS_PER_YEAR
+    return 1.0 / (1.0 - repeat), q

@@ -216,10 +216,11 @@ class Model:
             while points[-1] < total:
                 points = np.concatenate([points, points[-1] + np.cumsum(rng.standard_exponential(BLOCK))])
             points = points[points < total]
-            # Piecewise-linear inverse of the cumulative intensity. A flat part (rate 0) keeps
-            # only its right end, so no arrival falls inside it.
-            keep = np.append(np.diff(cum) > 0, True)
-            arrival = np.interp(points, cum[keep], edges[keep])
+            # Inverse of the cumulative intensity: each point falls in the first segment whose
+            # cumulative reaches it, which has a positive rate, so none lands in a part with rate 0.
+            segment = np.searchsorted(cum, points, side="left") - 1
+            segment = np.clip(segment, 0, len(rates) - 1)
+            arrival = edges[segment] + (points - cum[segment]) / rates[segment]
             times.append(arrival)
             types.append(np.full(len(arrival), i))
         if not times:

@@ -209,6 +209,7 @@ class Policy(Strict):
     name: str = Field(min_length=1, max_length=200)
     start: str = Field(alias="from")
     inflow_change_per_year: dict[str, float] = Field(default_factory=dict)
+    inflow_factor: dict[str, float] = Field(default_factory=dict)  # a one-off step from the date
     stay_factor: dict[str, float] = Field(default_factory=dict)
     escalation_factor: dict[str, float] = Field(default_factory=dict)
     outflow: dict[str, dict[str, float]] = Field(default_factory=dict)
@@ -220,6 +221,11 @@ class Policy(Strict):
     @classmethod
     def _inflow_change(cls, value: dict[str, float]):
         return _each_in_range(value, "v_what_inflow_change", -1.0, 1.0, low_open=True, hint=Message("v_hint_fraction"))
+
+    @field_validator("inflow_factor")
+    @classmethod
+    def _inflow_factor(cls, value: dict[str, float]):
+        return _each_in_range(value, "v_what_inflow_factor", 0.0, MAX_FACTOR)
 
     @field_validator("stay_factor")
     @classmethod
@@ -357,7 +363,7 @@ def reference_problems(scenario: Scenario) -> list[tuple[str, str]]:
             last = _add_months(end, -1)
             problems.append((f"{base}.from", Message("v_policy_outside", date=policy.start, start=scenario.start,
                                                      end=f"{last[0]:04d}-{last[1]:02d}")))
-        for lever in ("inflow_change_per_year", "stay_factor", "escalation_factor", "outflow", "capacity"):
+        for lever in ("inflow_change_per_year", "inflow_factor", "stay_factor", "escalation_factor", "outflow", "capacity"):
             for name in getattr(policy, lever):
                 unknown(f"{base}.{lever}", name, allow_exit=False)
         for name, shares in policy.outflow.items():

@@ -161,7 +161,8 @@ def compile_epochs(scenario: Scenario, calendar: Calendar) -> list[Epoch]:
             stay_factor = math.prod(p.stay_factor.get(name, 1.0) for p in in_force)
             esc_factor = math.prod(p.escalation_factor.get(name, 1.0) for p in in_force)
             stay.append(care.stay_months * DAYS_PER_MONTH * stay_factor)
-            rates = {index[d]: r * esc_factor / DAYS_PER_YEAR for d, r in care.escalation_per_year.items() if r > 0}
+            rates = {index[d]: r * esc_factor / DAYS_PER_YEAR for d, r in care.escalation_per_year.items()
+                     if r * esc_factor > 0}  # a factor 0 leaves no route (and no 0/0 in the analytic model)
             total = sum(rates.values())
             esc_total.append(total)
             esc_dests.append(list(rates))
@@ -187,14 +188,16 @@ def _cumulative(shares: list[float]) -> list[float]:
 def compile_inflow(scenario: Scenario, calendar: Calendar) -> tuple[list[np.ndarray], list[np.ndarray]]:
     """Inflow per type as a step function. A yearly change r from date D multiplies the base
     rate by (1+r)^k in the k-th year from D (k = 1 in the first twelve months), so -5% per
-    year from 2022-01 turns 30 into 28.5 in 2022 and 27.1 in 2023."""
+    year from 2022-01 turns 30 into 28.5 in 2022 and 27.1 in 2023; an inflow factor f from D
+    multiplies it by f once, from D on."""
     horizon = calendar.horizon
     knots_all, rates_all = [], []
     for name, care in scenario.care_types.items():
         base = care.inflow_per_year / DAYS_PER_YEAR
         changes = [(calendar.day_of(p.start), year_month_tuple(p.start), p.inflow_change_per_year[name])
                    for p in scenario.policies if name in p.inflow_change_per_year]
-        knots = {0.0}
+        steps = [(calendar.day_of(p.start), p.inflow_factor[name]) for p in scenario.policies if name in p.inflow_factor]
+        knots = {0.0} | {day for day, _ in steps if 0 < day < horizon}
         for start_day, (year, month), _ in changes:
             k = 0
             while True:
@@ -213,6 +216,9 @@ def compile_inflow(scenario: Scenario, calendar: Calendar) -> tuple[list[np.ndar
                 if day >= start_day:
                     elapsed_months = _months_between(calendar, start_day, day)
                     factor *= (1.0 + change) ** (elapsed_months // 12 + 1)
+            for start_day, step in steps:
+                if day >= start_day:
+                    factor *= step
             rates[j] = base * factor
         knots_all.append(knots_arr)
         rates_all.append(rates)

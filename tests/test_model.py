@@ -241,3 +241,16 @@ def test_effects_go_the_right_way(lever):
 def test_cache_key_follows_content(example):
     assert scenario_key(example) == scenario_key(example.with_overrides())
     assert scenario_key(example) != scenario_key(example.with_overrides(seed=1))
+
+
+def test_an_inflow_factor_zero_stops_arrivals_from_its_date_and_keeps_the_earlier_ones():
+    def arrivals(policies):
+        scenario = make_scenario({"jzplus": {"stay_months": 5, "inflow_per_year": 90}}, years=3, policies=policies)
+        return Model(compile_plan(scenario), 0)._arrival_times()[0]
+
+    stop = compile_plan(make_scenario({"jzplus": {"stay_months": 5}}, years=3)).calendar.day_of("2023-01")
+    base = arrivals([])
+    stopped = arrivals([{"name": "stop", "from": "2023-01", "inflow_factor": {"jzplus": 0.0}}])
+    assert stopped == [t for t in base if t < stop], "the same youths before the date, none after it"
+    halved = arrivals([{"name": "half", "from": "2023-01", "inflow_factor": {"jzplus": 0.5}}])
+    assert [t for t in halved if t < stop] == stopped and len(halved) > len(stopped)

@@ -114,3 +114,22 @@ def test_mmc_waiting_list_for_a_full_unit_that_keeps_a_fifo_list():
     wait_days = erlang_c(servers, load) / (servers / stay_days - load / stay_days)
     mean, se = mean_and_se(arrays["mean_wait_days"][:, 2:, 0].mean(axis=1))
     assert within(mean, wait_days, se), (mean, wait_days, se)
+
+
+def test_placements_per_unique_youth_a_year_with_returns_via_aftercare():
+    """JZ+ leavers go to a regional provider (80%) and come back at hazard 1.7 a year: the
+    simulated placements / distinct youths a year against the closed form (no capacity,
+    started at steady state)."""
+    from simulator.analytic import placements_per_youth
+
+    hazard = 1.7
+    care = {"after": {"stay_months": 12, "stay_cv": 0.8, "escalation_per_year": {"jz": hazard}, "outflow": {"exit": 1.0}},
+            "jz": {"stay_months": 6.5, "stay_cv": 0.9, "inflow_per_year": 200, "outflow": {"after": 0.8, "exit": 0.2}}}
+    scenario, _ = at_steady_state(care, years=6)
+    plan = compile_plan(scenario)
+    reps = run_replications(plan, 30, seed=8, workers=2)
+    arrays = yearly_arrays(plan, reps)
+    ratio = arrays["admissions"][:, 1:, 1].sum(axis=1) / arrays["admitted_youths"][:, 1:, 1].sum(axis=1)
+    theory, _ = placements_per_youth(6.5 * 365.25 / 12, 0.9, 12 * 365.25 / 12, 0.8, 0.8, hazard / 365.25)
+    mean, se = mean_and_se(ratio)
+    assert within(mean, theory, se), (mean, theory, se)
