@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 EXAMPLE := scenarios/zuid-west-jeugdzorgplus.yaml
 
-.PHONY: run example test bench presets slides clean
+.PHONY: run example test bench presets validation slides clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ test: $(VENV)/.dev
 # Recompute the preset scenarios in scenarios/ from the tables in data/.
 presets: $(VENV)/.runtime
 	$(BIN)/python -m simulator.calibrate
+
+# Recompute the validation table and the table of named assumptions in docs/ (about 5 minutes).
+validation: $(VENV)/.runtime
+	$(BIN)/python -m simulator.validation
 
 # Render the example decks to PNG pages in out/slides (needs libreoffice-impress and poppler-utils).
 slides: $(VENV)/.runtime
