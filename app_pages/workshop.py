@@ -1,6 +1,7 @@
 """Workshop: pick a scenario, move the levers, see what happens to the whole chain."""
 
 import datetime
+import math
 import time
 
 import streamlit as st
@@ -17,6 +18,7 @@ from simulator.levers import (
     start_year,
     to_params,
 )
+from simulator.results import key_care_type, tradeoff_table
 from simulator.scenario import ScenarioError, dump_scenario, format_validation_error
 from simulator.timeline import Calendar, compile_plan, warnings_for
 from ui.common import (
@@ -137,7 +139,7 @@ for warning in warnings_for(compile_plan(changed), lang()):
 years = Calendar.of(changed).years
 kpi_year = st.select_slider(t("kpi_year"), options=years,
                             value=levers.policy_year if levers.policy_year in years else years[0], key="kpi_year")
-heavy = scenario.type_names[-1]
+heavy = key_care_type(scenario)
 away = ", ".join(labels[n] for n in scenario.type_names if scenario.out_of_home(n))
 L = lang()
 
@@ -157,7 +159,7 @@ def draw(current, baseline) -> None:
         st.caption(t("provisional", done=current.replications, total=changed.replications))
     else:
         st.caption(t("computed_with", n=current.replications, seed=changed.seed))
-    cols = st.columns(5)
+    cols = st.columns(3) + st.columns(3)  # two rows: wide enough for the numbers on a projector
     beds = int(yearly_value(current.yearly, heavy, "beds_needed"))
     beds_base = int(yearly_value(baseline.yearly, heavy, "beds_needed"))
     capacity = yearly_value(current.yearly, heavy, "capacity")
@@ -165,10 +167,23 @@ def draw(current, baseline) -> None:
     cols[0].metric(t("kpi_beds", label=labels[heavy], year=kpi_year), f"{beds} / {capacity_text}",
                    delta=i18n.signed(beds - beds_base, L), delta_color="inverse" if beds != beds_base else "off",
                    delta_arrow="auto" if beds != beds_base else "off",
-                   help=t("kpi_beds_help", level=f"{scenario.service_level:.0%}", year=kpi_year, capacity=capacity_text))
-    for col, measure, key, money in ((cols[1], "in_care", "kpi_residential", False),
-                                     (cols[2], "waiting", "kpi_waiting", False),
-                                     (cols[3], "overflow", "kpi_overflow", False), (cols[4], "cost", "kpi_cost", True)):
+                   help=t("kpi_beds_help", level=f"{scenario.service_level:.0%}", year=kpi_year, capacity=capacity_text,
+                          p10=int(yearly_value(current.yearly, heavy, "beds_needed_p10")),
+                          p90=int(yearly_value(current.yearly, heavy, "beds_needed_p90"))))
+    rate, rate_base = (yearly_value(frame, heavy, "occupancy_rate_mean") for frame in (current.yearly, baseline.yearly))
+    if math.isnan(rate):
+        cols[1].metric(t("kpi_rate", year=kpi_year), "–", help=f"{labels[heavy]}: {t('unlimited')}")
+    else:
+        points = 100 * (rate - (0.0 if math.isnan(rate_base) else rate_base))
+        cols[1].metric(t("kpi_rate", year=kpi_year), f"{i18n.number(100 * rate, L, 0)}%",
+                       delta=f"{i18n.signed(points, L, 0)} %-pt" if abs(points) >= 0.5 else None, delta_color="off",
+                       help=t("kpi_rate_help", label=labels[heavy], year=kpi_year,
+                              p10=f"{i18n.number(100 * yearly_value(current.yearly, heavy, 'occupancy_rate_p10'), L, 0)}%",
+                              p90=f"{i18n.number(100 * yearly_value(current.yearly, heavy, 'occupancy_rate_p90'), L, 0)}%",
+                              delayed=f"{i18n.number(100 * yearly_value(current.yearly, heavy, 'delayed_share_mean'), L, 1)}%"))
+    for col, measure, key, money in ((cols[2], "in_care", "kpi_residential", False),
+                                     (cols[3], "waiting", "kpi_waiting", False),
+                                     (cols[4], "overflow", "kpi_overflow", False), (cols[5], "cost", "kpi_cost", True)):
         now, before = total(current.totals, measure), total(baseline.totals, measure)
         show = (lambda v: i18n.euro(v, L)) if money else (lambda v: i18n.number(v, L, 1))
         delta = now["mean"] - before["mean"]
@@ -184,8 +199,19 @@ def draw(current, baseline) -> None:
         for column, name in zip(st.columns(2), scenario.type_names[row:row + 2]):
             column.altair_chart(charts.occupancy_panel(current.monthly, name, labels, L, baseline=baseline.monthly),
                                 width="stretch")
+    limited = [n for n in scenario.type_names if changed.care_types[n].capacity is not None]
+    if limited and current.loads is not None:
+        st.subheader(t("chart_tradeoff", year=kpi_year))
+        st.caption(t("chart_tradeoff_caption", year=kpi_year))
+        colour = charts.colours(scenario.type_names)
+        for column, name in zip(st.columns(min(2, len(limited))) * len(limited), limited):
+            table = tradeoff_table(current, name, kpi_year)
+            column.altair_chart(charts.tradeoff_chart(table, labels[name], colour[name], L,
+                                                      capacity=yearly_value(current.yearly, name, "capacity_mean"),
+                                                      service_level=changed.service_level), width="stretch")
     panels = [
-        ("chart_beds", lambda: st.altair_chart(charts.beds_chart(current.yearly, labels, L), width="stretch")),
+        ("chart_beds", lambda: (st.caption(t("chart_beds_caption", level=f"{changed.service_level:.0%}")),
+                                st.altair_chart(charts.beds_chart(current.yearly, labels, L), width="stretch"))),
         ("chart_waiting", lambda: st.altair_chart(charts.waiting_chart(current.monthly, labels, L), width="stretch")),
         ("chart_cost", lambda: st.altair_chart(charts.cost_chart(current.yearly, labels, L), width="stretch")),
         ("chart_flows", lambda: st.graphviz_chart(charts.flow_dot(current.flows, labels, L), width="stretch")),

@@ -161,6 +161,43 @@ def cost_chart(yearly: pd.DataFrame, labels: dict[str, str], lang: str = "nl", w
     return _finish(_size(chart, width, height), lang)
 
 
+TARIFF_NORM = 0.90  # occupancy at which JeugdzorgPlus tariffs cover costs (Jeugdautoriteit, reference-figures.md)
+
+
+def tradeoff_chart(table: pd.DataFrame, label: str, colour: str, lang: str = "nl", capacity: float | None = None,
+                   service_level: float = 0.95, width: int | None = None, height: int = 380):
+    """The capacity trade-off of one care type (``results.tradeoff_table``): the share of
+    youths not placed at once (band P10-P90) and the occupancy rate against the number of
+    places, with the 90% occupancy at which tariffs cover costs, the service level's limit
+    and the capacity in force."""
+    measures = {"delayed_share": t("tradeoff_delayed", lang), "occupancy_rate": t("tradeoff_rate", lang)}
+    long = pd.concat([table[["capacity", m, f"{m}_p10", f"{m}_p90"]].set_axis(["capacity", "value", "p10", "p90"], axis=1)
+                      .assign(measure=text) for m, text in measures.items()])
+    scale = alt.Scale(domain=list(measures.values()), range=[colour, CAPACITY_COLOUR])
+    percent = alt.Axis(format="%", title=t("tradeoff_share", lang))
+    base = alt.Chart().encode(x=alt.X("capacity:Q", title=t("tradeoff_places", lang), scale=alt.Scale(zero=False)))
+    layers = [
+        base.mark_area(opacity=0.18).encode(y=alt.Y("p10:Q", axis=percent, scale=alt.Scale(domain=[0, 1])), y2="p90:Q",
+                                            color=alt.Color("measure:N", scale=scale, title=None)),
+        base.mark_line(strokeWidth=3).encode(
+            y=alt.Y("value:Q", axis=percent), color=alt.Color("measure:N", title=None, scale=scale),
+            tooltip=[alt.Tooltip("capacity:Q", title=t("tradeoff_places", lang)),
+                     alt.Tooltip("measure:N", title=t("measure", lang)), alt.Tooltip("value:Q", format=".1%", title=t("mean", lang)),
+                     alt.Tooltip("p10:Q", format=".1%", title="P10"), alt.Tooltip("p90:Q", format=".1%", title="P90")]),
+    ]
+    rules = pd.DataFrame({"y": [TARIFF_NORM, 1 - service_level],
+                          "text": [t("tradeoff_norm", lang), t("tradeoff_level", lang, level=f"{1 - service_level:.0%}")]})
+    layers.append(alt.Chart(rules).mark_rule(strokeDash=[6, 4], color="#6b7280", strokeWidth=2).encode(
+        y="y:Q", tooltip=alt.Tooltip("text:N", title=t("measure", lang))))
+    layers.append(alt.Chart(rules).mark_text(align="left", dx=4, dy=11, color="#374151", fontSize=12).encode(
+        y="y:Q", x=alt.value(4), text="text:N"))
+    if capacity is not None and not pd.isna(capacity):
+        layers.append(alt.Chart(pd.DataFrame({"capacity": [float(capacity)]})).mark_rule(color=CAPACITY_COLOUR, strokeWidth=2)
+                      .encode(x="capacity:Q"))
+    chart = alt.layer(*layers, data=long).properties(title=label)
+    return _finish(_size(chart, width, height), lang)
+
+
 SCENARIO_PALETTE = ["#111827", "#e4572e", "#17bebb", "#76b041", "#a05195", "#ffc914"]  # baseline first, in black
 
 
@@ -253,6 +290,31 @@ def backtest_chart(table: pd.DataFrame, labels: dict[str, str], lang: str = "nl"
     chart = alt.layer(model, mean, actual, data=data).properties(width=width, height=height).facet(
         facet=alt.Facet("label:N", sort=domain, title=None), columns=3).resolve_scale(y="independent")
     return _finish(chart, lang)
+
+
+def national_backtest_chart(monthly_summary: pd.DataFrame, table: pd.DataFrame, lang: str = "nl",
+                            width: int | None = None, height: int = 300, until: str = "2026-12"):
+    """JeugdzorgPlus occupancy of the national preset (band P10-P90, mean, capacity steps)
+    with the published occupancy as black dots."""
+    part = monthly_summary.loc[(monthly_summary["care_type"] == "jzplus")
+                               & (pd.to_datetime(monthly_summary["month"]) <= pd.Timestamp(until))].copy()
+    part["month"] = _month_text(part["month"])
+    base = alt.Chart(part).encode(x=alt.X("month:T", title=t("month", lang), axis=alt.Axis(format="%Y", tickCount="year")))
+    free = alt.Scale(zero=False)
+    layers = [base.mark_area(opacity=0.25, color=PALETTE[3]).encode(y=alt.Y("occupancy_p10:Q", title=t("occupancy", lang),
+                                                                            scale=free), y2="occupancy_p90:Q"),
+              base.mark_line(color=PALETTE[3], strokeWidth=3).encode(y=alt.Y("occupancy_mean:Q", scale=free)),
+              base.mark_line(interpolate="step-after", color=CAPACITY_COLOUR, strokeWidth=2).encode(
+                  y=alt.Y("capacity:Q", scale=free))]
+    points = table.assign(month=_month_text(pd.to_datetime(table["month"], format="%Y-%m")),
+                          sample=table["sample"].map(lambda v: t("backtest_nl_" + v, lang)))
+    layers.append(alt.Chart(points).mark_point(filled=True, size=110, color=CAPACITY_COLOUR).encode(
+        x="month:T", y=alt.Y("observed:Q", scale=free), shape=alt.Shape("sample:N", title=t("actual", lang)),
+        tooltip=[alt.Tooltip("month:T", format="%Y-%m", title=t("month", lang)),
+                 alt.Tooltip("observed:Q", title=t("actual", lang)),
+                 alt.Tooltip("model:Q", format=",.1f", title=t("model", lang)),
+                 alt.Tooltip("p10:Q", format=",.1f", title="P10"), alt.Tooltip("p90:Q", format=",.1f", title="P90")]))
+    return _finish(_size(alt.layer(*layers), width, height), lang)
 
 
 def flow_dot(flows: pd.DataFrame, labels: dict[str, str], lang: str = "nl", minimum: float = 0.5) -> str:

@@ -287,7 +287,7 @@ def summary_table(results) -> str:
     scenario = results.scenario
     lines = [f"{scenario.name} ({scenario.region})" if scenario.region else scenario.name,
              "occupancy: mean youths in regional places (P10-P90 over replications); "
-             f"beds needed at service level {scenario.service_level:g}"]
+             f"beds needed: places so that {scenario.service_level:.0%} of the year's youths are placed at once"]
     header = f"{'year':<6}{'care type':<28}{'occupancy':>22}{'waiting':>9}{'elsewhere':>10}{'beds needed':>13}{'capacity':>10}"
     lines += ["", header, "-" * len(header)]
     for row in yearly.itertuples(index=False):

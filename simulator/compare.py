@@ -39,17 +39,20 @@ def common_years(summaries: list[Summary]) -> list[int]:
 def kpi_table(summaries: list[Summary], year: int, labels: list[str] | None = None) -> pd.DataFrame:
     """Per scenario (the first is the baseline) the key figures of ``year``: mean and P10-P90
     over replications, and the difference against the baseline, paired by replication, with
-    its P10-P90. Beds needed (of each scenario's heaviest care type) is pooled over the
-    replications, so it has a difference but no spread."""
+    its P10-P90. Beds needed (places so that 95% of youths are placed at once, of each
+    scenario's key care type) comes from the replications' mean offered load, with the P10-P90
+    of each replication's own; its difference has no spread."""
+    from simulator.results import key_care_type
+
     labels = labels or [s.scenario.name for s in summaries]
     base = summaries[0]
     rows = []
     for k, summary in enumerate(summaries):
-        heavy = summary.scenario.type_names[-1]
-        beds = _beds(summary, heavy, year)
-        base_beds = _beds(base, heavy, year) if heavy in base.scenario.care_types else np.nan
+        heavy = key_care_type(summary.scenario)
+        beds, beds_p10, beds_p90 = _beds(summary, heavy, year)
+        base_beds = _beds(base, heavy, year)[0] if heavy in base.scenario.care_types else np.nan
         rows.append({"scenario": k, "name": labels[k], "measure": "beds_needed", "care_type": heavy, "year": year,
-                     "mean": beds, "p10": np.nan, "p90": np.nan, "difference": beds - base_beds,
+                     "mean": beds, "p10": beds_p10, "p90": beds_p90, "difference": beds - base_beds,
                      "difference_p10": np.nan, "difference_p90": np.nan})
         y, y_base = summary.years.index(year), base.years.index(year)
         for measure in TOTAL_MEASURES:
@@ -62,9 +65,11 @@ def kpi_table(summaries: list[Summary], year: int, labels: list[str] | None = No
     return pd.DataFrame(rows, columns=KPI_COLUMNS)
 
 
-def _beds(summary: Summary, care_type: str, year: int) -> float:
+def _beds(summary: Summary, care_type: str, year: int) -> tuple[float, float, float]:
     row = summary.yearly[(summary.yearly["year"] == year) & (summary.yearly["care_type"] == care_type)]
-    return float(row["beds_needed"].iloc[0]) if len(row) else np.nan
+    if not len(row):
+        return np.nan, np.nan, np.nan
+    return tuple(float(row[column].iloc[0]) for column in ("beds_needed", "beds_needed_p10", "beds_needed_p90"))
 
 
 def flatten(data: Any, prefix: str = "") -> dict[str, Any]:

@@ -67,12 +67,19 @@ TEXT: dict[str, tuple[str, str]] = {
     "kpi_year": ("Kengetallen voor jaar", "Key figures for year"),
     # KPIs
     "kpi_beds": ("Bedden {label} ({year})", "Beds {label} ({year})"),
-    "kpi_beds_help": ("Bedden nodig / capaciteit. Bedden nodig: de capaciteit die de vraag (bezetting + wachtlijst + "
-                      "buiten de regio) {level} van de tijd dekt in {year}. Verschil: t.o.v. het ongewijzigde "
-                      "scenario. Capaciteit eind {year}: {capacity}.",
-                      "Beds needed / capacity. Beds needed: the capacity covering demand (occupancy + waiting list "
-                      "+ outside the region) {level} of the time in {year}. Delta: against the unchanged scenario. "
-                      "Capacity at the end of {year}: {capacity}."),
+    "kpi_beds_help": ("Bedden nodig / capaciteit. Bedden nodig: plaatsen nodig zodat {level} van de jongeren in {year} "
+                      "direct terecht kan (niet wacht en niet buiten de regio), berekend uit de aangeboden last "
+                      "(Erlang B of C); P10-P90: {p10}-{p90}. Verschil: t.o.v. het ongewijzigde scenario. Capaciteit "
+                      "eind {year}: {capacity}.",
+                      "Beds needed / capacity. Beds needed: places needed so that {level} of the youths in {year} can be "
+                      "placed at once (neither wait nor go outside the region), from the offered load (Erlang B or "
+                      "C); P10-P90: {p10}-{p90}. Delta: against the unchanged scenario. Capacity at the end of {year}: "
+                      "{capacity}."),
+    "kpi_rate": ("Bezettingsgraad ({year})", "Occupancy rate ({year})"),
+    "kpi_rate_help": ("{label}: bezette regionale plaatsen / capaciteit in {year}; P10-P90: {p10}-{p90}. Tarieven dekken de "
+                      "kosten vanaf ongeveer 90% (Jeugdautoriteit). {delayed} van de jongeren kon niet direct terecht.",
+                      "{label}: occupied regional places / capacity in {year}; P10-P90: {p10}-{p90}. Tariffs cover costs from "
+                      "about 90% (Jeugdautoriteit). {delayed} of the youths could not be placed at once."),
     "kpi_residential": ("Jeugdigen in verblijf ({year})", "Youths in out-of-home care ({year})"),
     "kpi_residential_help": ("Gemiddeld aantal jeugdigen in zorg buiten huis ({types}), ook buiten de regio, "
                              "{year}; P10-P90: {p10}-{p90}.",
@@ -97,6 +104,24 @@ TEXT: dict[str, tuple[str, str]] = {
                                 "Band: P10-P90 over {n} replications; line: mean; steps: capacity; grey: "
                                 "unchanged scenario; dashed: expectation without capacity limit."),
     "chart_beds": ("Bedden nodig en capaciteit per jaar", "Beds needed and capacity per year"),
+    "chart_beds_caption": ("Bedden nodig: plaatsen nodig zodat {level} van de jongeren direct terecht kan.",
+                           "Beds needed: places needed so that {level} of the youths can be placed at once."),
+    "chart_tradeoff": ("Afweging capaciteit ({year}): direct geplaatst tegen bezettingsgraad",
+                       "Capacity trade-off ({year}): placed at once against occupancy rate"),
+    "chart_tradeoff_caption": ("Per aantal plaatsen: het deel van de jongeren dat niet direct terecht kan (wacht of "
+                               "gaat buiten de regio) en de bezettingsgraad, uit de aangeboden last (Erlang B of C); "
+                               "band P10-P90. Zwarte lijn: de capaciteit in {year}. Tarieven dekken de kosten vanaf "
+                               "ongeveer 90% bezetting (Jeugdautoriteit).",
+                               "Per number of places: the share of youths who cannot be placed at once (wait or go "
+                               "outside the region) and the occupancy rate, from the offered load (Erlang B or C); band "
+                               "P10-P90. Black line: the capacity in {year}. Tariffs cover costs from about 90% "
+                               "occupancy (Jeugdautoriteit)."),
+    "tradeoff_delayed": ("Niet direct geplaatst", "Not placed at once"),
+    "tradeoff_rate": ("Bezettingsgraad", "Occupancy rate"),
+    "tradeoff_share": ("Aandeel", "Share"),
+    "tradeoff_places": ("Plaatsen", "Places"),
+    "tradeoff_norm": ("90%: tarieven dekken de kosten", "90%: tariffs cover costs"),
+    "tradeoff_level": ("{level}: norm direct plaatsen", "{level}: placement norm"),
     "chart_waiting": ("Wachtlijst en buiten de regio", "Waiting list and outside the region"),
     "chart_cost": ("Kosten per jaar", "Cost per year"),
     "chart_flows": ("Stromen tussen zorgvormen (gemiddeld per jaar)", "Flows between care types (mean per year)"),
@@ -186,10 +211,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "compare_kpis": ("Kengetallen {year}", "Key figures {year}"),
     "compare_kpis_caption": ("Waarde: gemiddelde over de replicaties (P10 – P90). Verschil: ten opzichte van het "
                              "basisscenario, per replicatie (zelfde toevalsgetallen), gemiddeld, met P10 – P90 van "
-                             "dat verschil. Bedden nodig: gepoold over de replicaties, dus zonder spreiding.",
+                             "dat verschil. Bedden nodig: plaatsen nodig zodat 95% van de jongeren direct terecht "
+                             "kan; het verschil daarvan heeft geen spreiding.",
                              "Value: mean over the replications (P10 – P90). Difference: against the baseline, per "
                              "replication (same random numbers), averaged, with the P10 – P90 of that difference. "
-                             "Beds needed: pooled over the replications, so without spread."),
+                             "Beds needed: places needed so that 95% of the youths can be placed at once; its "
+                             "difference has no spread."),
     "compare_beds": ("Bedden nodig {care_type}", "Beds needed {care_type}"),
     "compare_in_care": ("Jeugdigen in verblijf", "Youths in out-of-home care"),
     "compare_waiting": ("Wachtlijst", "Waiting list"),
@@ -231,16 +258,19 @@ TEXT: dict[str, tuple[str, str]] = {
     "x_source_item": ("Bron: {source} ({what})", "Source: {source} ({what})"),
     "x_p10_p90": ("P10-P90: in 8 van de 10 gesimuleerde toekomsten ligt de uitkomst tussen P10 en P90.",
                   "P10-P90: in 8 of 10 simulated futures the outcome lies between P10 and P90."),
-    "x_beds_definition": ("Bedden nodig: de capaciteit die de vraag (bezetting + wachtlijst + buiten de regio) 95% "
-                          "van de tijd had gedekt.",
-                          "Beds needed: the capacity that would have covered demand (occupancy + waiting list + "
-                          "outside the region) 95% of the time."),
+    "x_beds_definition": ("Bedden nodig: plaatsen nodig zodat 95% van de jongeren direct terecht kan (niet wacht en "
+                          "niet buiten de regio), uit de aangeboden last: Erlang B bij plaatsen buiten de regio, Erlang C "
+                          "bij een wachtlijst, per maand gewogen met de aanvragen.",
+                          "Beds needed: places needed so that 95% of the youths can be placed at once (neither wait "
+                          "nor go outside the region), from the offered load: Erlang B when youths are placed "
+                          "elsewhere, Erlang C with a waiting list, month by month weighted by the requests."),
     "x_no_changes": ("Geen knoppen veranderd: het scenario zoals het is opgeslagen.",
                      "No levers changed: the scenario as saved."),
     "x_changed": ("Gewijzigd: {parameter}: {before} → {after}", "Changed: {parameter}: {before} → {after}"),
     "x_lever_inflow": ("Instroom {label}: {change}% per jaar vanaf {start}", "Inflow {label}: {change}% a year from {start}"),
-    "x_lever_stay": ("Gemiddelde verblijfsduur {label}: {months} maanden voor verblijven vanaf {start}",
-                     "Average stay {label}: {months} months for stays from {start}"),
+    "x_lever_stay": ("Gemiddelde verblijfsduur {label}: {months} maanden vanaf {start} (ook lopende verblijven)",
+                     "Average stay {label}: {months} months from {start} (stays under way too)"),
+    "x_lever_inflow_factor": ("Instroom {label} vanaf {start}: ×{factor}", "Inflow {label} from {start}: ×{factor}"),
     "x_lever_escalation": ("Escalatie vanuit {label}: {change}% vanaf {start}", "Escalation from {label}: {change}% from {start}"),
     "x_lever_capacity": ("Capaciteit {label}: {places} plaatsen vanaf {start}", "Capacity {label}: {places} places from {start}"),
     "x_lever_outflow": ("Uitstroom {label} vanaf {start}: {shares}", "Outflow {label} from {start}: {shares}"),
@@ -293,6 +323,58 @@ TEXT: dict[str, tuple[str, str]] = {
                        "to choose each category's trend; 2023 (provisional) was not. Within the margin: a difference "
                        "of at most 3 x the square root of the actual count (the chance noise of a count). {within} "
                        "of {total} within the margin; in 2023 {within_test} of {total_test}."),
+    "backtest_nl": ("Terugblik Nederland 2023-2025: JeugdzorgPlus-bezetting", "Back-test Netherlands 2023-2025: "
+                    "JeugdzorgPlus occupancy"),
+    "backtest_nl_intro": ("Het preset '{scenario}' start op 1 januari 2023 met de gepubliceerde bezetting en volgt de "
+                          "trend van de plaatsingen 2019-2023. De bezetting eind 2023, medio 2024 en medio 2025 "
+                          "(Jeugdautoriteit) is niet gebruikt om te passen: {within} van {total} vallen binnen "
+                          "P10-P90 ({n} replicaties). Zwarte lijn: capaciteit, gedateerd op het moment van meten.",
+                          "The preset '{scenario}' starts on 1 January 2023 with the published occupancy and follows the "
+                          "trend of the placements 2019-2023. The occupancy at the end of 2023, mid 2024 and mid 2025 "
+                          "(Jeugdautoriteit) was not used to fit: {within} of {total} fall within P10-P90 ({n} "
+                          "replications). Black line: capacity, dated when it was measured."),
+    "backtest_nl_start": ("start (gegeven)", "start (given)"),
+    "backtest_nl_test": ("toets", "test"),
+    "validation": ("Validatie per preset: wat is gepast en wat is getoetst", "Validation per preset: what was fitted "
+                   "and what was tested"),
+    "validation_intro": ("Elke bewering uit een bron, met de rol die ze had: 'gekalibreerd' (het model is erop gepast, "
+                         "dus een controle van het rekenwerk) of 'achtergehouden' (niet gebruikt om te passen: een echte "
+                         "toets). Een misser blijft staan, met de reden. Model: gemiddelde met P10-P90 over 30 "
+                         "replicaties. Tabel: docs/validation.csv (python -m simulator.validation).",
+                         "Every claim from a source, with its role: 'calibrated' (the model was fitted to it, so a "
+                         "check of the arithmetic) or 'held out' (not used to fit: a real test). A miss stays, with "
+                         "its reason. Model: mean with P10-P90 over 30 replications. Table: docs/validation.csv "
+                         "(python -m simulator.validation)."),
+    "role_calibrated": ("gekalibreerd", "calibrated"),
+    "role_held_out": ("achtergehouden", "held out"),
+    "status_pass": ("✓ klopt", "✓ pass"),
+    "status_miss": ("✗ mist", "✗ miss"),
+    "v_col_preset": ("Preset", "Preset"),
+    "v_col_claim": ("Bron zegt", "Source says"),
+    "v_col_target": ("Toets", "Check"),
+    "v_col_role": ("Rol", "Role"),
+    "v_col_source": ("Bron", "Source"),
+    "v_col_model": ("Model (P10-P90)", "Model (P10-P90)"),
+    "v_col_status": ("Uitkomst", "Result"),
+    "v_col_reason": ("Reden van een misser", "Why it misses"),
+    "assumptions": ("Aannames die de bronnen niet geven", "Assumptions the sources do not give"),
+    "assumptions_intro": ("Per preset het hoofdgetal (bedden nodig in het beslisjaar en de kosten van dat jaar) bij de "
+                          "lage en hoge waarde van elke aanname; elke variant opnieuw gekalibreerd uit data/, 30 "
+                          "replicaties. Verschillen van 1-2 bedden liggen binnen de simulatieruis. Tabel: "
+                          "docs/assumptions.csv.",
+                          "Per preset the headline (beds needed in the decision year and that year's cost) at the low "
+                          "and high value of each assumption; every variant re-calibrated from data/, 30 replications. "
+                          "Differences of 1-2 beds are within the simulation noise. Table: docs/assumptions.csv."),
+    "a_residential_stay_months": ("Verblijfsduur residentieel (maanden)", "Residential stay (months)"),
+    "a_jz_reading": ("Lezing van '43 plaatsen nodig'", "Reading of '43 places needed'"),
+    "a_region_share_factor": ("Regionaal aandeel (factor)", "Regional share (factor)"),
+    "a_return_ratio": ("Plaatsingen per unieke jongere", "Placements per unique youth"),
+    "a_col_assumption": ("Aanname", "Assumption"),
+    "a_col_low": ("Laag", "Low"),
+    "a_col_base": ("Basis", "Base"),
+    "a_col_high": ("Hoog", "High"),
+    "a_col_headline": ("per aanname: waarde: bedden nodig ({care_type}, {year}) · kosten van de keten in {year}",
+                       "per assumption: value: beds needed ({care_type}, {year}) · cost of the chain in {year}"),
     "backtest_fit": ("passend gemaakt (2020-2022)", "fitted (2020-2022)"),
     "backtest_test": ("toets (2023)", "test (2023)"),
     "clients": ("Cliënten per jaar", "Clients per year"),
@@ -347,6 +429,7 @@ VALIDATION: dict[str, tuple[str, str]] = {
     "v_what_inflow_change": ("jaarlijkse instroomverandering", "yearly inflow change"),
     "v_what_stay_factor": ("verblijfsfactor", "stay factor"),
     "v_what_escalation_factor": ("escalatiefactor", "escalation factor"),
+    "v_what_inflow_factor": ("instroomfactor", "inflow factor"),
     "v_range_between": ("{what} voor {key} is {number}; dat moet tussen {low} en {high} liggen{hint}",
                         "{what} for {key} is {number}; it must be between {low} and {high}{hint}"),
     "v_range_above": ("{what} voor {key} is {number}; dat moet boven {low} en hoogstens {high} zijn{hint}",

@@ -439,3 +439,45 @@ class Summary:
     @property
     def years(self) -> list[int]:
         return sorted(self.yearly["year"].unique().tolist())
+
+
+def key_care_type(scenario: Scenario) -> str:
+    """The care type the key figures are about: the heaviest with a capacity, else the heaviest."""
+    limited = [name for name, care in scenario.care_types.items() if care.capacity is not None]
+    return (limited or scenario.type_names)[-1]
+
+
+def tradeoff_table(summary: Summary, care_type: str, year: int, capacities: list[int] | None = None) -> pd.DataFrame:
+    """The capacity trade-off of a care type in a year, from its offered load: for each
+    capacity the share of youths not placed at once and the occupancy rate (mean from the
+    replications' mean load, P10-P90 from each replication's own), and beds needed."""
+    from simulator.timeline import Calendar
+
+    calendar = Calendar.of(summary.scenario)
+    y = calendar.years.index(year)
+    i = summary.scenario.type_names.index(care_type)
+    wait = summary.scenario.care_types[care_type].when_full != "elsewhere"
+    loads = months_by_year(calendar, summary.loads[:, :, i])[:, y]  # (R, 12)
+    weights = months_by_year(calendar, summary.requests[:, :, i])[:, y]
+    days = months_by_year(calendar, np.diff(calendar.month_edges))[y]
+    row = summary.yearly[(summary.yearly["year"] == year) & (summary.yearly["care_type"] == care_type)].iloc[0]
+    if capacities is None:
+        anchors = [row["beds_needed"]] + ([] if pd.isna(row["capacity"]) else [row["capacity"]])
+        span = max(10, int(0.4 * max(anchors)))
+        low, high = max(1, int(min(anchors)) - span), int(max(anchors)) + span
+        step = max(1, (high - low) // 80)
+        capacities = list(range(low, high + 1, step))
+    c = np.asarray(capacities, dtype=float)
+    mean_load, mean_weights = loads.mean(axis=0), weights.mean(axis=0)
+    each_delayed = capacity.delayed_share(c[:, None], loads[None], weights[None], wait)  # (C, R)
+    each_rate = capacity.occupancy_rate(c[:, None], loads[None], days, wait)
+    return pd.DataFrame({
+        "capacity": np.asarray(capacities, dtype=np.int64),
+        "delayed_share": capacity.delayed_share(c, np.broadcast_to(mean_load, (len(c), 12)),
+                                                np.broadcast_to(mean_weights, (len(c), 12)), wait),
+        "delayed_share_p10": np.percentile(each_delayed, 10, axis=1),
+        "delayed_share_p90": np.percentile(each_delayed, 90, axis=1),
+        "occupancy_rate": capacity.occupancy_rate(c, np.broadcast_to(mean_load, (len(c), 12)), days, wait),
+        "occupancy_rate_p10": np.percentile(each_rate, 10, axis=1),
+        "occupancy_rate_p90": np.percentile(each_rate, 90, axis=1),
+    })

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -44,10 +45,14 @@ def test_workshop_opens_in_dutch_with_levers_kpis_and_charts(workshop):
     assert {"lever:policy_year", "lever:years", "lever:inflow.jzplus", "lever:stay.jzplus",
             "lever:escalation.foster", "lever:capacity_start.jzplus", "lever:capacity_target.jzplus"} <= keys
     labels = [m.label for m in at.metric]
-    assert len(labels) == 5 and labels[0] == "Bedden JeugdzorgPlus (2022)"
+    assert len(labels) == 6 and labels[0] == "Bedden JeugdzorgPlus (2022)"
     assert metric_values(at)["Bedden JeugdzorgPlus (2022)"].endswith("/ 43")
-    # one occupancy chart per care type, beds, waiting and cost; the flow diagram
-    assert len(at.get("vega_lite_chart")) == 4 + 3 and len(at.get("graphviz_chart")) == 1
+    assert "95% van de jongeren in 2022 direct terecht kan" in at.metric[0].help  # youths, not time, said in words
+    assert re.fullmatch(r"\d+%", metric_values(at)["Bezettingsgraad (2022)"])
+    assert "90%" in at.metric[1].help
+    # one occupancy chart per care type, the capacity trade-off, beds, waiting and cost; the flow diagram
+    assert len(at.get("vega_lite_chart")) == 4 + 1 + 3 and len(at.get("graphviz_chart")) == 1
+    assert any("Afweging capaciteit (2022)" in h.value for h in at.subheader)
     cost = metric_values(at)["Kosten per jaar (2022)"]
     assert re.fullmatch(r"€ \d+,\d mln", cost), cost  # Dutch number format
 
@@ -60,7 +65,7 @@ def test_moving_the_inflow_slider_changes_the_kpis_and_the_url():
     after = metric_values(at)
     changed = [label for label in before if before[label] != after[label]]
     assert "Kosten per jaar (2022)" in changed and "Buiten de regio (2022)" in changed
-    assert at.metric[4].delta.startswith("-€")  # cheaper than the unchanged scenario
+    assert at.metric[5].delta.startswith("-€")  # cheaper than the unchanged scenario
     assert at.query_params["inflow.jzplus"] == "-20"
     # A provisional answer from the first replications came before the final one.
     drawn = at.session_state["drawn_at"]
@@ -102,7 +107,7 @@ def test_the_language_toggle_switches_labels():
     assert not at.exception
     assert at.metric[0].label == "Beds JeugdzorgPlus (2022)"
     assert slider(at, "lever:policy_year").label == "Policy starts in"
-    assert re.fullmatch(r"€\s?\d+\.\d mln", at.metric[4].value), at.metric[4].value
+    assert re.fullmatch(r"€\s?\d+\.\d mln", at.metric[5].value), at.metric[5].value
 
 
 def test_a_broken_scenario_file_shows_its_message_and_the_app_keeps_working(tmp_path, monkeypatch):
@@ -118,7 +123,7 @@ def test_a_broken_scenario_file_shows_its_message_and_the_app_keeps_working(tmp_
     assert "unknown field (did you mean 'stay_months'?)" in at.code[0].value
     at.sidebar.toggle[0].set_value(False).run()
     at.selectbox[0].set_value("goed").run()
-    assert not at.exception and not at.error and len(at.metric) == 5
+    assert not at.exception and not at.error and len(at.metric) == 6
 
 
 @pytest.mark.parametrize("page, heading", [("app_pages/compare.py", "Vergelijken"), ("app_pages/sources.py", "Bronnen"),
@@ -139,9 +144,32 @@ def test_sources_page_lists_every_data_table_and_the_gooi_back_test():
     assert not at.exception and not at.error
     assert len(at.expander) == len(table_names())
     assert any("Terugblik Gooi en Vechtstreek" in h.value for h in at.header)
-    assert len(at.get("vega_lite_chart")) == 1
-    back_test = at.dataframe[-1].value
-    assert len(back_test) == 24 and {"Werkelijk", "Model", "P10", "P90", "Binnen marge"} <= set(back_test.columns)
+    assert len(at.get("vega_lite_chart")) == 2  # Gooi en Vechtstreek and the Netherlands
+    gooi, national, claims = (frame.value for frame in at.dataframe[-3:])
+    assert len(gooi) == 24 and {"Werkelijk", "Model", "P10", "P90", "Binnen marge"} <= set(gooi.columns)
+    # The national back-test: the start, then three published dates not used to fit, all within P10-P90.
+    assert list(national["Maand"]) == ["2023-01", "2023-12", "2024-07", "2025-07"]
+    assert list(national["Binnen marge"])[1:] == ["✓", "✓", "✓"]
+    # Every preset's claims, calibrated and held out, with the misses and their reasons.
+    from simulator.validation import VALIDATION_FILE
+
+    stored = pd.read_csv(VALIDATION_FILE, keep_default_na=False)
+    assert len(claims) == len(stored) and set(claims["Rol"]) == {"gekalibreerd", "achtergehouden"}
+    misses = claims[claims["Uitkomst"] == "✗ mist"]
+    assert len(misses) == (stored["status"] == "miss").sum() > 0 and (misses["Reden van een misser"].str.len() > 20).all()
+
+
+def test_about_page_shows_the_named_assumptions_with_low_and_high_headlines():
+    at = start()
+    at.switch_page("app_pages/about.py").run()
+    assert not at.exception
+    from simulator.calibrate import PRESETS
+
+    assert len(at.dataframe) == len(PRESETS)  # a table per preset
+    table = at.dataframe[0].value
+    assert {"Laag", "Basis", "Hoog", "Aanname"} <= set(table.columns)
+    assert "Verblijfsduur residentieel (maanden)" in set(table["Aanname"])
+    assert table["Basis"].str.contains("· €").all() and table["Laag"].str.startswith("6: ").any()
 
 
 def test_every_translation_exists_in_both_languages_and_every_key_used_exists():
@@ -248,7 +276,7 @@ def test_the_scenarios_page_uploads_renames_and_deletes_with_confirmation(saved_
     assert (saved_folder / "mijn-voorbeeld.yaml").exists()
     button(at, "Openen in workshop").click().run()
     assert at.title[0].value == "Workshop" and at.selectbox(key="scenario_choice").value == "mijn-voorbeeld"
-    assert len(at.metric) == 5 and not at.exception
+    assert len(at.metric) == 6 and not at.exception
     at.switch_page("app_pages/scenarios.py").run()
     at.text_input(key="rename_name:mijn-voorbeeld").set_value("Ander voorbeeld").run()
     button(at, "Hernoemen").click().run()
@@ -302,4 +330,4 @@ def test_every_shipped_scenario_opens_in_the_workshop(stem):
     at = start({"scenario": stem})
     assert at.selectbox(key="scenario_choice").value == stem
     assert not at.exception and not at.error, [e.value for e in at.error]
-    assert len(at.metric) == 5 and len(at.get("vega_lite_chart")) >= 4
+    assert len(at.metric) == 6 and len(at.get("vega_lite_chart")) >= 4

@@ -99,7 +99,7 @@ def test_workshop_in_a_real_browser(app_url):
             page = browser.new_page(viewport={"width": 1600, "height": 1100})
             page.goto(app_url, wait_until="domcontentloaded")
             page.get_by_text("Bedden JeugdzorgPlus (2022)").wait_for(timeout=60_000)
-            page.wait_for_function("document.querySelectorAll('[data-testid=\"stMetricValue\"]').length === 5",
+            page.wait_for_function("document.querySelectorAll('[data-testid=\"stMetricValue\"]').length === 6",
                                    timeout=60_000)
             page.get_by_text("Berekend met 30 replicaties").wait_for(timeout=60_000)
             before = metric_texts(page)
@@ -124,7 +124,7 @@ def test_workshop_in_a_real_browser(app_url):
 
             # A provisional answer first, then the final one (all replications) with its charts.
             page.get_by_text("Berekend met 30 replicaties").wait_for(timeout=60_000)
-            page.wait_for_function("document.querySelectorAll('[data-testid=\"stVegaLiteChart\"]').length === 7",
+            page.wait_for_function("document.querySelectorAll('[data-testid=\"stVegaLiteChart\"]').length === 8",
                                    timeout=60_000)
             page.locator('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg').first.wait_for(
                 timeout=30_000)

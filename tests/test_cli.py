@@ -143,3 +143,11 @@ def test_progress_bar_draws_on_a_terminal_only(monkeypatch, capsys):
     quiet = ProgressBar(enabled=False, delay=0.0)
     quiet(15, 30)
     assert capsys.readouterr().err == ""
+
+
+def test_a_horizon_that_leaves_out_a_policy_is_refused_naming_the_policy(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["run", str(EXAMPLE), "--out", str(out), "--years", "1", "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "policies[0].from" in err and "outside the scenario's horizon (2021-01 to 2021-12)" in err
+    assert not out.exists()

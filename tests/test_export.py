@@ -60,8 +60,10 @@ def test_the_deck_is_16_9_with_the_expected_slides(export, runs):
     prs = deck_of(export.deck)
     assert (prs.slide_width, prs.slide_height) == (Inches(13.333), Inches(7.5))
     n_types = len(runs[2].scenario.type_names)
-    # title, key figures, occupancy (4 types a slide), beds, waiting, cost, assumptions and sources
-    assert len(prs.slides) == 2 + math.ceil(n_types / 4) + 3 + 1
+    limited = sum(care.capacity is not None for care in runs[2].scenario.care_types.values())
+    # title, key figures, occupancy (4 types a slide), beds, a capacity trade-off per limited
+    # care type, waiting, cost, assumptions and sources
+    assert limited >= 1 and len(prs.slides) == 2 + math.ceil(n_types / 4) + 1 + limited + 2 + 1
     for slide in prs.slides:  # every shape inside the slide
         for shape in slide.shapes:
             assert 0 <= shape.left and shape.left + shape.width <= prs.slide_width + 1
@@ -74,7 +76,8 @@ def test_charts_are_native_and_hold_the_numbers_of_yearly_csv(export, runs):
     summary = runs[2]
     yearly = summary.yearly
     found = charts_of(deck_of(export.deck))
-    assert len(found) == len(summary.scenario.type_names) + 3
+    limited = [n for n, care in summary.scenario.care_types.items() if care.capacity is not None]
+    assert len(found) == len(summary.scenario.type_names) + 3 + len(limited)
     by_title = {chart.chart_title.text_frame.text: chart for chart in found if chart.has_title}
     for name in summary.scenario.type_names:
         chart = by_title[summary.scenario.label(name)]
@@ -85,7 +88,17 @@ def test_charts_are_native_and_hold_the_numbers_of_yearly_csv(export, runs):
         assert np.allclose(series["P10"], part["occupancy_p10"]) and np.allclose(series["P90"], part["occupancy_p90"])
         if part["capacity"].notna().any():
             assert np.allclose(series["Capaciteit"], part["capacity"].astype(float))
-    beds, waiting, cost = found[-3:]
+    beds, trade_offs, (waiting, cost) = found[len(names := summary.scenario.type_names)], \
+        found[len(names) + 1:len(names) + 1 + len(limited)], found[-2:]
+    # The capacity trade-off of each limited care type: the shares of results.tradeoff_table.
+    from simulator.results import tradeoff_table
+
+    for name, chart in zip(limited, trade_offs):
+        table = tradeoff_table(summary, name, 2022)
+        series = {s.name: list(s.values) for s in chart.plots[0].series}
+        assert [c.label for c in chart.plots[0].categories] == [str(c) for c in table["capacity"]]
+        assert np.allclose(series["Niet direct geplaatst"], table["delayed_share"])
+        assert np.allclose(series["Bezettingsgraad"], table["occupancy_rate"])
     jz = yearly[yearly["care_type"] == "jzplus"]
     beds_series = {s.name: list(s.values) for s in beds.plots[0].series}
     assert np.allclose(beds_series["Bedden nodig JeugdzorgPlus"], jz["beds_needed"])

@@ -87,6 +87,17 @@ def scenario_title(path: Path) -> str:
     return t("saved_title", name=title) if is_saved(path) else title
 
 
+def preset_titles(stems) -> "pd.DataFrame":
+    """(stem, title) of shipped scenarios by file stem; a missing or broken file shows its stem."""
+    import pandas as pd
+
+    rows = []
+    for stem in stems:
+        scenario, _ = load(SCENARIO_DIR / f"{stem}.yaml")
+        rows.append((stem, scenario.name if scenario else stem))
+    return pd.DataFrame(rows, columns=["stem", "title"])
+
+
 CACHE_ENTRIES = 64
 PREVIEW_REPLICATIONS = 6  # a first, provisional answer (3 replications per core) well within a second
 

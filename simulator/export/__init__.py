@@ -48,7 +48,7 @@ def scenario_export(summary: Summary, lang: str = "nl", baseline: Summary | None
     report(0.2, "images")
     pictures = images.image_files(summary, lang, baseline, progress=lambda share: report(0.2 + 0.7 * share, "images"))
     report(0.9, "tables")
-    sheets = tables.scenario_tables(summary)
+    sheets = tables.scenario_tables(summary, year)
     result = Export(pptx, pictures, tables.csv_files(sheets), tables.workbook(sheets))
     report(1.0, "done")
     return result

@@ -206,6 +206,8 @@ def policy_lines(index: int, scenario, lang: str) -> list[str]:
 
     lines = [t("x_lever_inflow", lang, label=label(n), change=number(100 * v, lang, 1), start=when)
              for n, v in policy.inflow_change_per_year.items()]
+    lines += [t("x_lever_inflow_factor", lang, label=label(n), factor=number(v, lang, 3), start=when)
+              for n, v in policy.inflow_factor.items()]
     lines += [t("x_lever_stay", lang, label=label(n), months=number(stay(n), lang, 2), start=when)
               for n in policy.stay_factor]
     lines += [t("x_lever_escalation", lang, label=label(n), change=number(100 * (v - 1), lang, 0), start=when)
@@ -270,6 +272,20 @@ def scenario_deck(summary: Summary, lang: str = "nl", baseline: Summary | None =
                            charts.CAPACITY_COLOUR, False))
     deck.chart(slide, XL_CHART_TYPE.COLUMN_CLUSTERED, years, series, MARGIN, Inches(1.2), WIDTH - 2 * MARGIN,
                HEIGHT - Inches(2.0))
+
+    # The capacity trade-off of each limited care type in the key figures' year.
+    if summary.loads is not None:
+        from simulator.results import tradeoff_table
+
+        for name in [n for n in names if scenario.care_types[n].capacity is not None]:
+            table = tradeoff_table(summary, name, year)
+            slide = deck.slide(f"{t('chart_tradeoff', lang, year=year)}: {labels[name]}",
+                               t("chart_tradeoff_caption", lang, year=year))
+            series = [(t("tradeoff_delayed", lang), table["delayed_share"].tolist(), colour[name], False),
+                      (t("tradeoff_rate", lang), table["occupancy_rate"].tolist(), charts.CAPACITY_COLOUR, False),
+                      (t("tradeoff_norm", lang), [charts.TARIFF_NORM] * len(table), charts.BASELINE_GREY, True)]
+            deck.chart(slide, XL_CHART_TYPE.LINE, table["capacity"].tolist(), series, MARGIN, Inches(1.2),
+                       WIDTH - 2 * MARGIN, HEIGHT - Inches(2.0), number_format="0%")
 
     # Waiting list and placements elsewhere (the care types where either happens; else the heaviest).
     slide = deck.slide(t("chart_waiting", lang), note)

@@ -2,7 +2,9 @@
 
 Sheets (and CSV files) of one run: yearly, monthly (mean, P10, P90 per month and care type),
 flows, parameters (every setting of the scenario as a dotted path), sources (the documents
-the scenario cites, with what was read from them). A comparison adds kpis (with paired
+the scenario cites, with what was read from them), and tradeoff (for each care type with a
+capacity: the share not placed at once and the occupancy rate per number of places, in the
+key figures' year). A comparison adds kpis (with paired
 differences) and parameters that differ, and its yearly sheet has a scenario column.
 """
 
@@ -15,7 +17,7 @@ import pandas as pd
 from simulator.results import Summary
 from simulator.scenario import Scenario
 
-SHEETS = ["yearly", "monthly", "flows", "parameters", "sources"]
+SHEETS = ["yearly", "monthly", "flows", "parameters", "sources", "tradeoff"]
 
 
 def parameters_table(scenario: Scenario) -> pd.DataFrame:
@@ -40,9 +42,22 @@ def monthly_table(summary: Summary) -> pd.DataFrame:
     return frame
 
 
-def scenario_tables(summary: Summary) -> dict[str, pd.DataFrame]:
+def tradeoff_tables(summary: Summary, year: int) -> pd.DataFrame:
+    """The capacity trade-off of every care type with a capacity, in one table."""
+    from simulator.results import tradeoff_table
+
+    limited = [n for n, care in summary.scenario.care_types.items() if care.capacity is not None]
+    if not limited or summary.loads is None:
+        return pd.DataFrame(columns=["year", "care_type", "capacity"])
+    return pd.concat([tradeoff_table(summary, name, year).assign(year=year, care_type=name)
+                      .pipe(lambda f: f[["year", "care_type", *f.columns[:-2]]]) for name in limited], ignore_index=True)
+
+
+def scenario_tables(summary: Summary, year: int | None = None) -> dict[str, pd.DataFrame]:
+    year = year if year in summary.years else summary.years[min(1, len(summary.years) - 1)]
     return {"yearly": summary.yearly, "monthly": monthly_table(summary), "flows": summary.flows,
-            "parameters": parameters_table(summary.scenario), "sources": sources_table([summary.scenario])}
+            "parameters": parameters_table(summary.scenario), "sources": sources_table([summary.scenario]),
+            "tradeoff": tradeoff_tables(summary, year)}
 
 
 def comparison_tables(summaries: list[Summary], labels: list[str], kpis: pd.DataFrame,
