@@ -80,7 +80,7 @@ for row in kpis.itertuples():
                  t("value_p10_p90"): show(row.mean, row.measure) + spread(row.p10, row.p90, row.measure),
                  t("difference_p10_p90"): difference})
 st.dataframe(rows, hide_index=True, width="stretch")
-st.caption(t("compare_kpis_caption"))
+st.caption(t("compare_kpis_caption", level=f"{summaries[0].scenario.service_level:.0%}"))
 
 # ---------------------------------------------------------------- overlays
 monthly, totals = overlay_frames(summaries, labels)

@@ -895,7 +895,7 @@ DECISIONS: dict[str, tuple[int, str]] = {
     "flevoland-behandelgroepen": (2022, "residential"),
     "gooi-en-vechtstreek": (2023, "residential"),
     "nederland-trend": (2025, "jzplus"),
-    "nederland-2030": (2030, "jzplus"),
+    "nederland-2030": (2029, "jzplus"),  # the last year with placements: in 2030 nobody needs a place
 }
 # Which named assumptions each preset rests on.
 PRESET_ASSUMPTIONS: dict[str, tuple[str, ...]] = {
@@ -934,4 +934,7 @@ if __name__ == "__main__":
         for path in write_presets():
             print(f"wrote {path}")
     except d.DataError as error:
-        raise SystemExit(f"calibration failed, nothing written: {error}") from None
+        import sys
+
+        print(f"calibration failed, nothing written: {error}", file=sys.stderr)
+        raise SystemExit(2) from None

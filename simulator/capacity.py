@@ -24,7 +24,7 @@ from scipy.stats import poisson
 def erlang_b(capacity, load) -> np.ndarray:
     """B(c, a) = P(N = c) / P(N <= c) for N ~ Poisson(a), elementwise (c whole, a >= 0)."""
     c = np.asarray(capacity, dtype=float)
-    a = np.asarray(load, dtype=float)
+    a = np.maximum(np.asarray(load, dtype=float), 0.0)  # a time average can come out at -1e-15
     c, a = np.broadcast_arrays(c, a)
     out = np.where(c <= 0, 1.0, 0.0)  # no load: nobody is turned away (unless there is no place)
     busy = a > 0
@@ -37,10 +37,10 @@ def erlang_b(capacity, load) -> np.ndarray:
 def erlang_c(capacity, load) -> np.ndarray:
     """C(c, a): the probability of waiting in M/M/c with a FIFO list (1 when a >= c)."""
     c = np.asarray(capacity, dtype=float)
-    a = np.asarray(load, dtype=float)
+    a = np.maximum(np.asarray(load, dtype=float), 0.0)
     c, a = np.broadcast_arrays(c, a)
     b = erlang_b(c, a)
-    stable = a < c
+    stable = (a < c) & (a > 0)
     out = np.ones_like(b)
     out[stable] = c[stable] * b[stable] / (c[stable] - a[stable] * (1.0 - b[stable]))
     return np.where(a > 0, out, np.where(c <= 0, 1.0, 0.0))
@@ -54,12 +54,10 @@ def delayed_share(capacity, loads: np.ndarray, weights: np.ndarray, wait: bool, 
     """The share of a period's youths that cannot be placed at once with ``capacity``
     places (one number per period, or one per month with ``per_month``): the delay
     probability at each month's load (last axis), weighted by the month's
-    requests. A period without requests weighs its months with a load equally; one without
-    any load delays nobody."""
+    requests. A period without requests delays nobody: there is no youth to place (beds
+    needed 0), whoever is still in care keeps the place it has."""
     loads = np.asarray(loads, dtype=float)
     weights = np.asarray(weights, dtype=float)
-    totals = weights.sum(axis=-1, keepdims=True)
-    weights = np.where(totals > 0, weights, (loads > 0).astype(float))
     c = np.asarray(capacity, dtype=float) if per_month else np.asarray(capacity, dtype=float)[..., None]
     total = weights.sum(axis=-1)
     share = (weights * delay_probability(c, loads, wait)).sum(axis=-1)
@@ -83,7 +81,7 @@ def beds_needed(loads: np.ndarray, weights: np.ndarray, service_level: float, wa
     ok_at_zero = delayed_share(np.zeros(shape), loads, weights, wait) <= target
     high = np.where(ok_at_zero, 0.0, high)
     while np.any(high - low > 1):
-        middle = np.floor((low + high) / 2)
+        middle = np.maximum(np.floor((low + high) / 2), 0.0)  # closed brackets (high 0, low -1) stay at 0
         ok = delayed_share(middle, loads, weights, wait) <= target
         open_ = high - low > 1
         high = np.where(open_ & ok, middle, high)

@@ -119,13 +119,15 @@ def beds_chart(yearly: pd.DataFrame, labels: dict[str, str], lang: str = "nl", w
 
 def waiting_chart(summary: pd.DataFrame, labels: dict[str, str], lang: str = "nl", width: int | None = None,
                   height: int = 320):
-    """Waiting list and placements outside the region per care type, monthly means."""
+    """Waiting list, placements outside the region and youths waiting to move on (blocked
+    beds) per care type, monthly means."""
     names = list(dict.fromkeys(summary["care_type"]))
     colour = colours(names)
-    long = pd.concat([
-        summary[["month", "care_type", "waiting_mean"]].rename(columns={"waiting_mean": "value"}).assign(measure=t("waiting", lang)),
-        summary[["month", "care_type", "overflow_mean"]].rename(columns={"overflow_mean": "value"}).assign(measure=t("overflow", lang)),
-    ])
+    measures = [("waiting_mean", "waiting"), ("overflow_mean", "overflow")]
+    if "blocked_mean" in summary and summary["blocked_mean"].max() > 0:
+        measures.append(("blocked_mean", "blocked"))
+    long = pd.concat([summary[["month", "care_type", column]].rename(columns={column: "value"}).assign(measure=t(key, lang))
+                      for column, key in measures])
     long["month"] = _month_text(long["month"])
     long["label"] = long["care_type"].map(lambda n: labels.get(n, n))
     chart = alt.Chart(long.drop(columns="care_type")).mark_line(strokeWidth=2.5).encode(
@@ -175,9 +177,10 @@ def tradeoff_chart(table: pd.DataFrame, label: str, colour: str, lang: str = "nl
                       .assign(measure=text) for m, text in measures.items()])
     scale = alt.Scale(domain=list(measures.values()), range=[colour, CAPACITY_COLOUR])
     percent = alt.Axis(format="%", title=t("tradeoff_share", lang))
+    top = max(1.0, float(long["p90"].max()))  # a rate can pass 100% after a cut (nobody is evicted)
     base = alt.Chart().encode(x=alt.X("capacity:Q", title=t("tradeoff_places", lang), scale=alt.Scale(zero=False)))
     layers = [
-        base.mark_area(opacity=0.18).encode(y=alt.Y("p10:Q", axis=percent, scale=alt.Scale(domain=[0, 1])), y2="p90:Q",
+        base.mark_area(opacity=0.18).encode(y=alt.Y("p10:Q", axis=percent, scale=alt.Scale(domain=[0, top])), y2="p90:Q",
                                             color=alt.Color("measure:N", scale=scale, title=None)),
         base.mark_line(strokeWidth=3).encode(
             y=alt.Y("value:Q", axis=percent), color=alt.Color("measure:N", title=None, scale=scale),

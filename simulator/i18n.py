@@ -122,7 +122,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "tradeoff_places": ("Plaatsen", "Places"),
     "tradeoff_norm": ("90%: tarieven dekken de kosten", "90%: tariffs cover costs"),
     "tradeoff_level": ("{level}: norm direct plaatsen", "{level}: placement norm"),
-    "chart_waiting": ("Wachtlijst en buiten de regio", "Waiting list and outside the region"),
+    "chart_waiting": ("Wachtlijst, buiten de regio en wacht op doorstroom",
+                      "Waiting list, outside the region and waiting to move on"),
+    "blocked": ("Wacht op doorstroom", "Waiting to move on"),
     "chart_cost": ("Kosten per jaar", "Cost per year"),
     "chart_flows": ("Stromen tussen zorgvormen (gemiddeld per jaar)", "Flows between care types (mean per year)"),
     "month": ("Maand", "Month"),
@@ -211,11 +213,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "compare_kpis": ("Kengetallen {year}", "Key figures {year}"),
     "compare_kpis_caption": ("Waarde: gemiddelde over de replicaties (P10 – P90). Verschil: ten opzichte van het "
                              "basisscenario, per replicatie (zelfde toevalsgetallen), gemiddeld, met P10 – P90 van "
-                             "dat verschil. Bedden nodig: plaatsen nodig zodat 95% van de jongeren direct terecht "
+                             "dat verschil. Bedden nodig: plaatsen nodig zodat {level} van de jongeren direct terecht "
                              "kan; het verschil daarvan heeft geen spreiding.",
                              "Value: mean over the replications (P10 – P90). Difference: against the baseline, per "
                              "replication (same random numbers), averaged, with the P10 – P90 of that difference. "
-                             "Beds needed: places needed so that 95% of the youths can be placed at once; its "
+                             "Beds needed: places needed so that {level} of the youths can be placed at once; its "
                              "difference has no spread."),
     "compare_beds": ("Bedden nodig {care_type}", "Beds needed {care_type}"),
     "compare_in_care": ("Jeugdigen in verblijf", "Youths in out-of-home care"),
@@ -258,10 +260,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "x_source_item": ("Bron: {source} ({what})", "Source: {source} ({what})"),
     "x_p10_p90": ("P10-P90: in 8 van de 10 gesimuleerde toekomsten ligt de uitkomst tussen P10 en P90.",
                   "P10-P90: in 8 of 10 simulated futures the outcome lies between P10 and P90."),
-    "x_beds_definition": ("Bedden nodig: plaatsen nodig zodat 95% van de jongeren direct terecht kan (niet wacht en "
+    "x_beds_definition": ("Bedden nodig: plaatsen nodig zodat {level} van de jongeren direct terecht kan (niet wacht en "
                           "niet buiten de regio), uit de aangeboden last: Erlang B bij plaatsen buiten de regio, Erlang C "
                           "bij een wachtlijst, per maand gewogen met de aanvragen.",
-                          "Beds needed: places needed so that 95% of the youths can be placed at once (neither wait "
+                          "Beds needed: places needed so that {level} of the youths can be placed at once (neither wait "
                           "nor go outside the region), from the offered load: Erlang B when youths are placed "
                           "elsewhere, Erlang C with a waiting list, month by month weighted by the requests."),
     "x_no_changes": ("Geen knoppen veranderd: het scenario zoals het is opgeslagen.",

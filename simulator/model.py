@@ -49,8 +49,9 @@ BLOCK = 512
 OCCUPANCY, WAITING, OVERFLOW, BLOCKED, OFFERED = range(5)
 LEVELS = ("occupancy", "waiting", "overflow", "blocked", "offered")
 # ... and of the count log.
-ADMISSIONS, PLACED_ELSEWHERE, ESCALATED, DISCHARGED, REQUESTS, DELAYED, ADMITTED_YOUTHS = range(7)
-COUNTS = ("admissions", "placed_elsewhere", "escalations", "discharges", "requests", "delayed", "admitted_youths")
+ADMISSIONS, PLACED_ELSEWHERE, ESCALATED, DISCHARGED, REQUESTS, DELAYED, ADMITTED_YOUTHS, WAITED = range(8)
+COUNTS = ("admissions", "placed_elsewhere", "escalations", "discharges", "requests", "delayed", "admitted_youths",
+          "waited")
 
 
 def type_code(name: str) -> int:
@@ -123,6 +124,7 @@ class Model:
         self.segments = [Segments.merged(self.epoch_starts, [e.stay_mean_days[i] for e in epochs],
                                          [e.escalation_total_per_day[i] for e in epochs]) for i in range(n)]
         self.can_escalate = [any(h > 0.0 for h in s.hazard) for s in self.segments]
+        self.single_epoch = len(epochs) == 1
         self.year_edges = plan.calendar.year_edges.tolist()
 
         self.capacity = [changes[0][1] for changes in plan.capacity_changes]
@@ -138,9 +140,11 @@ class Model:
         self.log_d: list[int] = []
         self.count_t: list[float] = []
         self.count_ch: list[int] = []
-        self.offer_start: list[float] = []  # a request for a place and the stay it asks for
+        # Where a youth waits, the load offered differs from its actual stay: its virtual stay
+        # (from the request, +1) and its actual one (from the admission, -1) are logged.
+        self.offer_start: list[float] = []
         self.offer_end: list[float] = []
-        self.offer_type: list[int] = []
+        self.offer_ch: list[int] = []  # care type, + n for the actual stay taken back
         self.wait_t: list[float] = []
         self.wait_ch: list[int] = []
         self.wait_days: list[float] = []
@@ -190,7 +194,6 @@ class Model:
             segments = self.segments[i]
             for x, e in zip(remaining.tolist(), thresholds.tolist()):
                 duration, escalated = stay_days(segments, 0.0, x, e)
-                self.offer_start.append(0.0); self.offer_end.append(duration); self.offer_type.append(i)
                 self._spawn(self._youth(-1, i, (duration, escalated)))
 
     def _spawn(self, generator) -> None:
@@ -265,13 +268,13 @@ class Model:
             source = n if place < 0 else current
             if dest == EXIT_INDEX:
                 if place >= 0:
-                    self._leave(place, current, escalated)
+                    count_t.append(env.now); count_ch.append((ESCALATED if escalated else DISCHARGED) * n + current)
+                    self._release(place)
                 transitions[source * (n + 1) + n] += 1
                 self.exited += 1
                 return
             # The request: its stay is drawn now, so the load offered to dest is known.
             requested = env.now
-            count_t.append(requested); count_ch.append(REQUESTS * n + dest)
             x = next(stay_draws[dest])
             e = next(esc_draws[dest]) if can_escalate[dest] else math.inf
             seg = segments[dest]
@@ -282,7 +285,6 @@ class Model:
                 duration, next_escalated = (soon, True) if soon < regular else (regular, False)
             else:
                 duration, next_escalated = stay_days(seg, requested, x, e)
-            self.offer_start.append(requested); self.offer_end.append(requested + duration); self.offer_type.append(dest)
             # Admission: a free place (and nobody ahead in the queue), elsewhere, or wait.
             delayed = True
             if occupancy[dest] < capacity[dest] and not queues[dest]:
@@ -295,6 +297,8 @@ class Model:
                 request = env.event()
                 queues[dest].append(request)
                 log_t.append(requested); log_ch.append(WAITING * n + dest); log_d.append(1)
+                count_t.append(requested); count_ch.append(REQUESTS * n + dest)
+                self.offer_start.append(requested); self.offer_end.append(requested + duration); self.offer_ch.append(dest)
                 if place < 0:
                     self.waiting_new += 1
                 else:  # the stay has ended, but the youth keeps its place until it can move on
@@ -308,9 +312,12 @@ class Model:
                     log_t.append(env.now); log_ch.append(BLOCKED * n + current); log_d.append(-1)
                 if env.now > requested:  # the stay starts later, under the parameters then in force
                     duration, next_escalated = stay_days(seg, env.now, x, e)
+                count_t.append(env.now); count_ch.append(WAITED * n + dest)
+                self.offer_start.append(env.now); self.offer_end.append(env.now + duration); self.offer_ch.append(n + dest)
             now = env.now
             if place >= 0:
-                self._leave(place, current, escalated)
+                count_t.append(now); count_ch.append((ESCALATED if escalated else DISCHARGED) * n + current)
+                self._release(place)
             transitions[source * (n + 1) + dest] += 1
             current, place, escalated = dest, new_place, next_escalated
             count_t.append(now); count_ch.append(ADMISSIONS * n + dest)
@@ -329,7 +336,7 @@ class Model:
     def _route(self, current: int, escalated: bool) -> int:
         """Where a stay that ends now leads: the shares in force now."""
         epochs = self.plan.epochs
-        k = bisect_right(self.epoch_starts, self.env.now) - 1
+        k = 0 if self.single_epoch else bisect_right(self.epoch_starts, self.env.now) - 1
         u = next(self.route_draws[current])
         if escalated:
             while k > 0 and epochs[k].escalation_total_per_day[current] <= 0.0:
@@ -340,12 +347,6 @@ class Model:
         return _pick(epoch.outflow_dests[current], epoch.outflow_cum[current], u)
 
     # ------------------------------------------------------------ places
-
-    def _leave(self, place: int, current: int, escalated: bool) -> None:
-        """The youth moves on: its stay in ``current`` counts as ended now."""
-        self.count_t.append(self.env.now)
-        self.count_ch.append((ESCALATED if escalated else DISCHARGED) * self.n + current)
-        self._release(place)
 
     def _place_elsewhere(self, i: int) -> int:
         self.overflow[i] += 1
@@ -417,22 +418,28 @@ class Model:
             start = plan.initial[c] if c < n else 0
             area = _area_at(t[mask], d[mask], start, month_edges)
             levels[:, c // n, c % n] = np.diff(area) / widths
-        # The offered load: each request holds a virtual place for the stay it asked for.
-        offer_type = np.asarray(self.offer_type, dtype=np.int64)
+        # The offered load: each request holds a virtual place for the stay it asked for. For
+        # youths placed at once that is their active stay (in a place, not blocked); for those
+        # who waited the virtual stay replaces the actual one.
+        offer_ch = np.asarray(self.offer_ch, dtype=np.int64)
         offer_times = np.concatenate([self.offer_start, self.offer_end])
-        offer_deltas = np.concatenate([np.ones(len(offer_type), dtype=np.int64), -np.ones(len(offer_type), dtype=np.int64)])
-        offer_types = np.concatenate([offer_type, offer_type])
+        sign = np.where(offer_ch < n, 1, -1)
+        offer_deltas = np.concatenate([sign, -sign])
+        offer_types = np.concatenate([offer_ch % n, offer_ch % n]) if n else offer_ch
         for i in range(n):
             mask = offer_types == i
             order = np.argsort(offer_times[mask], kind="stable")
             area = _area_at(offer_times[mask][order], offer_deltas[mask][order], 0, month_edges)
-            levels[:, OFFERED, i] = np.diff(area) / widths
+            levels[:, OFFERED, i] = (levels[:, OCCUPANCY, i] + levels[:, OVERFLOW, i] - levels[:, BLOCKED, i]
+                                     + np.diff(area) / widths)
 
         counts = np.zeros((n_months, len(COUNTS), n))
         if self.count_t:
             flat = np.bincount(_month_of(self.count_t, month_edges) * len(COUNTS) * n + np.asarray(self.count_ch),
                                minlength=n_months * len(COUNTS) * n)
             counts = flat.reshape(n_months, len(COUNTS), n).astype(float)
+            # Requests were logged only for youths who waited: the others asked when admitted.
+            counts[:, REQUESTS] += counts[:, ADMISSIONS] - counts[:, WAITED]
         wait_days = np.zeros((n_months, n))
         if self.wait_t:
             flat = np.bincount(_month_of(self.wait_t, month_edges) * n + np.asarray(self.wait_ch),

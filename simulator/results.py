@@ -229,10 +229,10 @@ def expected_delayed_share(plan: Plan, loads: np.ndarray, requests: np.ndarray) 
     for i in range(plan.n_types):
         load_years = months_by_year(calendar, loads[:, :, i]).mean(axis=0)
         weight_years = months_by_year(calendar, requests[:, :, i]).mean(axis=0)
-        if np.isinf(places[:, :, i]).any():
-            continue  # an unlimited care type places everybody at once
-        # Capacity may change within a year: the delay probability month by month.
-        out[:, i] = capacity.delayed_share(places[:, :, i], load_years, weight_years,
+        # Capacity may change within a year: the delay probability month by month (an
+        # unlimited month places everybody at once).
+        limited = np.where(np.isinf(places[:, :, i]), 1e12, places[:, :, i])
+        out[:, i] = capacity.delayed_share(limited, load_years, weight_years,
                                            not plan.when_full_elsewhere[i], per_month=True)
     return out
 

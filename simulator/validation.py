@@ -202,7 +202,7 @@ def claims() -> list[Claim]:
                                                                  "25 entries January-September 2021"),
               ("25 binnen P10-P90 van januari-september 2021", "25 within P10-P90 of January-September 2021"),
               lambda run: spread(months_total(run(preset(ij)), 0, "2021-01", "2021-09", "jzplus")), within_band(25)),
-        Claim(ij, "repeats", "held_out", REF,
+        Claim(ij, "repeats", "calibrated", REF,
               ("1,15-1,24 plaatsingen per unieke jongere per jaar (landelijk, NJi 2019-2023)",
                "1.15-1.24 placements per unique youth a year (national, NJi 2019-2023)"),
               ("gemiddelde 2021 tussen 1,15 en 1,24 (terugkeer gepast op het landelijke gemiddelde, met de "

@@ -171,7 +171,7 @@ def _sources_slide(deck: Deck, scenarios, extra: list[str]) -> None:
     for source in dict.fromkeys(s for scenario in scenarios for s in cited_sources(scenario.description)):
         lines.append(t("x_source_item", lang, source=source, what=documents[source]) if source in documents else source)
     lines.append(t("x_p10_p90", lang))
-    lines.append(t("x_beds_definition", lang))
+    lines.append(t("x_beds_definition", lang, level=f"{scenarios[0].service_level:.0%}"))
     deck.bullets(slide, lines, size=16 if len(lines) < 10 else 13)
 
 
@@ -292,7 +292,8 @@ def scenario_deck(summary: Summary, lang: str = "nl", baseline: Summary | None =
     series = []
     for name in names:
         part = yearly[yearly["care_type"] == name]
-        for column, key, dashed in (("waiting_mean", "waiting", False), ("overflow_mean", "overflow", True)):
+        for column, key, dashed in (("waiting_mean", "waiting", False), ("overflow_mean", "overflow", True),
+                                    ("blocked_mean", "blocked", True)):
             if part[column].max() > 0.05:
                 series.append((f"{t(key, lang)}: {labels[name]}", part[column].tolist(), colour[name], dashed))
     if not series:
