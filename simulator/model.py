@@ -77,7 +77,7 @@ class ReplicationResult:
 
     run_number: int
     levels: np.ndarray  # (n_months, 5, n_types): time-weighted monthly means of LEVELS
-    counts: np.ndarray  # (n_months, 7, n_types): COUNTS per month
+    counts: np.ndarray  # (n_months, 8, n_types): COUNTS per month
     transitions: np.ndarray  # (n_types + 1, n_types + 1): row 'new' last, column 'exit' last
     demand_time: list[np.ndarray]  # per type: (n_years, max_level + 1) days spent at each demand level
     n_events: int

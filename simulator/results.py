@@ -28,6 +28,7 @@ import math
 import os
 import shutil
 import tempfile
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -141,7 +142,7 @@ def yearly_arrays(plan: Plan, reps: list[ReplicationResult]) -> dict[str, np.nda
     year_of_month = calendar.month_year_index  # (M,)
     n_years = len(calendar.years)
     levels = _stack(reps, "levels")  # (R, M, 5, n)
-    counts = _stack(reps, "counts")  # (R, M, 7, n)
+    counts = _stack(reps, "counts")  # (R, M, 8, n)
     cost_per_day = np.asarray(plan.cost_per_day)
 
     to_year = np.zeros((len(days), n_years))
@@ -237,26 +238,12 @@ def expected_delayed_share(plan: Plan, loads: np.ndarray, requests: np.ndarray) 
     return out
 
 
-def _percentile(values: np.ndarray, q: float) -> np.ndarray:
-    """Percentile across replications (axis 0) that ignores replications without a value."""
-    with np.errstate(all="ignore"):
-        if np.isnan(values).any():
-            import warnings
-
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)
-                return np.nanpercentile(values, q, axis=0)
-        return np.percentile(values, q, axis=0)
-
-
-def _mean(values: np.ndarray) -> np.ndarray:
-    if np.isnan(values).any():
-        import warnings
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            return np.nanmean(values, axis=0)
-    return values.mean(axis=0)
+def _across(reduce, values: np.ndarray, *args) -> np.ndarray:
+    """A reduction across replications (axis 0) that skips replications without a value
+    (a delayed share in a year without admissions), without warning about all-empty cells."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return reduce(values, *args, axis=0)
 
 
 def demand_quantiles(plan: Plan, reps: list[ReplicationResult]) -> tuple[np.ndarray, np.ndarray]:
@@ -334,9 +321,9 @@ def summarise(plan: Plan, reps: list[ReplicationResult], runtime_seconds: float 
     for key in ("occupancy", "admissions", "waiting", "overflow", "cost", "escalations", "discharges", "clients",
                 "delayed_share", "occupancy_rate", "mean_wait_days", "blocked", "admitted_youths"):
         values = per_year[key]  # (R, Y, n): row-major ravel matches (year, care type) rows
-        yearly[f"{key}_mean"] = _mean(values).ravel()
+        yearly[f"{key}_mean"] = _across(np.nanmean, values).ravel()
         for q in (10, 50, 90):
-            yearly[f"{key}_p{q}"] = _percentile(values, q).ravel()
+            yearly[f"{key}_p{q}"] = _across(np.nanpercentile, values, q).ravel()
     yearly = yearly[YEARLY_COLUMNS]
 
     # flows.csv: mean transitions per year from -> to ('new' = entering, 'exit' = leaving).
