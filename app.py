@@ -7,9 +7,25 @@ from ui.common import t
 st.set_page_config(page_title="Jeugdzorg scenario-simulator", page_icon=":material/home:", layout="wide")
 
 pages = [
-    st.Page("app_pages/workshop.py", title=t("page_workshop"), icon=":material/tune:", default=True, url_path="workshop"),
-    st.Page("app_pages/scenarios.py", title=t("page_scenarios"), icon=":material/folder_open:", url_path="scenarios"),
-    st.Page("app_pages/compare.py", title=t("page_compare"), icon=":material/compare_arrows:", url_path="vergelijken"),
+    st.Page(
+        "app_pages/workshop.py",
+        title=t("page_workshop"),
+        icon=":material/tune:",
+        default=True,
+        url_path="workshop",
+    ),
+    st.Page(
+        "app_pages/scenarios.py",
+        title=t("page_scenarios"),
+        icon=":material/folder_open:",
+        url_path="scenarios",
+    ),
+    st.Page(
+        "app_pages/compare.py",
+        title=t("page_compare"),
+        icon=":material/compare_arrows:",
+        url_path="vergelijken",
+    ),
     st.Page("app_pages/sources.py", title=t("page_sources"), icon=":material/menu_book:", url_path="bronnen"),
     st.Page("app_pages/about.py", title=t("page_about"), icon=":material/info:", url_path="over"),
 ]

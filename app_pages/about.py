@@ -28,11 +28,19 @@ def cell(value, beds, cost) -> str:
 for stem, rows in table.groupby("preset", sort=False):
     first = rows.iloc[0]
     scenario, _ = load(SCENARIO_DIR / f"{stem}.yaml")
-    name, label = (scenario.name, scenario.label(first["care_type"])) if scenario else (stem, first["care_type"])
+    name, label = (
+        (scenario.name, scenario.label(first["care_type"])) if scenario else (stem, first["care_type"])
+    )
     st.markdown(f"**{name}** — {t('a_col_headline', care_type=label, year=first['year'])}")
-    st.dataframe(pd.DataFrame({
-        t("a_col_assumption"): rows["assumption"].map(lambda a: t("a_" + a)),
-        t("a_col_low"): [cell(r.low_value, r.low_beds, r.low_cost) for r in rows.itertuples()],
-        t("a_col_base"): [cell(r.base_value, r.base_beds, r.base_cost) for r in rows.itertuples()],
-        t("a_col_high"): [cell(r.high_value, r.high_beds, r.high_cost) for r in rows.itertuples()],
-    }), hide_index=True, width="stretch")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("a_col_assumption"): rows["assumption"].map(lambda a: t("a_" + a)),
+                t("a_col_low"): [cell(r.low_value, r.low_beds, r.low_cost) for r in rows.itertuples()],
+                t("a_col_base"): [cell(r.base_value, r.base_beds, r.base_cost) for r in rows.itertuples()],
+                t("a_col_high"): [cell(r.high_value, r.high_beds, r.high_cost) for r in rows.itertuples()],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )

@@ -3,7 +3,14 @@
 import streamlit as st
 
 from simulator import charts, i18n
-from simulator.compare import MAX_OTHERS, aligned, common_years, kpi_table, overlay_frames, parameter_differences
+from simulator.compare import (
+    MAX_OTHERS,
+    aligned,
+    common_years,
+    kpi_table,
+    overlay_frames,
+    parameter_differences,
+)
 from simulator.experiment import scenario_key
 from simulator.export import comparison_export
 from ui.common import export_section, lang, language_toggle, load, run_all, scenario_files, scenario_title, t
@@ -20,10 +27,17 @@ if st.session_state.get("compare_baseline") not in stems:
     st.session_state.pop("compare_baseline", None)
 if "compare_others" in st.session_state:
     st.session_state["compare_others"] = [s for s in st.session_state["compare_others"] if s in stems]
-base_stem = st.selectbox(t("baseline"), stems, format_func=lambda s: scenario_title(files[s]), key="compare_baseline")
-other_stems = st.multiselect(t("compare_with"), [s for s in stems if s != base_stem], max_selections=MAX_OTHERS,
-                             format_func=lambda s: scenario_title(files[s]), key="compare_others",
-                             help=t("compare_with_help", n=MAX_OTHERS))
+base_stem = st.selectbox(
+    t("baseline"), stems, format_func=lambda s: scenario_title(files[s]), key="compare_baseline"
+)
+other_stems = st.multiselect(
+    t("compare_with"),
+    [s for s in stems if s != base_stem],
+    max_selections=MAX_OTHERS,
+    format_func=lambda s: scenario_title(files[s]),
+    key="compare_others",
+    help=t("compare_with_help", n=MAX_OTHERS),
+)
 if not other_stems:
     st.info(t("compare_choose"))
     st.stop()
@@ -57,12 +71,21 @@ year = st.select_slider(t("kpi_year"), options=years, value=years[min(1, len(yea
 # ---------------------------------------------------------------- key figures
 st.subheader(t("compare_kpis", year=year))
 kpis = kpi_table(summaries, year, labels)
-MEASURES = {"beds_needed": "compare_beds", "in_care": "compare_in_care", "waiting": "compare_waiting",
-            "overflow": "compare_overflow", "cost": "compare_cost"}
+MEASURES = {
+    "beds_needed": "compare_beds",
+    "in_care": "compare_in_care",
+    "waiting": "compare_waiting",
+    "overflow": "compare_overflow",
+    "cost": "compare_cost",
+}
 
 
 def show(value: float, measure: str) -> str:
-    return i18n.euro(value, L) if measure == "cost" else i18n.number(value, L, 0 if measure == "beds_needed" else 1)
+    return (
+        i18n.euro(value, L)
+        if measure == "cost"
+        else i18n.number(value, L, 0 if measure == "beds_needed" else 1)
+    )
 
 
 def spread(low: float, high: float, measure: str) -> str:
@@ -73,12 +96,23 @@ names = {name: scenario.label(name) for scenario in reversed(scenarios) for name
 rows = []
 for row in kpis.itertuples():
     label = t(MEASURES[row.measure], care_type=names.get(row.care_type, row.care_type))
-    difference = "" if row.scenario == 0 else (
-        ("+" if row.difference > 0 else "") + show(row.difference, row.measure)
-        + spread(row.difference_p10, row.difference_p90, row.measure))
-    rows.append({t("scenario"): row.name, t("measure"): label,
-                 t("value_p10_p90"): show(row.mean, row.measure) + spread(row.p10, row.p90, row.measure),
-                 t("difference_p10_p90"): difference})
+    difference = (
+        ""
+        if row.scenario == 0
+        else (
+            ("+" if row.difference > 0 else "")
+            + show(row.difference, row.measure)
+            + spread(row.difference_p10, row.difference_p90, row.measure)
+        )
+    )
+    rows.append(
+        {
+            t("scenario"): row.name,
+            t("measure"): label,
+            t("value_p10_p90"): show(row.mean, row.measure) + spread(row.p10, row.p90, row.measure),
+            t("difference_p10_p90"): difference,
+        }
+    )
 st.dataframe(rows, hide_index=True, width="stretch")
 st.caption(t("compare_kpis_caption", level=f"{summaries[0].scenario.service_level:.0%}"))
 
@@ -88,11 +122,13 @@ st.subheader(t("chart_occupancy"))
 st.altair_chart(charts.scenario_legend(labels, L), width="stretch")
 care_types = list(dict.fromkeys(name for scenario in scenarios for name in scenario.type_names))
 for start in range(0, len(care_types), 2):
-    for column, name in zip(st.columns(2), care_types[start:start + 2]):
+    for column, name in zip(st.columns(2), care_types[start : start + 2]):
         column.altair_chart(charts.comparison_panel(monthly, name, names[name], L), width="stretch")
 st.subheader(t("compare_totals"))
 for column, (measure, key) in zip(st.columns(2), (("in_care", "compare_in_care"), ("cost", "compare_cost"))):
-    column.altair_chart(charts.comparison_totals_chart(totals, measure, t(key, care_type=""), L), width="stretch")
+    column.altair_chart(
+        charts.comparison_totals_chart(totals, measure, t(key, care_type=""), L), width="stretch"
+    )
 
 # ---------------------------------------------------------------- parameters
 st.subheader(t("compare_parameters"))
@@ -102,9 +138,17 @@ if differences.empty:
 else:
     st.dataframe(differences, hide_index=True, width="stretch")
 downloads = st.columns(2)
-downloads[0].download_button(t("download_kpis"), data=kpis.to_csv(index=False), file_name="kpis.csv", mime="text/csv")
-downloads[1].download_button(t("download_parameters"), data=differences.to_csv(index=False),
-                             file_name="parameters.csv", mime="text/csv")
+downloads[0].download_button(
+    t("download_kpis"), data=kpis.to_csv(index=False), file_name="kpis.csv", mime="text/csv"
+)
+downloads[1].download_button(
+    t("download_parameters"),
+    data=differences.to_csv(index=False),
+    file_name="parameters.csv",
+    mime="text/csv",
+)
 
-export_section(f"compare:{':'.join(scenario_key(s) for s in scenarios)}:{L}:{year}",
-               lambda progress: comparison_export(summaries, labels, L, year=year, progress=progress))
+export_section(
+    f"compare:{':'.join(scenario_key(s) for s in scenarios)}:{L}:{year}",
+    lambda progress: comparison_export(summaries, labels, L, year=year, progress=progress),
+)

@@ -21,12 +21,19 @@ st.header(t("upload_header"))
 upload_col, template_col = st.columns([3, 1])
 with template_col:
     template = SCENARIO_DIR / f"{DEFAULT_SCENARIO}.yaml"
-    st.download_button(t("template_download"), data=template.read_bytes(), file_name=template.name,
-                       mime="application/x-yaml", help=t("template_help"), width="stretch")
+    st.download_button(
+        t("template_download"),
+        data=template.read_bytes(),
+        file_name=template.name,
+        mime="application/x-yaml",
+        help=t("template_help"),
+        width="stretch",
+    )
 with upload_col:
     # The browser refuses files over 1 MB; store.parse_upload then holds a scenario to 64 kB.
-    uploaded = st.file_uploader(t("upload_label"), type=["yaml", "yml"], help=t("upload_help"), key="upload",
-                                max_upload_size=1)
+    uploaded = st.file_uploader(
+        t("upload_label"), type=["yaml", "yml"], help=t("upload_help"), key="upload", max_upload_size=1
+    )
 if uploaded is not None:
     try:
         candidate = store.parse_upload(uploaded.getvalue(), uploaded.name)
@@ -34,8 +41,14 @@ if uploaded is not None:
         st.error(t("upload_invalid"))
         st.code(error.message(lang()), language=None)
     else:
-        st.success(t("upload_valid", name=candidate.name, types=len(candidate.care_types),
-                     policies=len(candidate.policies)))
+        st.success(
+            t(
+                "upload_valid",
+                name=candidate.name,
+                types=len(candidate.care_types),
+                policies=len(candidate.policies),
+            )
+        )
         save_form(candidate, candidate.name, "upload")
 
 # ---------------------------------------------------------------- saved scenarios
@@ -54,10 +67,20 @@ for item in saved:
             cols = st.columns(3)
             if cols[0].button(t("open_in_workshop"), key=f"open:{item.stem}", width="stretch"):
                 open_in_workshop(item.stem)
-            cols[1].download_button(t("download_yaml"), data=dump_scenario(item.scenario), file_name=item.path.name,
-                                    mime="application/x-yaml", key=f"download:{item.stem}", width="stretch")
-        new_name = st.text_input(t("rename_label"), value=title if item.scenario else item.stem,
-                                 key=f"rename_name:{item.stem}", max_chars=120)
+            cols[1].download_button(
+                t("download_yaml"),
+                data=dump_scenario(item.scenario),
+                file_name=item.path.name,
+                mime="application/x-yaml",
+                key=f"download:{item.stem}",
+                width="stretch",
+            )
+        new_name = st.text_input(
+            t("rename_label"),
+            value=title if item.scenario else item.stem,
+            key=f"rename_name:{item.stem}",
+            max_chars=120,
+        )
         if st.button(t("rename"), key=f"rename:{item.stem}") and item.scenario is not None:
             try:
                 path = store.rename(item.stem, new_name)

@@ -47,8 +47,13 @@ stems = [f.stem for f in files]
 requested = st.query_params.get("scenario")
 if st.session_state.get("scenario_choice") not in stems:  # first visit, or its file was deleted meanwhile
     st.session_state["scenario_choice"] = requested if requested in stems else stems[0]
-stem = st.selectbox(t("scenario"), stems, key="scenario_choice", help=t("scenario_help"),
-                    format_func=lambda s: scenario_title(files[stems.index(s)]))
+stem = st.selectbox(
+    t("scenario"),
+    stems,
+    key="scenario_choice",
+    help=t("scenario_help"),
+    format_func=lambda s: scenario_title(files[stems.index(s)]),
+)
 scenario, problem = load(files[stems.index(stem)])
 if scenario is None:
     st.error(t("invalid_scenario"))
@@ -84,8 +89,15 @@ first_year = start_year(scenario)
 
 def slider(key: str, label: str, help_text: str) -> float:
     r = limits[key]
-    return st.slider(label, min_value=float(r.low), max_value=float(r.high), step=float(r.step),
-                     key=PREFIX + key, help=help_text, format="%g")
+    return st.slider(
+        label,
+        min_value=float(r.low),
+        max_value=float(r.high),
+        step=float(r.step),
+        key=PREFIX + key,
+        help=help_text,
+        format="%g",
+    )
 
 
 with st.sidebar:
@@ -96,19 +108,38 @@ with st.sidebar:
     for name in scenario.type_names:  # every care type has at least its stay lever
         st.subheader(labels[name])
         if f"inflow.{name}" in limits:
-            own = [p.inflow_change_per_year[name] for p in scenario.policies if name in p.inflow_change_per_year]
+            own = [
+                p.inflow_change_per_year[name] for p in scenario.policies if name in p.inflow_change_per_year
+            ]
             own_text = ", ".join(f"{i18n.number(c * 100, lang(), 1)}%" for c in own) or "0%"
-            slider(f"inflow.{name}", t("inflow_change", label=labels[name]), t("inflow_change_help", default=own_text))
-        slider(f"stay.{name}", t("stay", label=labels[name]),
-               t("stay_help", default=i18n.number(defaults.stay_months[name], lang(), 2)))
+            slider(
+                f"inflow.{name}",
+                t("inflow_change", label=labels[name]),
+                t("inflow_change_help", default=own_text),
+            )
+        slider(
+            f"stay.{name}",
+            t("stay", label=labels[name]),
+            t("stay_help", default=i18n.number(defaults.stay_months[name], lang(), 2)),
+        )
         if f"escalation.{name}" in limits:
             targets = ", ".join(labels[d] for d in scenario.care_types[name].escalation_per_year)
-            slider(f"escalation.{name}", t("escalation", label=labels[name]), t("escalation_help", targets=targets))
+            slider(
+                f"escalation.{name}",
+                t("escalation", label=labels[name]),
+                t("escalation_help", targets=targets),
+            )
         if f"capacity_start.{name}" in limits:
-            slider(f"capacity_start.{name}", t("capacity_start", label=labels[name], year=first_year),
-                   t("capacity_help", default=defaults.capacity_start[name]))
-            slider(f"capacity_target.{name}", t("capacity_target", label=labels[name]),
-                   t("capacity_help", default=defaults.capacity_target[name]))
+            slider(
+                f"capacity_start.{name}",
+                t("capacity_start", label=labels[name], year=first_year),
+                t("capacity_help", default=defaults.capacity_start[name]),
+            )
+            slider(
+                f"capacity_target.{name}",
+                t("capacity_target", label=labels[name]),
+                t("capacity_help", default=defaults.capacity_target[name]),
+            )
 
 params = {key: f"{st.session_state[PREFIX + key]:g}" for key in default_params}
 levers = from_params(scenario, params)
@@ -125,20 +156,36 @@ except ValidationError as error:  # a lever combination the schema refuses: say 
 # ---------------------------------------------------------------- save and share (sidebar)
 with st.sidebar:
     st.header(t("save_header"))
-    to_save = changed.model_copy(update={
-        "description": t("saved_description", base=scenario.name, date=datetime.date.today().isoformat(),
-                         description=scenario.description)})
+    to_save = changed.model_copy(
+        update={
+            "description": t(
+                "saved_description",
+                base=scenario.name,
+                date=datetime.date.today().isoformat(),
+                description=scenario.description,
+            )
+        }
+    )
     save_name = save_form(to_save, t("save_default_name", name=scenario.name), "save", t("save_name_help"))
-    st.download_button(t("download_yaml"), data=dump_scenario(to_save.model_copy(update={"name": save_name or scenario.name})),
-                       file_name=f"{stem}-workshop.yaml", mime="application/x-yaml", width="stretch",
-                       help=t("download_yaml_help"))
+    st.download_button(
+        t("download_yaml"),
+        data=dump_scenario(to_save.model_copy(update={"name": save_name or scenario.name})),
+        file_name=f"{stem}-workshop.yaml",
+        mime="application/x-yaml",
+        width="stretch",
+        help=t("download_yaml_help"),
+    )
 
 for warning in warnings_for(compile_plan(changed), lang()):
     st.warning(warning)
 
 years = Calendar.of(changed).years
-kpi_year = st.select_slider(t("kpi_year"), options=years,
-                            value=levers.policy_year if levers.policy_year in years else years[0], key="kpi_year")
+kpi_year = st.select_slider(
+    t("kpi_year"),
+    options=years,
+    value=levers.policy_year if levers.policy_year in years else years[0],
+    key="kpi_year",
+)
 heavy = key_care_type(scenario)
 away = ", ".join(labels[n] for n in scenario.type_names if scenario.out_of_home(n))
 L = lang()
@@ -164,41 +211,68 @@ def draw(current, baseline) -> None:
     beds_base = int(yearly_value(baseline.yearly, heavy, "beds_needed"))
     capacity = yearly_value(current.yearly, heavy, "capacity")
     capacity_text = t("unlimited") if str(capacity) == "<NA>" else i18n.number(int(capacity), L)
-    cols[0].metric(t("kpi_beds", label=labels[heavy], year=kpi_year), f"{beds} / {capacity_text}",
-                   delta=i18n.signed(beds - beds_base, L), delta_color="inverse" if beds != beds_base else "off",
-                   delta_arrow="auto" if beds != beds_base else "off",
-                   help=t("kpi_beds_help", level=f"{scenario.service_level:.0%}", year=kpi_year, capacity=capacity_text,
-                          p10=int(yearly_value(current.yearly, heavy, "beds_needed_p10")),
-                          p90=int(yearly_value(current.yearly, heavy, "beds_needed_p90"))))
-    rate, rate_base = (yearly_value(frame, heavy, "occupancy_rate_mean") for frame in (current.yearly, baseline.yearly))
+    cols[0].metric(
+        t("kpi_beds", label=labels[heavy], year=kpi_year),
+        f"{beds} / {capacity_text}",
+        delta=i18n.signed(beds - beds_base, L),
+        delta_color="inverse" if beds != beds_base else "off",
+        delta_arrow="auto" if beds != beds_base else "off",
+        help=t(
+            "kpi_beds_help",
+            level=f"{scenario.service_level:.0%}",
+            year=kpi_year,
+            capacity=capacity_text,
+            p10=int(yearly_value(current.yearly, heavy, "beds_needed_p10")),
+            p90=int(yearly_value(current.yearly, heavy, "beds_needed_p90")),
+        ),
+    )
+    rate, rate_base = (
+        yearly_value(frame, heavy, "occupancy_rate_mean") for frame in (current.yearly, baseline.yearly)
+    )
     if math.isnan(rate):
         cols[1].metric(t("kpi_rate", year=kpi_year), "–", help=f"{labels[heavy]}: {t('unlimited')}")
     else:
         points = 100 * (rate - (0.0 if math.isnan(rate_base) else rate_base))
-        cols[1].metric(t("kpi_rate", year=kpi_year), f"{i18n.number(100 * rate, L, 0)}%",
-                       delta=f"{i18n.signed(points, L, 0)} %-pt" if abs(points) >= 0.5 else None, delta_color="off",
-                       help=t("kpi_rate_help", label=labels[heavy], year=kpi_year,
-                              p10=f"{i18n.number(100 * yearly_value(current.yearly, heavy, 'occupancy_rate_p10'), L, 0)}%",
-                              p90=f"{i18n.number(100 * yearly_value(current.yearly, heavy, 'occupancy_rate_p90'), L, 0)}%",
-                              delayed=f"{i18n.number(100 * yearly_value(current.yearly, heavy, 'delayed_share_mean'), L, 1)}%"))
-    for col, measure, key, money in ((cols[2], "in_care", "kpi_residential", False),
-                                     (cols[3], "waiting", "kpi_waiting", False),
-                                     (cols[4], "overflow", "kpi_overflow", False), (cols[5], "cost", "kpi_cost", True)):
+        cols[1].metric(
+            t("kpi_rate", year=kpi_year),
+            f"{i18n.number(100 * rate, L, 0)}%",
+            delta=f"{i18n.signed(points, L, 0)} %-pt" if abs(points) >= 0.5 else None,
+            delta_color="off",
+            help=t(
+                "kpi_rate_help",
+                label=labels[heavy],
+                year=kpi_year,
+                p10=f"{i18n.number(100 * yearly_value(current.yearly, heavy, 'occupancy_rate_p10'), L, 0)}%",
+                p90=f"{i18n.number(100 * yearly_value(current.yearly, heavy, 'occupancy_rate_p90'), L, 0)}%",
+                delayed=f"{i18n.number(100 * yearly_value(current.yearly, heavy, 'delayed_share_mean'), L, 1)}%",
+            ),
+        )
+    for col, measure, key, money in (
+        (cols[2], "in_care", "kpi_residential", False),
+        (cols[3], "waiting", "kpi_waiting", False),
+        (cols[4], "overflow", "kpi_overflow", False),
+        (cols[5], "cost", "kpi_cost", True),
+    ):
         now, before = total(current.totals, measure), total(baseline.totals, measure)
         show = (lambda v: i18n.euro(v, L)) if money else (lambda v: i18n.number(v, L, 1))
         delta = now["mean"] - before["mean"]
-        col.metric(t(key, year=kpi_year), show(now["mean"]),
-                   delta=(("+" if delta > 0 else "") + i18n.euro(delta, L)) if money else i18n.signed(delta, L, 1),
-                   delta_color="inverse" if abs(delta) > 1e-9 else "off",
-                   delta_arrow="auto" if abs(delta) > 1e-9 else "off",
-                   help=t(key + "_help", year=kpi_year, p10=show(now["p10"]), p90=show(now["p90"]), types=away))
+        col.metric(
+            t(key, year=kpi_year),
+            show(now["mean"]),
+            delta=(("+" if delta > 0 else "") + i18n.euro(delta, L)) if money else i18n.signed(delta, L, 1),
+            delta_color="inverse" if abs(delta) > 1e-9 else "off",
+            delta_arrow="auto" if abs(delta) > 1e-9 else "off",
+            help=t(key + "_help", year=kpi_year, p10=show(now["p10"]), p90=show(now["p90"]), types=away),
+        )
 
     st.subheader(t("chart_occupancy"))
     st.caption(t("chart_occupancy_caption", n=current.replications))
     for row in range(0, len(scenario.type_names), 2):
-        for column, name in zip(st.columns(2), scenario.type_names[row:row + 2]):
-            column.altair_chart(charts.occupancy_panel(current.monthly, name, labels, L, baseline=baseline.monthly),
-                                width="stretch")
+        for column, name in zip(st.columns(2), scenario.type_names[row : row + 2]):
+            column.altair_chart(
+                charts.occupancy_panel(current.monthly, name, labels, L, baseline=baseline.monthly),
+                width="stretch",
+            )
     limited = [n for n in scenario.type_names if changed.care_types[n].capacity is not None]
     if limited and current.loads is not None:
         st.subheader(t("chart_tradeoff", year=kpi_year))
@@ -206,15 +280,37 @@ def draw(current, baseline) -> None:
         colour = charts.colours(scenario.type_names)
         for column, name in zip(st.columns(min(2, len(limited))) * len(limited), limited):
             table = tradeoff_table(current, name, kpi_year)
-            column.altair_chart(charts.tradeoff_chart(table, labels[name], colour[name], L,
-                                                      capacity=yearly_value(current.yearly, name, "capacity_mean"),
-                                                      service_level=changed.service_level), width="stretch")
+            column.altair_chart(
+                charts.tradeoff_chart(
+                    table,
+                    labels[name],
+                    colour[name],
+                    L,
+                    capacity=yearly_value(current.yearly, name, "capacity_mean"),
+                    service_level=changed.service_level,
+                ),
+                width="stretch",
+            )
     panels = [
-        ("chart_beds", lambda: (st.caption(t("chart_beds_caption", level=f"{changed.service_level:.0%}")),
-                                st.altair_chart(charts.beds_chart(current.yearly, labels, L), width="stretch"))),
-        ("chart_waiting", lambda: st.altair_chart(charts.waiting_chart(current.monthly, labels, L), width="stretch")),
-        ("chart_cost", lambda: st.altair_chart(charts.cost_chart(current.yearly, labels, L), width="stretch")),
-        ("chart_flows", lambda: st.graphviz_chart(charts.flow_dot(current.flows, labels, L), width="stretch")),
+        (
+            "chart_beds",
+            lambda: (
+                st.caption(t("chart_beds_caption", level=f"{changed.service_level:.0%}")),
+                st.altair_chart(charts.beds_chart(current.yearly, labels, L), width="stretch"),
+            ),
+        ),
+        (
+            "chart_waiting",
+            lambda: st.altair_chart(charts.waiting_chart(current.monthly, labels, L), width="stretch"),
+        ),
+        (
+            "chart_cost",
+            lambda: st.altair_chart(charts.cost_chart(current.yearly, labels, L), width="stretch"),
+        ),
+        (
+            "chart_flows",
+            lambda: st.graphviz_chart(charts.flow_dot(current.flows, labels, L), width="stretch"),
+        ),
     ]
     for pair in (panels[:2], panels[2:]):
         for column, (title, chart) in zip(st.columns(2), pair):
@@ -244,6 +340,14 @@ except Exception:  # never a traceback on the workshop screen
     st.error(t("error_generic"))
     st.stop()
 
-export_section(f"workshop:{scenario_key(changed)}:{scenario_key(baseline_scenario)}:{L}:{kpi_year}",
-               lambda progress: scenario_export(current, L, baseline=None if current is baseline else baseline,
-                                                base_scenario=scenario, year=kpi_year, progress=progress))
+export_section(
+    f"workshop:{scenario_key(changed)}:{scenario_key(baseline_scenario)}:{L}:{kpi_year}",
+    lambda progress: scenario_export(
+        current,
+        L,
+        baseline=None if current is baseline else baseline,
+        base_scenario=scenario,
+        year=kpi_year,
+        progress=progress,
+    ),
+)

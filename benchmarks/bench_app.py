@@ -50,10 +50,14 @@ def main() -> int:
     slider.set_value(-1.0).run()
     cached = time.perf_counter() - started
     print(f"first page load (two runs of 30 replications, pool start): {first:.2f} s")
-    print(f"slider move, new setting, provisional page ({PREVIEW_REPLICATIONS} replications): median {statistics.median(previews):.2f} s, "
-          f"max {max(previews):.2f} s over {len(previews)} moves")
-    print(f"slider move, new setting, final page (30 replications): median {statistics.median(times):.2f} s, "
-          f"max {max(times):.2f} s over {len(times)} moves")
+    print(
+        f"slider move, new setting, provisional page ({PREVIEW_REPLICATIONS} replications): median {statistics.median(previews):.2f} s, "
+        f"max {max(previews):.2f} s over {len(previews)} moves"
+    )
+    print(
+        f"slider move, new setting, final page (30 replications): median {statistics.median(times):.2f} s, "
+        f"max {max(times):.2f} s over {len(times)} moves"
+    )
     print(f"slider move back to a setting seen before (cache): {cached:.2f} s")
     return 0
 

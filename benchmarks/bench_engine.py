@@ -49,8 +49,11 @@ def main() -> int:
 
     scenario = load_scenario(SCENARIO)
     plan = compile_plan(scenario)
-    lines = [f"Engine benchmark, {dt.date.today()}, Python {platform.python_version()}, "
-             f"{os.cpu_count()} cores, scenario {SCENARIO.relative_to(ROOT)} (10 years)", ""]
+    lines = [
+        f"Engine benchmark, {dt.date.today()}, Python {platform.python_version()}, "
+        f"{os.cpu_count()} cores, scenario {SCENARIO.relative_to(ROOT)} (10 years)",
+        "",
+    ]
 
     # 1. One replication in this process: time, events, Python memory.
     Model(plan, 0).run()  # warm-up (imports, first numpy calls)
@@ -66,8 +69,10 @@ def main() -> int:
     tracemalloc.stop()
     ms = statistics.median(per_rep) * 1000
     rate = statistics.median(e / t for e, t in zip(events, per_rep))
-    lines.append(f"- one replication, serial: median {ms:.1f} ms ({statistics.median(events):,.0f} SimPy events, "
-                 f"{rate:,.0f} events/s); Python allocations peak at {peak_python / 2**20:.1f} MiB")
+    lines.append(
+        f"- one replication, serial: median {ms:.1f} ms ({statistics.median(events):,.0f} SimPy events, "
+        f"{rate:,.0f} events/s); Python allocations peak at {peak_python / 2**20:.1f} MiB"
+    )
 
     # 2. 30 replications in-process on all cores: first call starts the pool, later calls reuse it.
     shutdown_pool()
@@ -81,21 +86,39 @@ def main() -> int:
         warm.append(time.perf_counter() - started)
     shutdown_pool()
     verdict = "meets" if cold < 1.5 else "MISSES"
-    lines.append(f"- 30 replications in-process (summaries included): {cold:.3f} s with pool start-up; "
-                 f"pool reused: {best_and_median(warm)} — {verdict} the 1.5 s target")
+    lines.append(
+        f"- 30 replications in-process (summaries included): {cold:.3f} s with pool start-up; "
+        f"pool reused: {best_and_median(warm)} — {verdict} the 1.5 s target"
+    )
 
     # 3. The command line, 100 replications, wall time including interpreter start-up and writing files.
     walls = []
     with tempfile.TemporaryDirectory() as tmp:
         for k in range(args.repeat):
             started = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "simulator", "run", str(SCENARIO), "--replications", "100",
-                            "--out", str(Path(tmp) / f"out{k}"), "--quiet"], cwd=ROOT, check=True)
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "simulator",
+                    "run",
+                    str(SCENARIO),
+                    "--replications",
+                    "100",
+                    "--out",
+                    str(Path(tmp) / f"out{k}"),
+                    "--quiet",
+                ],
+                cwd=ROOT,
+                check=True,
+            )
             walls.append(time.perf_counter() - started)
     peak_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     verdict = "meets" if statistics.median(walls) < 5 else "MISSES"
-    lines.append(f"- `python -m simulator run` with 100 replications: {best_and_median(walls)} wall — {verdict} "
-                 f"the 5 s target; peak resident memory of one process {peak_children:.0f} MiB")
+    lines.append(
+        f"- `python -m simulator run` with 100 replications: {best_and_median(walls)} wall — {verdict} "
+        f"the 5 s target; peak resident memory of one process {peak_children:.0f} MiB"
+    )
     peak_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     lines.append(f"- peak resident memory of this benchmark process: {peak_self:.0f} MiB")
 

@@ -43,8 +43,10 @@ def main() -> int:
         started = time.perf_counter()
         comparison_export(summaries, ["basis", "min 10%", "voorbeeld"], "nl")
         comparison.append(time.perf_counter() - started)
-    print(f"export of one run (deck, {len(made.images)} image files, workbook, CSV): "
-          f"median {statistics.median(single):.2f} s (first {single[0]:.2f} s)")
+    print(
+        f"export of one run (deck, {len(made.images)} image files, workbook, CSV): "
+        f"median {statistics.median(single):.2f} s (first {single[0]:.2f} s)"
+    )
     print(f"export of a comparison of three: median {statistics.median(comparison):.2f} s")
     return 0
 

@@ -24,13 +24,21 @@ sys.path.insert(0, str(ROOT))
 def render(deck: Path, out: Path, dpi: int) -> list[Path]:
     for tool in ("libreoffice", "pdftoppm"):
         if not shutil.which(tool):
-            sys.exit(f"{tool} is not installed: apt-get install libreoffice-impress poppler-utils fonts-crosextra-carlito")
+            sys.exit(
+                f"{tool} is not installed: apt-get install libreoffice-impress poppler-utils fonts-crosextra-carlito"
+            )
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run(["libreoffice", "--headless", "--convert-to", "pdf", "--outdir", tmp, str(deck)], check=True,
-                       capture_output=True, timeout=300)
+        subprocess.run(
+            ["libreoffice", "--headless", "--convert-to", "pdf", "--outdir", tmp, str(deck)],
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
         pdf = Path(tmp) / (deck.stem + ".pdf")
-        subprocess.run(["pdftoppm", "-png", "-r", str(dpi), str(pdf), str(out / deck.stem)], check=True, timeout=300)
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", str(dpi), str(pdf), str(out / deck.stem)], check=True, timeout=300
+        )
     return sorted(out.glob(f"{deck.stem}-*.png"))
 
 
@@ -45,7 +53,9 @@ def example_decks(folder: Path) -> list[Path]:
     preset = load_scenario(ROOT / "scenarios" / "zuid-west-jeugdzorgplus.yaml")
     levers = default_levers(preset)
     levers.inflow_change["jzplus"] = -0.10
-    changed = apply_levers(preset, levers).model_copy(update={"name": "Zuid-West: instroom JZ+ -10% per jaar"})
+    changed = apply_levers(preset, levers).model_copy(
+        update={"name": "Zuid-West: instroom JZ+ -10% per jaar"}
+    )
     base, current = Summary.of(run_experiment(preset)), Summary.of(run_experiment(changed))
     folder.mkdir(parents=True, exist_ok=True)
     single = folder / "zuid-west-workshop.pptx"

@@ -69,7 +69,9 @@ def steady_state(source: Scenario | Plan, day: float = 0.0) -> SteadyState:
     p_esc = np.zeros(n)
     routing = np.zeros((n, n))
     for i in range(n):
-        mean_days[i], p_esc[i] = sojourn(epoch.stay_mean_days[i], plan.stay_cv[i], epoch.escalation_total_per_day[i])
+        mean_days[i], p_esc[i] = sojourn(
+            epoch.stay_mean_days[i], plan.stay_cv[i], epoch.escalation_total_per_day[i]
+        )
         total = epoch.escalation_total_per_day[i]
         for dest, rate in epoch.escalation_per_day[i].items():
             routing[i, dest] += p_esc[i] * rate / total
@@ -86,7 +88,9 @@ def expected_by_year(source: Scenario | Plan) -> dict[int, SteadyState]:
     'no capacity limits' reference line of the charts."""
     plan = source if isinstance(source, Plan) else compile_plan(source)
     edges = plan.calendar.year_edges
-    return {year: steady_state(plan, (edges[y] + edges[y + 1]) / 2) for y, year in enumerate(plan.calendar.years)}
+    return {
+        year: steady_state(plan, (edges[y] + edges[y + 1]) / 2) for y, year in enumerate(plan.calendar.years)
+    }
 
 
 def erlang_b(servers: int, load: float) -> float:
@@ -114,8 +118,15 @@ def mmc_mean_waiting(servers: int, load: float) -> float:
     return erlang_c(servers, load) * load / (servers - load)
 
 
-def return_gap(stay_days: float, stay_cv: float, after_days: float, after_cv: float, return_per_day: float,
-               horizon_days: float, step: float = 0.25) -> tuple[np.ndarray, np.ndarray, float]:
+def return_gap(
+    stay_days: float,
+    stay_cv: float,
+    after_days: float,
+    after_cv: float,
+    return_per_day: float,
+    horizon_days: float,
+    step: float = 0.25,
+) -> tuple[np.ndarray, np.ndarray, float]:
     """(grid in days, density, P(return)) of the gap between a placement and the same
     youth's next one, for a youth who comes back: its stay (gamma) plus the time to a return
     from aftercare (the escalation density while the regular aftercare stay lasts)."""
@@ -126,13 +137,24 @@ def return_gap(stay_days: float, stay_cv: float, after_days: float, after_cv: fl
     if p_return <= 0:
         return grid, np.zeros_like(grid), 0.0
     stay = gamma.pdf(grid, 1 / stay_cv**2, scale=stay_days * stay_cv**2)
-    wait = return_per_day * np.exp(-return_per_day * grid) * gamma.sf(grid, 1 / after_cv**2,
-                                                                       scale=after_days * after_cv**2) / p_return
+    wait = (
+        return_per_day
+        * np.exp(-return_per_day * grid)
+        * gamma.sf(grid, 1 / after_cv**2, scale=after_days * after_cv**2)
+        / p_return
+    )
     return grid, np.convolve(stay, wait)[: len(grid)] * step, p_return
 
 
-def placements_per_youth(stay_days: float, stay_cv: float, after_days: float, after_cv: float,
-                         to_after: float, return_per_day: float, step: float = 0.25) -> tuple[float, float]:
+def placements_per_youth(
+    stay_days: float,
+    stay_cv: float,
+    after_days: float,
+    after_cv: float,
+    to_after: float,
+    return_per_day: float,
+    step: float = 0.25,
+) -> tuple[float, float]:
     """Placements per distinct youth placed in a calendar year, and the share of placements
     that are returns, for a care type whose leavers go on to an aftercare type with share
     ``to_after`` and come back from it at hazard ``return_per_day`` (no capacity limits,
@@ -143,7 +165,9 @@ def placements_per_youth(stay_days: float, stay_cv: float, after_days: float, af
     the gap D since the youth's previous placement (``return_gap``) is shorter than the time
     since 1 January, uniform over the year: P = q E[(1 - D)^+] (D in years). Placements /
     youths = 1 / (1 - P)."""
-    grid, density, p_return = return_gap(stay_days, stay_cv, after_days, after_cv, return_per_day, DAYS_PER_YEAR, step)
+    grid, density, p_return = return_gap(
+        stay_days, stay_cv, after_days, after_cv, return_per_day, DAYS_PER_YEAR, step
+    )
     q = to_after * p_return
     if q <= 0:
         return 1.0, 0.0

@@ -50,7 +50,9 @@ def delay_probability(capacity, load, wait: bool) -> np.ndarray:
     return erlang_c(capacity, load) if wait else erlang_b(capacity, load)
 
 
-def delayed_share(capacity, loads: np.ndarray, weights: np.ndarray, wait: bool, per_month: bool = False) -> np.ndarray:
+def delayed_share(
+    capacity, loads: np.ndarray, weights: np.ndarray, wait: bool, per_month: bool = False
+) -> np.ndarray:
     """The share of a period's youths that cannot be placed at once with ``capacity``
     places (one number per period, or one per month with ``per_month``): the delay
     probability at each month's load (last axis), weighted by the month's

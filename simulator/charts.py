@@ -28,8 +28,12 @@ def _locale(lang: str) -> dict:
 
 
 def _finish(chart, lang: str):
-    return chart.configure(locale=_locale(lang)).configure_axis(labelFontSize=13, titleFontSize=14) \
-        .configure_legend(labelFontSize=13, titleFontSize=13, orient="bottom").configure_title(fontSize=16)
+    return (
+        chart.configure(locale=_locale(lang))
+        .configure_axis(labelFontSize=13, titleFontSize=14)
+        .configure_legend(labelFontSize=13, titleFontSize=13, orient="bottom")
+        .configure_title(fontSize=16)
+    )
 
 
 def _month_text(months: pd.Series) -> pd.Series:
@@ -43,8 +47,15 @@ def _size(chart, width: int | None, height: int):
     return chart.properties(height=height) if width is None else chart.properties(width=width, height=height)
 
 
-def _occupancy_layers(summary: pd.DataFrame, name: str, title: str, lang: str, baseline: pd.DataFrame | None,
-                      width: int | None, height: int):
+def _occupancy_layers(
+    summary: pd.DataFrame,
+    name: str,
+    title: str,
+    lang: str,
+    baseline: pd.DataFrame | None,
+    width: int | None,
+    height: int,
+):
     columns = ["month", "occupancy_mean", "occupancy_p10", "occupancy_p90", "capacity", "expected"]
     part = summary.loc[summary["care_type"] == name, columns].reset_index(drop=True)
     if baseline is not None:
@@ -56,69 +67,123 @@ def _occupancy_layers(summary: pd.DataFrame, name: str, title: str, lang: str, b
     base = alt.Chart().encode(x=alt.X("month:T", title=t("month", lang), axis=alt.Axis(format="%Y")))
     layers = [
         base.mark_area(opacity=0.25, color=colour).encode(
-            y=alt.Y("occupancy_p10:Q", title=t("occupancy", lang), scale=free), y2="occupancy_p90:Q"),
-        base.mark_line(strokeDash=[5, 4], color=colour, opacity=0.9).encode(y=alt.Y("expected:Q", scale=free)),
+            y=alt.Y("occupancy_p10:Q", title=t("occupancy", lang), scale=free), y2="occupancy_p90:Q"
+        ),
+        base.mark_line(strokeDash=[5, 4], color=colour, opacity=0.9).encode(
+            y=alt.Y("expected:Q", scale=free)
+        ),
     ]
     if baseline is not None:
-        layers.append(base.mark_line(color=BASELINE_GREY, strokeWidth=2).encode(y=alt.Y("baseline:Q", scale=free)))
-    layers.append(base.mark_line(color=colour, strokeWidth=3).encode(
-        y=alt.Y("occupancy_mean:Q", scale=free),
-        tooltip=[alt.Tooltip("month:T", format="%Y-%m", title=t("month", lang)),
-                 alt.Tooltip("occupancy_mean:Q", format=",.1f", title=t("mean", lang)),
-                 alt.Tooltip("occupancy_p10:Q", format=",.1f", title="P10"),
-                 alt.Tooltip("occupancy_p90:Q", format=",.1f", title="P90"),
-                 alt.Tooltip("capacity:Q", format=",.0f", title=t("capacity", lang))]))
+        layers.append(
+            base.mark_line(color=BASELINE_GREY, strokeWidth=2).encode(y=alt.Y("baseline:Q", scale=free))
+        )
+    layers.append(
+        base.mark_line(color=colour, strokeWidth=3).encode(
+            y=alt.Y("occupancy_mean:Q", scale=free),
+            tooltip=[
+                alt.Tooltip("month:T", format="%Y-%m", title=t("month", lang)),
+                alt.Tooltip("occupancy_mean:Q", format=",.1f", title=t("mean", lang)),
+                alt.Tooltip("occupancy_p10:Q", format=",.1f", title="P10"),
+                alt.Tooltip("occupancy_p90:Q", format=",.1f", title="P90"),
+                alt.Tooltip("capacity:Q", format=",.0f", title=t("capacity", lang)),
+            ],
+        )
+    )
     if part["capacity"].notna().any():
-        layers.append(base.mark_line(interpolate="step-after", color=CAPACITY_COLOUR, strokeWidth=2).encode(
-            y=alt.Y("capacity:Q", scale=free)))
+        layers.append(
+            base.mark_line(interpolate="step-after", color=CAPACITY_COLOUR, strokeWidth=2).encode(
+                y=alt.Y("capacity:Q", scale=free)
+            )
+        )
     return _size(alt.layer(*layers, data=part).properties(title=title), width, height)
 
 
-def occupancy_panel(summary: pd.DataFrame, name: str, labels: dict[str, str], lang: str = "nl",
-                    baseline: pd.DataFrame | None = None, width: int | None = None, height: int = 240):
+def occupancy_panel(
+    summary: pd.DataFrame,
+    name: str,
+    labels: dict[str, str],
+    lang: str = "nl",
+    baseline: pd.DataFrame | None = None,
+    width: int | None = None,
+    height: int = 240,
+):
     """One care type: P10-P90 band, mean line, capacity steps, the unchanged scenario as a
     faint line and the analytic expectation without capacity limits dashed."""
-    return _finish(_occupancy_layers(summary, name, labels.get(name, name), lang, baseline, width, height), lang)
+    return _finish(
+        _occupancy_layers(summary, name, labels.get(name, name), lang, baseline, width, height), lang
+    )
 
 
-def occupancy_chart(summary: pd.DataFrame, labels: dict[str, str], lang: str = "nl",
-                    baseline: pd.DataFrame | None = None, columns: int = 2, width: int = 380, height: int = 220):
+def occupancy_chart(
+    summary: pd.DataFrame,
+    labels: dict[str, str],
+    lang: str = "nl",
+    baseline: pd.DataFrame | None = None,
+    columns: int = 2,
+    width: int = 380,
+    height: int = 220,
+):
     """Every care type's occupancy panel in one grid (exports)."""
     names = list(dict.fromkeys(summary["care_type"]))
-    panels = [_occupancy_layers(summary, name, labels.get(name, name), lang, baseline, width, height) for name in names]
+    panels = [
+        _occupancy_layers(summary, name, labels.get(name, name), lang, baseline, width, height)
+        for name in names
+    ]
     return _finish(alt.concat(*panels, columns=columns), lang)
 
 
-def beds_chart(yearly: pd.DataFrame, labels: dict[str, str], lang: str = "nl", width: int | None = None,
-               height: int = 300):
+def beds_chart(
+    yearly: pd.DataFrame,
+    labels: dict[str, str],
+    lang: str = "nl",
+    width: int | None = None,
+    height: int = 300,
+):
     """Beds needed (bars) against capacity (black ticks) per year, side by side for the limited
     care types (all types when none is limited)."""
     order = list(dict.fromkeys(yearly["care_type"]))
     limited = yearly.loc[yearly["capacity"].notna(), "care_type"].unique().tolist()
     names = [n for n in order if n in (limited or order)]
     colour = colours(order)
-    data = yearly.loc[yearly["care_type"].isin(names), ["year", "care_type", "beds_needed", "capacity"]].copy()
+    data = yearly.loc[
+        yearly["care_type"].isin(names), ["year", "care_type", "beds_needed", "capacity"]
+    ].copy()
     data["capacity"] = data["capacity"].astype("float")
     data["label"] = data["care_type"].map(lambda n: labels.get(n, n))
     domain = [labels.get(n, n) for n in names]
-    base = alt.Chart().encode(x=alt.X("year:O", title=t("year", lang), axis=alt.Axis(labelAngle=0)),
-                              xOffset=alt.XOffset("label:N", sort=domain))
+    base = alt.Chart().encode(
+        x=alt.X("year:O", title=t("year", lang), axis=alt.Axis(labelAngle=0)),
+        xOffset=alt.XOffset("label:N", sort=domain),
+    )
     bars = base.mark_bar(opacity=0.85).encode(
         y=alt.Y("beds_needed:Q", title=t("beds_needed", lang)),
-        color=alt.Color("label:N", title=t("care_type", lang), sort=domain,
-                        scale=alt.Scale(domain=domain, range=[colour[n] for n in names]),
-                        legend=alt.Legend() if len(names) > 1 else None),  # one type: the title says which
-        tooltip=[alt.Tooltip("year:O", title=t("year", lang)), alt.Tooltip("label:N", title=t("care_type", lang)),
-                 alt.Tooltip("beds_needed:Q", title=t("beds_needed", lang)),
-                 alt.Tooltip("capacity:Q", title=t("capacity", lang))])
+        color=alt.Color(
+            "label:N",
+            title=t("care_type", lang),
+            sort=domain,
+            scale=alt.Scale(domain=domain, range=[colour[n] for n in names]),
+            legend=alt.Legend() if len(names) > 1 else None,
+        ),  # one type: the title says which
+        tooltip=[
+            alt.Tooltip("year:O", title=t("year", lang)),
+            alt.Tooltip("label:N", title=t("care_type", lang)),
+            alt.Tooltip("beds_needed:Q", title=t("beds_needed", lang)),
+            alt.Tooltip("capacity:Q", title=t("capacity", lang)),
+        ],
+    )
     layers = [bars]
     if data["capacity"].notna().any():
         layers.append(base.mark_tick(color=CAPACITY_COLOUR, thickness=3).encode(y="capacity:Q"))
     return _finish(_size(alt.layer(*layers, data=data), width, height), lang)
 
 
-def waiting_chart(summary: pd.DataFrame, labels: dict[str, str], lang: str = "nl", width: int | None = None,
-                  height: int = 320):
+def waiting_chart(
+    summary: pd.DataFrame,
+    labels: dict[str, str],
+    lang: str = "nl",
+    width: int | None = None,
+    height: int = 320,
+):
     """Waiting list, placements outside the region and youths waiting to move on (blocked
     beds) per care type, monthly means."""
     names = list(dict.fromkeys(summary["care_type"]))
@@ -126,82 +191,165 @@ def waiting_chart(summary: pd.DataFrame, labels: dict[str, str], lang: str = "nl
     measures = [("waiting_mean", "waiting"), ("overflow_mean", "overflow")]
     if "blocked_mean" in summary and summary["blocked_mean"].max() > 0:
         measures.append(("blocked_mean", "blocked"))
-    long = pd.concat([summary[["month", "care_type", column]].rename(columns={column: "value"}).assign(measure=t(key, lang))
-                      for column, key in measures])
+    long = pd.concat(
+        [
+            summary[["month", "care_type", column]]
+            .rename(columns={column: "value"})
+            .assign(measure=t(key, lang))
+            for column, key in measures
+        ]
+    )
     long["month"] = _month_text(long["month"])
     long["label"] = long["care_type"].map(lambda n: labels.get(n, n))
-    chart = alt.Chart(long.drop(columns="care_type")).mark_line(strokeWidth=2.5).encode(
-        x=alt.X("month:T", title=t("month", lang), axis=alt.Axis(format="%Y")),
-        y=alt.Y("value:Q", title=t("youths", lang)),
-        color=alt.Color("label:N", title=t("care_type", lang),
-                        scale=alt.Scale(domain=[labels.get(n, n) for n in names], range=[colour[n] for n in names])),
-        strokeDash=alt.StrokeDash("measure:N", title=t("measure", lang)),
-        tooltip=[alt.Tooltip("month:T", format="%Y-%m", title=t("month", lang)),
-                 alt.Tooltip("label:N", title=t("care_type", lang)), alt.Tooltip("measure:N", title=t("measure", lang)),
-                 alt.Tooltip("value:Q", format=",.1f", title=t("youths", lang))],
+    chart = (
+        alt.Chart(long.drop(columns="care_type"))
+        .mark_line(strokeWidth=2.5)
+        .encode(
+            x=alt.X("month:T", title=t("month", lang), axis=alt.Axis(format="%Y")),
+            y=alt.Y("value:Q", title=t("youths", lang)),
+            color=alt.Color(
+                "label:N",
+                title=t("care_type", lang),
+                scale=alt.Scale(domain=[labels.get(n, n) for n in names], range=[colour[n] for n in names]),
+            ),
+            strokeDash=alt.StrokeDash("measure:N", title=t("measure", lang)),
+            tooltip=[
+                alt.Tooltip("month:T", format="%Y-%m", title=t("month", lang)),
+                alt.Tooltip("label:N", title=t("care_type", lang)),
+                alt.Tooltip("measure:N", title=t("measure", lang)),
+                alt.Tooltip("value:Q", format=",.1f", title=t("youths", lang)),
+            ],
+        )
     )
     return _finish(_size(chart, width, height), lang)
 
 
-def cost_chart(yearly: pd.DataFrame, labels: dict[str, str], lang: str = "nl", width: int | None = None,
-               height: int = 320):
+def cost_chart(
+    yearly: pd.DataFrame,
+    labels: dict[str, str],
+    lang: str = "nl",
+    width: int | None = None,
+    height: int = 320,
+):
     """Yearly cost per care type, stacked, in millions of euros."""
     names = list(dict.fromkeys(yearly["care_type"]))
     colour = colours(names)
-    data = pd.DataFrame({"year": yearly["year"], "care_order": yearly["care_type"].map(names.index),
-                         "cost_m": yearly["cost_mean"] / 1e6,
-                         "label": yearly["care_type"].map(lambda n: labels.get(n, n))})
-    chart = alt.Chart(data).mark_bar().encode(
-        x=alt.X("year:O", title=t("year", lang), axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("sum(cost_m):Q", title=t("cost_meur", lang)),
-        color=alt.Color("label:N", title=t("care_type", lang),
-                        scale=alt.Scale(domain=[labels.get(n, n) for n in names], range=[colour[n] for n in names])),
-        order=alt.Order("care_order:Q"),
-        tooltip=[alt.Tooltip("year:O", title=t("year", lang)), alt.Tooltip("label:N", title=t("care_type", lang)),
-                 alt.Tooltip("cost_m:Q", format=",.2f", title=t("cost_meur", lang))],
+    data = pd.DataFrame(
+        {
+            "year": yearly["year"],
+            "care_order": yearly["care_type"].map(names.index),
+            "cost_m": yearly["cost_mean"] / 1e6,
+            "label": yearly["care_type"].map(lambda n: labels.get(n, n)),
+        }
+    )
+    chart = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("year:O", title=t("year", lang), axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("sum(cost_m):Q", title=t("cost_meur", lang)),
+            color=alt.Color(
+                "label:N",
+                title=t("care_type", lang),
+                scale=alt.Scale(domain=[labels.get(n, n) for n in names], range=[colour[n] for n in names]),
+            ),
+            order=alt.Order("care_order:Q"),
+            tooltip=[
+                alt.Tooltip("year:O", title=t("year", lang)),
+                alt.Tooltip("label:N", title=t("care_type", lang)),
+                alt.Tooltip("cost_m:Q", format=",.2f", title=t("cost_meur", lang)),
+            ],
+        )
     )
     return _finish(_size(chart, width, height), lang)
 
 
-TARIFF_NORM = 0.90  # occupancy at which JeugdzorgPlus tariffs cover costs (Jeugdautoriteit, reference-figures.md)
+TARIFF_NORM = (
+    0.90  # occupancy at which JeugdzorgPlus tariffs cover costs (Jeugdautoriteit, reference-figures.md)
+)
 
 
-def tradeoff_chart(table: pd.DataFrame, label: str, colour: str, lang: str = "nl", capacity: float | None = None,
-                   service_level: float = 0.95, width: int | None = None, height: int = 380):
+def tradeoff_chart(
+    table: pd.DataFrame,
+    label: str,
+    colour: str,
+    lang: str = "nl",
+    capacity: float | None = None,
+    service_level: float = 0.95,
+    width: int | None = None,
+    height: int = 380,
+):
     """The capacity trade-off of one care type (``results.tradeoff_table``): the share of
     youths not placed at once (band P10-P90) and the occupancy rate against the number of
     places, with the 90% occupancy at which tariffs cover costs, the service level's limit
     and the capacity in force."""
     measures = {"delayed_share": t("tradeoff_delayed", lang), "occupancy_rate": t("tradeoff_rate", lang)}
-    long = pd.concat([table[["capacity", m, f"{m}_p10", f"{m}_p90"]].set_axis(["capacity", "value", "p10", "p90"], axis=1)
-                      .assign(measure=text) for m, text in measures.items()])
+    long = pd.concat(
+        [
+            table[["capacity", m, f"{m}_p10", f"{m}_p90"]]
+            .set_axis(["capacity", "value", "p10", "p90"], axis=1)
+            .assign(measure=text)
+            for m, text in measures.items()
+        ]
+    )
     scale = alt.Scale(domain=list(measures.values()), range=[colour, CAPACITY_COLOUR])
     percent = alt.Axis(format="%", title=t("tradeoff_share", lang))
     top = max(1.0, float(long["p90"].max()))  # a rate can pass 100% after a cut (nobody is evicted)
-    base = alt.Chart().encode(x=alt.X("capacity:Q", title=t("tradeoff_places", lang), scale=alt.Scale(zero=False)))
+    base = alt.Chart().encode(
+        x=alt.X("capacity:Q", title=t("tradeoff_places", lang), scale=alt.Scale(zero=False))
+    )
     layers = [
-        base.mark_area(opacity=0.18).encode(y=alt.Y("p10:Q", axis=percent, scale=alt.Scale(domain=[0, top])), y2="p90:Q",
-                                            color=alt.Color("measure:N", scale=scale, title=None)),
+        base.mark_area(opacity=0.18).encode(
+            y=alt.Y("p10:Q", axis=percent, scale=alt.Scale(domain=[0, top])),
+            y2="p90:Q",
+            color=alt.Color("measure:N", scale=scale, title=None),
+        ),
         base.mark_line(strokeWidth=3).encode(
-            y=alt.Y("value:Q", axis=percent), color=alt.Color("measure:N", title=None, scale=scale),
-            tooltip=[alt.Tooltip("capacity:Q", title=t("tradeoff_places", lang)),
-                     alt.Tooltip("measure:N", title=t("measure", lang)), alt.Tooltip("value:Q", format=".1%", title=t("mean", lang)),
-                     alt.Tooltip("p10:Q", format=".1%", title="P10"), alt.Tooltip("p90:Q", format=".1%", title="P90")]),
+            y=alt.Y("value:Q", axis=percent),
+            color=alt.Color("measure:N", title=None, scale=scale),
+            tooltip=[
+                alt.Tooltip("capacity:Q", title=t("tradeoff_places", lang)),
+                alt.Tooltip("measure:N", title=t("measure", lang)),
+                alt.Tooltip("value:Q", format=".1%", title=t("mean", lang)),
+                alt.Tooltip("p10:Q", format=".1%", title="P10"),
+                alt.Tooltip("p90:Q", format=".1%", title="P90"),
+            ],
+        ),
     ]
-    rules = pd.DataFrame({"y": [TARIFF_NORM, 1 - service_level],
-                          "text": [t("tradeoff_norm", lang), t("tradeoff_level", lang, level=f"{1 - service_level:.0%}")]})
-    layers.append(alt.Chart(rules).mark_rule(strokeDash=[6, 4], color="#6b7280", strokeWidth=2).encode(
-        y="y:Q", tooltip=alt.Tooltip("text:N", title=t("measure", lang))))
-    layers.append(alt.Chart(rules).mark_text(align="left", dx=4, dy=11, color="#374151", fontSize=12).encode(
-        y="y:Q", x=alt.value(4), text="text:N"))
+    rules = pd.DataFrame(
+        {
+            "y": [TARIFF_NORM, 1 - service_level],
+            "text": [t("tradeoff_norm", lang), t("tradeoff_level", lang, level=f"{1 - service_level:.0%}")],
+        }
+    )
+    layers.append(
+        alt.Chart(rules)
+        .mark_rule(strokeDash=[6, 4], color="#6b7280", strokeWidth=2)
+        .encode(y="y:Q", tooltip=alt.Tooltip("text:N", title=t("measure", lang)))
+    )
+    layers.append(
+        alt.Chart(rules)
+        .mark_text(align="left", dx=4, dy=11, color="#374151", fontSize=12)
+        .encode(y="y:Q", x=alt.value(4), text="text:N")
+    )
     if capacity is not None and not pd.isna(capacity):
-        layers.append(alt.Chart(pd.DataFrame({"capacity": [float(capacity)]})).mark_rule(color=CAPACITY_COLOUR, strokeWidth=2)
-                      .encode(x="capacity:Q"))
+        layers.append(
+            alt.Chart(pd.DataFrame({"capacity": [float(capacity)]}))
+            .mark_rule(color=CAPACITY_COLOUR, strokeWidth=2)
+            .encode(x="capacity:Q")
+        )
     chart = alt.layer(*layers, data=long).properties(title=label)
     return _finish(_size(chart, width, height), lang)
 
 
-SCENARIO_PALETTE = ["#111827", "#e4572e", "#17bebb", "#76b041", "#a05195", "#ffc914"]  # baseline first, in black
+SCENARIO_PALETTE = [
+    "#111827",
+    "#e4572e",
+    "#17bebb",
+    "#76b041",
+    "#a05195",
+    "#ffc914",
+]  # baseline first, in black
 
 
 def _scenario_colour(labels: list[str]):
@@ -211,46 +359,88 @@ def _scenario_colour(labels: list[str]):
 def _scenario_encoding(labels: list[str], lang: str, legend: bool):
     """Colour by scenario; in the app one scenario_legend serves all panels (a legend in each
     would take the plot's room), in an exported image the legend is part of the chart."""
-    return alt.Color("scenario:N", scale=_scenario_colour(labels), sort=labels,
-                     legend=alt.Legend(title=t("scenario", lang), orient="bottom", columns=1, labelLimit=600)
-                     if legend else None)
+    return alt.Color(
+        "scenario:N",
+        scale=_scenario_colour(labels),
+        sort=labels,
+        legend=alt.Legend(title=t("scenario", lang), orient="bottom", columns=1, labelLimit=600)
+        if legend
+        else None,
+    )
 
 
 def scenario_legend(labels: list[str], lang: str = "nl"):
     """The colour of each scenario, once for all comparison charts (a legend in every panel
     would take the room of the plot)."""
     data = pd.DataFrame({"scenario": labels})
-    legend = alt.Legend(title=t("scenario", lang), orient="left", direction="vertical", symbolType="square",
-                        symbolSize=220, symbolOpacity=1, labelFontSize=14, titleFontSize=14, labelLimit=900)
-    chart = alt.Chart(data).mark_point(filled=True, opacity=0).encode(  # nothing drawn but the legend
-        color=alt.Color("scenario:N", scale=_scenario_colour(labels), sort=labels, legend=legend))
+    legend = alt.Legend(
+        title=t("scenario", lang),
+        orient="left",
+        direction="vertical",
+        symbolType="square",
+        symbolSize=220,
+        symbolOpacity=1,
+        labelFontSize=14,
+        titleFontSize=14,
+        labelLimit=900,
+    )
+    chart = (
+        alt.Chart(data)
+        .mark_point(filled=True, opacity=0)
+        .encode(  # nothing drawn but the legend
+            color=alt.Color("scenario:N", scale=_scenario_colour(labels), sort=labels, legend=legend)
+        )
+    )
     return chart.properties(height=22 * len(labels) + 36).configure_view(stroke=None)
 
 
-def comparison_panel(monthly: pd.DataFrame, care_type: str, title: str, lang: str = "nl",
-                     width: int | None = None, height: int = 240, legend: bool = False):
+def comparison_panel(
+    monthly: pd.DataFrame,
+    care_type: str,
+    title: str,
+    lang: str = "nl",
+    width: int | None = None,
+    height: int = 240,
+    legend: bool = False,
+):
     """One care type's occupancy in every scenario: a line each (the baseline black) with a faint
     P10-P90 band; the scenario column holds the labels, baseline first."""
     labels = list(dict.fromkeys(monthly["scenario"]))
-    part = monthly.loc[monthly["care_type"] == care_type,
-                       ["scenario", "month", "occupancy_mean", "occupancy_p10", "occupancy_p90", "capacity"]].copy()
+    part = monthly.loc[
+        monthly["care_type"] == care_type,
+        ["scenario", "month", "occupancy_mean", "occupancy_p10", "occupancy_p90", "capacity"],
+    ].copy()
     part["month"] = _month_text(part["month"])
     colour = _scenario_encoding(labels, lang, legend)
-    base = alt.Chart().encode(x=alt.X("month:T", title=t("month", lang), axis=alt.Axis(format="%Y")), color=colour)
-    band = base.mark_area(opacity=0.12).encode(y=alt.Y("occupancy_p10:Q", title=t("occupancy", lang),
-                                                       scale=alt.Scale(zero=False)), y2="occupancy_p90:Q")
+    base = alt.Chart().encode(
+        x=alt.X("month:T", title=t("month", lang), axis=alt.Axis(format="%Y")), color=colour
+    )
+    band = base.mark_area(opacity=0.12).encode(
+        y=alt.Y("occupancy_p10:Q", title=t("occupancy", lang), scale=alt.Scale(zero=False)),
+        y2="occupancy_p90:Q",
+    )
     line = base.mark_line(strokeWidth=2.5).encode(
         y="occupancy_mean:Q",
-        tooltip=[alt.Tooltip("scenario:N", title=t("scenario", lang)),
-                 alt.Tooltip("month:T", format="%Y-%m", title=t("month", lang)),
-                 alt.Tooltip("occupancy_mean:Q", format=",.1f", title=t("mean", lang)),
-                 alt.Tooltip("occupancy_p10:Q", format=",.1f", title="P10"),
-                 alt.Tooltip("occupancy_p90:Q", format=",.1f", title="P90")])
+        tooltip=[
+            alt.Tooltip("scenario:N", title=t("scenario", lang)),
+            alt.Tooltip("month:T", format="%Y-%m", title=t("month", lang)),
+            alt.Tooltip("occupancy_mean:Q", format=",.1f", title=t("mean", lang)),
+            alt.Tooltip("occupancy_p10:Q", format=",.1f", title="P10"),
+            alt.Tooltip("occupancy_p90:Q", format=",.1f", title="P90"),
+        ],
+    )
     return _finish(_size(alt.layer(band, line, data=part).properties(title=title), width, height), lang)
 
 
-def comparison_totals_chart(totals: pd.DataFrame, measure: str, title: str, lang: str = "nl",
-                            width: int | None = None, height: int = 240, legend: bool = False):
+def comparison_totals_chart(
+    totals: pd.DataFrame,
+    measure: str,
+    title: str,
+    lang: str = "nl",
+    width: int | None = None,
+    height: int = 240,
+    legend: bool = False,
+):
     """A chain-wide figure per year (mean with P10-P90 as a rule) for every scenario."""
     labels = list(dict.fromkeys(totals["scenario"]))
     part = totals.loc[totals["measure"] == measure, ["scenario", "year", "mean", "p10", "p90"]].copy()
@@ -259,64 +449,117 @@ def comparison_totals_chart(totals: pd.DataFrame, measure: str, title: str, lang
         part[["mean", "p10", "p90"]] = part[["mean", "p10", "p90"]] / 1e6
     y_title = t("cost_meur", lang) if money else t("youths", lang)
     colour = _scenario_encoding(labels, lang, legend)
-    base = alt.Chart().encode(x=alt.X("year:O", title=t("year", lang), axis=alt.Axis(labelAngle=0)),
-                              xOffset=alt.XOffset("scenario:N", sort=labels), color=colour)
+    base = alt.Chart().encode(
+        x=alt.X("year:O", title=t("year", lang), axis=alt.Axis(labelAngle=0)),
+        xOffset=alt.XOffset("scenario:N", sort=labels),
+        color=colour,
+    )
     rule = base.mark_rule(strokeWidth=2).encode(y=alt.Y("p10:Q", title=y_title), y2="p90:Q")
     point = base.mark_point(filled=True, size=70).encode(
-        y="mean:Q", tooltip=[alt.Tooltip("scenario:N", title=t("scenario", lang)), alt.Tooltip("year:O", title=t("year", lang)),
-                             alt.Tooltip("mean:Q", format=",.2f" if money else ",.1f", title=t("mean", lang)),
-                             alt.Tooltip("p10:Q", format=",.2f" if money else ",.1f", title="P10"),
-                             alt.Tooltip("p90:Q", format=",.2f" if money else ",.1f", title="P90")])
+        y="mean:Q",
+        tooltip=[
+            alt.Tooltip("scenario:N", title=t("scenario", lang)),
+            alt.Tooltip("year:O", title=t("year", lang)),
+            alt.Tooltip("mean:Q", format=",.2f" if money else ",.1f", title=t("mean", lang)),
+            alt.Tooltip("p10:Q", format=",.2f" if money else ",.1f", title="P10"),
+            alt.Tooltip("p90:Q", format=",.2f" if money else ",.1f", title="P90"),
+        ],
+    )
     return _finish(_size(alt.layer(rule, point, data=part).properties(title=title), width, height), lang)
 
 
-def backtest_chart(table: pd.DataFrame, labels: dict[str, str], lang: str = "nl", width: int = 220, height: int = 170):
+def backtest_chart(
+    table: pd.DataFrame, labels: dict[str, str], lang: str = "nl", width: int = 220, height: int = 170
+):
     """Model against actual clients per year, one panel per care type: the model's mean with its
     P10-P90 range, the actual count as a black dot; years used for fitting are marked."""
     names = list(dict.fromkeys(table["care_type"]))
     colour = colours(names)
-    data = table.assign(label=table["care_type"].map(lambda n: labels.get(n, n)),
-                        sample=table["sample"].map(lambda v: t("backtest_" + v, lang)))
+    data = table.assign(
+        label=table["care_type"].map(lambda n: labels.get(n, n)),
+        sample=table["sample"].map(lambda v: t("backtest_" + v, lang)),
+    )
     domain = [labels.get(n, n) for n in names]
     base = alt.Chart().encode(x=alt.X("year:O", title=t("year", lang)))
     model = base.mark_errorbar(thickness=3, ticks=True).encode(
-        y=alt.Y("clients_p10:Q", title=t("clients", lang), scale=alt.Scale(zero=False)), y2="clients_p90:Q",
-        color=alt.Color("label:N", scale=alt.Scale(domain=domain, range=[colour[n] for n in names]), legend=None))
-    mean = base.mark_tick(thickness=3, size=18).encode(y="clients_mean:Q", color=alt.Color("label:N", legend=None))
+        y=alt.Y("clients_p10:Q", title=t("clients", lang), scale=alt.Scale(zero=False)),
+        y2="clients_p90:Q",
+        color=alt.Color(
+            "label:N", scale=alt.Scale(domain=domain, range=[colour[n] for n in names]), legend=None
+        ),
+    )
+    mean = base.mark_tick(thickness=3, size=18).encode(
+        y="clients_mean:Q", color=alt.Color("label:N", legend=None)
+    )
     actual = base.mark_point(filled=True, size=80, color=CAPACITY_COLOUR).encode(
-        y="clients:Q", shape=alt.Shape("sample:N", title=t("actual", lang)),
-        tooltip=[alt.Tooltip("year:O", title=t("year", lang)), alt.Tooltip("label:N", title=t("care_type", lang)),
-                 alt.Tooltip("clients:Q", title=t("actual", lang)),
-                 alt.Tooltip("clients_mean:Q", format=",.1f", title=t("model", lang)),
-                 alt.Tooltip("clients_p10:Q", format=",.1f", title="P10"),
-                 alt.Tooltip("clients_p90:Q", format=",.1f", title="P90")])
-    chart = alt.layer(model, mean, actual, data=data).properties(width=width, height=height).facet(
-        facet=alt.Facet("label:N", sort=domain, title=None), columns=3).resolve_scale(y="independent")
+        y="clients:Q",
+        shape=alt.Shape("sample:N", title=t("actual", lang)),
+        tooltip=[
+            alt.Tooltip("year:O", title=t("year", lang)),
+            alt.Tooltip("label:N", title=t("care_type", lang)),
+            alt.Tooltip("clients:Q", title=t("actual", lang)),
+            alt.Tooltip("clients_mean:Q", format=",.1f", title=t("model", lang)),
+            alt.Tooltip("clients_p10:Q", format=",.1f", title="P10"),
+            alt.Tooltip("clients_p90:Q", format=",.1f", title="P90"),
+        ],
+    )
+    chart = (
+        alt.layer(model, mean, actual, data=data)
+        .properties(width=width, height=height)
+        .facet(facet=alt.Facet("label:N", sort=domain, title=None), columns=3)
+        .resolve_scale(y="independent")
+    )
     return _finish(chart, lang)
 
 
-def national_backtest_chart(monthly_summary: pd.DataFrame, table: pd.DataFrame, lang: str = "nl",
-                            width: int | None = None, height: int = 300, until: str = "2026-12"):
+def national_backtest_chart(
+    monthly_summary: pd.DataFrame,
+    table: pd.DataFrame,
+    lang: str = "nl",
+    width: int | None = None,
+    height: int = 300,
+    until: str = "2026-12",
+):
     """JeugdzorgPlus occupancy of the national preset (band P10-P90, mean, capacity steps)
     with the published occupancy as black dots."""
-    part = monthly_summary.loc[(monthly_summary["care_type"] == "jzplus")
-                               & (pd.to_datetime(monthly_summary["month"]) <= pd.Timestamp(until))].copy()
+    part = monthly_summary.loc[
+        (monthly_summary["care_type"] == "jzplus")
+        & (pd.to_datetime(monthly_summary["month"]) <= pd.Timestamp(until))
+    ].copy()
     part["month"] = _month_text(part["month"])
-    base = alt.Chart(part).encode(x=alt.X("month:T", title=t("month", lang), axis=alt.Axis(format="%Y", tickCount="year")))
+    base = alt.Chart(part).encode(
+        x=alt.X("month:T", title=t("month", lang), axis=alt.Axis(format="%Y", tickCount="year"))
+    )
     free = alt.Scale(zero=False)
-    layers = [base.mark_area(opacity=0.25, color=PALETTE[3]).encode(y=alt.Y("occupancy_p10:Q", title=t("occupancy", lang),
-                                                                            scale=free), y2="occupancy_p90:Q"),
-              base.mark_line(color=PALETTE[3], strokeWidth=3).encode(y=alt.Y("occupancy_mean:Q", scale=free)),
-              base.mark_line(interpolate="step-after", color=CAPACITY_COLOUR, strokeWidth=2).encode(
-                  y=alt.Y("capacity:Q", scale=free))]
-    points = table.assign(month=_month_text(pd.to_datetime(table["month"], format="%Y-%m")),
-                          sample=table["sample"].map(lambda v: t("backtest_nl_" + v, lang)))
-    layers.append(alt.Chart(points).mark_point(filled=True, size=110, color=CAPACITY_COLOUR).encode(
-        x="month:T", y=alt.Y("observed:Q", scale=free), shape=alt.Shape("sample:N", title=t("actual", lang)),
-        tooltip=[alt.Tooltip("month:T", format="%Y-%m", title=t("month", lang)),
-                 alt.Tooltip("observed:Q", title=t("actual", lang)),
-                 alt.Tooltip("model:Q", format=",.1f", title=t("model", lang)),
-                 alt.Tooltip("p10:Q", format=",.1f", title="P10"), alt.Tooltip("p90:Q", format=",.1f", title="P90")]))
+    layers = [
+        base.mark_area(opacity=0.25, color=PALETTE[3]).encode(
+            y=alt.Y("occupancy_p10:Q", title=t("occupancy", lang), scale=free), y2="occupancy_p90:Q"
+        ),
+        base.mark_line(color=PALETTE[3], strokeWidth=3).encode(y=alt.Y("occupancy_mean:Q", scale=free)),
+        base.mark_line(interpolate="step-after", color=CAPACITY_COLOUR, strokeWidth=2).encode(
+            y=alt.Y("capacity:Q", scale=free)
+        ),
+    ]
+    points = table.assign(
+        month=_month_text(pd.to_datetime(table["month"], format="%Y-%m")),
+        sample=table["sample"].map(lambda v: t("backtest_nl_" + v, lang)),
+    )
+    layers.append(
+        alt.Chart(points)
+        .mark_point(filled=True, size=110, color=CAPACITY_COLOUR)
+        .encode(
+            x="month:T",
+            y=alt.Y("observed:Q", scale=free),
+            shape=alt.Shape("sample:N", title=t("actual", lang)),
+            tooltip=[
+                alt.Tooltip("month:T", format="%Y-%m", title=t("month", lang)),
+                alt.Tooltip("observed:Q", title=t("actual", lang)),
+                alt.Tooltip("model:Q", format=",.1f", title=t("model", lang)),
+                alt.Tooltip("p10:Q", format=",.1f", title="P10"),
+                alt.Tooltip("p90:Q", format=",.1f", title="P90"),
+            ],
+        )
+    )
     return _finish(_size(alt.layer(*layers), width, height), lang)
 
 
@@ -328,11 +571,14 @@ def flow_dot(flows: pd.DataFrame, labels: dict[str, str], lang: str = "nl", mini
     def node(name: str) -> str:
         return {"new": "_new", "exit": "_exit"}.get(name, name)
 
-    lines = ["digraph flows {", "  rankdir=LR; bgcolor=transparent;",
-             '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=14, fontcolor=white];',
-             '  edge [fontname="Helvetica", fontsize=12];',
-             f'  _new [label="{t("new", lang)}", shape=plaintext, fontcolor=black, style=""];',
-             f'  _exit [label="{t("exit", lang)}", shape=plaintext, fontcolor=black, style=""];']
+    lines = [
+        "digraph flows {",
+        "  rankdir=LR; bgcolor=transparent;",
+        '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=14, fontcolor=white];',
+        '  edge [fontname="Helvetica", fontsize=12];',
+        f'  _new [label="{t("new", lang)}", shape=plaintext, fontcolor=black, style=""];',
+        f'  _exit [label="{t("exit", lang)}", shape=plaintext, fontcolor=black, style=""];',
+    ]
     for name in names:
         label = labels[name].replace('"', "'")
         lines.append(f'  "{name}" [label="{label}", fillcolor="{colour[name]}", color="{colour[name]}"];')
@@ -341,6 +587,8 @@ def flow_dot(flows: pd.DataFrame, labels: dict[str, str], lang: str = "nl", mini
         if value < minimum:
             continue
         width = 1 + 5 * np.sqrt(value / top)
-        lines.append(f'  "{node(source)}" -> "{node(target)}" [label="{number(value, lang, 0)}", penwidth={width:.1f}];')
+        lines.append(
+            f'  "{node(source)}" -> "{node(target)}" [label="{number(value, lang, 0)}", penwidth={width:.1f}];'
+        )
     lines.append("}")
     return "\n".join(lines)

@@ -32,6 +32,7 @@ def _bounded_int(name: str, low: int, high: int):
         if not low <= value <= high:
             raise argparse.ArgumentTypeError(f"{name} must be between {low} and {high}, got {value}")
         return value
+
     return parse
 
 
@@ -42,51 +43,84 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    run = commands.add_parser("run", help="simulate a scenario and write monthly.csv, yearly.csv, flows.csv, run.json")
+    run = commands.add_parser(
+        "run", help="simulate a scenario and write monthly.csv, yearly.csv, flows.csv, run.json"
+    )
     run.add_argument("scenario", metavar="SCENARIO.yaml")
-    run.add_argument("--out", required=True, metavar="DIR", help="folder for the output files (created if missing)")
+    run.add_argument(
+        "--out", required=True, metavar="DIR", help="folder for the output files (created if missing)"
+    )
     _add_run_flags(run)
-    run.add_argument("--workers", type=_bounded_int("--workers", 1, 64), help="processes to use (default: all cores)")
+    run.add_argument(
+        "--workers", type=_bounded_int("--workers", 1, 64), help="processes to use (default: all cores)"
+    )
     run.add_argument("--quiet", action="store_true", help="print nothing but errors")
 
     validate = commands.add_parser("validate", help="check scenario files without running them")
     validate.add_argument("scenarios", nargs="+", metavar="SCENARIO.yaml")
 
     compare = commands.add_parser(
-        "compare", help="run a baseline and up to five other scenarios with the same random numbers and write "
-                        "kpis.csv, parameters.csv, yearly.csv, run.json")
-    compare.add_argument("scenarios", nargs="+", metavar="SCENARIO.yaml", help="the baseline first, then the others")
-    compare.add_argument("--out", required=True, metavar="DIR", help="folder for the output files (created if missing)")
+        "compare",
+        help="run a baseline and up to five other scenarios with the same random numbers and write "
+        "kpis.csv, parameters.csv, yearly.csv, run.json",
+    )
+    compare.add_argument(
+        "scenarios", nargs="+", metavar="SCENARIO.yaml", help="the baseline first, then the others"
+    )
+    compare.add_argument(
+        "--out", required=True, metavar="DIR", help="folder for the output files (created if missing)"
+    )
     _add_aligned_flags(compare)
 
     export = commands.add_parser(
-        "export", help="run a scenario (or a baseline and others: a comparison) and write a PowerPoint deck with "
-                       "native charts, the charts as PNG and SVG, and the tables as CSV and Excel")
-    export.add_argument("scenarios", nargs="+", metavar="SCENARIO.yaml", help="one scenario, or the baseline first")
+        "export",
+        help="run a scenario (or a baseline and others: a comparison) and write a PowerPoint deck with "
+        "native charts, the charts as PNG and SVG, and the tables as CSV and Excel",
+    )
+    export.add_argument(
+        "scenarios", nargs="+", metavar="SCENARIO.yaml", help="one scenario, or the baseline first"
+    )
     export.add_argument("--pptx", type=Path, metavar="FILE", help="the deck (.pptx)")
     export.add_argument("--xlsx", type=Path, metavar="FILE", help="the workbook (.xlsx), a sheet per table")
     export.add_argument("--png", type=Path, metavar="DIR", help="folder for the charts as PNG (2x) and SVG")
     export.add_argument("--csv", type=Path, metavar="DIR", help="folder for the tables as CSV files")
-    export.add_argument("--lang", choices=["nl", "en"], default="nl", help="language of the deck and charts (default nl)")
+    export.add_argument(
+        "--lang", choices=["nl", "en"], default="nl", help="language of the deck and charts (default nl)"
+    )
     _add_aligned_flags(export)
     return parser
 
 
 def _add_aligned_flags(parser: argparse.ArgumentParser) -> None:
     """Flags of the commands that run a baseline and others with the same random numbers."""
-    parser.add_argument("--replications", type=_bounded_int("--replications", 1, MAX_REPLICATIONS),
-                        help="replications for every scenario (default: the (first) scenario's)")
-    parser.add_argument("--seed", type=_bounded_int("--seed", 0, 2**63 - 1),
-                        help="random seed for every scenario (default: the (first) scenario's)")
-    parser.add_argument("--workers", type=_bounded_int("--workers", 1, 64), help="processes to use (default: all cores)")
+    parser.add_argument(
+        "--replications",
+        type=_bounded_int("--replications", 1, MAX_REPLICATIONS),
+        help="replications for every scenario (default: the (first) scenario's)",
+    )
+    parser.add_argument(
+        "--seed",
+        type=_bounded_int("--seed", 0, 2**63 - 1),
+        help="random seed for every scenario (default: the (first) scenario's)",
+    )
+    parser.add_argument(
+        "--workers", type=_bounded_int("--workers", 1, 64), help="processes to use (default: all cores)"
+    )
     parser.add_argument("--quiet", action="store_true", help="print nothing but errors")
 
 
 def _add_run_flags(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--replications", type=_bounded_int("--replications", 1, MAX_REPLICATIONS),
-                        help="number of replications (overrides the file)")
-    parser.add_argument("--seed", type=_bounded_int("--seed", 0, 2**63 - 1), help="random seed (overrides the file)")
-    parser.add_argument("--years", type=_bounded_int("--years", 1, MAX_YEARS), help="horizon in years (overrides the file)")
+    parser.add_argument(
+        "--replications",
+        type=_bounded_int("--replications", 1, MAX_REPLICATIONS),
+        help="number of replications (overrides the file)",
+    )
+    parser.add_argument(
+        "--seed", type=_bounded_int("--seed", 0, 2**63 - 1), help="random seed (overrides the file)"
+    )
+    parser.add_argument(
+        "--years", type=_bounded_int("--years", 1, MAX_YEARS), help="horizon in years (overrides the file)"
+    )
 
 
 class ProgressBar:
@@ -125,7 +159,9 @@ def cmd_validate(args) -> int:
             continue
         from simulator.timeline import compile_plan, warnings_for
 
-        print(f"{path}: ok ({scenario.name}; {len(scenario.care_types)} care types, {len(scenario.policies)} policies)")
+        print(
+            f"{path}: ok ({scenario.name}; {len(scenario.care_types)} care types, {len(scenario.policies)} policies)"
+        )
         for warning in warnings_for(compile_plan(scenario)):
             print(f"{path}: warning: {warning}", file=sys.stderr)
     return EXIT_INVALID if failed else EXIT_OK
@@ -174,8 +210,10 @@ def cmd_run(args) -> int:
         print(f"warning: {warning}", file=sys.stderr)
     if not args.quiet:
         print(summary_table(results))
-        print(f"\n{scenario.replications} replications in {results.runtime_seconds:.1f} s; "
-              f"wrote monthly.csv, yearly.csv, flows.csv and run.json to {out}")
+        print(
+            f"\n{scenario.replications} replications in {results.runtime_seconds:.1f} s; "
+            f"wrote monthly.csv, yearly.csv, flows.csv and run.json to {out}"
+        )
     return EXIT_OK
 
 
@@ -187,8 +225,10 @@ def _run_aligned(args, command: str):
     from simulator.results import Summary
 
     if len(args.scenarios) > 1 + MAX_OTHERS:
-        raise InputError(f"{command} takes a baseline and at most {MAX_OTHERS} other scenarios, "
-                         f"got {len(args.scenarios) - 1}")
+        raise InputError(
+            f"{command} takes a baseline and at most {MAX_OTHERS} other scenarios, "
+            f"got {len(args.scenarios) - 1}"
+        )
     loaded = [load_scenario(path) for path in args.scenarios]
     base = loaded[0].with_overrides(replications=args.replications, seed=args.seed)
     scenarios = aligned(base, loaded[1:])
@@ -220,13 +260,25 @@ def cmd_compare(args) -> int:
 
     kpis = pd.concat([kpi_table(summaries, year, labels) for year in years], ignore_index=True)
     parameters = parameter_differences(scenarios, labels)
-    yearly = pd.concat([r.yearly.assign(scenario=label) for r, label in zip(results, labels)], ignore_index=True)
-    info = {"seed": base.seed, "replications": base.replications, "baseline": labels[0],
-            "scenarios": {label: r.run_info()["scenario"] for label, r in zip(labels, results)}}
+    yearly = pd.concat(
+        [r.yearly.assign(scenario=label) for r, label in zip(results, labels)], ignore_index=True
+    )
+    info = {
+        "seed": base.seed,
+        "replications": base.replications,
+        "baseline": labels[0],
+        "scenarios": {label: r.run_info()["scenario"] for label, r in zip(labels, results)},
+    }
     try:
-        write_files(out, {"kpis.csv": kpis.to_csv(index=False), "parameters.csv": parameters.to_csv(index=False),
-                          "yearly.csv": yearly[["scenario", *yearly.columns[:-1]]].to_csv(index=False),
-                          "run.json": json.dumps(info, indent=2, ensure_ascii=False)})
+        write_files(
+            out,
+            {
+                "kpis.csv": kpis.to_csv(index=False),
+                "parameters.csv": parameters.to_csv(index=False),
+                "yearly.csv": yearly[["scenario", *yearly.columns[:-1]]].to_csv(index=False),
+                "run.json": json.dumps(info, indent=2, ensure_ascii=False),
+            },
+        )
     except OSError as error:
         raise InputError(f"--out {out}: cannot write ({error.strerror})") from None
     if not args.quiet:
@@ -234,10 +286,18 @@ def cmd_compare(args) -> int:
         shown = kpis[kpis["year"] == year]
         print(f"key figures {year} (difference against {labels[0]}, P10-P90 of the paired difference):")
         for row in shown.itertuples():
-            spread = "" if row.difference_p10 != row.difference_p10 else f" ({row.difference_p10:,.1f} to {row.difference_p90:,.1f})"
-            print(f"  {row.name:<32} {row.measure:<12} {row.mean:>14,.1f}  {'' if row.scenario == 0 else f'{row.difference:+,.1f}{spread}'}")
-        print(f"\n{len(scenarios)} scenarios x {base.replications} replications, seed {base.seed}; "
-              f"wrote kpis.csv, parameters.csv, yearly.csv and run.json to {out}")
+            spread = (
+                ""
+                if row.difference_p10 != row.difference_p10
+                else f" ({row.difference_p10:,.1f} to {row.difference_p90:,.1f})"
+            )
+            print(
+                f"  {row.name:<32} {row.measure:<12} {row.mean:>14,.1f}  {'' if row.scenario == 0 else f'{row.difference:+,.1f}{spread}'}"
+            )
+        print(
+            f"\n{len(scenarios)} scenarios x {base.replications} replications, seed {base.seed}; "
+            f"wrote kpis.csv, parameters.csv, yearly.csv and run.json to {out}"
+        )
     return EXIT_OK
 
 
@@ -273,11 +333,15 @@ def cmd_export(args) -> int:
             write_files(args.csv, made.tables)
             written.append(f"{len(made.tables)} files in {args.csv}")
     except OSError as error:
-        raise InputError(f"cannot write ({error.strerror}); written so far: {', '.join(written) or 'nothing'}") from None
+        raise InputError(
+            f"cannot write ({error.strerror}); written so far: {', '.join(written) or 'nothing'}"
+        ) from None
     if not args.quiet:
         kind = "comparison" if len(summaries) > 1 else "scenario"
-        print(f"exported the {kind} ({len(scenarios)} x {base.replications} replications, seed {base.seed}, "
-              f"language {args.lang}): {'; '.join(written)}")
+        print(
+            f"exported the {kind} ({len(scenarios)} x {base.replications} replications, seed {base.seed}, "
+            f"language {args.lang}): {'; '.join(written)}"
+        )
     return EXIT_OK
 
 
@@ -285,16 +349,20 @@ def summary_table(results) -> str:
     """Per year and care type: occupancy mean (P10-P90), beds needed and capacity."""
     yearly = results.yearly
     scenario = results.scenario
-    lines = [f"{scenario.name} ({scenario.region})" if scenario.region else scenario.name,
-             "occupancy: mean youths in regional places (P10-P90 over replications); "
-             f"beds needed: places so that {scenario.service_level:.0%} of the year's youths are placed at once"]
+    lines = [
+        f"{scenario.name} ({scenario.region})" if scenario.region else scenario.name,
+        "occupancy: mean youths in regional places (P10-P90 over replications); "
+        f"beds needed: places so that {scenario.service_level:.0%} of the year's youths are placed at once",
+    ]
     header = f"{'year':<6}{'care type':<28}{'occupancy':>22}{'waiting':>9}{'elsewhere':>10}{'beds needed':>13}{'capacity':>10}"
     lines += ["", header, "-" * len(header)]
     for row in yearly.itertuples(index=False):
         capacity = "-" if row.capacity is None or str(row.capacity) == "<NA>" else str(row.capacity)
         occupancy = f"{row.occupancy_mean:.1f} ({row.occupancy_p10:.1f}-{row.occupancy_p90:.1f})"
-        lines.append(f"{row.year:<6}{scenario.label(row.care_type)[:27]:<28}{occupancy:>22}"
-                     f"{row.waiting_mean:>9.1f}{row.overflow_mean:>10.1f}{row.beds_needed:>13}{capacity:>10}")
+        lines.append(
+            f"{row.year:<6}{scenario.label(row.care_type)[:27]:<28}{occupancy:>22}"
+            f"{row.waiting_mean:>9.1f}{row.overflow_mean:>10.1f}{row.beds_needed:>13}{capacity:>10}"
+        )
     return "\n".join(lines)
 
 
@@ -321,5 +389,8 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as error:  # an internal error: say so briefly; JZSIM_DEBUG=1 shows the traceback
         if os.environ.get("JZSIM_DEBUG"):
             raise
-        print(f"internal error: {type(error).__name__}: {error} (set JZSIM_DEBUG=1 for details)", file=sys.stderr)
+        print(
+            f"internal error: {type(error).__name__}: {error} (set JZSIM_DEBUG=1 for details)",
+            file=sys.stderr,
+        )
         return EXIT_INTERNAL

@@ -18,15 +18,28 @@ from simulator.results import TOTAL_MEASURES, Summary
 from simulator.scenario import Scenario
 
 MAX_OTHERS = 5
-KPI_COLUMNS = ["scenario", "name", "measure", "care_type", "year", "mean", "p10", "p90",
-               "difference", "difference_p10", "difference_p90"]
+KPI_COLUMNS = [
+    "scenario",
+    "name",
+    "measure",
+    "care_type",
+    "year",
+    "mean",
+    "p10",
+    "p90",
+    "difference",
+    "difference_p10",
+    "difference_p90",
+]
 
 
 def aligned(baseline: Scenario, others: list[Scenario]) -> list[Scenario]:
     """Baseline and others with the baseline's seed and replications (common random numbers)."""
     if len(others) > MAX_OTHERS:
         raise ValueError(f"at most {MAX_OTHERS} scenarios besides the baseline, got {len(others)}")
-    return [baseline] + [s.with_overrides(seed=baseline.seed, replications=baseline.replications) for s in others]
+    return [baseline] + [
+        s.with_overrides(seed=baseline.seed, replications=baseline.replications) for s in others
+    ]
 
 
 def common_years(summaries: list[Summary]) -> list[int]:
@@ -51,17 +64,40 @@ def kpi_table(summaries: list[Summary], year: int, labels: list[str] | None = No
         heavy = key_care_type(summary.scenario)
         beds, beds_p10, beds_p90 = _beds(summary, heavy, year)
         base_beds = _beds(base, heavy, year)[0] if heavy in base.scenario.care_types else np.nan
-        rows.append({"scenario": k, "name": labels[k], "measure": "beds_needed", "care_type": heavy, "year": year,
-                     "mean": beds, "p10": beds_p10, "p90": beds_p90, "difference": beds - base_beds,
-                     "difference_p10": np.nan, "difference_p90": np.nan})
+        rows.append(
+            {
+                "scenario": k,
+                "name": labels[k],
+                "measure": "beds_needed",
+                "care_type": heavy,
+                "year": year,
+                "mean": beds,
+                "p10": beds_p10,
+                "p90": beds_p90,
+                "difference": beds - base_beds,
+                "difference_p10": np.nan,
+                "difference_p90": np.nan,
+            }
+        )
         y, y_base = summary.years.index(year), base.years.index(year)
         for measure in TOTAL_MEASURES:
             values = summary.by_replication[measure][:, y]
             paired = values - base.by_replication[measure][:, y_base]
-            rows.append({"scenario": k, "name": labels[k], "measure": measure, "care_type": "", "year": year,
-                         "mean": values.mean(), "p10": np.percentile(values, 10), "p90": np.percentile(values, 90),
-                         "difference": paired.mean(), "difference_p10": np.percentile(paired, 10),
-                         "difference_p90": np.percentile(paired, 90)})
+            rows.append(
+                {
+                    "scenario": k,
+                    "name": labels[k],
+                    "measure": measure,
+                    "care_type": "",
+                    "year": year,
+                    "mean": values.mean(),
+                    "p10": np.percentile(values, 10),
+                    "p90": np.percentile(values, 90),
+                    "difference": paired.mean(),
+                    "difference_p10": np.percentile(paired, 10),
+                    "difference_p90": np.percentile(paired, 90),
+                }
+            )
     return pd.DataFrame(rows, columns=KPI_COLUMNS)
 
 
@@ -69,7 +105,9 @@ def _beds(summary: Summary, care_type: str, year: int) -> tuple[float, float, fl
     row = summary.yearly[(summary.yearly["year"] == year) & (summary.yearly["care_type"] == care_type)]
     if not len(row):
         return np.nan, np.nan, np.nan
-    return tuple(float(row[column].iloc[0]) for column in ("beds_needed", "beds_needed_p10", "beds_needed_p90"))
+    return tuple(
+        float(row[column].iloc[0]) for column in ("beds_needed", "beds_needed_p10", "beds_needed_p90")
+    )
 
 
 def flatten(data: Any, prefix: str = "") -> dict[str, Any]:
@@ -116,6 +154,10 @@ def _show(value: Any) -> str:
 def overlay_frames(summaries: list[Summary], labels: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Monthly occupancy per care type and yearly totals of every scenario, one frame each,
     with a 'scenario' column (the label) in baseline-first order: the data of the overlay charts."""
-    monthly = pd.concat([s.monthly.assign(scenario=label) for s, label in zip(summaries, labels)], ignore_index=True)
-    totals = pd.concat([s.totals.assign(scenario=label) for s, label in zip(summaries, labels)], ignore_index=True)
+    monthly = pd.concat(
+        [s.monthly.assign(scenario=label) for s, label in zip(summaries, labels)], ignore_index=True
+    )
+    totals = pd.concat(
+        [s.totals.assign(scenario=label) for s, label in zip(summaries, labels)], ignore_index=True
+    )
     return monthly, totals

@@ -18,8 +18,20 @@ import pandas as pd
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 COLUMNS = ["year", "region", "care_type", "measure", "detail", "value", "unit"]
 SOURCE_COLUMNS = ["table", "source", "document", "section", "what_was_read", "what_was_read_nl"]
-UNITS = {"youths", "places", "days", "weeks", "months", "years", "share", "share_per_year", "euro",
-         "euro_per_month", "euro_per_year", "homes"}
+UNITS = {
+    "youths",
+    "places",
+    "days",
+    "weeks",
+    "months",
+    "years",
+    "share",
+    "share_per_year",
+    "euro",
+    "euro_per_month",
+    "euro_per_year",
+    "homes",
+}
 SHARE_UNITS = {"share"}
 
 
@@ -38,7 +50,9 @@ def load_table(name: str, folder: Path = DATA_DIR) -> pd.DataFrame:
     """One table, checked: columns, whole years, known units, numbers, shares within [-1, 1]."""
     path = folder / f"{name}.csv"
     try:
-        frame = pd.read_csv(path, dtype={"detail": str, "care_type": str, "region": str}, keep_default_na=False)
+        frame = pd.read_csv(
+            path, dtype={"detail": str, "care_type": str, "region": str}, keep_default_na=False
+        )
     except FileNotFoundError:
         raise DataError(f"{path}: no such data table") from None
     if list(frame.columns) != COLUMNS:
@@ -46,7 +60,9 @@ def load_table(name: str, folder: Path = DATA_DIR) -> pd.DataFrame:
     problems = []
     for k, row in enumerate(frame.itertuples(index=False), start=2):  # line 1 is the header
         where = f"{path.name}, line {k}"
-        if not (isinstance(row.year, int | float) and float(row.year).is_integer() and 1990 <= row.year <= 2100):
+        if not (
+            isinstance(row.year, int | float) and float(row.year).is_integer() and 1990 <= row.year <= 2100
+        ):
             problems.append(f"{where}: year {row.year!r} is not a year")
         if not row.region or not row.measure:
             problems.append(f"{where}: region and measure are required")
@@ -80,8 +96,14 @@ def cited_sources(description: str) -> list[str]:
     return list(dict.fromkeys(SOURCE_FILE.findall(description)))
 
 
-def value(table: pd.DataFrame, measure: str, year: int | None = None, care_type: str | None = None,
-          detail: str | None = None, region: str | None = None) -> float:
+def value(
+    table: pd.DataFrame,
+    measure: str,
+    year: int | None = None,
+    care_type: str | None = None,
+    detail: str | None = None,
+    region: str | None = None,
+) -> float:
     """The one figure that matches; an error when none or several do (a preset must not guess)."""
     mask = table["measure"] == measure
     for column, wanted in (("year", year), ("care_type", care_type), ("detail", detail), ("region", region)):
@@ -89,6 +111,8 @@ def value(table: pd.DataFrame, measure: str, year: int | None = None, care_type:
             mask &= table[column] == wanted
     found = table.loc[mask, "value"]
     if len(found) != 1:
-        raise DataError(f"{len(found)} rows match measure={measure!r}, year={year}, care_type={care_type!r}, "
-                        f"detail={detail!r}, region={region!r}; expected exactly one")
+        raise DataError(
+            f"{len(found)} rows match measure={measure!r}, year={year}, care_type={care_type!r}, "
+            f"detail={detail!r}, region={region!r}; expected exactly one"
+        )
     return float(found.iloc[0])

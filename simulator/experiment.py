@@ -55,8 +55,9 @@ def _get_pool(workers: int) -> ProcessPoolExecutor:
     if _pool is None or _pool_workers != workers:
         shutdown_pool()
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-        _pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method),
-                                    initializer=_worker_start)
+        _pool = ProcessPoolExecutor(
+            max_workers=workers, mp_context=multiprocessing.get_context(method), initializer=_worker_start
+        )
         _pool_workers = workers
     return _pool
 
@@ -123,8 +124,10 @@ def run_in_stages(
     from simulator.results import summarise
 
     plans = [compile_plan(s) for s in scenarios]
-    stages = [[(j, list(range(min(preview, s.replications)))) for j, s in enumerate(scenarios)],
-              [(j, list(range(min(preview, s.replications), s.replications))) for j, s in enumerate(scenarios)]]
+    stages = [
+        [(j, list(range(min(preview, s.replications)))) for j, s in enumerate(scenarios)],
+        [(j, list(range(min(preview, s.replications), s.replications))) for j, s in enumerate(scenarios)],
+    ]
     total = sum(s.replications for s in scenarios)
     workers = default_workers(total) if workers is None else max(1, min(workers, total))
     started = time.perf_counter()
@@ -132,8 +135,15 @@ def run_in_stages(
         queued = [[(j, numbers) for j, numbers in stage if numbers] for stage in stages]
     else:
         pool = _get_pool(workers)
-        queued = [[(j, future) for j, numbers in stage if numbers
-                   for future in _submit(pool, plans[j], numbers, scenarios[j].seed, workers)] for stage in stages]
+        queued = [
+            [
+                (j, future)
+                for j, numbers in stage
+                if numbers
+                for future in _submit(pool, plans[j], numbers, scenarios[j].seed, workers)
+            ]
+            for stage in stages
+        ]
     reps: list[dict[int, ReplicationResult]] = [{} for _ in scenarios]
     done = 0
     for stage, work in enumerate(queued):
@@ -144,20 +154,30 @@ def run_in_stages(
             if progress:
                 progress(done, total)
         if stage == 0 and on_preview is not None:
-            on_preview([summarise(plan, [r[k] for k in sorted(r)], time.perf_counter() - started)
-                        for plan, r in zip(plans, reps)])
-    return [summarise(plan, [r[k] for k in sorted(r)], time.perf_counter() - started) for plan, r in zip(plans, reps)]
+            on_preview(
+                [
+                    summarise(plan, [r[k] for k in sorted(r)], time.perf_counter() - started)
+                    for plan, r in zip(plans, reps)
+                ]
+            )
+    return [
+        summarise(plan, [r[k] for k in sorted(r)], time.perf_counter() - started)
+        for plan, r in zip(plans, reps)
+    ]
 
 
-def resolve(scenario: Scenario, replications: int | None = None, seed: int | None = None,
-            years: int | None = None) -> Scenario:
+def resolve(
+    scenario: Scenario, replications: int | None = None, seed: int | None = None, years: int | None = None
+) -> Scenario:
     """The scenario as it will run: command-line or widget overrides applied and validated."""
     return scenario.with_overrides(replications=replications, seed=seed, years=years)
 
 
 def scenario_key(scenario: Scenario) -> str:
     """Content hash of a resolved scenario: equal keys mean equal results (for caching)."""
-    canonical = json.dumps(scenario.model_dump(mode="json", by_alias=True), sort_keys=True, separators=(",", ":"))
+    canonical = json.dumps(
+        scenario.model_dump(mode="json", by_alias=True), sort_keys=True, separators=(",", ":")
+    )
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 

@@ -17,116 +17,166 @@ TEXT: dict[str, tuple[str, str]] = {
     "language": ("Taal / language", "Taal / language"),
     # workshop: scenario
     "scenario": ("Scenario", "Scenario"),
-    "scenario_help": ("Scenario-bestanden uit de map scenarios/.", "Scenario files from the scenarios/ folder."),
+    "scenario_help": (
+        "Scenario-bestanden uit de map scenarios/.",
+        "Scenario files from the scenarios/ folder.",
+    ),
     "region": ("Regio", "Region"),
-    "invalid_scenario": ("Dit scenario-bestand is niet geldig; kies een ander of herstel het bestand.",
-                         "This scenario file is not valid; choose another or fix the file."),
-    "no_scenarios": ("Geen geldige scenario's gevonden in scenarios/.", "No valid scenarios found in scenarios/."),
+    "invalid_scenario": (
+        "Dit scenario-bestand is niet geldig; kies een ander of herstel het bestand.",
+        "This scenario file is not valid; choose another or fix the file.",
+    ),
+    "no_scenarios": (
+        "Geen geldige scenario's gevonden in scenarios/.",
+        "No valid scenarios found in scenarios/.",
+    ),
     # workshop: levers
     "levers": ("Knoppen", "Levers"),
     "policy_year": ("Beleid gaat in per", "Policy starts in"),
-    "policy_year_help": ("Vanaf 1 januari van dit jaar gelden de gewijzigde knoppen (instroom, verblijfsduur, "
-                         "escalatie) en de doelcapaciteit.",
-                         "From 1 January of this year the changed levers (inflow, stay, escalation) and the "
-                         "target capacity apply."),
+    "policy_year_help": (
+        "Vanaf 1 januari van dit jaar gelden de gewijzigde knoppen (instroom, verblijfsduur, "
+        "escalatie) en de doelcapaciteit.",
+        "From 1 January of this year the changed levers (inflow, stay, escalation) and the "
+        "target capacity apply.",
+    ),
     "horizon": ("Horizon (jaren)", "Horizon (years)"),
-    "horizon_help": ("Aantal jaren dat gesimuleerd wordt, vanaf de start van het scenario.",
-                     "Number of years simulated from the scenario's start."),
+    "horizon_help": (
+        "Aantal jaren dat gesimuleerd wordt, vanaf de start van het scenario.",
+        "Number of years simulated from the scenario's start.",
+    ),
     "inflow_change": ("Instroom {label}: verandering per jaar (%)", "Inflow {label}: change per year (%)"),
-    "inflow_change_help": ("Jaarlijkse verandering van de nieuwe instroom, samengesteld vanaf het beleidsjaar "
-                           "(-5% per jaar: 30 → 28,5 → 27,1). Standaard: het scenario ({default}). "
-                           "IJsselland streeft naar -5% per jaar in JeugdzorgPlus (000_b592895632c64cfd.txt).",
-                           "Yearly change of new inflow, compounding from the policy year (-5% per year: "
-                           "30 → 28.5 → 27.1). Default: the scenario ({default}). IJsselland aims at -5% per "
-                           "year in JeugdzorgPlus (000_b592895632c64cfd.txt)."),
+    "inflow_change_help": (
+        "Jaarlijkse verandering van de nieuwe instroom, samengesteld vanaf het beleidsjaar "
+        "(-5% per jaar: 30 → 28,5 → 27,1). Standaard: het scenario ({default}). "
+        "IJsselland streeft naar -5% per jaar in JeugdzorgPlus (000_b592895632c64cfd.txt).",
+        "Yearly change of new inflow, compounding from the policy year (-5% per year: "
+        "30 → 28.5 → 27.1). Default: the scenario ({default}). IJsselland aims at -5% per "
+        "year in JeugdzorgPlus (000_b592895632c64cfd.txt).",
+    ),
     "stay": ("Gemiddelde verblijfsduur {label} (maanden)", "Average stay {label} (months)"),
-    "stay_help": ("Gemiddelde duur van een verblijf dat vanaf het beleidsjaar begint. Standaard: het scenario "
-                  "({default} mnd). ThuisBest beperkt JeugdzorgPlus tot 6-8 weken plus intensieve ambulante hulp; "
-                  "Zuid-West noemt 5 maanden gemiddeld in 2021 (003_57c2bcb7dae6ac69.txt).",
-                  "Average length of stays starting from the policy year. Default: the scenario ({default} "
-                  "months). ThuisBest limits JeugdzorgPlus to 6-8 weeks plus intensive outpatient help; "
-                  "Zuid-West reports 5 months on average in 2021 (003_57c2bcb7dae6ac69.txt)."),
+    "stay_help": (
+        "Gemiddelde duur van een verblijf dat vanaf het beleidsjaar begint. Standaard: het scenario "
+        "({default} mnd). ThuisBest beperkt JeugdzorgPlus tot 6-8 weken plus intensieve ambulante hulp; "
+        "Zuid-West noemt 5 maanden gemiddeld in 2021 (003_57c2bcb7dae6ac69.txt).",
+        "Average length of stays starting from the policy year. Default: the scenario ({default} "
+        "months). ThuisBest limits JeugdzorgPlus to 6-8 weeks plus intensive outpatient help; "
+        "Zuid-West reports 5 months on average in 2021 (003_57c2bcb7dae6ac69.txt).",
+    ),
     "escalation": ("Escalatie vanuit {label} (% verandering)", "Escalation from {label} (% change)"),
-    "escalation_help": ("Verandering van de kans per jaar dat een verblijf vroegtijdig eindigt in een zwaardere "
-                        "vorm ({targets}). -30% = bijvoorbeeld 'pleegzorg-breakdowns -30%'; 'crisis leidt tot "
-                        "uithuisplaatsing 50% → 25%' is -50% vanuit thuis (Foodvalley, 002_d56350ae87b71be5.txt).",
-                        "Change of the yearly hazard that a stay ends early in a heavier care type ({targets}). "
-                        "-30% = e.g. 'foster care breakdowns -30%'; 'crisis leads to out-of-home placement "
-                        "50% → 25%' is -50% from home (Foodvalley, 002_d56350ae87b71be5.txt)."),
+    "escalation_help": (
+        "Verandering van de kans per jaar dat een verblijf vroegtijdig eindigt in een zwaardere "
+        "vorm ({targets}). -30% = bijvoorbeeld 'pleegzorg-breakdowns -30%'; 'crisis leidt tot "
+        "uithuisplaatsing 50% → 25%' is -50% vanuit thuis (Foodvalley, 002_d56350ae87b71be5.txt).",
+        "Change of the yearly hazard that a stay ends early in a heavier care type ({targets}). "
+        "-30% = e.g. 'foster care breakdowns -30%'; 'crisis leads to out-of-home placement "
+        "50% → 25%' is -50% from home (Foodvalley, 002_d56350ae87b71be5.txt).",
+    ),
     "capacity_start": ("Capaciteit {label} in {year} (plaatsen)", "Capacity {label} in {year} (places)"),
-    "capacity_target": ("Capaciteit {label} vanaf beleidsjaar (plaatsen)", "Capacity {label} from policy year (places)"),
-    "capacity_help": ("Aantal regionale plaatsen. Een lagere capaciteit zet niemand op straat: opnames wachten "
-                      "of gaan buiten de regio tot de bezetting onder de capaciteit zakt. Zuid-West: 57 plaatsen "
-                      "in 2021, 43 nodig in 2022 (003_57c2bcb7dae6ac69.txt). Standaard: {default}.",
-                      "Number of regional places. A lower capacity evicts nobody: admissions wait or go "
-                      "outside the region until occupancy falls below it. Zuid-West: 57 places in 2021, 43 "
-                      "needed in 2022 (003_57c2bcb7dae6ac69.txt). Default: {default}."),
+    "capacity_target": (
+        "Capaciteit {label} vanaf beleidsjaar (plaatsen)",
+        "Capacity {label} from policy year (places)",
+    ),
+    "capacity_help": (
+        "Aantal regionale plaatsen. Een lagere capaciteit zet niemand op straat: opnames wachten "
+        "of gaan buiten de regio tot de bezetting onder de capaciteit zakt. Zuid-West: 57 plaatsen "
+        "in 2021, 43 nodig in 2022 (003_57c2bcb7dae6ac69.txt). Standaard: {default}.",
+        "Number of regional places. A lower capacity evicts nobody: admissions wait or go "
+        "outside the region until occupancy falls below it. Zuid-West: 57 places in 2021, 43 "
+        "needed in 2022 (003_57c2bcb7dae6ac69.txt). Default: {default}.",
+    ),
     "reset": ("Terug naar scenario", "Reset to scenario"),
-    "reset_help": ("Zet alle knoppen terug op de waarden uit het scenario-bestand.",
-                   "Set every lever back to the values in the scenario file."),
+    "reset_help": (
+        "Zet alle knoppen terug op de waarden uit het scenario-bestand.",
+        "Set every lever back to the values in the scenario file.",
+    ),
     "kpi_year": ("Kengetallen voor jaar", "Key figures for year"),
     # KPIs
     "kpi_beds": ("Bedden {label} ({year})", "Beds {label} ({year})"),
-    "kpi_beds_help": ("Bedden nodig / capaciteit. Bedden nodig: plaatsen nodig zodat {level} van de jongeren in {year} "
-                      "direct terecht kan (niet wacht en niet buiten de regio), berekend uit de aangeboden last "
-                      "(Erlang B of C); P10-P90: {p10}-{p90}. Verschil: t.o.v. het ongewijzigde scenario. Capaciteit "
-                      "eind {year}: {capacity}.",
-                      "Beds needed / capacity. Beds needed: places needed so that {level} of the youths in {year} can be "
-                      "placed at once (neither wait nor go outside the region), from the offered load (Erlang B or "
-                      "C); P10-P90: {p10}-{p90}. Delta: against the unchanged scenario. Capacity at the end of {year}: "
-                      "{capacity}."),
+    "kpi_beds_help": (
+        "Bedden nodig / capaciteit. Bedden nodig: plaatsen nodig zodat {level} van de jongeren in {year} "
+        "direct terecht kan (niet wacht en niet buiten de regio), berekend uit de aangeboden last "
+        "(Erlang B of C); P10-P90: {p10}-{p90}. Verschil: t.o.v. het ongewijzigde scenario. Capaciteit "
+        "eind {year}: {capacity}.",
+        "Beds needed / capacity. Beds needed: places needed so that {level} of the youths in {year} can be "
+        "placed at once (neither wait nor go outside the region), from the offered load (Erlang B or "
+        "C); P10-P90: {p10}-{p90}. Delta: against the unchanged scenario. Capacity at the end of {year}: "
+        "{capacity}.",
+    ),
     "kpi_rate": ("Bezettingsgraad ({year})", "Occupancy rate ({year})"),
-    "kpi_rate_help": ("{label}: bezette regionale plaatsen / capaciteit in {year}; P10-P90: {p10}-{p90}. Tarieven dekken de "
-                      "kosten vanaf ongeveer 90% (Jeugdautoriteit). {delayed} van de jongeren kon niet direct terecht.",
-                      "{label}: occupied regional places / capacity in {year}; P10-P90: {p10}-{p90}. Tariffs cover costs from "
-                      "about 90% (Jeugdautoriteit). {delayed} of the youths could not be placed at once."),
+    "kpi_rate_help": (
+        "{label}: bezette regionale plaatsen / capaciteit in {year}; P10-P90: {p10}-{p90}. Tarieven dekken de "
+        "kosten vanaf ongeveer 90% (Jeugdautoriteit). {delayed} van de jongeren kon niet direct terecht.",
+        "{label}: occupied regional places / capacity in {year}; P10-P90: {p10}-{p90}. Tariffs cover costs from "
+        "about 90% (Jeugdautoriteit). {delayed} of the youths could not be placed at once.",
+    ),
     "kpi_residential": ("Jeugdigen in verblijf ({year})", "Youths in out-of-home care ({year})"),
-    "kpi_residential_help": ("Gemiddeld aantal jeugdigen in zorg buiten huis ({types}), ook buiten de regio, "
-                             "{year}; P10-P90: {p10}-{p90}.",
-                             "Mean number of youths in out-of-home care ({types}), outside the region included, "
-                             "{year}; P10-P90: {p10}-{p90}."),
+    "kpi_residential_help": (
+        "Gemiddeld aantal jeugdigen in zorg buiten huis ({types}), ook buiten de regio, "
+        "{year}; P10-P90: {p10}-{p90}.",
+        "Mean number of youths in out-of-home care ({types}), outside the region included, "
+        "{year}; P10-P90: {p10}-{p90}.",
+    ),
     "kpi_waiting": ("Wachtlijst ({year})", "Waiting list ({year})"),
-    "kpi_waiting_help": ("Gemiddeld aantal wachtenden over alle zorgvormen, {year}; P10-P90: {p10}-{p90}.",
-                         "Mean number waiting over all care types, {year}; P10-P90: {p10}-{p90}."),
+    "kpi_waiting_help": (
+        "Gemiddeld aantal wachtenden over alle zorgvormen, {year}; P10-P90: {p10}-{p90}.",
+        "Mean number waiting over all care types, {year}; P10-P90: {p10}-{p90}.",
+    ),
     "kpi_overflow": ("Buiten de regio ({year})", "Outside the region ({year})"),
-    "kpi_overflow_help": ("Gemiddeld aantal jeugdigen buiten de regio geplaatst omdat de plaatsen vol waren, "
-                          "{year}; P10-P90: {p10}-{p90}.",
-                          "Mean number of youths placed outside the region because places were full, {year}; "
-                          "P10-P90: {p10}-{p90}."),
+    "kpi_overflow_help": (
+        "Gemiddeld aantal jeugdigen buiten de regio geplaatst omdat de plaatsen vol waren, "
+        "{year}; P10-P90: {p10}-{p90}.",
+        "Mean number of youths placed outside the region because places were full, {year}; "
+        "P10-P90: {p10}-{p90}.",
+    ),
     "kpi_cost": ("Kosten per jaar ({year})", "Cost per year ({year})"),
-    "kpi_cost_help": ("Kosten van alle verblijf (regionaal en buiten de regio) in {year}; P10-P90: {p10}-{p90}.",
-                      "Cost of all care (regional and outside the region) in {year}; P10-P90: {p10}-{p90}."),
+    "kpi_cost_help": (
+        "Kosten van alle verblijf (regionaal en buiten de regio) in {year}; P10-P90: {p10}-{p90}.",
+        "Cost of all care (regional and outside the region) in {year}; P10-P90: {p10}-{p90}.",
+    ),
     "youths": ("jeugdigen", "youths"),
     # charts
     "chart_occupancy": ("Bezetting per zorgvorm", "Occupancy per care type"),
-    "chart_occupancy_caption": ("Band: P10-P90 over {n} replicaties; lijn: gemiddelde; trap: capaciteit; "
-                                "grijs: ongewijzigd scenario; gestreept: verwachting zonder capaciteitsgrens.",
-                                "Band: P10-P90 over {n} replications; line: mean; steps: capacity; grey: "
-                                "unchanged scenario; dashed: expectation without capacity limit."),
+    "chart_occupancy_caption": (
+        "Band: P10-P90 over {n} replicaties; lijn: gemiddelde; trap: capaciteit; "
+        "grijs: ongewijzigd scenario; gestreept: verwachting zonder capaciteitsgrens.",
+        "Band: P10-P90 over {n} replications; line: mean; steps: capacity; grey: "
+        "unchanged scenario; dashed: expectation without capacity limit.",
+    ),
     "chart_beds": ("Bedden nodig en capaciteit per jaar", "Beds needed and capacity per year"),
-    "chart_beds_caption": ("Bedden nodig: plaatsen nodig zodat {level} van de jongeren direct terecht kan.",
-                           "Beds needed: places needed so that {level} of the youths can be placed at once."),
-    "chart_tradeoff": ("Afweging capaciteit ({year}): direct geplaatst tegen bezettingsgraad",
-                       "Capacity trade-off ({year}): placed at once against occupancy rate"),
-    "chart_tradeoff_caption": ("Per aantal plaatsen: het deel van de jongeren dat niet direct terecht kan (wacht of "
-                               "gaat buiten de regio) en de bezettingsgraad, uit de aangeboden last (Erlang B of C); "
-                               "band P10-P90. Zwarte lijn: de capaciteit in {year}. Tarieven dekken de kosten vanaf "
-                               "ongeveer 90% bezetting (Jeugdautoriteit).",
-                               "Per number of places: the share of youths who cannot be placed at once (wait or go "
-                               "outside the region) and the occupancy rate, from the offered load (Erlang B or C); band "
-                               "P10-P90. Black line: the capacity in {year}. Tariffs cover costs from about 90% "
-                               "occupancy (Jeugdautoriteit)."),
+    "chart_beds_caption": (
+        "Bedden nodig: plaatsen nodig zodat {level} van de jongeren direct terecht kan.",
+        "Beds needed: places needed so that {level} of the youths can be placed at once.",
+    ),
+    "chart_tradeoff": (
+        "Afweging capaciteit ({year}): direct geplaatst tegen bezettingsgraad",
+        "Capacity trade-off ({year}): placed at once against occupancy rate",
+    ),
+    "chart_tradeoff_caption": (
+        "Per aantal plaatsen: het deel van de jongeren dat niet direct terecht kan (wacht of "
+        "gaat buiten de regio) en de bezettingsgraad, uit de aangeboden last (Erlang B of C); "
+        "band P10-P90. Zwarte lijn: de capaciteit in {year}. Tarieven dekken de kosten vanaf "
+        "ongeveer 90% bezetting (Jeugdautoriteit).",
+        "Per number of places: the share of youths who cannot be placed at once (wait or go "
+        "outside the region) and the occupancy rate, from the offered load (Erlang B or C); band "
+        "P10-P90. Black line: the capacity in {year}. Tariffs cover costs from about 90% "
+        "occupancy (Jeugdautoriteit).",
+    ),
     "tradeoff_delayed": ("Niet direct geplaatst", "Not placed at once"),
     "tradeoff_rate": ("Bezettingsgraad", "Occupancy rate"),
     "tradeoff_share": ("Aandeel", "Share"),
     "tradeoff_places": ("Plaatsen", "Places"),
     "tradeoff_norm": ("90%: tarieven dekken de kosten", "90%: tariffs cover costs"),
     "tradeoff_level": ("{level}: norm direct plaatsen", "{level}: placement norm"),
-    "chart_waiting": ("Wachtlijst, buiten de regio en wacht op doorstroom",
-                      "Waiting list, outside the region and waiting to move on"),
+    "chart_waiting": (
+        "Wachtlijst, buiten de regio en wacht op doorstroom",
+        "Waiting list, outside the region and waiting to move on",
+    ),
     "blocked": ("Wacht op doorstroom", "Waiting to move on"),
     "chart_cost": ("Kosten per jaar", "Cost per year"),
-    "chart_flows": ("Stromen tussen zorgvormen (gemiddeld per jaar)", "Flows between care types (mean per year)"),
+    "chart_flows": (
+        "Stromen tussen zorgvormen (gemiddeld per jaar)",
+        "Flows between care types (mean per year)",
+    ),
     "month": ("Maand", "Month"),
     "year": ("Jaar", "Year"),
     "care_type": ("Zorgvorm", "Care type"),
@@ -143,82 +193,123 @@ TEXT: dict[str, tuple[str, str]] = {
     "exit": ("uitstroom", "exit"),
     "running": ("Simuleren: {done} van {total} replicaties…", "Simulating: {done} of {total} replications…"),
     "unlimited": ("onbeperkt", "unlimited"),
-    "computed_with": ("Berekend met {n} replicaties (seed {seed}).", "Computed with {n} replications (seed {seed})."),
-    "provisional": ("Voorlopig: {done} van {total} replicaties; de cijfers worden nu verfijnd…",
-                    "Provisional: {done} of {total} replications; the figures are being refined…"),
+    "computed_with": (
+        "Berekend met {n} replicaties (seed {seed}).",
+        "Computed with {n} replications (seed {seed}).",
+    ),
+    "provisional": (
+        "Voorlopig: {done} van {total} replicaties; de cijfers worden nu verfijnd…",
+        "Provisional: {done} of {total} replications; the figures are being refined…",
+    ),
     # saving and sharing (workshop sidebar)
     "save_header": ("Opslaan en delen", "Save and share"),
     "save_name": ("Naam van het scenario", "Scenario name"),
-    "save_name_help": ("De huidige knoppen worden opgeslagen als beleid 'Workshop' bovenop het gekozen scenario, in "
-                       "de map met opgeslagen scenario's (scenarios/saved/). Daarna staat het in de lijst en op "
-                       "Vergelijken.",
-                       "The current levers are saved as a policy 'Workshop' on top of the chosen scenario, in the "
-                       "folder of saved scenarios (scenarios/saved/). It then appears in the list and on Compare."),
+    "save_name_help": (
+        "De huidige knoppen worden opgeslagen als beleid 'Workshop' bovenop het gekozen scenario, in "
+        "de map met opgeslagen scenario's (scenarios/saved/). Daarna staat het in de lijst en op "
+        "Vergelijken.",
+        "The current levers are saved as a policy 'Workshop' on top of the chosen scenario, in the "
+        "folder of saved scenarios (scenarios/saved/). It then appears in the list and on Compare.",
+    ),
     "save_default_name": ("{name} (workshop)", "{name} (workshop)"),
-    "save_replace": ("Vervang een opgeslagen scenario met dezelfde naam", "Replace a saved scenario of the same name"),
+    "save_replace": (
+        "Vervang een opgeslagen scenario met dezelfde naam",
+        "Replace a saved scenario of the same name",
+    ),
     "save": ("Opslaan", "Save"),
     "saved_as": ("Opgeslagen als '{name}' ({file}).", "Saved as '{name}' ({file})."),
-    "saved_description": ("Opgeslagen uit de workshop op {date}, op basis van '{base}'. {description}",
-                          "Saved from the workshop on {date}, based on '{base}'. {description}"),
+    "saved_description": (
+        "Opgeslagen uit de workshop op {date}, op basis van '{base}'. {description}",
+        "Saved from the workshop on {date}, based on '{base}'. {description}",
+    ),
     "download_yaml": ("Download als YAML", "Download as YAML"),
-    "download_yaml_help": ("Het scenario met de huidige knoppen als bestand, om te delen of later te uploaden.",
-                           "The scenario with the current levers as a file, to share or upload later."),
+    "download_yaml_help": (
+        "Het scenario met de huidige knoppen als bestand, om te delen of later te uploaden.",
+        "The scenario with the current levers as a file, to share or upload later.",
+    ),
     "saved_title": ("{name} (opgeslagen)", "{name} (saved)"),
     # scenarios page
     "page_scenarios": ("Scenario's", "Scenarios"),
-    "scenarios_intro": ("Upload een scenario-bestand of beheer de opgeslagen scenario's. Meegeleverde scenario's "
-                        "(scenarios/) worden nooit overschreven.",
-                        "Upload a scenario file or manage the saved scenarios. Shipped scenarios (scenarios/) are "
-                        "never overwritten."),
+    "scenarios_intro": (
+        "Upload een scenario-bestand of beheer de opgeslagen scenario's. Meegeleverde scenario's "
+        "(scenarios/) worden nooit overschreven.",
+        "Upload a scenario file or manage the saved scenarios. Shipped scenarios (scenarios/) are "
+        "never overwritten.",
+    ),
     "upload_header": ("Scenario uploaden", "Upload a scenario"),
     "upload_label": ("YAML-bestand (hoogstens 64 kB)", "YAML file (at most 64 kB)"),
-    "upload_help": ("Het bestand wordt eerst gecontroleerd; bij een fout ziet u welk veld niet klopt en wordt er "
-                    "niets opgeslagen.",
-                    "The file is checked first; on an error you see which field is wrong and nothing is saved."),
+    "upload_help": (
+        "Het bestand wordt eerst gecontroleerd; bij een fout ziet u welk veld niet klopt en wordt er "
+        "niets opgeslagen.",
+        "The file is checked first; on an error you see which field is wrong and nothing is saved.",
+    ),
     "template_download": ("Voorbeeldbestand", "Template file"),
-    "template_help": ("Een volledig, geldig scenario (Zuid-West) om als begin te gebruiken.",
-                      "A complete, valid scenario (Zuid-West) to start from."),
-    "upload_invalid": ("Dit bestand is geen geldig scenario; er is niets opgeslagen.",
-                       "This file is not a valid scenario; nothing was saved."),
-    "upload_valid": ("Geldig scenario '{name}': {types} zorgvormen, {policies} beleidsmaatregelen. Kies een naam en "
-                     "sla het op.",
-                     "Valid scenario '{name}': {types} care types, {policies} policies. Choose a name and save it."),
+    "template_help": (
+        "Een volledig, geldig scenario (Zuid-West) om als begin te gebruiken.",
+        "A complete, valid scenario (Zuid-West) to start from.",
+    ),
+    "upload_invalid": (
+        "Dit bestand is geen geldig scenario; er is niets opgeslagen.",
+        "This file is not a valid scenario; nothing was saved.",
+    ),
+    "upload_valid": (
+        "Geldig scenario '{name}': {types} zorgvormen, {policies} beleidsmaatregelen. Kies een naam en "
+        "sla het op.",
+        "Valid scenario '{name}': {types} care types, {policies} policies. Choose a name and save it.",
+    ),
     "saved_header": ("Opgeslagen scenario's", "Saved scenarios"),
-    "saved_none": ("Nog geen opgeslagen scenario's. Sla er een op vanuit de workshop of upload een bestand.",
-                   "No saved scenarios yet. Save one from the workshop or upload a file."),
+    "saved_none": (
+        "Nog geen opgeslagen scenario's. Sla er een op vanuit de workshop of upload een bestand.",
+        "No saved scenarios yet. Save one from the workshop or upload a file.",
+    ),
     "open_in_workshop": ("Openen in workshop", "Open in workshop"),
     "rename_label": ("Nieuwe naam", "New name"),
     "rename": ("Hernoemen", "Rename"),
     "renamed": ("Hernoemd tot '{name}' ({file}).", "Renamed to '{name}' ({file})."),
     "delete": ("Verwijderen", "Delete"),
-    "delete_confirm": ("'{name}' echt verwijderen? Dit kan niet ongedaan worden.",
-                       "Really delete '{name}'? This cannot be undone."),
+    "delete_confirm": (
+        "'{name}' echt verwijderen? Dit kan niet ongedaan worden.",
+        "Really delete '{name}'? This cannot be undone.",
+    ),
     "delete_yes": ("Ja, verwijderen", "Yes, delete"),
     "delete_no": ("Nee", "No"),
     # compare page
-    "compare_intro": ("Zet een basisscenario naast hoogstens vijf andere. Alle scenario's rekenen met de seed en het "
-                      "aantal replicaties van het basisscenario: dezelfde toevalsgetallen, zodat verschillen door "
-                      "beleid komen en niet door ruis.",
-                      "Put a baseline next to at most five other scenarios. All run with the baseline's seed and "
-                      "number of replications: the same random numbers, so differences are policy, not noise."),
+    "compare_intro": (
+        "Zet een basisscenario naast hoogstens vijf andere. Alle scenario's rekenen met de seed en het "
+        "aantal replicaties van het basisscenario: dezelfde toevalsgetallen, zodat verschillen door "
+        "beleid komen en niet door ruis.",
+        "Put a baseline next to at most five other scenarios. All run with the baseline's seed and "
+        "number of replications: the same random numbers, so differences are policy, not noise.",
+    ),
     "baseline": ("Basisscenario", "Baseline"),
     "compare_with": ("Vergelijken met", "Compare with"),
-    "compare_with_help": ("Hoogstens {n} scenario's, meegeleverd of opgeslagen.", "At most {n} scenarios, shipped or saved."),
-    "compare_choose": ("Kies een of meer scenario's om met het basisscenario te vergelijken.",
-                       "Choose one or more scenarios to compare with the baseline."),
-    "compare_aligned": ("Gerekend met seed {seed} en {n} replicaties voor alle scenario's.",
-                        "Computed with seed {seed} and {n} replications for every scenario."),
-    "compare_no_common_years": ("Deze scenario's hebben geen jaar gemeen; kies scenario's met overlappende jaren.",
-                                "These scenarios share no year; choose scenarios whose years overlap."),
+    "compare_with_help": (
+        "Hoogstens {n} scenario's, meegeleverd of opgeslagen.",
+        "At most {n} scenarios, shipped or saved.",
+    ),
+    "compare_choose": (
+        "Kies een of meer scenario's om met het basisscenario te vergelijken.",
+        "Choose one or more scenarios to compare with the baseline.",
+    ),
+    "compare_aligned": (
+        "Gerekend met seed {seed} en {n} replicaties voor alle scenario's.",
+        "Computed with seed {seed} and {n} replications for every scenario.",
+    ),
+    "compare_no_common_years": (
+        "Deze scenario's hebben geen jaar gemeen; kies scenario's met overlappende jaren.",
+        "These scenarios share no year; choose scenarios whose years overlap.",
+    ),
     "compare_kpis": ("Kengetallen {year}", "Key figures {year}"),
-    "compare_kpis_caption": ("Waarde: gemiddelde over de replicaties (P10 – P90). Verschil: ten opzichte van het "
-                             "basisscenario, per replicatie (zelfde toevalsgetallen), gemiddeld, met P10 – P90 van "
-                             "dat verschil. Bedden nodig: plaatsen nodig zodat {level} van de jongeren direct terecht "
-                             "kan; het verschil daarvan heeft geen spreiding.",
-                             "Value: mean over the replications (P10 – P90). Difference: against the baseline, per "
-                             "replication (same random numbers), averaged, with the P10 – P90 of that difference. "
-                             "Beds needed: places needed so that {level} of the youths can be placed at once; its "
-                             "difference has no spread."),
+    "compare_kpis_caption": (
+        "Waarde: gemiddelde over de replicaties (P10 – P90). Verschil: ten opzichte van het "
+        "basisscenario, per replicatie (zelfde toevalsgetallen), gemiddeld, met P10 – P90 van "
+        "dat verschil. Bedden nodig: plaatsen nodig zodat {level} van de jongeren direct terecht "
+        "kan; het verschil daarvan heeft geen spreiding.",
+        "Value: mean over the replications (P10 – P90). Difference: against the baseline, per "
+        "replication (same random numbers), averaged, with the P10 – P90 of that difference. "
+        "Beds needed: places needed so that {level} of the youths can be placed at once; its "
+        "difference has no spread.",
+    ),
     "compare_beds": ("Bedden nodig {care_type}", "Beds needed {care_type}"),
     "compare_in_care": ("Jeugdigen in verblijf", "Youths in out-of-home care"),
     "compare_waiting": ("Wachtlijst", "Waiting list"),
@@ -232,10 +323,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "download_kpis": ("Download kengetallen (CSV)", "Download key figures (CSV)"),
     "download_parameters": ("Download parameters (CSV)", "Download parameters (CSV)"),
     # exports (images, slides, workbook)
-    "x_source_line": ("Bron: jeugdzorg-sim, scenario '{scenario}', {n} replicaties (seed {seed}), {date}. Band: P10-P90.",
-                      "Source: jeugdzorg-sim, scenario '{scenario}', {n} replications (seed {seed}), {date}. Band: P10-P90."),
-    "x_source_compare": ("Bron: jeugdzorg-sim, {scenarios}; {n} replicaties (seed {seed}), {date}.",
-                         "Source: jeugdzorg-sim, {scenarios}; {n} replications (seed {seed}), {date}."),
+    "x_source_line": (
+        "Bron: jeugdzorg-sim, scenario '{scenario}', {n} replicaties (seed {seed}), {date}. Band: P10-P90.",
+        "Source: jeugdzorg-sim, scenario '{scenario}', {n} replications (seed {seed}), {date}. Band: P10-P90.",
+    ),
+    "x_source_compare": (
+        "Bron: jeugdzorg-sim, {scenarios}; {n} replicaties (seed {seed}), {date}.",
+        "Source: jeugdzorg-sim, {scenarios}; {n} replications (seed {seed}), {date}.",
+    ),
     "x_occupancy_title": ("Bezetting {label}", "Occupancy {label}"),
     "x_file_occupancy": ("bezetting", "occupancy"),  # exported file names
     "x_file_beds": ("bedden", "beds"),
@@ -243,13 +338,20 @@ TEXT: dict[str, tuple[str, str]] = {
     "x_file_cost": ("kosten", "cost"),
     "x_file_flows": ("stromen", "flows"),
     "x_file_total": ("totaal", "total"),
-    "x_flow_legend": ("Jeugdigen per jaar, gemiddeld. +: nieuwe instroom; →: uit zorg; boven: naar zwaardere zorg; "
-                      "onder: terug naar lichtere zorg.",
-                      "Youths per year, mean. +: new inflow; →: leaving care; above: to heavier care; below: back to "
-                      "lighter care."),
-    "x_title_meta": ("{date} · simulatie, {n} replicaties · jeugdzorg-sim", "{date} · simulation, {n} replications · jeugdzorg-sim"),
-    "x_slide_note": ("{scenario} · {n} replicaties · lijnen: gemiddelde, gestreept: P10 en P90",
-                     "{scenario} · {n} replications · lines: mean, dashed: P10 and P90"),
+    "x_flow_legend": (
+        "Jeugdigen per jaar, gemiddeld. +: nieuwe instroom; →: uit zorg; boven: naar zwaardere zorg; "
+        "onder: terug naar lichtere zorg.",
+        "Youths per year, mean. +: new inflow; →: leaving care; above: to heavier care; below: back to "
+        "lighter care.",
+    ),
+    "x_title_meta": (
+        "{date} · simulatie, {n} replicaties · jeugdzorg-sim",
+        "{date} · simulation, {n} replications · jeugdzorg-sim",
+    ),
+    "x_slide_note": (
+        "{scenario} · {n} replicaties · lijnen: gemiddelde, gestreept: P10 en P90",
+        "{scenario} · {n} replications · lines: mean, dashed: P10 and P90",
+    ),
     "x_kpi_title": ("Kengetallen {year}", "Key figures {year}"),
     "x_kpi_beds": ("Bedden nodig / capaciteit {care_type}", "Beds needed / capacity {care_type}"),
     "x_difference_unchanged": ("Verschil met ongewijzigd", "Difference from unchanged"),
@@ -258,95 +360,144 @@ TEXT: dict[str, tuple[str, str]] = {
     "x_assumptions_title": ("Aannames en bronnen", "Assumptions and sources"),
     "x_made_with": ("Gemaakt met jeugdzorg-sim {version}", "Made with jeugdzorg-sim {version}"),
     "x_source_item": ("Bron: {source} ({what})", "Source: {source} ({what})"),
-    "x_p10_p90": ("P10-P90: in 8 van de 10 gesimuleerde toekomsten ligt de uitkomst tussen P10 en P90.",
-                  "P10-P90: in 8 of 10 simulated futures the outcome lies between P10 and P90."),
-    "x_beds_definition": ("Bedden nodig: plaatsen nodig zodat {level} van de jongeren direct terecht kan (niet wacht en "
-                          "niet buiten de regio), uit de aangeboden last: Erlang B bij plaatsen buiten de regio, Erlang C "
-                          "bij een wachtlijst, per maand gewogen met de aanvragen.",
-                          "Beds needed: places needed so that {level} of the youths can be placed at once (neither wait "
-                          "nor go outside the region), from the offered load: Erlang B when youths are placed "
-                          "elsewhere, Erlang C with a waiting list, month by month weighted by the requests."),
-    "x_no_changes": ("Geen knoppen veranderd: het scenario zoals het is opgeslagen.",
-                     "No levers changed: the scenario as saved."),
+    "x_p10_p90": (
+        "P10-P90: in 8 van de 10 gesimuleerde toekomsten ligt de uitkomst tussen P10 en P90.",
+        "P10-P90: in 8 of 10 simulated futures the outcome lies between P10 and P90.",
+    ),
+    "x_beds_definition": (
+        "Bedden nodig: plaatsen nodig zodat {level} van de jongeren direct terecht kan (niet wacht en "
+        "niet buiten de regio), uit de aangeboden last: Erlang B bij plaatsen buiten de regio, Erlang C "
+        "bij een wachtlijst, per maand gewogen met de aanvragen.",
+        "Beds needed: places needed so that {level} of the youths can be placed at once (neither wait "
+        "nor go outside the region), from the offered load: Erlang B when youths are placed "
+        "elsewhere, Erlang C with a waiting list, month by month weighted by the requests.",
+    ),
+    "x_no_changes": (
+        "Geen knoppen veranderd: het scenario zoals het is opgeslagen.",
+        "No levers changed: the scenario as saved.",
+    ),
     "x_changed": ("Gewijzigd: {parameter}: {before} → {after}", "Changed: {parameter}: {before} → {after}"),
-    "x_lever_inflow": ("Instroom {label}: {change}% per jaar vanaf {start}", "Inflow {label}: {change}% a year from {start}"),
-    "x_lever_stay": ("Gemiddelde verblijfsduur {label}: {months} maanden vanaf {start} (ook lopende verblijven)",
-                     "Average stay {label}: {months} months from {start} (stays under way too)"),
-    "x_lever_inflow_factor": ("Instroom {label} vanaf {start}: ×{factor}", "Inflow {label} from {start}: ×{factor}"),
-    "x_lever_escalation": ("Escalatie vanuit {label}: {change}% vanaf {start}", "Escalation from {label}: {change}% from {start}"),
-    "x_lever_capacity": ("Capaciteit {label}: {places} plaatsen vanaf {start}", "Capacity {label}: {places} places from {start}"),
-    "x_lever_outflow": ("Uitstroom {label} vanaf {start}: {shares}", "Outflow {label} from {start}: {shares}"),
+    "x_lever_inflow": (
+        "Instroom {label}: {change}% per jaar vanaf {start}",
+        "Inflow {label}: {change}% a year from {start}",
+    ),
+    "x_lever_stay": (
+        "Gemiddelde verblijfsduur {label}: {months} maanden vanaf {start} (ook lopende verblijven)",
+        "Average stay {label}: {months} months from {start} (stays under way too)",
+    ),
+    "x_lever_inflow_factor": (
+        "Instroom {label} vanaf {start}: ×{factor}",
+        "Inflow {label} from {start}: ×{factor}",
+    ),
+    "x_lever_escalation": (
+        "Escalatie vanuit {label}: {change}% vanaf {start}",
+        "Escalation from {label}: {change}% from {start}",
+    ),
+    "x_lever_capacity": (
+        "Capaciteit {label}: {places} plaatsen vanaf {start}",
+        "Capacity {label}: {places} places from {start}",
+    ),
+    "x_lever_outflow": (
+        "Uitstroom {label} vanaf {start}: {shares}",
+        "Outflow {label} from {start}: {shares}",
+    ),
     "x_compare_title": ("Vergelijking met {baseline}", "Comparison with {baseline}"),
-    "x_compare_note": ("Alle scenario's: {n} replicaties, seed {seed} (dezelfde toevalsgetallen)",
-                       "All scenarios: {n} replications, seed {seed} (the same random numbers)"),
-    "x_compare_kpi_note": ("Per cel: gemiddelde; daaronder het verschil met het basisscenario, per replicatie "
-                           "gepaard, met P10 – P90 van dat verschil.",
-                           "Per cell: the mean; under it the difference from the baseline, paired per "
-                           "replication, with the P10 – P90 of that difference."),
-    "x_compare_aligned": ("Alle scenario's rekenen met seed {seed} en {n} replicaties: verschillen komen door beleid, "
-                          "niet door ruis.",
-                          "All scenarios run with seed {seed} and {n} replications: differences are policy, not noise."),
+    "x_compare_note": (
+        "Alle scenario's: {n} replicaties, seed {seed} (dezelfde toevalsgetallen)",
+        "All scenarios: {n} replications, seed {seed} (the same random numbers)",
+    ),
+    "x_compare_kpi_note": (
+        "Per cel: gemiddelde; daaronder het verschil met het basisscenario, per replicatie "
+        "gepaard, met P10 – P90 van dat verschil.",
+        "Per cell: the mean; under it the difference from the baseline, paired per "
+        "replication, with the P10 – P90 of that difference.",
+    ),
+    "x_compare_aligned": (
+        "Alle scenario's rekenen met seed {seed} en {n} replicaties: verschillen komen door beleid, "
+        "niet door ruis.",
+        "All scenarios run with seed {seed} and {n} replications: differences are policy, not noise.",
+    ),
     "x_parameter": ("Parameter", "Parameter"),
     "x_cost_title": ("Kosten per jaar (mln euro)", "Cost per year (million euro)"),
     "export_header": ("Exporteren", "Export"),
-    "export_intro": ("Een PowerPoint met bewerkbare grafieken, alle grafieken als PNG en SVG, en de tabellen als "
-                     "Excel en CSV; in de taal van de app, voor het jaar van de kengetallen.",
-                     "A PowerPoint with editable charts, every chart as PNG and SVG, and the tables as Excel and "
-                     "CSV; in the app's language, for the key figures' year."),
+    "export_intro": (
+        "Een PowerPoint met bewerkbare grafieken, alle grafieken als PNG en SVG, en de tabellen als "
+        "Excel en CSV; in de taal van de app, voor het jaar van de kengetallen.",
+        "A PowerPoint with editable charts, every chart as PNG and SVG, and the tables as Excel and "
+        "CSV; in the app's language, for the key figures' year.",
+    ),
     "export_make": ("Maak export", "Make export"),
     "export_busy": ("Export maken: {what}…", "Making the export: {what}…"),
     "export_deck": ("PowerPoint (.pptx)", "PowerPoint (.pptx)"),
     "export_images": ("Afbeeldingen (.zip)", "Images (.zip)"),
     "export_workbook": ("Excel (.xlsx)", "Excel (.xlsx)"),
     "export_csv": ("CSV-bestanden (.zip)", "CSV files (.zip)"),
-    "export_ready": ("Klaar in {seconds} s; kies hieronder wat u wilt downloaden.",
-                     "Ready in {seconds} s; pick below what to download."),
+    "export_ready": (
+        "Klaar in {seconds} s; kies hieronder wat u wilt downloaden.",
+        "Ready in {seconds} s; pick below what to download.",
+    ),
     # sources page
-    "sources_intro": ("De regionale documenten waar de cijfers en scenario's op rusten.",
-                      "The regional documents the figures and scenarios rest on."),
+    "sources_intro": (
+        "De regionale documenten waar de cijfers en scenario's op rusten.",
+        "The regional documents the figures and scenarios rest on.",
+    ),
     "data_tables": ("Tabellen in data/", "Tables in data/"),
-    "data_tables_intro": ("Elke tabel: jaar, regio, zorgvorm, maat, detail, waarde, eenheid; met het brondocument "
-                          "en de sectie waaruit de cijfers komen. De scenario's worden hieruit berekend "
-                          "(simulator/calibrate.py).",
-                          "Every table: year, region, care type, measure, detail, value, unit; with the source "
-                          "document and section the figures come from. The scenarios are computed from these "
-                          "(simulator/calibrate.py)."),
+    "data_tables_intro": (
+        "Elke tabel: jaar, regio, zorgvorm, maat, detail, waarde, eenheid; met het brondocument "
+        "en de sectie waaruit de cijfers komen. De scenario's worden hieruit berekend "
+        "(simulator/calibrate.py).",
+        "Every table: year, region, care type, measure, detail, value, unit; with the source "
+        "document and section the figures come from. The scenarios are computed from these "
+        "(simulator/calibrate.py).",
+    ),
     "source_of": ("Bron: {source}, {section}. Gelezen: {what}", "Source: {source}, {section}. Read: {what}"),
-    "backtest": ("Terugblik Gooi en Vechtstreek 2020-2023: model tegen werkelijkheid",
-                 "Looking back, Gooi en Vechtstreek 2020-2023: model against actual counts"),
-    "backtest_intro": ("Cliënten per jaar (unieke jeugdigen met zorg in dat jaar) volgens de voortgangsrapportage "
-                       "en volgens het scenario {scenario} (gemiddelde en P10-P90 over {n} replicaties). De jaren "
-                       "2020-2022 zijn gebruikt om de trend per categorie te kiezen; 2023 (voorlopig) niet. Binnen "
-                       "de marge: verschil hoogstens 3 x de wortel van het werkelijke aantal (de toevalsruis van "
-                       "een telling). {within} van de {total} binnen de marge; in 2023 {within_test} van de "
-                       "{total_test}.",
-                       "Clients per year (unique youths in care that year) in the progress report and in the "
-                       "scenario {scenario} (mean and P10-P90 over {n} replications). The years 2020-2022 were used "
-                       "to choose each category's trend; 2023 (provisional) was not. Within the margin: a difference "
-                       "of at most 3 x the square root of the actual count (the chance noise of a count). {within} "
-                       "of {total} within the margin; in 2023 {within_test} of {total_test}."),
-    "backtest_nl": ("Terugblik Nederland 2023-2025: JeugdzorgPlus-bezetting", "Back-test Netherlands 2023-2025: "
-                    "JeugdzorgPlus occupancy"),
-    "backtest_nl_intro": ("Het preset '{scenario}' start op 1 januari 2023 met de gepubliceerde bezetting en volgt de "
-                          "trend van de plaatsingen 2019-2023. De bezetting eind 2023, medio 2024 en medio 2025 "
-                          "(Jeugdautoriteit) is niet gebruikt om te passen: {within} van {total} vallen binnen "
-                          "P10-P90 ({n} replicaties). Zwarte lijn: capaciteit, gedateerd op het moment van meten.",
-                          "The preset '{scenario}' starts on 1 January 2023 with the published occupancy and follows the "
-                          "trend of the placements 2019-2023. The occupancy at the end of 2023, mid 2024 and mid 2025 "
-                          "(Jeugdautoriteit) was not used to fit: {within} of {total} fall within P10-P90 ({n} "
-                          "replications). Black line: capacity, dated when it was measured."),
+    "backtest": (
+        "Terugblik Gooi en Vechtstreek 2020-2023: model tegen werkelijkheid",
+        "Looking back, Gooi en Vechtstreek 2020-2023: model against actual counts",
+    ),
+    "backtest_intro": (
+        "Cliënten per jaar (unieke jeugdigen met zorg in dat jaar) volgens de voortgangsrapportage "
+        "en volgens het scenario {scenario} (gemiddelde en P10-P90 over {n} replicaties). De jaren "
+        "2020-2022 zijn gebruikt om de trend per categorie te kiezen; 2023 (voorlopig) niet. Binnen "
+        "de marge: verschil hoogstens 3 x de wortel van het werkelijke aantal (de toevalsruis van "
+        "een telling). {within} van de {total} binnen de marge; in 2023 {within_test} van de "
+        "{total_test}.",
+        "Clients per year (unique youths in care that year) in the progress report and in the "
+        "scenario {scenario} (mean and P10-P90 over {n} replications). The years 2020-2022 were used "
+        "to choose each category's trend; 2023 (provisional) was not. Within the margin: a difference "
+        "of at most 3 x the square root of the actual count (the chance noise of a count). {within} "
+        "of {total} within the margin; in 2023 {within_test} of {total_test}.",
+    ),
+    "backtest_nl": (
+        "Terugblik Nederland 2023-2025: JeugdzorgPlus-bezetting",
+        "Back-test Netherlands 2023-2025: JeugdzorgPlus occupancy",
+    ),
+    "backtest_nl_intro": (
+        "Het preset '{scenario}' start op 1 januari 2023 met de gepubliceerde bezetting en volgt de "
+        "trend van de plaatsingen 2019-2023. De bezetting eind 2023, medio 2024 en medio 2025 "
+        "(Jeugdautoriteit) is niet gebruikt om te passen: {within} van {total} vallen binnen "
+        "P10-P90 ({n} replicaties). Zwarte lijn: capaciteit, gedateerd op het moment van meten.",
+        "The preset '{scenario}' starts on 1 January 2023 with the published occupancy and follows the "
+        "trend of the placements 2019-2023. The occupancy at the end of 2023, mid 2024 and mid 2025 "
+        "(Jeugdautoriteit) was not used to fit: {within} of {total} fall within P10-P90 ({n} "
+        "replications). Black line: capacity, dated when it was measured.",
+    ),
     "backtest_nl_start": ("start (gegeven)", "start (given)"),
     "backtest_nl_test": ("toets", "test"),
-    "validation": ("Validatie per preset: wat is gepast en wat is getoetst", "Validation per preset: what was fitted "
-                   "and what was tested"),
-    "validation_intro": ("Elke bewering uit een bron, met de rol die ze had: 'gekalibreerd' (het model is erop gepast, "
-                         "dus een controle van het rekenwerk) of 'achtergehouden' (niet gebruikt om te passen: een echte "
-                         "toets). Een misser blijft staan, met de reden. Model: gemiddelde met P10-P90 over 30 "
-                         "replicaties. Tabel: docs/validation.csv (python -m simulator.validation).",
-                         "Every claim from a source, with its role: 'calibrated' (the model was fitted to it, so a "
-                         "check of the arithmetic) or 'held out' (not used to fit: a real test). A miss stays, with "
-                         "its reason. Model: mean with P10-P90 over 30 replications. Table: docs/validation.csv "
-                         "(python -m simulator.validation)."),
+    "validation": (
+        "Validatie per preset: wat is gepast en wat is getoetst",
+        "Validation per preset: what was fitted and what was tested",
+    ),
+    "validation_intro": (
+        "Elke bewering uit een bron, met de rol die ze had: 'gekalibreerd' (het model is erop gepast, "
+        "dus een controle van het rekenwerk) of 'achtergehouden' (niet gebruikt om te passen: een echte "
+        "toets). Een misser blijft staan, met de reden. Model: gemiddelde met P10-P90 over 30 "
+        "replicaties. Tabel: docs/validation.csv (python -m simulator.validation).",
+        "Every claim from a source, with its role: 'calibrated' (the model was fitted to it, so a "
+        "check of the arithmetic) or 'held out' (not used to fit: a real test). A miss stays, with "
+        "its reason. Model: mean with P10-P90 over 30 replications. Table: docs/validation.csv "
+        "(python -m simulator.validation).",
+    ),
     "role_calibrated": ("gekalibreerd", "calibrated"),
     "role_held_out": ("achtergehouden", "held out"),
     "status_pass": ("✓ klopt", "✓ pass"),
@@ -360,13 +511,15 @@ TEXT: dict[str, tuple[str, str]] = {
     "v_col_status": ("Uitkomst", "Result"),
     "v_col_reason": ("Reden van een misser", "Why it misses"),
     "assumptions": ("Aannames die de bronnen niet geven", "Assumptions the sources do not give"),
-    "assumptions_intro": ("Per preset het hoofdgetal (bedden nodig in het beslisjaar en de kosten van dat jaar) bij de "
-                          "lage en hoge waarde van elke aanname; elke variant opnieuw gekalibreerd uit data/, 30 "
-                          "replicaties. Verschillen van 1-2 bedden liggen binnen de simulatieruis. Tabel: "
-                          "docs/assumptions.csv.",
-                          "Per preset the headline (beds needed in the decision year and that year's cost) at the low "
-                          "and high value of each assumption; every variant re-calibrated from data/, 30 replications. "
-                          "Differences of 1-2 beds are within the simulation noise. Table: docs/assumptions.csv."),
+    "assumptions_intro": (
+        "Per preset het hoofdgetal (bedden nodig in het beslisjaar en de kosten van dat jaar) bij de "
+        "lage en hoge waarde van elke aanname; elke variant opnieuw gekalibreerd uit data/, 30 "
+        "replicaties. Verschillen van 1-2 bedden liggen binnen de simulatieruis. Tabel: "
+        "docs/assumptions.csv.",
+        "Per preset the headline (beds needed in the decision year and that year's cost) at the low "
+        "and high value of each assumption; every variant re-calibrated from data/, 30 replications. "
+        "Differences of 1-2 beds are within the simulation noise. Table: docs/assumptions.csv.",
+    ),
     "a_residential_stay_months": ("Verblijfsduur residentieel (maanden)", "Residential stay (months)"),
     "a_jz_reading": ("Lezing van '43 plaatsen nodig'", "Reading of '43 places needed'"),
     "a_region_share_factor": ("Regionaal aandeel (factor)", "Regional share (factor)"),
@@ -375,8 +528,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "a_col_low": ("Laag", "Low"),
     "a_col_base": ("Basis", "Base"),
     "a_col_high": ("Hoog", "High"),
-    "a_col_headline": ("per aanname: waarde: bedden nodig ({care_type}, {year}) · kosten van de keten in {year}",
-                       "per assumption: value: beds needed ({care_type}, {year}) · cost of the chain in {year}"),
+    "a_col_headline": (
+        "per aanname: waarde: bedden nodig ({care_type}, {year}) · kosten van de keten in {year}",
+        "per assumption: value: beds needed ({care_type}, {year}) · cost of the chain in {year}",
+    ),
     "backtest_fit": ("passend gemaakt (2020-2022)", "fitted (2020-2022)"),
     "backtest_test": ("toets (2023)", "test (2023)"),
     "clients": ("Cliënten per jaar", "Clients per year"),
@@ -392,79 +547,135 @@ TEXT: dict[str, tuple[str, str]] = {
         "ervan max_wait_months; na die tijd wordt een jeugdige buiten de regio geplaatst.",
         "{members} are limited, keep a waiting list (when_full: wait) and send youths to each other: when they are "
         "full, youths can wait for each other's places for ever (circular wait). Set max_wait_months on at least "
-        "one of them; after that time a youth is placed elsewhere."),
-    "error_generic": ("Er ging iets mis bij het rekenen. Probeer andere instellingen of herlaad de pagina.",
-                      "Something went wrong while computing. Try other settings or reload the page."),
+        "one of them; after that time a youth is placed elsewhere.",
+    ),
+    "error_generic": (
+        "Er ging iets mis bij het rekenen. Probeer andere instellingen of herlaad de pagina.",
+        "Something went wrong while computing. Try other settings or reload the page.",
+    ),
 }
 
 # Validation messages of scenario files (simulator/scenario.py): the CLI shows them in English,
 # the app in its language. Values are filled in by Message.
 VALIDATION: dict[str, tuple[str, str]] = {
     "v_not_valid": ("{source} is geen geldig scenario:", "{source} is not a valid scenario:"),
-    "v_year_month": ("verwacht een jaar en maand als JJJJ-MM (bijvoorbeeld 2022-01), niet {got}",
-                     "expected a year and month as YYYY-MM (for example 2022-01), got {got}"),
-    "v_shares_help": ("aandelen per bestemming (een zorgvorm of 'exit') die samen 1 zijn",
-                      "shares per destination (a care type or 'exit') that sum to 1"),
+    "v_year_month": (
+        "verwacht een jaar en maand als JJJJ-MM (bijvoorbeeld 2022-01), niet {got}",
+        "expected a year and month as YYYY-MM (for example 2022-01), got {got}",
+    ),
+    "v_shares_help": (
+        "aandelen per bestemming (een zorgvorm of 'exit') die samen 1 zijn",
+        "shares per destination (a care type or 'exit') that sum to 1",
+    ),
     "v_shares_empty": ("minstens een bestemming nodig ({help})", "needs at least one destination ({help})"),
-    "v_share_range": ("aandeel voor {dest} is {share}; elk aandeel ligt tussen 0 en 1",
-                      "share for {dest} is {share}; each share must be between 0 and 1"),
-    "v_shares_sum": ("de aandelen tellen op tot {total}; dat moet 1 zijn ({help})",
-                     "shares sum to {total}; they must sum to 1 ({help})"),
+    "v_share_range": (
+        "aandeel voor {dest} is {share}; elk aandeel ligt tussen 0 en 1",
+        "share for {dest} is {share}; each share must be between 0 and 1",
+    ),
+    "v_shares_sum": (
+        "de aandelen tellen op tot {total}; dat moet 1 zijn ({help})",
+        "shares sum to {total}; they must sum to 1 ({help})",
+    ),
     "v_capacity_word": ("capaciteit", "capacity"),
     "v_capacity_in": ("capaciteit in {year}", "capacity in {year}"),
-    "v_whole_number": ("{what} moet een geheel getal zijn, niet {got}", "{what} must be a whole number, got {got}"),
-    "v_capacity_empty": ("een capaciteitsschema heeft minstens een jaar nodig, bijvoorbeeld {{2021: 57, 2022: 43}}",
-                         "a capacity schedule needs at least one year, e.g. {{2021: 57, 2022: 43}}"),
-    "v_capacity_year": ("sleutel {got} in het capaciteitsschema is geen jaartal (2022) of maand (2024-07)",
-                        "capacity schedule key {got} is not a year (2022) or a month (2024-07)"),
-    "v_capacity_twice": ("datum {got} staat twee keer in het capaciteitsschema (2022 en 2022-01 zijn dezelfde datum)",
-                         "date {got} appears twice in the capacity schedule (2022 and 2022-01 are the same date)"),
-    "v_policy_outside": ("beleid vanaf {date} valt buiten de horizon van het scenario ({start} tot en met {end}); "
-                         "kies een datum binnen de horizon of verleng years",
-                         "a policy from {date} lies outside the scenario's horizon ({start} to {end}); choose a date "
-                         "within the horizon or extend years"),
-    "v_capacity_type": ("verwacht een aantal plaatsen (of null voor onbeperkt), geen mapping",
-                        "expected a number of places (or null for unlimited), got a mapping"),
-    "v_capacity_range": ("{what} moet tussen 0 en {max} liggen, niet {got}",
-                         "{what} must be between 0 and {max}, got {got}"),
+    "v_whole_number": (
+        "{what} moet een geheel getal zijn, niet {got}",
+        "{what} must be a whole number, got {got}",
+    ),
+    "v_capacity_empty": (
+        "een capaciteitsschema heeft minstens een jaar nodig, bijvoorbeeld {{2021: 57, 2022: 43}}",
+        "a capacity schedule needs at least one year, e.g. {{2021: 57, 2022: 43}}",
+    ),
+    "v_capacity_year": (
+        "sleutel {got} in het capaciteitsschema is geen jaartal (2022) of maand (2024-07)",
+        "capacity schedule key {got} is not a year (2022) or a month (2024-07)",
+    ),
+    "v_capacity_twice": (
+        "datum {got} staat twee keer in het capaciteitsschema (2022 en 2022-01 zijn dezelfde datum)",
+        "date {got} appears twice in the capacity schedule (2022 and 2022-01 are the same date)",
+    ),
+    "v_policy_outside": (
+        "beleid vanaf {date} valt buiten de horizon van het scenario ({start} tot en met {end}); "
+        "kies een datum binnen de horizon of verleng years",
+        "a policy from {date} lies outside the scenario's horizon ({start} to {end}); choose a date "
+        "within the horizon or extend years",
+    ),
+    "v_capacity_type": (
+        "verwacht een aantal plaatsen (of null voor onbeperkt), geen mapping",
+        "expected a number of places (or null for unlimited), got a mapping",
+    ),
+    "v_capacity_range": (
+        "{what} moet tussen 0 en {max} liggen, niet {got}",
+        "{what} must be between 0 and {max}, got {got}",
+    ),
     "v_what_escalation_rate": ("escalatiekans per jaar", "escalation rate per year"),
     "v_what_inflow_change": ("jaarlijkse instroomverandering", "yearly inflow change"),
     "v_what_stay_factor": ("verblijfsfactor", "stay factor"),
     "v_what_escalation_factor": ("escalatiefactor", "escalation factor"),
     "v_what_inflow_factor": ("instroomfactor", "inflow factor"),
-    "v_range_between": ("{what} voor {key} is {number}; dat moet tussen {low} en {high} liggen{hint}",
-                        "{what} for {key} is {number}; it must be between {low} and {high}{hint}"),
-    "v_range_above": ("{what} voor {key} is {number}; dat moet boven {low} en hoogstens {high} zijn{hint}",
-                      "{what} for {key} is {number}; it must be above {low} and at most {high}{hint}"),
+    "v_range_between": (
+        "{what} voor {key} is {number}; dat moet tussen {low} en {high} liggen{hint}",
+        "{what} for {key} is {number}; it must be between {low} and {high}{hint}",
+    ),
+    "v_range_above": (
+        "{what} voor {key} is {number}; dat moet boven {low} en hoogstens {high} zijn{hint}",
+        "{what} for {key} is {number}; it must be above {low} and at most {high}{hint}",
+    ),
     "v_hint_fraction": (" (een fractie: -0,05 is -5% per jaar)", " (a fraction: -0.05 is -5% per year)"),
-    "v_policy_capacity_type": ("verwacht een mapping van zorgvorm naar capaciteit, bijvoorbeeld {{jzplus: 43}}",
-                               "expected a mapping of care type to capacity, e.g. {{jzplus: 43}}"),
-    "v_care_types_empty": ("een scenario heeft minstens een zorgvorm nodig", "a scenario needs at least one care type"),
+    "v_policy_capacity_type": (
+        "verwacht een mapping van zorgvorm naar capaciteit, bijvoorbeeld {{jzplus: 43}}",
+        "expected a mapping of care type to capacity, e.g. {{jzplus: 43}}",
+    ),
+    "v_care_types_empty": (
+        "een scenario heeft minstens een zorgvorm nodig",
+        "a scenario needs at least one care type",
+    ),
     "v_care_types_many": ("hoogstens {max} zorgvormen", "at most {max} care types"),
     "v_did_you_mean": (" (bedoelt u {name}?)", " (did you mean {name}?)"),
-    "v_not_care_type": ("{name} is geen zorgvorm{hint}; bekende zorgvormen: {known}",
-                        "{name} is not a care type{hint}; known care types: {known}"),
-    "v_not_care_type_or_exit": ("{name} is geen zorgvorm of exit{hint}; bekende zorgvormen: {known}",
-                                "{name} is not a care type or exit{hint}; known care types: {known}"),
-    "v_bad_type_name": ("{name} kan geen naam van een zorgvorm zijn: gebruik kleine letters, cijfers en _ (beginnend "
-                        "met een letter), en niet 'exit' of 'new'; zet de weergavenaam in label",
-                        "{name} cannot be a care type name: use lowercase letters, digits and _ (starting with a "
-                        "letter), and not 'exit' or 'new'; put the display name in label"),
-    "v_escalation_heavier": ("escalatie gaat naar een zwaardere zorgvorm (na {name} genoemd); {dest} is dat niet",
-                             "escalation goes to a heavier care type (listed after {name}); {dest} is not"),
-    "v_self_flow": ("een verblijf in {name} kan niet uitstromen naar {name} zelf",
-                    "a stay in {name} cannot flow into {name} itself"),
-    "v_schedule_after_start": ("het capaciteitsschema begint in {first}, na de start van het scenario ({start}); "
-                               "geef de capaciteit vanaf het startjaar",
-                               "the capacity schedule starts in {first}, after the scenario start {start}; give "
-                               "the capacity from the start year on"),
-    "v_total_initial": ("{total} jeugdigen bij de start in totaal; hoogstens {max}",
-                        "{total} initial youths in all; at most {max}"),
-    "v_peak_inflow": ("de totale instroom bereikt {peak} jeugdigen per jaar (beleid meegerekend); hoogstens {max}",
-                      "total inflow reaches {peak} youths per year (policies included); at most {max}"),
-    "v_trapped": ("jeugdigen in {name} kunnen de zorg nooit verlaten: geen keten van uitstroom leidt naar 'exit'",
-                  "youths in {name} can never leave care: no chain of outflow leads to 'exit'"),
-    "v_unknown_field": ("onbekend veld{hint}; toegestaan hier: {allowed}", "unknown field{hint}; allowed here: {allowed}"),
+    "v_not_care_type": (
+        "{name} is geen zorgvorm{hint}; bekende zorgvormen: {known}",
+        "{name} is not a care type{hint}; known care types: {known}",
+    ),
+    "v_not_care_type_or_exit": (
+        "{name} is geen zorgvorm of exit{hint}; bekende zorgvormen: {known}",
+        "{name} is not a care type or exit{hint}; known care types: {known}",
+    ),
+    "v_bad_type_name": (
+        "{name} kan geen naam van een zorgvorm zijn: gebruik kleine letters, cijfers en _ (beginnend "
+        "met een letter), en niet 'exit' of 'new'; zet de weergavenaam in label",
+        "{name} cannot be a care type name: use lowercase letters, digits and _ (starting with a "
+        "letter), and not 'exit' or 'new'; put the display name in label",
+    ),
+    "v_escalation_heavier": (
+        "escalatie gaat naar een zwaardere zorgvorm (na {name} genoemd); {dest} is dat niet",
+        "escalation goes to a heavier care type (listed after {name}); {dest} is not",
+    ),
+    "v_self_flow": (
+        "een verblijf in {name} kan niet uitstromen naar {name} zelf",
+        "a stay in {name} cannot flow into {name} itself",
+    ),
+    "v_schedule_after_start": (
+        "het capaciteitsschema begint in {first}, na de start van het scenario ({start}); "
+        "geef de capaciteit vanaf het startjaar",
+        "the capacity schedule starts in {first}, after the scenario start {start}; give "
+        "the capacity from the start year on",
+    ),
+    "v_total_initial": (
+        "{total} jeugdigen bij de start in totaal; hoogstens {max}",
+        "{total} initial youths in all; at most {max}",
+    ),
+    "v_peak_inflow": (
+        "de totale instroom bereikt {peak} jeugdigen per jaar (beleid meegerekend); hoogstens {max}",
+        "total inflow reaches {peak} youths per year (policies included); at most {max}",
+    ),
+    "v_trapped": (
+        "jeugdigen in {name} kunnen de zorg nooit verlaten: geen keten van uitstroom leidt naar 'exit'",
+        "youths in {name} can never leave care: no chain of outflow leads to 'exit'",
+    ),
+    "v_unknown_field": (
+        "onbekend veld{hint}; toegestaan hier: {allowed}",
+        "unknown field{hint}; allowed here: {allowed}",
+    ),
     "v_got": (" (gegeven: {got})", " (got {got})"),
     "v_joined": ("{first}{second}", "{first}{second}"),
     "v_missing": ("verplicht veld ontbreekt", "required field is missing"),
@@ -481,15 +692,23 @@ VALIDATION: dict[str, tuple[str, str]] = {
     "v_too_short": ("mag niet leeg zijn", "must not be empty"),
     "v_too_long": ("is te lang (hoogstens {limit} tekens)", "is too long (at most {limit} characters)"),
     "v_literal": ("verwacht een van: {expected}", "expected one of: {expected}"),
-    "v_not_mapping": ("verwacht een mapping van scenariovelden (name, start, care_types, ...), niet {kind}",
-                      "expected a mapping of scenario fields (name, start, care_types, ...), got {kind}"),
-    "v_file_bytes": ("het bestand is {size} bytes; een scenariobestand is hoogstens {max}",
-                     "file is {size} bytes; a scenario file is at most {max}"),
-    "v_file_chars": ("het bestand is {size} tekens; een scenariobestand is hoogstens {max}",
-                     "file is {size} characters; a scenario file is at most {max}"),
+    "v_not_mapping": (
+        "verwacht een mapping van scenariovelden (name, start, care_types, ...), niet {kind}",
+        "expected a mapping of scenario fields (name, start, care_types, ...), got {kind}",
+    ),
+    "v_file_bytes": (
+        "het bestand is {size} bytes; een scenariobestand is hoogstens {max}",
+        "file is {size} bytes; a scenario file is at most {max}",
+    ),
+    "v_file_chars": (
+        "het bestand is {size} tekens; een scenariobestand is hoogstens {max}",
+        "file is {size} characters; a scenario file is at most {max}",
+    ),
     "v_not_text": ("geen tekstbestand (verwacht UTF-8 YAML)", "not a text file (expected UTF-8 YAML)"),
-    "v_alias_bomb": ("de YAML groeit (via aliassen) uit tot meer dan {max} waarden; geweigerd",
-                     "the YAML expands (through aliases) into more than {max} values; refused"),
+    "v_alias_bomb": (
+        "de YAML groeit (via aliassen) uit tot meer dan {max} waarden; geweigerd",
+        "the YAML expands (through aliases) into more than {max} values; refused",
+    ),
     "v_line_column": ("regel {line}, kolom {column}: ", "line {line}, column {column}: "),
     "v_not_yaml": ("{where}geen geldige YAML ({problem})", "{where}not valid YAML ({problem})"),
     "v_not_found": ("bestand niet gevonden", "file not found"),
@@ -500,14 +719,23 @@ TEXT.update(VALIDATION)
 
 # Saving, renaming, deleting and uploading scenarios (simulator/store.py).
 STORE: dict[str, tuple[str, str]] = {
-    "s_empty_name": ("geef een naam met ten minste een letter of cijfer", "give a name with at least one letter or digit"),
-    "s_exists": ("er is al een opgeslagen scenario '{name}'; kies een andere naam of vervang het",
-                 "a saved scenario '{name}' exists already; choose another name or replace it"),
-    "s_preset": ("'{name}' is een meegeleverd scenario en wordt nooit overschreven; kies een andere naam",
-                 "'{name}' is a shipped scenario and is never overwritten; choose another name"),
+    "s_empty_name": (
+        "geef een naam met ten minste een letter of cijfer",
+        "give a name with at least one letter or digit",
+    ),
+    "s_exists": (
+        "er is al een opgeslagen scenario '{name}'; kies een andere naam of vervang het",
+        "a saved scenario '{name}' exists already; choose another name or replace it",
+    ),
+    "s_preset": (
+        "'{name}' is een meegeleverd scenario en wordt nooit overschreven; kies een andere naam",
+        "'{name}' is a shipped scenario and is never overwritten; choose another name",
+    ),
     "s_missing": ("er is geen opgeslagen scenario '{name}'", "there is no saved scenario '{name}'"),
-    "s_upload_size": ("het bestand is {size} bytes; een scenario is hoogstens {max} bytes",
-                      "the file is {size} bytes; a scenario is at most {max} bytes"),
+    "s_upload_size": (
+        "het bestand is {size} bytes; een scenario is hoogstens {max} bytes",
+        "the file is {size} bytes; a scenario is at most {max} bytes",
+    ),
 }
 TEXT.update(STORE)
 

@@ -37,7 +37,9 @@ def start_year(scenario: Scenario) -> int:
 
 def scenario_stay(scenario: Scenario, name: str) -> float:
     """Average stay after the scenario's own policies (months)."""
-    return scenario.care_types[name].stay_months * math.prod(p.stay_factor.get(name, 1.0) for p in scenario.policies)
+    return scenario.care_types[name].stay_months * math.prod(
+        p.stay_factor.get(name, 1.0) for p in scenario.policies
+    )
 
 
 def capacity_ends(scenario: Scenario, name: str) -> tuple[int, int] | None:
@@ -57,7 +59,9 @@ def shortest_horizon(scenario: Scenario) -> int:
     """The fewest years that still hold every policy of the scenario (a policy outside the
     horizon is an error)."""
     year, month = year_month_tuple(scenario.start)
-    months = [(y - year) * 12 + (m - month) for y, m in (year_month_tuple(p.start) for p in scenario.policies)]
+    months = [
+        (y - year) * 12 + (m - month) for y, m in (year_month_tuple(p.start) for p in scenario.policies)
+    ]
     return max([1] + [k // 12 + 1 for k in months])
 
 
@@ -68,8 +72,10 @@ def policy_start(scenario: Scenario, policy_year: int) -> str:
 
 def default_levers(scenario: Scenario) -> Levers:
     names = scenario.type_names
-    levers = Levers(policy_year=min(start_year(scenario) + 1, start_year(scenario) + scenario.years - 1),
-                    years=scenario.years)
+    levers = Levers(
+        policy_year=min(start_year(scenario) + 1, start_year(scenario) + scenario.years - 1),
+        years=scenario.years,
+    )
     for name in names:
         care = scenario.care_types[name]
         if care.inflow_per_year > 0:
@@ -94,8 +100,10 @@ def ranges(scenario: Scenario) -> dict[str, Range]:
     """Slider ranges per lever key (the keys of ``to_params``)."""
     first = start_year(scenario)
     defaults = default_levers(scenario)
-    out = {"policy_year": Range(first, first + max(scenario.years - 1, 1), 1),
-           "years": Range(shortest_horizon(scenario), max(20, scenario.years), 1)}
+    out = {
+        "policy_year": Range(first, first + max(scenario.years - 1, 1), 1),
+        "years": Range(shortest_horizon(scenario), max(20, scenario.years), 1),
+    }
     for name in defaults.inflow_change:
         out[f"inflow.{name}"] = Range(-20, 20, 1)  # percent per year
     for name, months in defaults.stay_months.items():
@@ -157,19 +165,28 @@ def apply_levers(scenario: Scenario, levers: Levers) -> Scenario:
     data["years"] = levers.years
     policy: dict = {"name": WORKSHOP_POLICY, "from": policy_start(scenario, levers.policy_year)}
     inflow = {k: v for k, v in levers.inflow_change.items() if abs(v) > 1e-12}
-    stay = {k: v / defaults.stay_months[k] for k, v in levers.stay_months.items()
-            if abs(v - defaults.stay_months[k]) > 1e-9}
+    stay = {
+        k: v / defaults.stay_months[k]
+        for k, v in levers.stay_months.items()
+        if abs(v - defaults.stay_months[k]) > 1e-9
+    }
     escalation = {k: 1.0 + v for k, v in levers.escalation_change.items() if abs(v) > 1e-12}
     capacity = {}
     for name in levers.capacity_start:
-        if (levers.capacity_start[name], levers.capacity_target[name]) != (defaults.capacity_start[name],
-                                                                           defaults.capacity_target[name]):
+        if (levers.capacity_start[name], levers.capacity_target[name]) != (
+            defaults.capacity_start[name],
+            defaults.capacity_target[name],
+        ):
             data["care_types"][name]["capacity"] = {start_year(scenario): levers.capacity_start[name]}
             for other in data.get("policies", []):  # the levers now own this type's capacity
                 other.get("capacity", {}).pop(name, None)
             capacity[name] = levers.capacity_target[name]
-    for key, values in (("inflow_change_per_year", inflow), ("stay_factor", stay),
-                        ("escalation_factor", escalation), ("capacity", capacity)):
+    for key, values in (
+        ("inflow_change_per_year", inflow),
+        ("stay_factor", stay),
+        ("escalation_factor", escalation),
+        ("capacity", capacity),
+    ):
         if values:
             policy[key] = values
     if len(policy) > 2:

@@ -50,8 +50,16 @@ OCCUPANCY, WAITING, OVERFLOW, BLOCKED, OFFERED = range(5)
 LEVELS = ("occupancy", "waiting", "overflow", "blocked", "offered")
 # ... and of the count log.
 ADMISSIONS, PLACED_ELSEWHERE, ESCALATED, DISCHARGED, REQUESTS, DELAYED, ADMITTED_YOUTHS, WAITED = range(8)
-COUNTS = ("admissions", "placed_elsewhere", "escalations", "discharges", "requests", "delayed", "admitted_youths",
-          "waited")
+COUNTS = (
+    "admissions",
+    "placed_elsewhere",
+    "escalations",
+    "discharges",
+    "requests",
+    "delayed",
+    "admitted_youths",
+    "waited",
+)
 
 
 def type_code(name: str) -> int:
@@ -84,7 +92,9 @@ class ReplicationResult:
     initial_total: int
     arrivals: int
     exits: int
-    year_start: np.ndarray | None = None  # (n_years, n_types): youths in care (regional or elsewhere) on 1 January
+    year_start: np.ndarray | None = (
+        None  # (n_years, n_types): youths in care (regional or elsewhere) on 1 January
+    )
     wait_days: np.ndarray | None = None  # (n_months, n_types): days waited by the month's admissions
 
 
@@ -115,14 +125,22 @@ class Model:
             if shape == 1.0:
                 self.stay_draws.append(_draws(rng.standard_exponential))
             else:
-                self.stay_draws.append(_draws(lambda size, rng=rng, shape=shape: rng.standard_gamma(shape, size) / shape))
+                self.stay_draws.append(
+                    _draws(lambda size, rng=rng, shape=shape: rng.standard_gamma(shape, size) / shape)
+                )
         self.esc_draws = [_draws(self.rngs[(ESCALATIONS, i)].standard_exponential) for i in range(n)]
         self.route_draws = [_draws(self.rngs[(ROUTING, i)].random) for i in range(n)]
 
         epochs = plan.epochs
         self.epoch_starts = [e.start_day for e in epochs]
-        self.segments = [Segments.merged(self.epoch_starts, [e.stay_mean_days[i] for e in epochs],
-                                         [e.escalation_total_per_day[i] for e in epochs]) for i in range(n)]
+        self.segments = [
+            Segments.merged(
+                self.epoch_starts,
+                [e.stay_mean_days[i] for e in epochs],
+                [e.escalation_total_per_day[i] for e in epochs],
+            )
+            for i in range(n)
+        ]
         self.can_escalate = [any(h > 0.0 for h in s.hazard) for s in self.segments]
         self.single_epoch = len(epochs) == 1
         self.year_edges = plan.calendar.year_edges.tolist()
@@ -255,8 +273,18 @@ class Model:
         env, n = self.env, self.n
         log_t, log_ch, log_d = self.log_t, self.log_ch, self.log_d
         count_t, count_ch = self.count_t, self.count_ch
-        occupancy, capacity, queues, transitions = self.occupancy, self.capacity, self.queues, self.transitions
-        stay_draws, esc_draws, segments, can_escalate = self.stay_draws, self.esc_draws, self.segments, self.can_escalate
+        occupancy, capacity, queues, transitions = (
+            self.occupancy,
+            self.capacity,
+            self.queues,
+            self.transitions,
+        )
+        stay_draws, esc_draws, segments, can_escalate = (
+            self.stay_draws,
+            self.esc_draws,
+            self.segments,
+            self.can_escalate,
+        )
         timeout = env.timeout
         seen: dict[int, int] = {}  # care type -> year of this youth's last admission there
         current, escalated = place, False
@@ -268,7 +296,8 @@ class Model:
             source = n if place < 0 else current
             if dest == EXIT_INDEX:
                 if place >= 0:
-                    count_t.append(env.now); count_ch.append((ESCALATED if escalated else DISCHARGED) * n + current)
+                    count_t.append(env.now)
+                    count_ch.append((ESCALATED if escalated else DISCHARGED) * n + current)
                     self._release(place)
                 transitions[source * (n + 1) + n] += 1
                 self.exited += 1
@@ -289,47 +318,68 @@ class Model:
             delayed = True
             if occupancy[dest] < capacity[dest] and not queues[dest]:
                 occupancy[dest] += 1
-                log_t.append(requested); log_ch.append(dest); log_d.append(1)
+                log_t.append(requested)
+                log_ch.append(dest)
+                log_d.append(1)
                 new_place, delayed = dest, False
             elif self.elsewhere[dest]:
                 new_place = self._place_elsewhere(dest)
             else:
                 request = env.event()
                 queues[dest].append(request)
-                log_t.append(requested); log_ch.append(WAITING * n + dest); log_d.append(1)
-                count_t.append(requested); count_ch.append(REQUESTS * n + dest)
-                self.offer_start.append(requested); self.offer_end.append(requested + duration); self.offer_ch.append(dest)
+                log_t.append(requested)
+                log_ch.append(WAITING * n + dest)
+                log_d.append(1)
+                count_t.append(requested)
+                count_ch.append(REQUESTS * n + dest)
+                self.offer_start.append(requested)
+                self.offer_end.append(requested + duration)
+                self.offer_ch.append(dest)
                 if place < 0:
                     self.waiting_new += 1
                 else:  # the stay has ended, but the youth keeps its place until it can move on
-                    log_t.append(requested); log_ch.append(BLOCKED * n + current); log_d.append(1)
+                    log_t.append(requested)
+                    log_ch.append(BLOCKED * n + current)
+                    log_d.append(1)
                 if self.max_wait[dest] is not None:
                     env.timeout(self.max_wait[dest]).callbacks.append(partial(self._give_up, dest, request))
                 new_place = yield request
                 if place < 0:
                     self.waiting_new -= 1
                 else:
-                    log_t.append(env.now); log_ch.append(BLOCKED * n + current); log_d.append(-1)
+                    log_t.append(env.now)
+                    log_ch.append(BLOCKED * n + current)
+                    log_d.append(-1)
                 if env.now > requested:  # the stay starts later, under the parameters then in force
                     duration, next_escalated = stay_days(seg, env.now, x, e)
-                count_t.append(env.now); count_ch.append(WAITED * n + dest)
-                self.offer_start.append(env.now); self.offer_end.append(env.now + duration); self.offer_ch.append(n + dest)
+                count_t.append(env.now)
+                count_ch.append(WAITED * n + dest)
+                self.offer_start.append(env.now)
+                self.offer_end.append(env.now + duration)
+                self.offer_ch.append(n + dest)
             now = env.now
             if place >= 0:
-                count_t.append(now); count_ch.append((ESCALATED if escalated else DISCHARGED) * n + current)
+                count_t.append(now)
+                count_ch.append((ESCALATED if escalated else DISCHARGED) * n + current)
                 self._release(place)
             transitions[source * (n + 1) + dest] += 1
             current, place, escalated = dest, new_place, next_escalated
-            count_t.append(now); count_ch.append(ADMISSIONS * n + dest)
+            count_t.append(now)
+            count_ch.append(ADMISSIONS * n + dest)
             if new_place >= n:
-                count_t.append(now); count_ch.append(PLACED_ELSEWHERE * n + dest)
+                count_t.append(now)
+                count_ch.append(PLACED_ELSEWHERE * n + dest)
             if delayed:
-                count_t.append(now); count_ch.append(DELAYED * n + dest)
-                self.wait_t.append(now); self.wait_ch.append(dest); self.wait_days.append(now - requested)
+                count_t.append(now)
+                count_ch.append(DELAYED * n + dest)
+                self.wait_t.append(now)
+                self.wait_ch.append(dest)
+                self.wait_days.append(now - requested)
             year = bisect_right(self.year_edges, now)
             if seen.get(dest) != year:  # the youth's first admission to this type this year
                 seen[dest] = year
-                count_t.append(now); count_ch.append(ADMITTED_YOUTHS * n + dest)
+                count_t.append(now)
+                count_ch.append(ADMITTED_YOUTHS * n + dest)
             yield timeout(duration)
             dest = self._route(current, escalated)
 
@@ -350,19 +400,25 @@ class Model:
 
     def _place_elsewhere(self, i: int) -> int:
         self.overflow[i] += 1
-        self.log_t.append(self.env.now); self.log_ch.append(OVERFLOW * self.n + i); self.log_d.append(1)
+        self.log_t.append(self.env.now)
+        self.log_ch.append(OVERFLOW * self.n + i)
+        self.log_d.append(1)
         return self.n + i
 
     def _release(self, place: int) -> None:
         now, n = self.env.now, self.n
         if place < n:
             self.occupancy[place] -= 1
-            self.log_t.append(now); self.log_ch.append(place); self.log_d.append(-1)
+            self.log_t.append(now)
+            self.log_ch.append(place)
+            self.log_d.append(-1)
             if self.queues[place]:
                 self._admit_waiting(place)
         else:
             self.overflow[place - n] -= 1
-            self.log_t.append(now); self.log_ch.append(OVERFLOW * n + place - n); self.log_d.append(-1)
+            self.log_t.append(now)
+            self.log_ch.append(OVERFLOW * n + place - n)
+            self.log_d.append(-1)
 
     def _admit_waiting(self, i: int) -> None:
         """Fill free places from the head of the FIFO list. The place is taken now; the
@@ -371,7 +427,9 @@ class Model:
         while queue and self.occupancy[i] < self.capacity[i]:
             request = queue.popleft()
             self.occupancy[i] += 1
-            self.log_t.extend((now, now)); self.log_ch.extend((i, WAITING * n + i)); self.log_d.extend((1, -1))
+            self.log_t.extend((now, now))
+            self.log_ch.extend((i, WAITING * n + i))
+            self.log_d.extend((1, -1))
             request.succeed(i)
 
     def _give_up(self, i: int, request: simpy.Event, _timer) -> None:
@@ -380,7 +438,9 @@ class Model:
         if request.triggered:
             return
         self.queues[i].remove(request)
-        self.log_t.append(self.env.now); self.log_ch.append(WAITING * self.n + i); self.log_d.append(-1)
+        self.log_t.append(self.env.now)
+        self.log_ch.append(WAITING * self.n + i)
+        self.log_d.append(-1)
         request.succeed(self._place_elsewhere(i))
 
     # ------------------------------------------------------------ running and results
@@ -430,20 +490,29 @@ class Model:
             mask = offer_types == i
             order = np.argsort(offer_times[mask], kind="stable")
             area = _area_at(offer_times[mask][order], offer_deltas[mask][order], 0, month_edges)
-            levels[:, OFFERED, i] = (levels[:, OCCUPANCY, i] + levels[:, OVERFLOW, i] - levels[:, BLOCKED, i]
-                                     + np.diff(area) / widths)
+            levels[:, OFFERED, i] = (
+                levels[:, OCCUPANCY, i]
+                + levels[:, OVERFLOW, i]
+                - levels[:, BLOCKED, i]
+                + np.diff(area) / widths
+            )
 
         counts = np.zeros((n_months, len(COUNTS), n))
         if self.count_t:
-            flat = np.bincount(_month_of(self.count_t, month_edges) * len(COUNTS) * n + np.asarray(self.count_ch),
-                               minlength=n_months * len(COUNTS) * n)
+            flat = np.bincount(
+                _month_of(self.count_t, month_edges) * len(COUNTS) * n + np.asarray(self.count_ch),
+                minlength=n_months * len(COUNTS) * n,
+            )
             counts = flat.reshape(n_months, len(COUNTS), n).astype(float)
             # Requests were logged only for youths who waited: the others asked when admitted.
             counts[:, REQUESTS] += counts[:, ADMISSIONS] - counts[:, WAITED]
         wait_days = np.zeros((n_months, n))
         if self.wait_t:
-            flat = np.bincount(_month_of(self.wait_t, month_edges) * n + np.asarray(self.wait_ch),
-                               weights=np.asarray(self.wait_days), minlength=n_months * n)
+            flat = np.bincount(
+                _month_of(self.wait_t, month_edges) * n + np.asarray(self.wait_ch),
+                weights=np.asarray(self.wait_days),
+                minlength=n_months * n,
+            )
             wait_days = flat.reshape(n_months, n)
 
         year_edges = calendar.year_edges
@@ -454,7 +523,9 @@ class Model:
             demand_time.append(_time_at_level(t[in_demand], d[in_demand], plan.initial[i], year_edges))
             in_care = (ch == OCCUPANCY * n + i) | (ch == OVERFLOW * n + i)
             moves = np.cumsum(np.concatenate([[0], d[in_care]]))
-            year_start[:, i] = plan.initial[i] + moves[np.searchsorted(t[in_care], year_edges[:-1], side="left")]
+            year_start[:, i] = (
+                plan.initial[i] + moves[np.searchsorted(t[in_care], year_edges[:-1], side="left")]
+            )
 
         return ReplicationResult(
             run_number=self.run_number,
@@ -498,7 +569,9 @@ def _area_at(times: np.ndarray, deltas: np.ndarray, start_level: int, edges: np.
     return area
 
 
-def _time_at_level(times: np.ndarray, deltas: np.ndarray, start_level: int, year_edges: np.ndarray) -> np.ndarray:
+def _time_at_level(
+    times: np.ndarray, deltas: np.ndarray, start_level: int, year_edges: np.ndarray
+) -> np.ndarray:
     """Days spent at each level in each year: array (n_years, max_level + 1)."""
     n_years = len(year_edges) - 1
     bounds = year_edges[1:-1]

@@ -54,20 +54,74 @@ from simulator.model import (
 from simulator.scenario import EXIT, NEW, Scenario
 from simulator.timeline import Plan, warnings_for
 
-MONTHLY_COLUMNS = ["replication", "month", "care_type", "occupancy", "admissions", "waiting", "overflow",
-                   "placed_elsewhere", "escalations", "discharges", "cost", "blocked", "offered_load", "requests",
-                   "delayed"]
-YEARLY_COLUMNS = ["year", "care_type", "occupancy_mean", "occupancy_p10", "occupancy_p50", "occupancy_p90",
-                  "beds_needed", "capacity", "admissions_mean", "waiting_mean", "overflow_mean", "cost_mean",
-                  "admissions_p10", "admissions_p90", "waiting_p10", "waiting_p90", "overflow_p10", "overflow_p90",
-                  "cost_p10", "cost_p90", "escalations_mean", "discharges_mean", "demand_p90", "days",
-                  "clients_mean", "clients_p10", "clients_p90",
-                  "beds_needed_p10", "beds_needed_p90", "delayed_share_mean", "delayed_share_p10", "delayed_share_p90",
-                  "occupancy_rate_mean", "occupancy_rate_p10", "occupancy_rate_p90",
-                  "mean_wait_days_mean", "mean_wait_days_p10", "mean_wait_days_p90",
-                  "blocked_mean", "blocked_p10", "blocked_p90", "in_care_start_mean",
-                  "admitted_youths_mean", "admitted_youths_p10", "admitted_youths_p90",
-                  "offered_load_mean", "requests_mean", "capacity_mean", "delayed_share_expected"]
+MONTHLY_COLUMNS = [
+    "replication",
+    "month",
+    "care_type",
+    "occupancy",
+    "admissions",
+    "waiting",
+    "overflow",
+    "placed_elsewhere",
+    "escalations",
+    "discharges",
+    "cost",
+    "blocked",
+    "offered_load",
+    "requests",
+    "delayed",
+]
+YEARLY_COLUMNS = [
+    "year",
+    "care_type",
+    "occupancy_mean",
+    "occupancy_p10",
+    "occupancy_p50",
+    "occupancy_p90",
+    "beds_needed",
+    "capacity",
+    "admissions_mean",
+    "waiting_mean",
+    "overflow_mean",
+    "cost_mean",
+    "admissions_p10",
+    "admissions_p90",
+    "waiting_p10",
+    "waiting_p90",
+    "overflow_p10",
+    "overflow_p90",
+    "cost_p10",
+    "cost_p90",
+    "escalations_mean",
+    "discharges_mean",
+    "demand_p90",
+    "days",
+    "clients_mean",
+    "clients_p10",
+    "clients_p90",
+    "beds_needed_p10",
+    "beds_needed_p90",
+    "delayed_share_mean",
+    "delayed_share_p10",
+    "delayed_share_p90",
+    "occupancy_rate_mean",
+    "occupancy_rate_p10",
+    "occupancy_rate_p90",
+    "mean_wait_days_mean",
+    "mean_wait_days_p10",
+    "mean_wait_days_p90",
+    "blocked_mean",
+    "blocked_p10",
+    "blocked_p90",
+    "in_care_start_mean",
+    "admitted_youths_mean",
+    "admitted_youths_p10",
+    "admitted_youths_p90",
+    "offered_load_mean",
+    "requests_mean",
+    "capacity_mean",
+    "delayed_share_expected",
+]
 FLOW_COLUMNS = ["from", "to", "per_year_mean"]
 
 
@@ -99,10 +153,15 @@ class Results:
 
     def write(self, out_dir: str | Path) -> Path:
         """Write the four files, all or none (``write_files``)."""
-        return write_files(Path(out_dir), {
-            "monthly.csv": self.monthly.to_csv(index=False), "yearly.csv": self.yearly.to_csv(index=False),
-            "flows.csv": self.flows.to_csv(index=False),
-            "run.json": json.dumps(self.run_info(), indent=2, ensure_ascii=False)})
+        return write_files(
+            Path(out_dir),
+            {
+                "monthly.csv": self.monthly.to_csv(index=False),
+                "yearly.csv": self.yearly.to_csv(index=False),
+                "flows.csv": self.flows.to_csv(index=False),
+                "run.json": json.dumps(self.run_info(), indent=2, ensure_ascii=False),
+            },
+        )
 
 
 def write_files(out: Path, files: dict[str, str | bytes]) -> Path:
@@ -233,8 +292,9 @@ def expected_delayed_share(plan: Plan, loads: np.ndarray, requests: np.ndarray) 
         # Capacity may change within a year: the delay probability month by month (an
         # unlimited month places everybody at once).
         limited = np.where(np.isinf(places[:, :, i]), 1e12, places[:, :, i])
-        out[:, i] = capacity.delayed_share(limited, load_years, weight_years,
-                                           not plan.when_full_elsewhere[i], per_month=True)
+        out[:, i] = capacity.delayed_share(
+            limited, load_years, weight_years, not plan.when_full_elsewhere[i], per_month=True
+        )
     return out
 
 
@@ -274,26 +334,32 @@ def summarise(plan: Plan, reps: list[ReplicationResult], runtime_seconds: float 
     levels = _stack(reps, "levels")
     counts = _stack(reps, "counts")
     days = np.diff(calendar.month_edges)
-    cost = (levels[:, :, OCCUPANCY] + levels[:, :, OVERFLOW]) * days[None, :, None] \
+    cost = (
+        (levels[:, :, OCCUPANCY] + levels[:, :, OVERFLOW])
+        * days[None, :, None]
         * np.asarray(plan.cost_per_day)[None, None, :]
+    )
     whole = lambda kind: counts[:, :, kind].ravel().astype(np.int64)  # noqa: E731
-    monthly = pd.DataFrame({
-        "replication": np.repeat(np.array([r.run_number for r in reps]), M * n),
-        "month": np.tile(np.repeat(np.array(calendar.month_labels), n), R),
-        "care_type": np.tile(np.array(names), R * M),
-        "occupancy": levels[:, :, OCCUPANCY].ravel(),
-        "admissions": whole(ADMISSIONS),
-        "waiting": levels[:, :, WAITING].ravel(),
-        "overflow": levels[:, :, OVERFLOW].ravel(),
-        "placed_elsewhere": whole(PLACED_ELSEWHERE),
-        "escalations": whole(ESCALATED),
-        "discharges": whole(DISCHARGED),
-        "cost": cost.ravel(),
-        "blocked": levels[:, :, BLOCKED].ravel(),
-        "offered_load": levels[:, :, OFFERED].ravel(),
-        "requests": whole(REQUESTS),
-        "delayed": whole(DELAYED),
-    }, columns=MONTHLY_COLUMNS)
+    monthly = pd.DataFrame(
+        {
+            "replication": np.repeat(np.array([r.run_number for r in reps]), M * n),
+            "month": np.tile(np.repeat(np.array(calendar.month_labels), n), R),
+            "care_type": np.tile(np.array(names), R * M),
+            "occupancy": levels[:, :, OCCUPANCY].ravel(),
+            "admissions": whole(ADMISSIONS),
+            "waiting": levels[:, :, WAITING].ravel(),
+            "overflow": levels[:, :, OVERFLOW].ravel(),
+            "placed_elsewhere": whole(PLACED_ELSEWHERE),
+            "escalations": whole(ESCALATED),
+            "discharges": whole(DISCHARGED),
+            "cost": cost.ravel(),
+            "blocked": levels[:, :, BLOCKED].ravel(),
+            "offered_load": levels[:, :, OFFERED].ravel(),
+            "requests": whole(REQUESTS),
+            "delayed": whole(DELAYED),
+        },
+        columns=MONTHLY_COLUMNS,
+    )
 
     # yearly.csv: across replications.
     per_year = yearly_arrays(plan, reps)
@@ -303,23 +369,44 @@ def summarise(plan: Plan, reps: list[ReplicationResult], runtime_seconds: float 
     years = calendar.years
     year_ends = np.nextafter(calendar.year_edges[1:], 0)
     capacity_end = [[plan.capacity_at(i, end) for i in range(n)] for end in year_ends]
-    yearly = pd.DataFrame({
-        "year": np.repeat(years, n),
-        "care_type": np.tile(names, len(years)),
-        "beds_needed": needed.ravel().astype(np.int64),
-        "beds_needed_p10": np.percentile(needed_each, 10, axis=0, method="inverted_cdf").ravel().astype(np.int64),
-        "beds_needed_p90": np.percentile(needed_each, 90, axis=0, method="inverted_cdf").ravel().astype(np.int64),
-        "demand_p90": demand_p90.ravel().astype(np.int64),
-        "capacity": pd.array([None if math.isinf(c) else int(c) for row in capacity_end for c in row], dtype="Int64"),
-        "capacity_mean": np.where(np.isinf(per_year["capacity"]), np.nan, per_year["capacity"]).ravel(),
-        "days": np.repeat(np.round(per_year["days"]).astype(np.int64), n),
-        "delayed_share_expected": expected_delayed_share(plan, loads, requests).ravel(),
-        "in_care_start_mean": per_year["in_care_start"].mean(axis=0).ravel(),
-        "offered_load_mean": per_year["offered_load"].mean(axis=0).ravel(),
-        "requests_mean": per_year["requests"].mean(axis=0).ravel(),
-    })
-    for key in ("occupancy", "admissions", "waiting", "overflow", "cost", "escalations", "discharges", "clients",
-                "delayed_share", "occupancy_rate", "mean_wait_days", "blocked", "admitted_youths"):
+    yearly = pd.DataFrame(
+        {
+            "year": np.repeat(years, n),
+            "care_type": np.tile(names, len(years)),
+            "beds_needed": needed.ravel().astype(np.int64),
+            "beds_needed_p10": np.percentile(needed_each, 10, axis=0, method="inverted_cdf")
+            .ravel()
+            .astype(np.int64),
+            "beds_needed_p90": np.percentile(needed_each, 90, axis=0, method="inverted_cdf")
+            .ravel()
+            .astype(np.int64),
+            "demand_p90": demand_p90.ravel().astype(np.int64),
+            "capacity": pd.array(
+                [None if math.isinf(c) else int(c) for row in capacity_end for c in row], dtype="Int64"
+            ),
+            "capacity_mean": np.where(np.isinf(per_year["capacity"]), np.nan, per_year["capacity"]).ravel(),
+            "days": np.repeat(np.round(per_year["days"]).astype(np.int64), n),
+            "delayed_share_expected": expected_delayed_share(plan, loads, requests).ravel(),
+            "in_care_start_mean": per_year["in_care_start"].mean(axis=0).ravel(),
+            "offered_load_mean": per_year["offered_load"].mean(axis=0).ravel(),
+            "requests_mean": per_year["requests"].mean(axis=0).ravel(),
+        }
+    )
+    for key in (
+        "occupancy",
+        "admissions",
+        "waiting",
+        "overflow",
+        "cost",
+        "escalations",
+        "discharges",
+        "clients",
+        "delayed_share",
+        "occupancy_rate",
+        "mean_wait_days",
+        "blocked",
+        "admitted_youths",
+    ):
         values = per_year[key]  # (R, Y, n): row-major ravel matches (year, care type) rows
         yearly[f"{key}_mean"] = _across(np.nanmean, values).ravel()
         for q in (10, 50, 90):
@@ -329,8 +416,12 @@ def summarise(plan: Plan, reps: list[ReplicationResult], runtime_seconds: float 
     # flows.csv: mean transitions per year from -> to ('new' = entering, 'exit' = leaving).
     transitions = _stack(reps, "transitions").mean(axis=0) / (M / 12.0)
     sources, targets = names + [NEW], names + [EXIT]
-    flow_rows = [(sources[a], targets[b], float(transitions[a, b]))
-                 for a in range(n + 1) for b in range(n + 1) if transitions[a, b] > 0]
+    flow_rows = [
+        (sources[a], targets[b], float(transitions[a, b]))
+        for a in range(n + 1)
+        for b in range(n + 1)
+        if transitions[a, b] > 0
+    ]
     flows = pd.DataFrame(flow_rows, columns=FLOW_COLUMNS)
 
     return Results(plan, reps, runtime_seconds, monthly, yearly, flows, warnings_for(plan))
@@ -347,11 +438,18 @@ def monthly_summary(results: Results) -> pd.DataFrame:
     levels = _stack(results.replications, "levels")  # (R, M, 5, n)
     edges = calendar.month_edges
     M = calendar.n_months
-    frame = pd.DataFrame({
-        "month": np.repeat(pd.to_datetime(calendar.month_labels, format="%Y-%m"), n),
-        "care_type": np.tile(names, M),
-    })
-    for k, measure in ((OCCUPANCY, "occupancy"), (WAITING, "waiting"), (OVERFLOW, "overflow"), (BLOCKED, "blocked")):
+    frame = pd.DataFrame(
+        {
+            "month": np.repeat(pd.to_datetime(calendar.month_labels, format="%Y-%m"), n),
+            "care_type": np.tile(names, M),
+        }
+    )
+    for k, measure in (
+        (OCCUPANCY, "occupancy"),
+        (WAITING, "waiting"),
+        (OVERFLOW, "overflow"),
+        (BLOCKED, "blocked"),
+    ):
         values = levels[:, :, k, :]
         frame[f"{measure}_mean"] = values.mean(axis=0).ravel()
         frame[f"{measure}_p10"] = np.percentile(values, 10, axis=0).ravel()
@@ -364,7 +462,7 @@ def monthly_summary(results: Results) -> pd.DataFrame:
         epoch_key = (id(plan.epoch_at(middle)), tuple(plan.inflow_per_year_at(i, middle) for i in range(n)))
         if epoch_key not in expected:  # one linear solve per distinct set of parameters
             expected[epoch_key] = steady_state(plan, middle).occupancy
-        frame.loc[m * n:(m + 1) * n - 1, "expected"] = expected[epoch_key]
+        frame.loc[m * n : (m + 1) * n - 1, "expected"] = expected[epoch_key]
     return frame
 
 
@@ -394,8 +492,15 @@ def yearly_totals(results: Results, totals: dict[str, np.ndarray] | None = None)
     for measure, values in totals.items():  # values: (R, Y)
         for y, year in enumerate(results.plan.calendar.years):
             column = values[:, y]
-            rows.append((year, measure, float(column.mean()), float(np.percentile(column, 10)),
-                         float(np.percentile(column, 90))))
+            rows.append(
+                (
+                    year,
+                    measure,
+                    float(column.mean()),
+                    float(np.percentile(column, 10)),
+                    float(np.percentile(column, 90)),
+                )
+            )
     return pd.DataFrame(rows, columns=["year", "measure", "mean", "p10", "p90"])
 
 
@@ -410,7 +515,9 @@ class Summary:
     totals: pd.DataFrame  # yearly_totals: chain-wide figures with P10-P90
     warnings: list[str]
     replications: int  # replications summarised (fewer than the scenario's in a preview)
-    by_replication: dict[str, np.ndarray]  # totals_per_replication: (R, Y) per measure, for paired differences
+    by_replication: dict[
+        str, np.ndarray
+    ]  # totals_per_replication: (R, Y) per measure, for paired differences
     loads: np.ndarray | None = None  # (R, M, n) monthly offered load, for the capacity trade-off
     requests: np.ndarray | None = None  # (R, M, n) monthly requests for a place
     preview: "Summary | None" = None  # the same summary of the first replications only
@@ -419,9 +526,18 @@ class Summary:
     def of(cls, results: Results) -> "Summary":
         by_replication = totals_per_replication(results)
         loads, requests = capacity_inputs(results.plan, results.replications)
-        return cls(results.scenario, results.yearly, monthly_summary(results), results.flows,
-                   yearly_totals(results, by_replication), results.warnings, len(results.replications),
-                   by_replication, loads, requests)
+        return cls(
+            results.scenario,
+            results.yearly,
+            monthly_summary(results),
+            results.flows,
+            yearly_totals(results, by_replication),
+            results.warnings,
+            len(results.replications),
+            by_replication,
+            loads,
+            requests,
+        )
 
     @property
     def years(self) -> list[int]:
@@ -434,7 +550,9 @@ def key_care_type(scenario: Scenario) -> str:
     return (limited or scenario.type_names)[-1]
 
 
-def tradeoff_table(summary: Summary, care_type: str, year: int, capacities: list[int] | None = None) -> pd.DataFrame:
+def tradeoff_table(
+    summary: Summary, care_type: str, year: int, capacities: list[int] | None = None
+) -> pd.DataFrame:
     """The capacity trade-off of a care type in a year, from its offered load: for each
     capacity the share of youths not placed at once and the occupancy rate (mean from the
     replications' mean load, P10-P90 from each replication's own), and beds needed."""
@@ -447,7 +565,9 @@ def tradeoff_table(summary: Summary, care_type: str, year: int, capacities: list
     loads = months_by_year(calendar, summary.loads[:, :, i])[:, y]  # (R, 12)
     weights = months_by_year(calendar, summary.requests[:, :, i])[:, y]
     days = months_by_year(calendar, np.diff(calendar.month_edges))[y]
-    row = summary.yearly[(summary.yearly["year"] == year) & (summary.yearly["care_type"] == care_type)].iloc[0]
+    row = summary.yearly[(summary.yearly["year"] == year) & (summary.yearly["care_type"] == care_type)].iloc[
+        0
+    ]
     if capacities is None:
         anchors = [row["beds_needed"]] + ([] if pd.isna(row["capacity"]) else [row["capacity"]])
         span = max(10, int(0.4 * max(anchors)))
@@ -458,13 +578,18 @@ def tradeoff_table(summary: Summary, care_type: str, year: int, capacities: list
     mean_load, mean_weights = loads.mean(axis=0), weights.mean(axis=0)
     each_delayed = capacity.delayed_share(c[:, None], loads[None], weights[None], wait)  # (C, R)
     each_rate = capacity.occupancy_rate(c[:, None], loads[None], days, wait)
-    return pd.DataFrame({
-        "capacity": np.asarray(capacities, dtype=np.int64),
-        "delayed_share": capacity.delayed_share(c, np.broadcast_to(mean_load, (len(c), 12)),
-                                                np.broadcast_to(mean_weights, (len(c), 12)), wait),
-        "delayed_share_p10": np.percentile(each_delayed, 10, axis=1),
-        "delayed_share_p90": np.percentile(each_delayed, 90, axis=1),
-        "occupancy_rate": capacity.occupancy_rate(c, np.broadcast_to(mean_load, (len(c), 12)), days, wait),
-        "occupancy_rate_p10": np.percentile(each_rate, 10, axis=1),
-        "occupancy_rate_p90": np.percentile(each_rate, 90, axis=1),
-    })
+    return pd.DataFrame(
+        {
+            "capacity": np.asarray(capacities, dtype=np.int64),
+            "delayed_share": capacity.delayed_share(
+                c, np.broadcast_to(mean_load, (len(c), 12)), np.broadcast_to(mean_weights, (len(c), 12)), wait
+            ),
+            "delayed_share_p10": np.percentile(each_delayed, 10, axis=1),
+            "delayed_share_p90": np.percentile(each_delayed, 90, axis=1),
+            "occupancy_rate": capacity.occupancy_rate(
+                c, np.broadcast_to(mean_load, (len(c), 12)), days, wait
+            ),
+            "occupancy_rate_p10": np.percentile(each_rate, 10, axis=1),
+            "occupancy_rate_p90": np.percentile(each_rate, 90, axis=1),
+        }
+    )

@@ -113,7 +113,11 @@ def _check_shares(shares: dict[str, float]) -> dict[str, float]:
 
 
 def _whole(value: Any, what: Message) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | float) or (isinstance(value, float) and not value.is_integer()):
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or (isinstance(value, float) and not value.is_integer())
+    ):
         raise _error("v_whole_number", what=what, got=repr(value))
     return int(value)
 
@@ -163,14 +167,27 @@ def _check_places(places: int, what: Message) -> int:
     return places
 
 
-def _each_in_range(values: dict[str, float], what: str, low: float, high: float,
-                   low_open: bool = False, hint: Message | str = "") -> dict[str, float]:
+def _each_in_range(
+    values: dict[str, float],
+    what: str,
+    low: float,
+    high: float,
+    low_open: bool = False,
+    hint: Message | str = "",
+) -> dict[str, float]:
     """Every value of a {care type: number} mapping within [low, high] (or (low, high])."""
     for key, number in values.items():
         above = number > low if low_open else number >= low
         if math.isnan(number) or not above or number > high:
-            raise _error("v_range_above" if low_open else "v_range_between", what=Message(what), key=repr(key),
-                         number=float(number), low=float(low), high=float(high), hint=hint)
+            raise _error(
+                "v_range_above" if low_open else "v_range_between",
+                what=Message(what),
+                key=repr(key),
+                number=float(number),
+                low=float(low),
+                high=float(high),
+                hint=hint,
+            )
     return values
 
 
@@ -220,7 +237,9 @@ class Policy(Strict):
     @field_validator("inflow_change_per_year")
     @classmethod
     def _inflow_change(cls, value: dict[str, float]):
-        return _each_in_range(value, "v_what_inflow_change", -1.0, 1.0, low_open=True, hint=Message("v_hint_fraction"))
+        return _each_in_range(
+            value, "v_what_inflow_change", -1.0, 1.0, low_open=True, hint=Message("v_hint_fraction")
+        )
 
     @field_validator("inflow_factor")
     @classmethod
@@ -280,8 +299,11 @@ class Scenario(Strict):
         problems = reference_problems(self)
         if problems:
             # The problems travel in ctx so that format_validation_error can give each its own path.
-            raise PydanticCustomError("scenario_references", "{summary}",
-                                      {"summary": "; ".join(f"{p}: {m}" for p, m in problems), "problems": problems})
+            raise PydanticCustomError(
+                "scenario_references",
+                "{summary}",
+                {"summary": "; ".join(f"{p}: {m}" for p, m in problems), "problems": problems},
+            )
         return self
 
     # ------------------------------------------------------------ conveniences
@@ -327,8 +349,17 @@ def reference_problems(scenario: Scenario) -> list[tuple[str, str]]:
         if name in order or (allow_exit and name == EXIT):
             return False
         hint = difflib.get_close_matches(name, names + ([EXIT] if allow_exit else []), n=1)
-        problems.append((path, Message("v_not_care_type_or_exit" if allow_exit else "v_not_care_type", name=repr(name),
-                                       hint=_did_you_mean(hint), known=known)))
+        problems.append(
+            (
+                path,
+                Message(
+                    "v_not_care_type_or_exit" if allow_exit else "v_not_care_type",
+                    name=repr(name),
+                    hint=_did_you_mean(hint),
+                    known=known,
+                ),
+            )
+        )
         return True
 
     for name, care in scenario.care_types.items():
@@ -339,8 +370,12 @@ def reference_problems(scenario: Scenario) -> list[tuple[str, str]]:
             if unknown(f"{base}.escalation_per_year", dest, allow_exit=False):
                 continue
             if order[dest] <= order[name]:
-                problems.append((f"{base}.escalation_per_year",
-                                 Message("v_escalation_heavier", name=repr(name), dest=repr(dest))))
+                problems.append(
+                    (
+                        f"{base}.escalation_per_year",
+                        Message("v_escalation_heavier", name=repr(name), dest=repr(dest)),
+                    )
+                )
         for dest in care.outflow:
             if unknown(f"{base}.outflow", dest, allow_exit=True):
                 continue
@@ -350,9 +385,15 @@ def reference_problems(scenario: Scenario) -> list[tuple[str, str]]:
             first = next(iter(care.capacity))  # sorted by date
             start_year, start_month = year_month_tuple(scenario.start)
             # A year covers the start year; a month must not lie after the start month.
-            late = first > start_year if isinstance(first, int) else schedule_date(first) > (start_year, start_month)
+            late = (
+                first > start_year
+                if isinstance(first, int)
+                else schedule_date(first) > (start_year, start_month)
+            )
             if late:
-                problems.append((f"{base}.capacity", Message("v_schedule_after_start", first=first, start=scenario.start)))
+                problems.append(
+                    (f"{base}.capacity", Message("v_schedule_after_start", first=first, start=scenario.start))
+                )
 
     start = year_month_tuple(scenario.start)
     end = _add_months(start, 12 * scenario.years)
@@ -361,9 +402,25 @@ def reference_problems(scenario: Scenario) -> list[tuple[str, str]]:
         date = year_month_tuple(policy.start)
         if not start <= date < end:
             last = _add_months(end, -1)
-            problems.append((f"{base}.from", Message("v_policy_outside", date=policy.start, start=scenario.start,
-                                                     end=f"{last[0]:04d}-{last[1]:02d}")))
-        for lever in ("inflow_change_per_year", "inflow_factor", "stay_factor", "escalation_factor", "outflow", "capacity"):
+            problems.append(
+                (
+                    f"{base}.from",
+                    Message(
+                        "v_policy_outside",
+                        date=policy.start,
+                        start=scenario.start,
+                        end=f"{last[0]:04d}-{last[1]:02d}",
+                    ),
+                )
+            )
+        for lever in (
+            "inflow_change_per_year",
+            "inflow_factor",
+            "stay_factor",
+            "escalation_factor",
+            "outflow",
+            "capacity",
+        ):
             for name in getattr(policy, lever):
                 unknown(f"{base}.{lever}", name, allow_exit=False)
         for name, shares in policy.outflow.items():
@@ -382,8 +439,12 @@ def reference_problems(scenario: Scenario) -> list[tuple[str, str]]:
 
     peak = peak_total_inflow(scenario)
     if peak > MAX_TOTAL_INFLOW_PER_YEAR:
-        problems.append(("care_types.inflow_per_year",
-                         Message("v_peak_inflow", peak=round(peak), max=MAX_TOTAL_INFLOW_PER_YEAR)))
+        problems.append(
+            (
+                "care_types.inflow_per_year",
+                Message("v_peak_inflow", peak=round(peak), max=MAX_TOTAL_INFLOW_PER_YEAR),
+            )
+        )
     for path, name in trapped_types(scenario):
         problems.append((path, Message("v_trapped", name=repr(name))))
     return problems
@@ -448,11 +509,15 @@ def format_validation_error(error: ValidationError) -> list[tuple[str, str]]:
         if kind == "extra_forbidden":
             fields = _fields_at(loc[:-1])
             hint = difflib.get_close_matches(str(loc[-1]), fields, n=1)
-            problems.append((path, Message("v_unknown_field", hint=_did_you_mean(hint), allowed=", ".join(fields))))
+            problems.append(
+                (path, Message("v_unknown_field", hint=_did_you_mean(hint), allowed=", ".join(fields)))
+            )
             continue
         if kind in _FRIENDLY:
             key, limit = _FRIENDLY[kind]
-            values = {"limit": ctx[limit]} if limit == "max_length" or limit in ("ge", "gt", "le", "lt") else {}
+            values = (
+                {"limit": ctx[limit]} if limit == "max_length" or limit in ("ge", "gt", "le", "lt") else {}
+            )
             if limit == "expected":
                 values = {"expected": ctx["expected"]}
             message: str = Message(key, **values)
@@ -460,7 +525,11 @@ def format_validation_error(error: ValidationError) -> list[tuple[str, str]]:
             message = item["msg"]  # a rare pydantic error: its own (English) words
         if kind != "missing" and not isinstance(item.get("input"), dict | list):
             got = Message("v_got", got=repr(item["input"]))  # pydantic's own errors do not say what they got
-            message = Message("v_joined", first=message, second=got) if isinstance(message, Message) else message + got
+            message = (
+                Message("v_joined", first=message, second=got)
+                if isinstance(message, Message)
+                else message + got
+            )
         problems.append((path, message))
     return problems
 
@@ -548,7 +617,9 @@ def scenario_from_yaml(text: str | bytes, source: str | None = None) -> Scenario
 
 
 def dump_scenario(scenario: Scenario) -> str:
-    return yaml.safe_dump(scenario.to_dict(), sort_keys=False, allow_unicode=True, default_flow_style=None, width=100)
+    return yaml.safe_dump(
+        scenario.to_dict(), sort_keys=False, allow_unicode=True, default_flow_style=None, width=100
+    )
 
 
 def save_scenario(scenario: Scenario, path: str | Path, header: str = "") -> Path:

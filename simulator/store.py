@@ -128,5 +128,7 @@ def delete(stem: str, folder: Path | None = None) -> None:
 def parse_upload(content: bytes, filename: str = "upload.yaml") -> Scenario:
     """A scenario from uploaded bytes: size-capped, safe_load only, validated."""
     if len(content) > MAX_UPLOAD_BYTES:
-        raise ScenarioError(filename, [("", Message("s_upload_size", size=len(content), max=MAX_UPLOAD_BYTES))])
+        raise ScenarioError(
+            filename, [("", Message("s_upload_size", size=len(content), max=MAX_UPLOAD_BYTES))]
+        )
     return scenario_from_yaml(content, filename)

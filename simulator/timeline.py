@@ -152,7 +152,14 @@ def _policy_day(calendar: Calendar, year_month: str) -> float:
 def compile_epochs(scenario: Scenario, calendar: Calendar) -> list[Epoch]:
     names = scenario.type_names
     index = {n: k for k, n in enumerate(names)}
-    starts = sorted({0.0} | {_policy_day(calendar, p.start) for p in scenario.policies if _policy_day(calendar, p.start) < calendar.horizon})
+    starts = sorted(
+        {0.0}
+        | {
+            _policy_day(calendar, p.start)
+            for p in scenario.policies
+            if _policy_day(calendar, p.start) < calendar.horizon
+        }
+    )
     epochs = []
     for start_day in starts:
         in_force = [p for p in scenario.policies if _policy_day(calendar, p.start) <= start_day]
@@ -161,8 +168,11 @@ def compile_epochs(scenario: Scenario, calendar: Calendar) -> list[Epoch]:
             stay_factor = math.prod(p.stay_factor.get(name, 1.0) for p in in_force)
             esc_factor = math.prod(p.escalation_factor.get(name, 1.0) for p in in_force)
             stay.append(care.stay_months * DAYS_PER_MONTH * stay_factor)
-            rates = {index[d]: r * esc_factor / DAYS_PER_YEAR for d, r in care.escalation_per_year.items()
-                     if r * esc_factor > 0}  # a factor 0 leaves no route (and no 0/0 in the analytic model)
+            rates = {
+                index[d]: r * esc_factor / DAYS_PER_YEAR
+                for d, r in care.escalation_per_year.items()
+                if r * esc_factor > 0
+            }  # a factor 0 leaves no route (and no 0/0 in the analytic model)
             total = sum(rates.values())
             esc_total.append(total)
             esc_dests.append(list(rates))
@@ -175,7 +185,9 @@ def compile_epochs(scenario: Scenario, calendar: Calendar) -> list[Epoch]:
             out_cum.append(_cumulative(list(shares.values())))
             esc_maps.append(rates)
             out_maps.append(shares)
-        epochs.append(Epoch(start_day, stay, esc_total, esc_dests, esc_cum, out_dests, out_cum, esc_maps, out_maps))
+        epochs.append(
+            Epoch(start_day, stay, esc_total, esc_dests, esc_cum, out_dests, out_cum, esc_maps, out_maps)
+        )
     return epochs
 
 
@@ -194,9 +206,16 @@ def compile_inflow(scenario: Scenario, calendar: Calendar) -> tuple[list[np.ndar
     knots_all, rates_all = [], []
     for name, care in scenario.care_types.items():
         base = care.inflow_per_year / DAYS_PER_YEAR
-        changes = [(calendar.day_of(p.start), year_month_tuple(p.start), p.inflow_change_per_year[name])
-                   for p in scenario.policies if name in p.inflow_change_per_year]
-        steps = [(calendar.day_of(p.start), p.inflow_factor[name]) for p in scenario.policies if name in p.inflow_factor]
+        changes = [
+            (calendar.day_of(p.start), year_month_tuple(p.start), p.inflow_change_per_year[name])
+            for p in scenario.policies
+            if name in p.inflow_change_per_year
+        ]
+        steps = [
+            (calendar.day_of(p.start), p.inflow_factor[name])
+            for p in scenario.policies
+            if name in p.inflow_factor
+        ]
         knots = {0.0} | {day for day, _ in steps if 0 < day < horizon}
         for start_day, (year, month), _ in changes:
             k = 0
@@ -247,7 +266,13 @@ def compile_capacity(scenario: Scenario, calendar: Calendar) -> list[list[tuple[
         for k, policy in enumerate(scenario.policies):
             if name in policy.capacity:
                 places = policy.capacity[name]
-                changes.append((_policy_day(calendar, policy.start), 1 + k, UNLIMITED if places is None else float(places)))
+                changes.append(
+                    (
+                        _policy_day(calendar, policy.start),
+                        1 + k,
+                        UNLIMITED if places is None else float(places),
+                    )
+                )
         changes.sort(key=lambda c: (c[0], c[1]))
         merged: list[tuple[float, float]] = []
         for day, _, places in changes:
@@ -272,7 +297,9 @@ def compile_plan(scenario: Scenario) -> Plan:
         stay_cv=[c.stay_cv for c in cares],
         initial=[c.initial for c in cares],
         when_full_elsewhere=[c.when_full == "elsewhere" for c in cares],
-        max_wait_days=[None if c.max_wait_months is None else c.max_wait_months * DAYS_PER_MONTH for c in cares],
+        max_wait_days=[
+            None if c.max_wait_months is None else c.max_wait_months * DAYS_PER_MONTH for c in cares
+        ],
         cost_per_day=[c.cost_per_day for c in cares],
         epochs=compile_epochs(scenario, calendar),
         inflow_knots=knots,
@@ -321,8 +348,12 @@ def trapped_types(scenario: Scenario) -> list[tuple[str, str]]:
 def warnings_for(plan: Plan, lang: str = "en") -> list[str]:
     """Things that are valid but may surprise: waits that can block each other for ever."""
     names = plan.names
-    waits = [not plan.when_full_elsewhere[i] and plan.max_wait_days[i] is None
-             and any(not math.isinf(c) for _, c in plan.capacity_changes[i]) for i in range(len(names))]
+    waits = [
+        not plan.when_full_elsewhere[i]
+        and plan.max_wait_days[i] is None
+        and any(not math.isinf(c) for _, c in plan.capacity_changes[i])
+        for i in range(len(names))
+    ]
     edges = set()
     for epoch in plan.epochs:
         for i in range(len(names)):

@@ -22,7 +22,14 @@ Z = 4.0
 
 
 def scenario_dict(care_types: dict, **top) -> dict:
-    data = {"name": "test", "start": "2021-01", "years": 5, "replications": 4, "seed": 7, "care_types": care_types}
+    data = {
+        "name": "test",
+        "start": "2021-01",
+        "years": 5,
+        "replications": 4,
+        "seed": 7,
+        "care_types": care_types,
+    }
     data.update(top)
     return data
 

@@ -39,24 +39,34 @@ def test_sojourn_closed_form_matches_monte_carlo(cv, hazard):
     expected_mean, expected_p = sojourn(mean, cv, hazard)
     assert abs(sojourns.mean() - expected_mean) < 4 * sojourns.std() / math.sqrt(stays.size)
     escalated = (escalations < stays).mean()
-    assert abs(escalated - expected_p) < 4 * math.sqrt(max(expected_p * (1 - expected_p), 1e-12) / stays.size) + 1e-12
+    assert (
+        abs(escalated - expected_p)
+        < 4 * math.sqrt(max(expected_p * (1 - expected_p), 1e-12) / stays.size) + 1e-12
+    )
 
 
 def test_flow_balance_by_hand():
     """a -> b with share 0.5 at the end of each stay, b -> exit: lambda_b = 10 + 0.5 * 20."""
-    scenario = make_scenario({
-        "a": {"stay_months": 6, "inflow_per_year": 20, "outflow": {"b": 0.5, "exit": 0.5}},
-        "b": {"stay_months": 12, "inflow_per_year": 10},
-    })
+    scenario = make_scenario(
+        {
+            "a": {"stay_months": 6, "inflow_per_year": 20, "outflow": {"b": 0.5, "exit": 0.5}},
+            "b": {"stay_months": 12, "inflow_per_year": 10},
+        }
+    )
     state = steady_state(scenario)
     assert state.entries_per_year == pytest.approx([20, 20])
     assert state.occupancy == pytest.approx([10, 20])  # Little: 20/yr x 0.5 yr, 20/yr x 1 yr
 
 
 def test_expected_by_year_follows_policies():
-    scenario = make_scenario({"jzplus": {"stay_months": 6, "inflow_per_year": 100}}, years=3, policies=[
-        {"name": "korter", "from": "2022-01", "stay_factor": {"jzplus": 0.5}},
-        {"name": "minder", "from": "2022-01", "inflow_change_per_year": {"jzplus": -0.1}}])
+    scenario = make_scenario(
+        {"jzplus": {"stay_months": 6, "inflow_per_year": 100}},
+        years=3,
+        policies=[
+            {"name": "korter", "from": "2022-01", "stay_factor": {"jzplus": 0.5}},
+            {"name": "minder", "from": "2022-01", "inflow_change_per_year": {"jzplus": -0.1}},
+        ],
+    )
     by_year = expected_by_year(scenario)
     assert by_year[2021].occupancy[0] == pytest.approx(50)
     assert by_year[2022].occupancy[0] == pytest.approx(90 * 0.25)

@@ -42,12 +42,21 @@ def test_workshop_opens_in_dutch_with_levers_kpis_and_charts(workshop):
     assert at.title[0].value == "Workshop"
     assert not at.error
     keys = {s.key for s in at.sidebar.slider}
-    assert {"lever:policy_year", "lever:years", "lever:inflow.jzplus", "lever:stay.jzplus",
-            "lever:escalation.foster", "lever:capacity_start.jzplus", "lever:capacity_target.jzplus"} <= keys
+    assert {
+        "lever:policy_year",
+        "lever:years",
+        "lever:inflow.jzplus",
+        "lever:stay.jzplus",
+        "lever:escalation.foster",
+        "lever:capacity_start.jzplus",
+        "lever:capacity_target.jzplus",
+    } <= keys
     labels = [m.label for m in at.metric]
     assert len(labels) == 6 and labels[0] == "Bedden JeugdzorgPlus (2022)"
     assert metric_values(at)["Bedden JeugdzorgPlus (2022)"].endswith("/ 43")
-    assert "95% van de jongeren in 2022 direct terecht kan" in at.metric[0].help  # youths, not time, said in words
+    assert (
+        "95% van de jongeren in 2022 direct terecht kan" in at.metric[0].help
+    )  # youths, not time, said in words
     assert re.fullmatch(r"\d+%", metric_values(at)["Bezettingsgraad (2022)"])
     assert "90%" in at.metric[1].help
     # one occupancy chart per care type, the capacity trade-off, beds, waiting and cost; the flow diagram
@@ -89,7 +98,14 @@ def test_reset_returns_every_lever_to_the_scenario():
 
 
 def test_a_link_reopens_the_same_settings():
-    at = start({"scenario": "voorbeeldregio", "inflow.jzplus": "-10", "capacity_target.jzplus": "40", "policy_year": "2023"})
+    at = start(
+        {
+            "scenario": "voorbeeldregio",
+            "inflow.jzplus": "-10",
+            "capacity_target.jzplus": "40",
+            "policy_year": "2023",
+        }
+    )
     assert slider(at, "lever:inflow.jzplus").value == -10.0
     assert slider(at, "lever:capacity_target.jzplus").value == 40.0
     assert slider(at, "lever:policy_year").value == 2023.0
@@ -112,7 +128,9 @@ def test_the_language_toggle_switches_labels():
 
 def test_a_broken_scenario_file_shows_its_message_and_the_app_keeps_working(tmp_path, monkeypatch):
     shutil.copy(EXAMPLE, tmp_path / "goed.yaml")
-    (tmp_path / "kapot.yaml").write_text("name: kapot\nstart: 2021-01\ncare_types:\n  jzplus:\n    stay_month: 5\n")
+    (tmp_path / "kapot.yaml").write_text(
+        "name: kapot\nstart: 2021-01\ncare_types:\n  jzplus:\n    stay_month: 5\n"
+    )
     monkeypatch.setenv("JZSIM_SCENARIOS", str(tmp_path))
     at = start({"scenario": "kapot"})
     assert at.error and "niet geldig" in at.error[0].value
@@ -126,8 +144,15 @@ def test_a_broken_scenario_file_shows_its_message_and_the_app_keeps_working(tmp_
     assert not at.exception and not at.error and len(at.metric) == 6
 
 
-@pytest.mark.parametrize("page, heading", [("app_pages/compare.py", "Vergelijken"), ("app_pages/sources.py", "Bronnen"),
-                                           ("app_pages/about.py", "Over het model"), ("app_pages/scenarios.py", "Scenario's")])
+@pytest.mark.parametrize(
+    "page, heading",
+    [
+        ("app_pages/compare.py", "Vergelijken"),
+        ("app_pages/sources.py", "Bronnen"),
+        ("app_pages/about.py", "Over het model"),
+        ("app_pages/scenarios.py", "Scenario's"),
+    ],
+)
 def test_every_page_loads(page, heading):
     at = start()
     at.switch_page(page).run()
@@ -156,7 +181,10 @@ def test_sources_page_lists_every_data_table_and_the_gooi_back_test():
     stored = pd.read_csv(VALIDATION_FILE, keep_default_na=False)
     assert len(claims) == len(stored) and set(claims["Rol"]) == {"gekalibreerd", "achtergehouden"}
     misses = claims[claims["Uitkomst"] == "✗ mist"]
-    assert len(misses) == (stored["status"] == "miss").sum() > 0 and (misses["Reden van een misser"].str.len() > 20).all()
+    assert (
+        len(misses) == (stored["status"] == "miss").sum() > 0
+        and (misses["Reden van een misser"].str.len() > 20).all()
+    )
 
 
 def test_about_page_shows_the_named_assumptions_with_low_and_high_headlines():
@@ -177,12 +205,22 @@ def test_every_translation_exists_in_both_languages_and_every_key_used_exists():
         assert nl.strip() and en.strip(), key
         assert set(re.findall(r"{(\w+)}", nl)) == set(re.findall(r"{(\w+)}", en)), key
     used = set()
-    for path in [ROOT / "app.py", *ROOT.glob("app_pages/*.py"), *ROOT.glob("ui/*.py"), ROOT / "simulator" / "charts.py"]:
+    for path in [
+        ROOT / "app.py",
+        *ROOT.glob("app_pages/*.py"),
+        *ROOT.glob("ui/*.py"),
+        ROOT / "simulator" / "charts.py",
+    ]:
         used |= set(re.findall(r"\bt\(\s*\"(\w+)\"", path.read_text()))
         used |= set(re.findall(r"\bt\(key \+ \"(\w+)\"", path.read_text()))
     # A key ending in _ is a prefix (t("backtest_" + kind)): some key must start with it.
-    missing = {k for k in used if k not in TEXT and not k.startswith("_")
-               and not (k.endswith("_") and any(key.startswith(k) for key in TEXT))}
+    missing = {
+        k
+        for k in used
+        if k not in TEXT
+        and not k.startswith("_")
+        and not (k.endswith("_") and any(key.startswith(k) for key in TEXT))
+    }
     assert not missing, missing
     for name in ("about", "sources"):
         for lang in ("nl", "en"):
@@ -235,7 +273,9 @@ def test_the_compare_page_overlays_scenarios_with_paired_differences():
     assert not at.exception and not at.error
     kpis = at.dataframe[0].value
     assert len(kpis) == 2 * 5 and kpis.iloc[0, 0].startswith("Zuid-West")
-    assert kpis.iloc[5:, 3].str.len().min() > 0 and (kpis.iloc[:5, 3] == "").all()  # differences for the other only
+    assert (
+        kpis.iloc[5:, 3].str.len().min() > 0 and (kpis.iloc[:5, 3] == "").all()
+    )  # differences for the other only
     assert len(at.get("vega_lite_chart")) == 1 + 4 + 2  # the legend, a panel per care type, two totals
     parameters = at.dataframe[1].value
     assert "care_types.jzplus.inflow_per_year" in set(parameters["parameter"])
@@ -263,8 +303,11 @@ def test_the_scenarios_page_uploads_renames_and_deletes_with_confirmation(saved_
     assert at.info and not at.exception  # nothing saved yet
     at.get("file_uploader")  # the uploader is on the page
     upload = at.file_uploader(key="upload")
-    upload.upload("kapot.yaml", b"name: kapot\nstart: 2021-01\ncare_types:\n  jzplus:\n    stay_month: 5\n",
-                  "application/x-yaml").run()
+    upload.upload(
+        "kapot.yaml",
+        b"name: kapot\nstart: 2021-01\ncare_types:\n  jzplus:\n    stay_month: 5\n",
+        "application/x-yaml",
+    ).run()
     assert at.error and "niets opgeslagen" in at.error[0].value
     assert "care_types.jzplus.stay_month: onbekend veld" in at.code[0].value
     assert not saved_folder.exists()
@@ -280,7 +323,9 @@ def test_the_scenarios_page_uploads_renames_and_deletes_with_confirmation(saved_
     at.switch_page("app_pages/scenarios.py").run()
     at.text_input(key="rename_name:mijn-voorbeeld").set_value("Ander voorbeeld").run()
     button(at, "Hernoemen").click().run()
-    assert (saved_folder / "ander-voorbeeld.yaml").exists() and not (saved_folder / "mijn-voorbeeld.yaml").exists()
+    assert (saved_folder / "ander-voorbeeld.yaml").exists() and not (
+        saved_folder / "mijn-voorbeeld.yaml"
+    ).exists()
     button(at, "Verwijderen").click().run()
     assert at.warning and "echt verwijderen" in at.warning[0].value
     assert (saved_folder / "ander-voorbeeld.yaml").exists()  # not before the confirmation
@@ -297,7 +342,9 @@ def test_exporting_from_the_workshop_and_the_compare_page():
     button(at, "Maak export").click().run()
     assert not at.exception and at.success and "Klaar in" in at.success[-1].value
     downloads = [b.label for b in at.get("download_button")]
-    assert {"PowerPoint (.pptx)", "Afbeeldingen (.zip)", "Excel (.xlsx)", "CSV-bestanden (.zip)"} <= set(downloads)
+    assert {"PowerPoint (.pptx)", "Afbeeldingen (.zip)", "Excel (.xlsx)", "CSV-bestanden (.zip)"} <= set(
+        downloads
+    )
     key, export, _ = at.session_state["export"]
     assert export.deck[:2] == b"PK" and export.workbook[:2] == b"PK" and "stromen.png" in export.images
     assert "workshop:" in key
@@ -312,8 +359,15 @@ def test_exporting_from_the_workshop_and_the_compare_page():
     assert key.startswith("compare:") and export.deck[:2] == b"PK"
 
 
-@pytest.mark.parametrize("page, heading", [("app_pages/scenarios.py", "Scenarios"), ("app_pages/compare.py", "Compare"),
-                                           ("app_pages/sources.py", "Sources"), ("app_pages/about.py", "About the model")])
+@pytest.mark.parametrize(
+    "page, heading",
+    [
+        ("app_pages/scenarios.py", "Scenarios"),
+        ("app_pages/compare.py", "Compare"),
+        ("app_pages/sources.py", "Sources"),
+        ("app_pages/about.py", "About the model"),
+    ],
+)
 def test_every_page_speaks_english_after_the_toggle(page, heading):
     at = start()
     at.sidebar.toggle[0].set_value(True).run()

@@ -23,8 +23,15 @@ from tests.conftest import ROOT
 
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOT = ROOT / "out" / "screenshots" / "workshop.png"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync"]
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def unavailable(reason: str):
@@ -45,10 +52,27 @@ def app_url(tmp_path_factory):
     log = tmp_path_factory.mktemp("streamlit") / "server.log"
     with open(log, "w") as handle:
         server = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-             "--server.address", "127.0.0.1", "--server.port", str(port), "--server.fileWatcherType", "none",
-             "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, stdout=handle, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "app.py",
+                "--server.headless",
+                "true",
+                "--server.address",
+                "127.0.0.1",
+                "--server.port",
+                str(port),
+                "--server.fileWatcherType",
+                "none",
+                "--browser.gatherUsageStats",
+                "false",
+            ],
+            cwd=ROOT,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+        )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -99,13 +123,17 @@ def test_workshop_in_a_real_browser(app_url):
             page = browser.new_page(viewport={"width": 1600, "height": 1100})
             page.goto(app_url, wait_until="domcontentloaded")
             page.get_by_text("Bedden JeugdzorgPlus (2022)").wait_for(timeout=60_000)
-            page.wait_for_function("document.querySelectorAll('[data-testid=\"stMetricValue\"]').length === 6",
-                                   timeout=60_000)
+            page.wait_for_function(
+                "document.querySelectorAll('[data-testid=\"stMetricValue\"]').length === 6", timeout=60_000
+            )
             page.get_by_text("Berekend met 30 replicaties").wait_for(timeout=60_000)
             before = metric_texts(page)
 
-            thumb = page.locator('[data-testid="stSlider"]').filter(
-                has_text="Instroom JeugdzorgPlus").locator('input[type="range"]')
+            thumb = (
+                page.locator('[data-testid="stSlider"]')
+                .filter(has_text="Instroom JeugdzorgPlus")
+                .locator('input[type="range"]')
+            )
             thumb.focus()
             # -15% per year. A key press can be lost while the page reruns, so press until the
             # slider shows -15 (bounded), not a fixed number of times.
@@ -124,10 +152,12 @@ def test_workshop_in_a_real_browser(app_url):
 
             # A provisional answer first, then the final one (all replications) with its charts.
             page.get_by_text("Berekend met 30 replicaties").wait_for(timeout=60_000)
-            page.wait_for_function("document.querySelectorAll('[data-testid=\"stVegaLiteChart\"]').length === 8",
-                                   timeout=60_000)
-            page.locator('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg').first.wait_for(
-                timeout=30_000)
+            page.wait_for_function(
+                "document.querySelectorAll('[data-testid=\"stVegaLiteChart\"]').length === 8", timeout=60_000
+            )
+            page.locator(
+                '[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg'
+            ).first.wait_for(timeout=30_000)
             assert "-15" in page.url or "inflow.jzplus=-15" in page.url
             assert page.locator('[data-testid="stException"]').count() == 0
 

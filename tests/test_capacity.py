@@ -18,8 +18,12 @@ from tests.conftest import make_scenario, mean_and_se, within
 def test_erlang_b_and_c_agree_with_the_textbook_recursion():
     for servers in (0, 1, 4, 10, 43, 120):
         for load in (0.5, 3.0, 8.0, 33.0, 100.0):
-            assert capacity.erlang_b(servers, load) == pytest.approx(analytic.erlang_b(servers, load), rel=1e-9, abs=1e-300)
-            assert capacity.erlang_c(servers, load) == pytest.approx(analytic.erlang_c(servers, load), rel=1e-9)
+            assert capacity.erlang_b(servers, load) == pytest.approx(
+                analytic.erlang_b(servers, load), rel=1e-9, abs=1e-300
+            )
+            assert capacity.erlang_c(servers, load) == pytest.approx(
+                analytic.erlang_c(servers, load), rel=1e-9
+            )
     assert capacity.erlang_b(5, 0.0) == 0.0 and capacity.erlang_b(0, 0.0) == 1.0
 
 
@@ -62,8 +66,12 @@ def test_occupancy_rate_of_a_loss_unit_is_the_carried_load():
 
 
 def unit(load: float, stay_months: float, wait: bool, places: int | None = None, years: int = 10, **top):
-    care = {"stay_months": stay_months, "inflow_per_year": load / (stay_months / 12),
-            "when_full": "wait" if wait else "elsewhere", "initial": int(round(load))}
+    care = {
+        "stay_months": stay_months,
+        "inflow_per_year": load / (stay_months / 12),
+        "when_full": "wait" if wait else "elsewhere",
+        "initial": int(round(load)),
+    }
     if places is not None:
         care["capacity"] = places
         if not wait:
@@ -90,14 +98,18 @@ def test_simulated_beds_needed_in_steady_state_is_the_erlang_inverse_within_one_
 
 @pytest.mark.slow
 @pytest.mark.parametrize("load, level, wait, replications", [(8.0, 0.9, False, 30), (3.0, 0.8, True, 60)])
-def test_simulating_at_beds_needed_meets_the_service_level_and_one_place_less_does_not(load, level, wait, replications):
+def test_simulating_at_beds_needed_meets_the_service_level_and_one_place_less_does_not(
+    load, level, wait, replications
+):
     """B(11, 8) = 0.081 <= 0.1 < B(10, 8) = 0.122; C(6, 3) = 0.099 <= 0.2 < C(5, 3) = 0.236
     (exponential stays, so Erlang C is exact). The margins are 5 to 6 standard errors of the
     simulated share here, so the difference can be detected."""
     reference = unit(load, 3.0, wait, years=3, service_level=level)
     from simulator.results import beds_needed, capacity_inputs
 
-    needed, _ = beds_needed(reference, *capacity_inputs(reference, run_replications(reference, 30, seed=1, workers=2)))
+    needed, _ = beds_needed(
+        reference, *capacity_inputs(reference, run_replications(reference, 30, seed=1, workers=2))
+    )
     places = int(needed[1, 0])
     shares = {}
     for c in (places, places - 1):

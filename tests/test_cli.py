@@ -18,9 +18,27 @@ FILES = {"monthly.csv", "yearly.csv", "flows.csv", "run.json"}
 
 def test_run_end_to_end_as_a_subprocess(tmp_path):
     out = tmp_path / "out"
-    done = subprocess.run([sys.executable, "-m", "simulator", "run", str(EXAMPLE), "--out", str(out),
-                           "--replications", "4", "--years", "2", "--seed", "9"],
-                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "simulator",
+            "run",
+            str(EXAMPLE),
+            "--out",
+            str(out),
+            "--replications",
+            "4",
+            "--years",
+            "2",
+            "--seed",
+            "9",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert {p.name for p in out.iterdir()} == FILES
     monthly = pd.read_csv(out / "monthly.csv")
@@ -37,8 +55,24 @@ def test_run_end_to_end_as_a_subprocess(tmp_path):
 
 def test_same_seed_gives_identical_files(tmp_path):
     for name in ("a", "b"):
-        assert main(["run", str(EXAMPLE), "--out", str(tmp_path / name), "--replications", "3", "--years", "2",
-                     "--workers", "1", "--quiet"]) == 0
+        assert (
+            main(
+                [
+                    "run",
+                    str(EXAMPLE),
+                    "--out",
+                    str(tmp_path / name),
+                    "--replications",
+                    "3",
+                    "--years",
+                    "2",
+                    "--workers",
+                    "1",
+                    "--quiet",
+                ]
+            )
+            == 0
+        )
     for name in ("monthly.csv", "yearly.csv", "flows.csv"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
 
@@ -64,7 +98,9 @@ def test_an_invalid_scenario_exits_2_names_the_field_and_writes_nothing(tmp_path
 
 def test_an_invalid_scenario_leaves_earlier_output_untouched(tmp_path):
     out = tmp_path / "out"
-    assert main(["run", str(EXAMPLE), "--out", str(out), "--replications", "2", "--years", "2", "--quiet"]) == 0
+    assert (
+        main(["run", str(EXAMPLE), "--out", str(out), "--replications", "2", "--years", "2", "--quiet"]) == 0
+    )
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     bad = tmp_path / "kapot.yaml"
     bad.write_text(BAD)

@@ -42,15 +42,20 @@ def test_every_table_names_its_source_once_and_the_source_exists():
             assert (SHARED / "seeds" / source).exists() or (SHARED / source).exists(), source
 
 
-@pytest.mark.parametrize("line, message", [
-    ("20x1,R,jzplus,entries,,3,youths", "is not a year"),
-    ("2021,R,jzplus,entries,,3,beds", "unit 'beds'"),
-    ("2021,R,jzplus,entries,,drie,youths", "is not a number"),
-    ("2021,R,jzplus,share,,1.5,share", "between -1 and 1"),
-    ("2021,,jzplus,entries,,3,youths", "region and measure are required"),
-])
+@pytest.mark.parametrize(
+    "line, message",
+    [
+        ("20x1,R,jzplus,entries,,3,youths", "is not a year"),
+        ("2021,R,jzplus,entries,,3,beds", "unit 'beds'"),
+        ("2021,R,jzplus,entries,,drie,youths", "is not a number"),
+        ("2021,R,jzplus,share,,1.5,share", "between -1 and 1"),
+        ("2021,,jzplus,entries,,3,youths", "region and measure are required"),
+    ],
+)
 def test_a_broken_table_is_refused_naming_file_and_line(tmp_path, line, message):
-    (tmp_path / "broken.csv").write_text(",".join(d.COLUMNS) + "\n2020,R,jzplus,entries,,3,youths\n" + line + "\n")
+    (tmp_path / "broken.csv").write_text(
+        ",".join(d.COLUMNS) + "\n2020,R,jzplus,entries,,3,youths\n" + line + "\n"
+    )
     with pytest.raises(d.DataError, match=rf"broken.csv, line 3: .*{re.escape(message)}"):
         d.load_table("broken", tmp_path)
 
@@ -75,7 +80,11 @@ def test_figures_read_from_the_sources():
     assert d.value(gooi, "clients", 2022, "foster") == 184
     assert d.value(gooi, "cost", 2020, "residential") == pytest.approx(6_220_440.11)
     ijssel = d.load_table("ijsselland_jzplus_entries")
-    assert ijssel[ijssel["measure"] == "entries"].groupby("year")["value"].sum().to_dict() == {2018: 32, 2019: 29, 2020: 30}
+    assert ijssel[ijssel["measure"] == "entries"].groupby("year")["value"].sum().to_dict() == {
+        2018: 32,
+        2019: 29,
+        2020: 30,
+    }
     routes = d.load_table("jzplus_routes")
     assert d.value(routes, "share_after", detail="regional provider") == 0.80
 
@@ -111,7 +120,9 @@ def test_gamma_cdf_is_exact_for_exponential_stays_and_fits_the_nji_tails():
     draws = rng.gamma(1 / 0.6**2, 5 * 0.6**2, 200_000)
     assert cal.gamma_cdf(2.0, 5, 0.6) == pytest.approx((draws <= 2.0).mean(), abs=0.005)
     cv = cal.stay_cv_from_tails(6.5, 1.0, 0.11, 12.0, 0.13)
-    assert abs(cal.gamma_cdf(1.0, 6.5, cv) - 0.11) < 0.03 and abs(1 - cal.gamma_cdf(12.0, 6.5, cv) - 0.13) < 0.03
+    assert (
+        abs(cal.gamma_cdf(1.0, 6.5, cv) - 0.11) < 0.03 and abs(1 - cal.gamma_cdf(12.0, 6.5, cv) - 0.13) < 0.03
+    )
 
 
 def test_occupancy_for_beds_inverts_the_poisson_quantile():
@@ -149,12 +160,25 @@ def test_inflow_behind_steady_placements_is_the_steady_state():
     """Constant placements: the new inflow is placements x (1 - returns share), and the
     youths at the provider on 1 January are the steady state of the aftercare type."""
     hazard = 1.5
-    behind = cal.inflow_behind_placements({y: 600.0 for y in range(2019, 2025)}, 2023, 6.5, 0.9, 12, 0.8, 0.8, hazard)
+    behind = cal.inflow_behind_placements(
+        {y: 600.0 for y in range(2019, 2025)}, 2023, 6.5, 0.9, 12, 0.8, 0.8, hazard
+    )
     _, share = analytic.placements_per_youth(6.5 * 30.4375, 0.9, 12 * 30.4375, 0.8, 0.8, hazard / 365.25)
     assert behind["new_inflow"][2023] == pytest.approx(600 * (1 - share), rel=2e-3)
-    care = {"after": {"stay_months": 12, "stay_cv": 0.8, "escalation_per_year": {"jz": hazard}, "outflow": {"exit": 1}},
-            "jz": {"stay_months": 6.5, "stay_cv": 0.9, "inflow_per_year": 600 * (1 - share),
-                   "outflow": {"after": 0.8, "exit": 0.2}}}
+    care = {
+        "after": {
+            "stay_months": 12,
+            "stay_cv": 0.8,
+            "escalation_per_year": {"jz": hazard},
+            "outflow": {"exit": 1},
+        },
+        "jz": {
+            "stay_months": 6.5,
+            "stay_cv": 0.9,
+            "inflow_per_year": 600 * (1 - share),
+            "outflow": {"after": 0.8, "exit": 0.2},
+        },
+    }
     theory = steady_state(cal._chain("t", "2021-01", care))
     assert behind["aftercare_start"] == pytest.approx(theory.occupancy[0], rel=2e-3)
     assert behind["in_care_start"] == pytest.approx(theory.occupancy[1], rel=2e-3)
@@ -170,24 +194,43 @@ def test_fitted_trends_give_back_the_curves_they_were_made_from():
 
 
 def test_solve_chain_reaches_its_target_occupancies():
-    types = {"home": {"stay_months": 12, "escalation_per_year": {"residential": 0.3}},
-             "residential": {"stay_months": 8, "escalation_per_year": {"jzplus": 0.2},
-                             "outflow": {"home": 0.5, "exit": 0.5}},
-             "jzplus": {"stay_months": 5, "outflow": {"residential": 0.8, "exit": 0.2}}}
-    solved = cal.solve_chain("t", "2021-01", types, {"residential": 300, "jzplus": 30},
-                             {"residential": "residential", "jzplus": "jzplus"})
+    types = {
+        "home": {"stay_months": 12, "escalation_per_year": {"residential": 0.3}},
+        "residential": {
+            "stay_months": 8,
+            "escalation_per_year": {"jzplus": 0.2},
+            "outflow": {"home": 0.5, "exit": 0.5},
+        },
+        "jzplus": {"stay_months": 5, "outflow": {"residential": 0.8, "exit": 0.2}},
+    }
+    solved = cal.solve_chain(
+        "t",
+        "2021-01",
+        types,
+        {"residential": 300, "jzplus": 30},
+        {"residential": "residential", "jzplus": "jzplus"},
+    )
     scenario = cal._scenario({"name": "t", "start": "2021-01"}, solved)
     occupancy = dict(zip(scenario.type_names, steady_state(scenario).occupancy))
-    assert occupancy["residential"] == pytest.approx(300, abs=0.5) and occupancy["jzplus"] == pytest.approx(30, abs=0.5)
+    assert occupancy["residential"] == pytest.approx(300, abs=0.5) and occupancy["jzplus"] == pytest.approx(
+        30, abs=0.5
+    )
     assert solved["home"]["initial"] == round(occupancy["home"]) and solved["home"]["inflow_per_year"] == 0
 
 
 def test_solve_chain_refuses_targets_the_flows_already_exceed():
-    types = {"residential": {"stay_months": 12, "escalation_per_year": {"jzplus": 2.0}},
-             "jzplus": {"stay_months": 6}}
+    types = {
+        "residential": {"stay_months": 12, "escalation_per_year": {"jzplus": 2.0}},
+        "jzplus": {"stay_months": 6},
+    }
     with pytest.raises(d.DataError, match="jzplus would need a negative inflow"):
-        cal.solve_chain("t", "2021-01", types, {"residential": 300, "jzplus": 10},
-                        {"residential": "residential", "jzplus": "jzplus"})
+        cal.solve_chain(
+            "t",
+            "2021-01",
+            types,
+            {"residential": 300, "jzplus": 10},
+            {"residential": "residential", "jzplus": "jzplus"},
+        )
 
 
 def test_expected_clients_and_the_fitted_trend():
@@ -244,14 +287,25 @@ def test_zuid_west_has_57_then_43_places_and_needs_43_beds_in_2022(runs):
     capacity_ = per_year(results, "jzplus", "capacity")
     assert capacity_[2021] == 57 and capacity_[2022] == 43
     assert 42 <= per_year(results, "jzplus", "beds_needed")[2022] <= 44
-    assert per_year(results, "jzplus", "beds_needed_p10")[2022] <= 43 <= per_year(results, "jzplus", "beds_needed_p90")[2022]
-    assert list(results.plan.names) == ["home", "foster", "residential", "jzplus"]  # the whole chain, light first
+    assert (
+        per_year(results, "jzplus", "beds_needed_p10")[2022]
+        <= 43
+        <= per_year(results, "jzplus", "beds_needed_p90")[2022]
+    )
+    assert list(results.plan.names) == [
+        "home",
+        "foster",
+        "residential",
+        "jzplus",
+    ]  # the whole chain, light first
 
 
 def test_ijsselland_new_inflow_falls_5_percent_a_year_from_2022(runs):
     plan = runs("ijsselland-jeugdzorgplus").plan
     j = plan.names.index("jzplus")
-    rates = [plan.inflow_per_year_at(j, plan.calendar.day_of_year_start(y) + 100) for y in (2021, 2022, 2023, 2026)]
+    rates = [
+        plan.inflow_per_year_at(j, plan.calendar.day_of_year_start(y) + 100) for y in (2021, 2022, 2023, 2026)
+    ]
     assert rates == pytest.approx([rates[0], rates[0] * 0.95, rates[0] * 0.95**2, rates[0] * 0.95**5])
 
 
@@ -260,14 +314,17 @@ def test_foodvalley_policy_prevents_about_15_breakdowns_a_year_at_once(runner):
     foster youth from 2021, so its first year already shows the 15 (z-test, paired)."""
     with_policy = load_scenario(SCENARIOS / "foodvalley-pleegzorg-crisis.yaml")
     without = with_policy.model_copy(update={"policies": with_policy.policies[:1]})
-    prevented = (v.per_replication(runner(without), "escalations", 2021, "foster")
-                 - v.per_replication(runner(with_policy), "escalations", 2021, "foster"))
+    prevented = v.per_replication(runner(without), "escalations", 2021, "foster") - v.per_replication(
+        runner(with_policy), "escalations", 2021, "foster"
+    )
     mean, se = mean_and_se(prevented)
     assert within(mean, 15, se), (mean, se)
     # Per youth-year in foster care, escalation falls by the policy's factor at once (2021).
     factor = with_policy.policies[1].escalation_factor["foster"]
-    per_youth = lambda results, year: (v.per_replication(results, "escalations", year, "foster")  # noqa: E731
-                                       / v.per_replication(results, "occupancy", year, "foster"))
+    per_youth = lambda results, year: (
+        v.per_replication(results, "escalations", year, "foster")  # noqa: E731
+        / v.per_replication(results, "occupancy", year, "foster")
+    )
     ratio = per_youth(runner(with_policy), 2021) / per_youth(runner(without), 2021)
     mean, se = mean_and_se(ratio)
     assert within(mean, factor, se), (mean, factor, se)
@@ -286,7 +343,10 @@ def test_flevoland_halves_treatment_capacity_by_the_end_of_2021(runs):
     waiting = per_year(results, "residential", "waiting_mean")
     assert waiting[2027] > waiting[2024] > waiting[2021] > 0
     # Beds needed count what is offered, not the backlog: far below the time-based demand.
-    beds, demand = per_year(results, "residential", "beds_needed"), per_year(results, "residential", "demand_p90")
+    beds, demand = (
+        per_year(results, "residential", "beds_needed"),
+        per_year(results, "residential", "demand_p90"),
+    )
     assert beds[2027] < 0.8 * demand[2027]
     offered = per_year(results, "residential", "offered_load_mean")[2027]
     assert offered < beds[2027] < offered + 5 * math.sqrt(offered)
@@ -307,11 +367,15 @@ def test_nederland_2030_leaves_no_closed_placement_in_2030(runs):
     assert admissions[2030] == 0 and admissions[2029] > 0
     trend_results = runs("nederland-trend")
     trend = per_year(trend_results, "jzplus", "admissions_mean")
-    assert admissions[2025] == pytest.approx(trend[2025])  # the same until the policy starts (common random numbers)
+    assert admissions[2025] == pytest.approx(
+        trend[2025]
+    )  # the same until the policy starts (common random numbers)
     # New inflow halves every year from 2026 (returns follow with a lag): a quarter in 2027.
     j = results.plan.names.index("jzplus")
     day = results.plan.calendar.day_of("2027-06")
-    assert results.plan.inflow_per_year_at(j, day) == pytest.approx(0.25 * trend_results.plan.inflow_per_year_at(j, day))
+    assert results.plan.inflow_per_year_at(j, day) == pytest.approx(
+        0.25 * trend_results.plan.inflow_per_year_at(j, day)
+    )
     assert admissions[2027] < trend[2027] and admissions[2029] < 0.5 * trend[2029]
 
 
@@ -322,15 +386,26 @@ def test_every_claim_has_the_status_the_table_records(runner):
     table = v.validation_table(runner)
     expected = v.expected_statuses()
     for row in table.itertuples():
-        assert row.status == expected[(row.preset, row.claim)], (row.preset, row.claim, row.value, row.p10, row.p90)
+        assert row.status == expected[(row.preset, row.claim)], (
+            row.preset,
+            row.claim,
+            row.value,
+            row.p10,
+            row.p90,
+        )
         if row.status == "miss":
             assert len(row.reason_nl) > 20 and len(row.reason_en) > 20, "a miss says why"
     assert set(table["preset"]) == set(cal.PRESETS)
     assert (table["role"] == "held_out").sum() >= 10
     # Every held-out claim of a preset with data passes or has its reason; the stored table is this one.
     stored = pd.read_csv(v.VALIDATION_FILE, keep_default_na=False)
-    pd.testing.assert_frame_equal(stored, table.astype(stored.dtypes.to_dict()), check_exact=False, rtol=1e-9,
-                                  obj="docs/validation.csv (run: python -m simulator.validation)")
+    pd.testing.assert_frame_equal(
+        stored,
+        table.astype(stored.dtypes.to_dict()),
+        check_exact=False,
+        rtol=1e-9,
+        obj="docs/validation.csv (run: python -m simulator.validation)",
+    )
 
 
 def test_the_table_of_named_assumptions_is_up_to_date_and_goes_the_right_way(runner):
@@ -339,16 +414,28 @@ def test_the_table_of_named_assumptions_is_up_to_date_and_goes_the_right_way(run
     fresh = v.assumptions_table([stem])
     values = ["base_value", "low_value", "high_value"]  # a readings column makes them text in the file
     mine = stored[stored["preset"] == stem].reset_index(drop=True)
-    pd.testing.assert_frame_equal(mine.drop(columns=values), fresh.drop(columns=values), check_dtype=False,
-                                  obj="docs/assumptions.csv (run: python -m simulator.validation)")
-    assert [[float(x) for x in row] for row in mine[values].to_numpy()] == fresh[values].astype(float).values.tolist()
+    pd.testing.assert_frame_equal(
+        mine.drop(columns=values),
+        fresh.drop(columns=values),
+        check_dtype=False,
+        obj="docs/assumptions.csv (run: python -m simulator.validation)",
+    )
+    assert [[float(x) for x in row] for row in mine[values].to_numpy()] == fresh[values].astype(
+        float
+    ).values.tolist()
     assert set(stored["preset"]) == set(cal.PRESETS)
     # Longer stays in the treatment groups need more places; a larger region more.
     rows = fresh.set_index("assumption")
-    assert rows.loc["residential_stay_months", "low_beds"] < rows.loc["residential_stay_months", "base_beds"] \
+    assert (
+        rows.loc["residential_stay_months", "low_beds"]
+        < rows.loc["residential_stay_months", "base_beds"]
         < rows.loc["residential_stay_months", "high_beds"]
-    assert rows.loc["region_share_factor", "low_cost"] < rows.loc["region_share_factor", "base_cost"] \
+    )
+    assert (
+        rows.loc["region_share_factor", "low_cost"]
+        < rows.loc["region_share_factor", "base_cost"]
         < rows.loc["region_share_factor", "high_cost"]
+    )
     base = per_year(runner(load_scenario(SCENARIOS / f"{stem}.yaml")), "residential", "beds_needed")[2022]
     assert rows["base_beds"].iloc[0] == base  # the base row is the preset itself
 
@@ -357,4 +444,6 @@ def test_the_readme_shows_the_stored_validation_and_assumption_tables():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for key, block in v.readme_blocks().items():
         start, end = v.MARKERS[key]
-        assert f"{start}\n{block}\n{end}" in readme, f"README's {key} table is stale: run python -m simulator.validation"
+        assert f"{start}\n{block}\n{end}" in readme, (
+            f"README's {key} table is stale: run python -m simulator.validation"
+        )

@@ -42,8 +42,14 @@ def runs():
 def export(runs):
     base, before, after = runs
     shares = []
-    made = scenario_export(after, "nl", baseline=before, base_scenario=base, year=2022,
-                           progress=lambda share, what: shares.append(share))
+    made = scenario_export(
+        after,
+        "nl",
+        baseline=before,
+        base_scenario=base,
+        year=2022,
+        progress=lambda share, what: shares.append(share),
+    )
     assert shares[0] == 0.0 and shares[-1] == 1.0 and shares == sorted(shares)
     return made
 
@@ -85,11 +91,16 @@ def test_charts_are_native_and_hold_the_numbers_of_yearly_csv(export, runs):
         assert list(chart.plots[0].categories) == [str(y) for y in part["year"]]
         series = {s.name: list(s.values) for s in chart.plots[0].series}
         assert np.allclose(series["Gemiddelde"], part["occupancy_mean"])
-        assert np.allclose(series["P10"], part["occupancy_p10"]) and np.allclose(series["P90"], part["occupancy_p90"])
+        assert np.allclose(series["P10"], part["occupancy_p10"]) and np.allclose(
+            series["P90"], part["occupancy_p90"]
+        )
         if part["capacity"].notna().any():
             assert np.allclose(series["Capaciteit"], part["capacity"].astype(float))
-    beds, trade_offs, (waiting, cost) = found[len(names := summary.scenario.type_names)], \
-        found[len(names) + 1:len(names) + 1 + len(limited)], found[-2:]
+    beds, trade_offs, (waiting, cost) = (
+        found[len(names := summary.scenario.type_names)],
+        found[len(names) + 1 : len(names) + 1 + len(limited)],
+        found[-2:],
+    )
     # The capacity trade-off of each limited care type: the shares of results.tradeoff_table.
     from simulator.results import tradeoff_table
 
@@ -116,10 +127,14 @@ def test_the_key_figure_table_matches_the_run(export, runs):
     cells = [[table.cell(r, c).text for c in range(len(table.columns))] for r in range(len(table.rows))]
     assert cells == kpi_rows(after, 2022, "nl", before)
     cost = after.totals[(after.totals["year"] == 2022) & (after.totals["measure"] == "cost")].iloc[0]
-    before_cost = before.totals[(before.totals["year"] == 2022) & (before.totals["measure"] == "cost")].iloc[0]
+    before_cost = before.totals[(before.totals["year"] == 2022) & (before.totals["measure"] == "cost")].iloc[
+        0
+    ]
     row = next(r for r in cells if r[0] == "Kosten per jaar")
     assert row[1].startswith(euro(cost["mean"], "nl"))
-    assert row[2] == euro(cost["mean"] - before_cost["mean"], "nl")  # cheaper: the euro text carries the minus
+    assert row[2] == euro(
+        cost["mean"] - before_cost["mean"], "nl"
+    )  # cheaper: the euro text carries the minus
 
 
 def test_the_assumptions_slide_names_the_levers_and_the_sources(export):
@@ -131,11 +146,15 @@ def test_the_assumptions_slide_names_the_levers_and_the_sources(export):
 
 def test_images_decode_at_twice_the_svg_size_with_title_and_source(export):
     pngs = {name: data for name, data in export.images.items() if name.endswith(".png")}
-    assert {"bedden.png", "wachtlijst.png", "kosten.png", "stromen.png", "04-bezetting-jzplus.png"} <= set(pngs)
+    assert {"bedden.png", "wachtlijst.png", "kosten.png", "stromen.png", "04-bezetting-jzplus.png"} <= set(
+        pngs
+    )
     assert len(pngs) == 4 + 4
     for name, data in pngs.items():
         svg = export.images[name[:-4] + ".svg"].decode("utf-8")
-        width, height = (float(v) for v in re.search(r'<svg[^>]*width="([\d.]+)"[^>]*height="([\d.]+)"', svg).groups())
+        width, height = (
+            float(v) for v in re.search(r'<svg[^>]*width="([\d.]+)"[^>]*height="([\d.]+)"', svg).groups()
+        )
         image = Image.open(io.BytesIO(data))
         image.load()
         assert image.size == (round(2 * width), round(2 * height)), name
@@ -161,8 +180,14 @@ def test_the_workbook_has_its_sheets_and_the_numbers(export, runs):
 def test_an_english_export_speaks_english(runs):
     _, _, after = runs
     prs = deck_of(scenario_export(after, "en").deck)
-    texts = " ".join(shape.text_frame.text for slide in prs.slides for shape in slide.shapes if shape.has_text_frame)
-    assert "simulation, 4 replications" in texts and "Assumptions and sources" in texts and "replicaties" not in texts
+    texts = " ".join(
+        shape.text_frame.text for slide in prs.slides for shape in slide.shapes if shape.has_text_frame
+    )
+    assert (
+        "simulation, 4 replications" in texts
+        and "Assumptions and sources" in texts
+        and "replicaties" not in texts
+    )
 
 
 def test_a_comparison_deck_has_one_chart_with_every_scenario_as_a_series(runs):
@@ -170,8 +195,12 @@ def test_a_comparison_deck_has_one_chart_with_every_scenario_as_a_series(runs):
     summaries = [before, after]
     made = comparison_export(summaries, ["basis", "minder"], "nl", year=2022)
     found = charts_of(deck_of(made.deck))
-    cost = next(chart for chart in found if [s.name for s in chart.plots[0].series] == ["basis", "minder"]
-                and max(chart.plots[0].series[0].values) < 1000)  # the cost chart is in millions
+    cost = next(
+        chart
+        for chart in found
+        if [s.name for s in chart.plots[0].series] == ["basis", "minder"]
+        and max(chart.plots[0].series[0].values) < 1000
+    )  # the cost chart is in millions
     for series, summary in zip(cost.plots[0].series, summaries):
         totals = summary.totals[summary.totals["measure"] == "cost"]["mean"] / 1e6
         assert np.allclose(list(series.values), totals)
@@ -182,8 +211,23 @@ def test_a_comparison_deck_has_one_chart_with_every_scenario_as_a_series(runs):
 
 def test_export_on_the_command_line(tmp_path, capsys):
     deck, book, images = tmp_path / "d.pptx", tmp_path / "b.xlsx", tmp_path / "png"
-    code = main(["export", str(EXAMPLE), "--pptx", str(deck), "--xlsx", str(book), "--png", str(images),
-                 "--replications", "3", "--lang", "en", "--quiet"])
+    code = main(
+        [
+            "export",
+            str(EXAMPLE),
+            "--pptx",
+            str(deck),
+            "--xlsx",
+            str(book),
+            "--png",
+            str(images),
+            "--replications",
+            "3",
+            "--lang",
+            "en",
+            "--quiet",
+        ]
+    )
     assert code == 0
     assert len(deck_of(deck.read_bytes()).slides) >= 7
     assert openpyxl.load_workbook(book, read_only=True).sheetnames == SHEETS
@@ -192,16 +236,24 @@ def test_export_on_the_command_line(tmp_path, capsys):
     assert main(["run", str(EXAMPLE), "--out", str(tmp_path / "run"), "--replications", "3", "--quiet"]) == 0
     yearly = pd.read_csv(tmp_path / "run" / "yearly.csv")
     jz = yearly[yearly["care_type"] == "jzplus"]
-    chart = next(c for c in charts_of(deck_of(deck.read_bytes())) if c.has_title and
-                 c.chart_title.text_frame.text == "JeugdzorgPlus")
+    chart = next(
+        c
+        for c in charts_of(deck_of(deck.read_bytes()))
+        if c.has_title and c.chart_title.text_frame.text == "JeugdzorgPlus"
+    )
     series = {s.name: list(s.values) for s in chart.plots[0].series}
-    assert np.allclose(series["Mean"], jz["occupancy_mean"]) and np.allclose(series["Capacity"], jz["capacity"])
+    assert np.allclose(series["Mean"], jz["occupancy_mean"]) and np.allclose(
+        series["Capacity"], jz["capacity"]
+    )
 
 
-@pytest.mark.parametrize("args, message", [
-    ([], "nothing to export"),
-    (["--pptx", "{tmp}"], "is a folder"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        ([], "nothing to export"),
+        (["--pptx", "{tmp}"], "is a folder"),
+    ],
+)
 def test_export_refuses_bad_flags_and_writes_nothing(tmp_path, capsys, args, message):
     args = [a.replace("{tmp}", str(tmp_path)) for a in args]
     assert main(["export", str(EXAMPLE), *args]) == 2

@@ -38,8 +38,15 @@ def test_url_parameters_round_trip_and_reject_nonsense(example):
     assert odd == default_levers(example)
 
 
-@pytest.mark.parametrize("value, lang, decimals, text", [
-    (1234.5, "nl", 1, "1.234,5"), (1234.5, "en", 1, "1,234.5"), (0.25, "nl", 2, "0,25"), (1_000_000, "nl", 0, "1.000.000")])
+@pytest.mark.parametrize(
+    "value, lang, decimals, text",
+    [
+        (1234.5, "nl", 1, "1.234,5"),
+        (1234.5, "en", 1, "1,234.5"),
+        (0.25, "nl", 2, "0,25"),
+        (1_000_000, "nl", 0, "1.000.000"),
+    ],
+)
 def test_numbers_follow_the_language(value, lang, decimals, text):
     assert number(value, lang, decimals) == text
 

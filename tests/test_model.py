@@ -15,17 +15,42 @@ from tests.conftest import make_scenario
 # list (residential), placement elsewhere (jzplus), a capacity cut and policies.
 BUSY = {
     "home": {"stay_months": 6, "initial": 40, "escalation_per_year": {"foster": 0.2, "jzplus": 0.05}},
-    "foster": {"stay_months": 18, "initial": 60, "inflow_per_year": 40, "stay_cv": 0.7,
-               "escalation_per_year": {"residential": 0.3}, "outflow": {"home": 0.6, "exit": 0.4}},
-    "residential": {"stay_months": 9, "initial": 25, "inflow_per_year": 30, "capacity": 25, "stay_cv": 0.5,
-                    "escalation_per_year": {"jzplus": 0.4}, "outflow": {"home": 0.5, "foster": 0.2, "exit": 0.3},
-                    "max_wait_months": 4},
-    "jzplus": {"stay_months": 4, "initial": 12, "inflow_per_year": 20, "capacity": {2021: 12, 2022: 8},
-               "stay_cv": 0.6, "outflow": {"residential": 0.8, "home": 0.1, "exit": 0.1}, "when_full": "elsewhere"},
+    "foster": {
+        "stay_months": 18,
+        "initial": 60,
+        "inflow_per_year": 40,
+        "stay_cv": 0.7,
+        "escalation_per_year": {"residential": 0.3},
+        "outflow": {"home": 0.6, "exit": 0.4},
+    },
+    "residential": {
+        "stay_months": 9,
+        "initial": 25,
+        "inflow_per_year": 30,
+        "capacity": 25,
+        "stay_cv": 0.5,
+        "escalation_per_year": {"jzplus": 0.4},
+        "outflow": {"home": 0.5, "foster": 0.2, "exit": 0.3},
+        "max_wait_months": 4,
+    },
+    "jzplus": {
+        "stay_months": 4,
+        "initial": 12,
+        "inflow_per_year": 20,
+        "capacity": {2021: 12, 2022: 8},
+        "stay_cv": 0.6,
+        "outflow": {"residential": 0.8, "home": 0.1, "exit": 0.1},
+        "when_full": "elsewhere",
+    },
 }
 POLICIES = [
     {"name": "minder instroom", "from": "2022-01", "inflow_change_per_year": {"jzplus": -0.05}},
-    {"name": "korter", "from": "2023-07", "stay_factor": {"jzplus": 0.5}, "escalation_factor": {"foster": 0.5}},
+    {
+        "name": "korter",
+        "from": "2023-07",
+        "stay_factor": {"jzplus": 0.5},
+        "escalation_factor": {"foster": 0.5},
+    },
 ]
 
 
@@ -71,8 +96,18 @@ def test_no_admission_takes_occupancy_above_capacity(busy_plan, name):
 
 def test_a_capacity_cut_evicts_nobody():
     """57 -> 43 with 57 present: occupancy only falls as stays end; no admission until below 43."""
-    scenario = make_scenario({"jzplus": {"stay_months": 5, "initial": 57, "inflow_per_year": 140,
-                                         "capacity": {2021: 57, 2022: 43}, "when_full": "elsewhere"}}, years=2)
+    scenario = make_scenario(
+        {
+            "jzplus": {
+                "stay_months": 5,
+                "initial": 57,
+                "inflow_per_year": 140,
+                "capacity": {2021: 57, 2022: 43},
+                "when_full": "elsewhere",
+            }
+        },
+        years=2,
+    )
     plan = compile_plan(scenario)
     model = Model(plan, 0)
     model.env.run(until=plan.calendar.day_of("2022-01") + 1e-9)
@@ -84,10 +119,18 @@ def test_a_capacity_cut_evicts_nobody():
 
 
 def test_zero_inflow_empties_the_system():
-    scenario = make_scenario({
-        "home": {"stay_months": 2, "initial": 30},
-        "residential": {"stay_months": 3, "initial": 30, "capacity": 10, "outflow": {"home": 0.5, "exit": 0.5}},
-    }, years=6)
+    scenario = make_scenario(
+        {
+            "home": {"stay_months": 2, "initial": 30},
+            "residential": {
+                "stay_months": 3,
+                "initial": 30,
+                "capacity": 10,
+                "outflow": {"home": 0.5, "exit": 0.5},
+            },
+        },
+        years=6,
+    )
     result = Model(compile_plan(scenario), 0).run()
     assert result.arrivals == 0
     assert result.exits == 60
@@ -107,10 +150,18 @@ def test_unlimited_capacity_means_no_waiting_and_no_overflow(example):
 
 def test_a_full_wait_unit_keeps_a_fifo_list_and_waiting_youths_keep_their_place():
     """Residential youths escalating to a full JZ+ wait in their residential place."""
-    scenario = make_scenario({
-        "residential": {"stay_months": 12, "initial": 20, "inflow_per_year": 20, "escalation_per_year": {"jzplus": 2.0}},
-        "jzplus": {"stay_months": 6, "initial": 2, "capacity": 2, "outflow": {"exit": 1.0}},
-    }, years=2)
+    scenario = make_scenario(
+        {
+            "residential": {
+                "stay_months": 12,
+                "initial": 20,
+                "inflow_per_year": 20,
+                "escalation_per_year": {"jzplus": 2.0},
+            },
+            "jzplus": {"stay_months": 6, "initial": 2, "capacity": 2, "outflow": {"exit": 1.0}},
+        },
+        years=2,
+    )
     plan = compile_plan(scenario)
     model = Model(plan, 0, record=True)
     model.env.run(until=200)
@@ -125,8 +176,14 @@ def test_a_full_wait_unit_keeps_a_fifo_list_and_waiting_youths_keep_their_place(
 def test_circular_wait_without_max_wait_stalls_and_max_wait_resolves_it():
     """JZ+ full of youths waiting for residential places held by youths waiting for JZ+."""
     care = {
-        "residential": {"stay_months": 3, "initial": 10, "inflow_per_year": 40, "capacity": 10,
-                        "escalation_per_year": {"jzplus": 3.0}, "outflow": {"exit": 1.0}},
+        "residential": {
+            "stay_months": 3,
+            "initial": 10,
+            "inflow_per_year": 40,
+            "capacity": 10,
+            "escalation_per_year": {"jzplus": 3.0},
+            "outflow": {"exit": 1.0},
+        },
         "jzplus": {"stay_months": 2, "initial": 5, "capacity": 5, "outflow": {"residential": 1.0}},
     }
     stalled = run_experiment(make_scenario(care, years=4), workers=1)
@@ -172,7 +229,7 @@ def test_a_run_in_stages_equals_a_run_in_one_go_and_previews_its_first_replicati
     assert [r.run_number for r in staged[0].replications] == list(range(5))
     pd.testing.assert_frame_equal(staged[0].yearly, whole.yearly)
     pd.testing.assert_frame_equal(staged[0].monthly, whole.monthly)
-    (preview, other), = previews
+    ((preview, other),) = previews
     assert [r.run_number for r in preview.replications] == [0, 1]
     assert np.array_equal(preview.replications[1].levels, whole.replications[1].levels)
     assert not np.array_equal(other.replications[0].levels, preview.replications[0].levels)
@@ -186,15 +243,21 @@ def test_streams_are_spawned_from_the_scenario_seed():
     direct = stream_seed(seed, k, purpose, "jzplus")
     assert direct.spawn_key[:2] == spawned.spawn_key
     assert direct.entropy == spawned.entropy
-    assert not np.array_equal(direct.generate_state(4), stream_seed(seed, k, purpose, "foster").generate_state(4))
+    assert not np.array_equal(
+        direct.generate_state(4), stream_seed(seed, k, purpose, "foster").generate_state(4)
+    )
 
 
 def test_lower_inflow_keeps_a_subset_of_the_same_arrivals():
     """Common random numbers: with a lower rate each youth of the lower scenario is also a
     youth of the higher one (the unit-rate process is mapped through the intensity)."""
+
     def arrivals(change):
-        scenario = make_scenario({"jzplus": {"stay_months": 5, "inflow_per_year": 90}}, years=5,
-                                 policies=[{"name": "p", "from": "2022-01", "inflow_change_per_year": {"jzplus": change}}])
+        scenario = make_scenario(
+            {"jzplus": {"stay_months": 5, "inflow_per_year": 90}},
+            years=5,
+            policies=[{"name": "p", "from": "2022-01", "inflow_change_per_year": {"jzplus": change}}],
+        )
         return Model(compile_plan(scenario), 0)._arrival_times()[0]
 
     base, lower = arrivals(0.0), arrivals(-0.2)
@@ -204,10 +267,15 @@ def test_lower_inflow_keeps_a_subset_of_the_same_arrivals():
 
 
 def test_policies_change_inflow_in_yearly_steps():
-    scenario = make_scenario({"jzplus": {"stay_months": 5, "inflow_per_year": 30}}, years=4,
-                             policies=[{"name": "-5%", "from": "2022-01", "inflow_change_per_year": {"jzplus": -0.05}}])
+    scenario = make_scenario(
+        {"jzplus": {"stay_months": 5, "inflow_per_year": 30}},
+        years=4,
+        policies=[{"name": "-5%", "from": "2022-01", "inflow_change_per_year": {"jzplus": -0.05}}],
+    )
     plan = compile_plan(scenario)
-    per_year = [plan.inflow_per_year_at(0, plan.calendar.day_of_year_start(y) + 100) for y in (2021, 2022, 2023, 2024)]
+    per_year = [
+        plan.inflow_per_year_at(0, plan.calendar.day_of_year_start(y) + 100) for y in (2021, 2022, 2023, 2024)
+    ]
     assert per_year == pytest.approx([30, 28.5, 27.075, 25.72125])
 
 
@@ -215,26 +283,47 @@ def test_policies_change_inflow_in_yearly_steps():
 def test_effects_go_the_right_way(lever):
     """Monotonic effects, each far larger than the noise (common random numbers help)."""
     base = {
-        "residential": {"stay_months": 10, "initial": 40, "inflow_per_year": 50, "escalation_per_year": {"jzplus": 0.3}},
-        "jzplus": {"stay_months": 5, "initial": 12, "inflow_per_year": 15, "capacity": 14, "when_full": "elsewhere",
-                   "outflow": {"residential": 0.5, "exit": 0.5}},
+        "residential": {
+            "stay_months": 10,
+            "initial": 40,
+            "inflow_per_year": 50,
+            "escalation_per_year": {"jzplus": 0.3},
+        },
+        "jzplus": {
+            "stay_months": 5,
+            "initial": 12,
+            "inflow_per_year": 15,
+            "capacity": 14,
+            "when_full": "elsewhere",
+            "outflow": {"residential": 0.5, "exit": 0.5},
+        },
     }
-    policy = {"inflow": {"inflow_change_per_year": {"residential": 0.3}},
-              "stay": {"stay_factor": {"residential": 1.5}},
-              "escalation": {"escalation_factor": {"residential": 2.0}},
-              "capacity": {"capacity": {"jzplus": 8}}}[lever]
+    policy = {
+        "inflow": {"inflow_change_per_year": {"residential": 0.3}},
+        "stay": {"stay_factor": {"residential": 1.5}},
+        "escalation": {"escalation_factor": {"residential": 2.0}},
+        "capacity": {"capacity": {"jzplus": 8}},
+    }[lever]
     plain = run_experiment(make_scenario(base, years=4, replications=8), workers=1).yearly
-    changed = run_experiment(make_scenario(base, years=4, replications=8,
-                                           policies=[{"name": lever, "from": "2022-01", **policy}]), workers=1).yearly
+    changed = run_experiment(
+        make_scenario(base, years=4, replications=8, policies=[{"name": lever, "from": "2022-01", **policy}]),
+        workers=1,
+    ).yearly
     last = lambda df, t, col: float(df[(df.year == 2024) & (df.care_type == t)][col].iloc[0])  # noqa: E731
     if lever == "capacity":
         assert last(changed, "jzplus", "overflow_mean") > last(plain, "jzplus", "overflow_mean") + 1
         assert last(changed, "jzplus", "occupancy_mean") < last(plain, "jzplus", "occupancy_mean") - 1
     elif lever == "escalation":  # more escalation: shorter residential stays, more JZ+ entries
-        assert last(changed, "residential", "occupancy_mean") < last(plain, "residential", "occupancy_mean") * 0.95
+        assert (
+            last(changed, "residential", "occupancy_mean")
+            < last(plain, "residential", "occupancy_mean") * 0.95
+        )
         assert last(changed, "jzplus", "admissions_mean") > last(plain, "jzplus", "admissions_mean") * 1.2
     else:  # more inflow or longer stays: fuller residential care, more escalation to JZ+
-        assert last(changed, "residential", "occupancy_mean") > last(plain, "residential", "occupancy_mean") * 1.1
+        assert (
+            last(changed, "residential", "occupancy_mean")
+            > last(plain, "residential", "occupancy_mean") * 1.1
+        )
         assert last(changed, "jzplus", "admissions_mean") > last(plain, "jzplus", "admissions_mean")
 
 
@@ -245,7 +334,9 @@ def test_cache_key_follows_content(example):
 
 def test_an_inflow_factor_zero_stops_arrivals_from_its_date_and_keeps_the_earlier_ones():
     def arrivals(policies):
-        scenario = make_scenario({"jzplus": {"stay_months": 5, "inflow_per_year": 90}}, years=3, policies=policies)
+        scenario = make_scenario(
+            {"jzplus": {"stay_months": 5, "inflow_per_year": 90}}, years=3, policies=policies
+        )
         return Model(compile_plan(scenario), 0)._arrival_times()[0]
 
     stop = compile_plan(make_scenario({"jzplus": {"stay_months": 5}}, years=3)).calendar.day_of("2023-01")

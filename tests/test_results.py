@@ -15,10 +15,22 @@ from simulator.timeline import compile_plan
 from tests.conftest import make_scenario
 
 CARE = {
-    "foster": {"stay_months": 10, "initial": 20, "inflow_per_year": 30, "escalation_per_year": {"residential": 0.3},
-               "cost_per_day": 70},
-    "residential": {"stay_months": 6, "initial": 8, "inflow_per_year": 10, "capacity": {2021: 9, 2022: 7},
-                    "when_full": "elsewhere", "outflow": {"foster": 0.5, "exit": 0.5}, "cost_per_day": 300},
+    "foster": {
+        "stay_months": 10,
+        "initial": 20,
+        "inflow_per_year": 30,
+        "escalation_per_year": {"residential": 0.3},
+        "cost_per_day": 70,
+    },
+    "residential": {
+        "stay_months": 6,
+        "initial": 8,
+        "inflow_per_year": 10,
+        "capacity": {2021: 9, 2022: 7},
+        "when_full": "elsewhere",
+        "outflow": {"foster": 0.5, "exit": 0.5},
+        "cost_per_day": 300,
+    },
 }
 
 
@@ -51,7 +63,11 @@ def test_monthly_means_are_exact_time_weighted_averages():
     result = model.run()
     edges = plan.calendar.month_edges
     for m in (0, 5, 13, 23):
-        for channel in (0, 1, 2 * model.n + 1):  # occupancy foster, occupancy residential, overflow residential
+        for channel in (
+            0,
+            1,
+            2 * model.n + 1,
+        ):  # occupancy foster, occupancy residential, overflow residential
             kind, index = divmod(channel, model.n)
             expected = brute_force_monthly_mean(model, channel, edges[m], edges[m + 1])
             assert result.levels[m, kind, index] == pytest.approx(expected, abs=1e-9)
@@ -66,8 +82,11 @@ def test_youths_in_care_at_each_year_start_and_clients_per_year():
     n = model.n
     for y, edge in enumerate(plan.calendar.year_edges[:-1]):
         for i in range(n):
-            count = plan.initial[i] + sum(d for t, ch, d in zip(model.log_t, model.log_ch, model.log_d)
-                                          if t < edge and ch in (i, 2 * n + i))
+            count = plan.initial[i] + sum(
+                d
+                for t, ch, d in zip(model.log_t, model.log_ch, model.log_d)
+                if t < edge and ch in (i, 2 * n + i)
+            )
             assert result.year_start[y, i] == count
     results = run_experiment(make_scenario(CARE, years=3, replications=3), workers=1)
     per_type = results.yearly.set_index(["year", "care_type"])
@@ -79,7 +98,9 @@ def test_youths_in_care_at_each_year_start_and_clients_per_year():
 
 
 def fake(demand_time: np.ndarray) -> ReplicationResult:
-    return ReplicationResult(0, np.zeros((12, 5, 1)), np.zeros((12, 7, 1)), np.zeros((2, 2)), [demand_time], 0, 0, 0, 0)
+    return ReplicationResult(
+        0, np.zeros((12, 5, 1)), np.zeros((12, 7, 1)), np.zeros((2, 2)), [demand_time], 0, 0, 0, 0
+    )
 
 
 def test_demand_p90_is_the_quantile_of_time_at_each_demand_level():
@@ -117,7 +138,12 @@ def test_tables_have_the_contract_columns_and_agree(results):
     assert len(monthly) == 6 * 36 * 2 and len(yearly) == 3 * 2
     # yearly admissions = monthly admissions summed and averaged over replications
     monthly["year"] = monthly["month"].str[:4].astype(int)
-    sums = monthly.groupby(["year", "care_type", "replication"])["admissions"].sum().groupby(["year", "care_type"]).mean()
+    sums = (
+        monthly.groupby(["year", "care_type", "replication"])["admissions"]
+        .sum()
+        .groupby(["year", "care_type"])
+        .mean()
+    )
     for row in yearly.itertuples():
         assert row.admissions_mean == pytest.approx(sums[(row.year, row.care_type)])
         assert row.occupancy_p10 <= row.occupancy_p50 <= row.occupancy_p90
@@ -152,12 +178,25 @@ def test_youths_in_out_of_home_care_count_the_marked_care_types():
     """Default: every care type but the first; ``out_of_home`` overrides per care type."""
     from simulator.results import totals_per_replication, yearly_arrays
 
-    care = {"toegang": {"stay_months": 1, "initial": 5, "inflow_per_year": 40, "outflow": {"foster": 1.0},
-                        "out_of_home": False},
-            "foster": CARE["foster"], "residential": CARE["residential"]}
-    for marks, counted in (({}, ["foster", "residential"]),
-                           ({"toegang": True, "residential": False}, ["toegang", "foster"])):
-        kinds = {name: {**spec, **({"out_of_home": marks[name]} if name in marks else {})} for name, spec in care.items()}
+    care = {
+        "toegang": {
+            "stay_months": 1,
+            "initial": 5,
+            "inflow_per_year": 40,
+            "outflow": {"foster": 1.0},
+            "out_of_home": False,
+        },
+        "foster": CARE["foster"],
+        "residential": CARE["residential"],
+    }
+    for marks, counted in (
+        ({}, ["foster", "residential"]),
+        ({"toegang": True, "residential": False}, ["toegang", "foster"]),
+    ):
+        kinds = {
+            name: {**spec, **({"out_of_home": marks[name]} if name in marks else {})}
+            for name, spec in care.items()
+        }
         if "toegang" not in marks:
             kinds["toegang"].pop("out_of_home")
         results = run_experiment(make_scenario(kinds, years=2, replications=2), workers=1)

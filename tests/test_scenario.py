@@ -56,9 +56,15 @@ def test_dates_may_be_written_as_dates():
     assert scenario_from_yaml(text).start == "2021-03"
 
 
-BASE = {"home": {"stay_months": 12, "outflow": {"exit": 1.0}, "escalation_per_year": {"jzplus": 0.1}},
-        "jzplus": {"stay_months": 5, "inflow_per_year": 10, "capacity": {2021: 57, 2022: 43},
-                   "outflow": {"home": 0.9, "exit": 0.1}}}
+BASE = {
+    "home": {"stay_months": 12, "outflow": {"exit": 1.0}, "escalation_per_year": {"jzplus": 0.1}},
+    "jzplus": {
+        "stay_months": 5,
+        "inflow_per_year": 10,
+        "capacity": {2021: 57, 2022: 43},
+        "outflow": {"home": 0.9, "exit": 0.1},
+    },
+}
 
 
 def mutate(path: str, value) -> dict:
@@ -96,28 +102,100 @@ def mutate(path: str, value) -> dict:
         ("care_types.jzplus.capacity", {"2021-02": 40}, "care_types.jzplus.capacity", "starts in 2021-02"),
         ("care_types.jzplus.capacity", {2021: 40, "2021-13": 30}, "care_types.jzplus.capacity", "or a month"),
         ("care_types.jzplus.capacity", {2021: 40, "2021-01": 30}, "care_types.jzplus.capacity", "twice"),
-        ("policies", [{"name": "p", "from": "2020-12", "stay_factor": {"jzplus": 0.5}}], "policies[0].from",
-         "outside the scenario's horizon (2021-01 to 2025-12)"),
-        ("policies", [{"name": "p", "from": "2026-01", "stay_factor": {"jzplus": 0.5}}], "policies[0].from",
-         "outside the scenario's horizon"),
+        (
+            "policies",
+            [{"name": "p", "from": "2020-12", "stay_factor": {"jzplus": 0.5}}],
+            "policies[0].from",
+            "outside the scenario's horizon (2021-01 to 2025-12)",
+        ),
+        (
+            "policies",
+            [{"name": "p", "from": "2026-01", "stay_factor": {"jzplus": 0.5}}],
+            "policies[0].from",
+            "outside the scenario's horizon",
+        ),
         ("care_types.jzplus.outflow", {"home": 0.8, "exit": 0.1}, "care_types.jzplus.outflow", "sum to 0.9"),
-        ("care_types.jzplus.outflow", {"home": 1.2, "exit": -0.2}, "care_types.jzplus.outflow", "between 0 and 1"),
-        ("care_types.jzplus.outflow", {"residental": 1.0}, "care_types.jzplus.outflow", "'residental' is not a care type"),
-        ("care_types.jzplus.outflow", {"jzplus": 1.0}, "care_types.jzplus.outflow", "cannot flow into 'jzplus' itself"),
+        (
+            "care_types.jzplus.outflow",
+            {"home": 1.2, "exit": -0.2},
+            "care_types.jzplus.outflow",
+            "between 0 and 1",
+        ),
+        (
+            "care_types.jzplus.outflow",
+            {"residental": 1.0},
+            "care_types.jzplus.outflow",
+            "'residental' is not a care type",
+        ),
+        (
+            "care_types.jzplus.outflow",
+            {"jzplus": 1.0},
+            "care_types.jzplus.outflow",
+            "cannot flow into 'jzplus' itself",
+        ),
         ("care_types.jzplus.when_full", "later", "care_types.jzplus.when_full", "'wait' or 'elsewhere'"),
         ("care_types.jzplus.max_wait_months", 0, "care_types.jzplus.max_wait_months", "greater than 0"),
         ("care_types.jzplus.cost_per_day", -750, "care_types.jzplus.cost_per_day", "at least 0"),
-        ("care_types.jzplus.escalation_per_year", {"home": 0.1}, "care_types.jzplus.escalation_per_year", "heavier"),
-        ("care_types.home.escalation_per_year", {"jzplus": -0.1}, "care_types.home.escalation_per_year", "between 0"),
-        ("care_types.home.escalation_per_year", {"jzpls": 0.1}, "care_types.home.escalation_per_year", "did you mean 'jzplus'"),
-        ("policies", [{"name": "p", "from": "2022-01", "stay_factor": {"jzplus": 0}}], "policies[0].stay_factor", "above 0"),
-        ("policies", [{"name": "p", "from": "2022", "stay_factor": {"jzplus": 0.5}}], "policies[0].from", "YYYY-MM"),
-        ("policies", [{"name": "p", "from": "2022-01", "inflow_change_per_year": {"jzplus": -1}}],
-         "policies[0].inflow_change_per_year", "above -1"),
-        ("policies", [{"name": "p", "from": "2022-01", "stay_factor": {"jz": 0.5}}], "policies[0].stay_factor", "'jz' is not a care type"),
-        ("policies", [{"name": "p", "from": "2022-01", "outflow": {"jzplus": {"home": 0.5}}}], "policies[0].outflow", "sum to 0.5"),
-        ("policies", [{"name": "p", "from": "2022-01", "stay_factr": {"jzplus": 0.5}}], "policies[0].stay_factr", "did you mean 'stay_factor'"),
-        ("policies", [{"name": "p", "from": "2022-01", "capacity": {"jzplus": -4}}], "policies[0].capacity", "between 0 and"),
+        (
+            "care_types.jzplus.escalation_per_year",
+            {"home": 0.1},
+            "care_types.jzplus.escalation_per_year",
+            "heavier",
+        ),
+        (
+            "care_types.home.escalation_per_year",
+            {"jzplus": -0.1},
+            "care_types.home.escalation_per_year",
+            "between 0",
+        ),
+        (
+            "care_types.home.escalation_per_year",
+            {"jzpls": 0.1},
+            "care_types.home.escalation_per_year",
+            "did you mean 'jzplus'",
+        ),
+        (
+            "policies",
+            [{"name": "p", "from": "2022-01", "stay_factor": {"jzplus": 0}}],
+            "policies[0].stay_factor",
+            "above 0",
+        ),
+        (
+            "policies",
+            [{"name": "p", "from": "2022", "stay_factor": {"jzplus": 0.5}}],
+            "policies[0].from",
+            "YYYY-MM",
+        ),
+        (
+            "policies",
+            [{"name": "p", "from": "2022-01", "inflow_change_per_year": {"jzplus": -1}}],
+            "policies[0].inflow_change_per_year",
+            "above -1",
+        ),
+        (
+            "policies",
+            [{"name": "p", "from": "2022-01", "stay_factor": {"jz": 0.5}}],
+            "policies[0].stay_factor",
+            "'jz' is not a care type",
+        ),
+        (
+            "policies",
+            [{"name": "p", "from": "2022-01", "outflow": {"jzplus": {"home": 0.5}}}],
+            "policies[0].outflow",
+            "sum to 0.5",
+        ),
+        (
+            "policies",
+            [{"name": "p", "from": "2022-01", "stay_factr": {"jzplus": 0.5}}],
+            "policies[0].stay_factr",
+            "did you mean 'stay_factor'",
+        ),
+        (
+            "policies",
+            [{"name": "p", "from": "2022-01", "capacity": {"jzplus": -4}}],
+            "policies[0].capacity",
+            "between 0 and",
+        ),
     ],
 )
 def test_each_rule_names_its_field(path, value, field, fragment):
@@ -134,11 +212,15 @@ def test_reserved_and_malformed_type_names_are_refused():
 
 
 def test_inflow_growing_past_the_cap_through_policies_is_refused():
-    data = mutate("policies", [{"name": "groei", "from": "2022-01", "inflow_change_per_year": {"jzplus": 1.0}}])
+    data = mutate(
+        "policies", [{"name": "groei", "from": "2022-01", "inflow_change_per_year": {"jzplus": 1.0}}]
+    )
     data["care_types"]["jzplus"]["inflow_per_year"] = 500
     data["years"] = 50
     problems = problems_of(data)
-    assert any(where == "care_types.inflow_per_year" and "policies included" in text for where, text in problems)
+    assert any(
+        where == "care_types.inflow_per_year" and "policies included" in text for where, text in problems
+    )
 
 
 def test_total_initial_youths_are_capped():
@@ -155,8 +237,17 @@ def test_a_chain_without_exit_is_refused():
 
 
 def test_a_policy_that_traps_youths_is_refused():
-    data = mutate("policies", [{"name": "p", "from": "2023-01", "outflow": {"jzplus": {"home": 1.0}},
-                                "escalation_factor": {"home": 1.0}}])
+    data = mutate(
+        "policies",
+        [
+            {
+                "name": "p",
+                "from": "2023-01",
+                "outflow": {"jzplus": {"home": 1.0}},
+                "escalation_factor": {"home": 1.0},
+            }
+        ],
+    )
     data["care_types"]["home"]["outflow"] = {"jzplus": 1.0}
     data["care_types"]["jzplus"]["outflow"] = {"home": 0.5, "exit": 0.5}
     assert any("never leave care" in text for _, text in problems_of(data))
@@ -217,11 +308,18 @@ def test_overrides_are_validated(example):
 
 def test_generic_care_types_need_no_code_change():
     """A gezinshuis between foster care and residential care works by configuration alone."""
-    scenario = make_scenario({
-        "foster": {"stay_months": 24, "inflow_per_year": 50, "escalation_per_year": {"gezinshuis": 0.1}},
-        "gezinshuis": {"label": "Gezinshuis", "stay_months": 18, "inflow_per_year": 10, "capacity": 12,
-                       "outflow": {"foster": 0.3, "exit": 0.7}},
-    })
+    scenario = make_scenario(
+        {
+            "foster": {"stay_months": 24, "inflow_per_year": 50, "escalation_per_year": {"gezinshuis": 0.1}},
+            "gezinshuis": {
+                "label": "Gezinshuis",
+                "stay_months": 18,
+                "inflow_per_year": 10,
+                "capacity": 12,
+                "outflow": {"foster": 0.3, "exit": 0.7},
+            },
+        }
+    )
     assert isinstance(scenario, Scenario)
     assert scenario.label("gezinshuis") == "Gezinshuis" and scenario.label("foster") == "foster"
 

@@ -50,8 +50,11 @@ def test_a_stay_factor_from_a_date_shortens_the_stays_already_under_way():
     youth's remaining stay is rescaled, so after the date occupancy decays twice as fast:
     N(t) = 400 e^-1 e^-(t - 12)/6 (months). Were only new stays reached, it would stay at
     400 e^-t/12 (42% more by the middle of 2022)."""
-    scenario = make_scenario({"unit": {"stay_months": 12, "initial": 400}}, years=2,
-                             policies=[{"name": "korter", "from": "2022-01", "stay_factor": {"unit": 0.5}}])
+    scenario = make_scenario(
+        {"unit": {"stay_months": 12, "initial": 400}},
+        years=2,
+        policies=[{"name": "korter", "from": "2022-01", "stay_factor": {"unit": 0.5}}],
+    )
     plan = compile_plan(scenario)
     reps = run_replications(plan, 20, seed=3, workers=1)
     edges = plan.calendar.month_edges / (365.25 / 12)  # months since the start
@@ -66,19 +69,33 @@ def test_a_stay_factor_from_a_date_shortens_the_stays_already_under_way():
 
 
 def test_an_escalation_factor_reaches_every_youth_in_care_from_its_date():
-    care = {"foster": {"stay_months": 48, "initial": 300, "inflow_per_year": 75,
-                       "escalation_per_year": {"residential": 0.1}},
-            "residential": {"stay_months": 12}}
-    stopped = make_scenario(care, years=4, replications=10,
-                            policies=[{"name": "geen breakdowns", "from": "2023-01", "escalation_factor": {"foster": 0.0}}])
+    care = {
+        "foster": {
+            "stay_months": 48,
+            "initial": 300,
+            "inflow_per_year": 75,
+            "escalation_per_year": {"residential": 0.1},
+        },
+        "residential": {"stay_months": 12},
+    }
+    stopped = make_scenario(
+        care,
+        years=4,
+        replications=10,
+        policies=[{"name": "geen breakdowns", "from": "2023-01", "escalation_factor": {"foster": 0.0}}],
+    )
     arrays = yearly_arrays(*_run(stopped))
     foster = 0
     assert arrays["escalations"][:, :2, foster].min() > 10, "before the date youths do escalate"
     assert arrays["escalations"][:, 2:, foster].max() == 0, "a factor 0 leaves no escalation after its date"
 
     # Doubled: escalations per youth-year in care are twice the hazard, from the first year on.
-    doubled = make_scenario(care, years=4, replications=20,
-                            policies=[{"name": "meer", "from": "2023-01", "escalation_factor": {"foster": 2.0}}])
+    doubled = make_scenario(
+        care,
+        years=4,
+        replications=20,
+        policies=[{"name": "meer", "from": "2023-01", "escalation_factor": {"foster": 2.0}}],
+    )
     arrays = yearly_arrays(*_run(doubled))
     rate = arrays["escalations"][:, 2, foster] / arrays["occupancy"][:, 2, foster]  # 2023: a whole year
     mean, se = mean_and_se(rate)
@@ -130,14 +147,30 @@ def test_in_care_on_1_january_plus_admissions_minus_leavers_is_in_care_a_year_la
 def test_the_offered_load_is_the_occupancy_a_unit_without_a_limit_would_have():
     """Where nobody waits, each request holds a virtual place exactly for its stay: the load
     is occupancy (+ overflow for a unit that places elsewhere)."""
-    care = {"foster": {"stay_months": 10, "initial": 20, "inflow_per_year": 30, "escalation_per_year": {"jzplus": 0.3}},
-            "jzplus": {"stay_months": 4, "initial": 5, "inflow_per_year": 10, "capacity": 5, "when_full": "elsewhere",
-                       "outflow": {"foster": 0.5, "exit": 0.5}}}
+    care = {
+        "foster": {
+            "stay_months": 10,
+            "initial": 20,
+            "inflow_per_year": 30,
+            "escalation_per_year": {"jzplus": 0.3},
+        },
+        "jzplus": {
+            "stay_months": 4,
+            "initial": 5,
+            "inflow_per_year": 10,
+            "capacity": 5,
+            "when_full": "elsewhere",
+            "outflow": {"foster": 0.5, "exit": 0.5},
+        },
+    }
     plan = compile_plan(make_scenario(care, years=3))
     result = Model(plan, 1).run()
     assert np.allclose(result.levels[:, OFFERED, 0], result.levels[:, OCCUPANCY, 0], atol=1e-9)
-    assert np.allclose(result.levels[:, OFFERED, 1], result.levels[:, OCCUPANCY, 1] + result.levels[:, OVERFLOW, 1],
-                       atol=1e-9)
+    assert np.allclose(
+        result.levels[:, OFFERED, 1],
+        result.levels[:, OCCUPANCY, 1] + result.levels[:, OVERFLOW, 1],
+        atol=1e-9,
+    )
     assert result.levels[:, OVERFLOW, 1].max() > 0, "the unit should be full at times"
 
 
@@ -150,8 +183,10 @@ def test_a_waiting_list_adds_no_waiting_time_to_the_offered_load():
 
 
 def test_admitted_youths_count_each_youth_once_a_year():
-    care = {"a": {"stay_months": 0.5, "inflow_per_year": 100, "outflow": {"b": 1.0}},
-            "b": {"stay_months": 0.5, "outflow": {"a": 0.6, "exit": 0.4}}}  # short loops: many returns
+    care = {
+        "a": {"stay_months": 0.5, "inflow_per_year": 100, "outflow": {"b": 1.0}},
+        "b": {"stay_months": 0.5, "outflow": {"a": 0.6, "exit": 0.4}},
+    }  # short loops: many returns
     results = run_experiment(make_scenario(care, years=2, replications=3), workers=1)
     arrays = yearly_arrays(results.plan, results.replications)
     assert np.all(arrays["admitted_youths"] <= arrays["admissions"])

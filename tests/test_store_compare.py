@@ -26,14 +26,17 @@ def folder(tmp_path, monkeypatch):
     return saved
 
 
-@pytest.mark.parametrize("name, stem", [
-    ("Zuid-West: -5%/jaar (versie 2)", "zuid-west-5-jaar-versie-2"),
-    ("../../etc/passwd", "etc-passwd"),
-    ("..\\..\\windows\\system32", "windows-system32"),
-    ("Ééntje   met   spaties", "eentje-met-spaties"),
-    ("/absolute/path.yaml", "absolute-path-yaml"),
-    ("x" * 300, "x" * store.MAX_STEM),
-])
+@pytest.mark.parametrize(
+    "name, stem",
+    [
+        ("Zuid-West: -5%/jaar (versie 2)", "zuid-west-5-jaar-versie-2"),
+        ("../../etc/passwd", "etc-passwd"),
+        ("..\\..\\windows\\system32", "windows-system32"),
+        ("Ééntje   met   spaties", "eentje-met-spaties"),
+        ("/absolute/path.yaml", "absolute-path-yaml"),
+        ("x" * 300, "x" * store.MAX_STEM),
+    ],
+)
 def test_names_become_safe_file_names(name, stem):
     assert store.safe_stem(name) == stem
 
@@ -53,7 +56,9 @@ def test_save_and_load_round_trip_with_the_levers_as_a_policy(example, folder):
     loaded = load_scenario(path)
     assert loaded.name == "Minder instroom JZ+"
     assert loaded.model_copy(update={"name": changed.name}) == changed
-    assert loaded.policies[-1].name == "Workshop" and loaded.policies[-1].inflow_change_per_year == {"jzplus": -0.1}
+    assert loaded.policies[-1].name == "Workshop" and loaded.policies[-1].inflow_change_per_year == {
+        "jzplus": -0.1
+    }
     assert [s.stem for s in store.list_saved()] == ["minder-instroom-jz"]
 
 
@@ -129,16 +134,25 @@ def test_replacing_at_the_same_time_leaves_one_whole_file(example, folder):
     assert [p.name for p in folder.iterdir()] == ["gedeeld.yaml"]
 
 
-@pytest.mark.parametrize("content, fragment", [
-    (b"name: x\nstart: 2021-01\ncare_types:\n  jzplus:\n    stay_month: 5\n", "care_types.jzplus.stay_month: unknown field"),
-    (b"name: [unclosed\n", "not valid YAML"),
-    (b"\x89PNG\r\n\x1a\n\x00\x00binary", "not a text file"),
-    (b"- just\n- a list\n", "expected a mapping of scenario fields"),
-    (b"a: &a [1,1,1,1,1,1,1,1,1,1]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"
-     b"d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\n", "expands (through aliases)"),
-    (b"name: x\n" + b"#" * 70_000, "a scenario is at most"),
-    (b"!!python/object/apply:os.system ['echo hacked']\n", "not valid YAML"),
-])
+@pytest.mark.parametrize(
+    "content, fragment",
+    [
+        (
+            b"name: x\nstart: 2021-01\ncare_types:\n  jzplus:\n    stay_month: 5\n",
+            "care_types.jzplus.stay_month: unknown field",
+        ),
+        (b"name: [unclosed\n", "not valid YAML"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00binary", "not a text file"),
+        (b"- just\n- a list\n", "expected a mapping of scenario fields"),
+        (
+            b"a: &a [1,1,1,1,1,1,1,1,1,1]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"
+            b"d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\n",
+            "expands (through aliases)",
+        ),
+        (b"name: x\n" + b"#" * 70_000, "a scenario is at most"),
+        (b"!!python/object/apply:os.system ['echo hacked']\n", "not valid YAML"),
+    ],
+)
 def test_a_broken_upload_names_the_problem_and_saves_nothing(folder, content, fragment):
     with pytest.raises(ScenarioError) as info:
         store.parse_upload(content, "upload.yaml")
@@ -179,15 +193,20 @@ def test_kpis_pair_replications_so_a_copy_of_the_baseline_differs_by_nothing(pai
     policy = table[(table["name"] == "beleid") & (table["measure"] == "cost")].iloc[0]
     base = table[(table["name"] == "basis") & (table["measure"] == "cost")].iloc[0]
     assert policy["difference"] == pytest.approx(policy["mean"] - base["mean"])
-    assert policy["difference_p10"] <= policy["difference"] <= policy["difference_p90"] < 0  # cheaper in every decile
+    assert (
+        policy["difference_p10"] <= policy["difference"] <= policy["difference_p90"] < 0
+    )  # cheaper in every decile
 
 
 def test_parameter_differences_list_exactly_what_changed(pair):
     scenarios, _ = pair
     table = parameter_differences(scenarios[:2], ["basis", "beleid"])
-    assert set(table["parameter"]) == {"policies[Workshop].name", "policies[Workshop].from",
-                                       "policies[Workshop].inflow_change_per_year.jzplus",
-                                       "policies[Workshop].escalation_factor.foster"}
+    assert set(table["parameter"]) == {
+        "policies[Workshop].name",
+        "policies[Workshop].from",
+        "policies[Workshop].inflow_change_per_year.jzplus",
+        "policies[Workshop].escalation_factor.foster",
+    }
     row = table[table["parameter"] == "policies[Workshop].escalation_factor.foster"].iloc[0]
     assert row["basis"] == "–" and float(row["beleid"]) == pytest.approx(0.7)
 
@@ -210,17 +229,24 @@ def test_compare_on_the_command_line_writes_the_same_tables(tmp_path, capsys):
     yearly = pd.read_csv(out / "yearly.csv")
     assert list(yearly.columns[:3]) == ["scenario", "year", "care_type"]
     # The same numbers as the library gives.
-    summaries = [Summary.of(run_experiment(s, workers=1)) for s in
-                 aligned(base.with_overrides(replications=4), [load_scenario(other)])]
+    summaries = [
+        Summary.of(run_experiment(s, workers=1))
+        for s in aligned(base.with_overrides(replications=4), [load_scenario(other)])
+    ]
     expected = kpi_table(summaries, 2024, ["voorbeeldregio", "minder"])
     got = kpis[kpis["year"] == 2024].reset_index(drop=True)
-    assert np.allclose(got["mean"], expected["mean"]) and np.allclose(got["difference"], expected["difference"])
+    assert np.allclose(got["mean"], expected["mean"]) and np.allclose(
+        got["difference"], expected["difference"]
+    )
 
 
-@pytest.mark.parametrize("args, message", [
-    (["only.yaml"], "needs a baseline and at least one other"),
-    ([str(EXAMPLE)] * 7, "at most 5 other"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["only.yaml"], "needs a baseline and at least one other"),
+        ([str(EXAMPLE)] * 7, "at most 5 other"),
+    ],
+)
 def test_compare_refuses_bad_input_and_writes_nothing(tmp_path, capsys, args, message):
     out = tmp_path / "cmp"
     assert main(["compare", *args, "--out", str(out)]) == 2

@@ -19,11 +19,26 @@ from tests.conftest import make_scenario, mean_and_se, within
 pytestmark = pytest.mark.slow
 
 NETWORK = {
-    "a": {"stay_months": 8, "stay_cv": 0.5, "inflow_per_year": 60,
-          "escalation_per_year": {"b": 0.3, "c": 0.1}, "outflow": {"exit": 0.8, "b": 0.2}},
-    "b": {"stay_months": 6, "stay_cv": 1.0, "inflow_per_year": 30,
-          "escalation_per_year": {"c": 0.4}, "outflow": {"a": 0.5, "exit": 0.5}},
-    "c": {"stay_months": 4, "stay_cv": 0.7, "inflow_per_year": 10, "outflow": {"b": 0.7, "a": 0.2, "exit": 0.1}},
+    "a": {
+        "stay_months": 8,
+        "stay_cv": 0.5,
+        "inflow_per_year": 60,
+        "escalation_per_year": {"b": 0.3, "c": 0.1},
+        "outflow": {"exit": 0.8, "b": 0.2},
+    },
+    "b": {
+        "stay_months": 6,
+        "stay_cv": 1.0,
+        "inflow_per_year": 30,
+        "escalation_per_year": {"c": 0.4},
+        "outflow": {"a": 0.5, "exit": 0.5},
+    },
+    "c": {
+        "stay_months": 4,
+        "stay_cv": 0.7,
+        "inflow_per_year": 10,
+        "outflow": {"b": 0.7, "a": 0.2, "exit": 0.1},
+    },
 }
 
 
@@ -51,7 +66,13 @@ def test_flow_balance_and_littles_law_in_a_network_with_escalation_and_reentry()
     occupancy = per_replication(plan, reps, "occupancy")
     for i, name in enumerate(plan.names):
         mean, se = mean_and_se(entries[:, i])
-        assert within(mean, theory.entries_per_year[i], se), (name, "entries", mean, theory.entries_per_year[i], se)
+        assert within(mean, theory.entries_per_year[i], se), (
+            name,
+            "entries",
+            mean,
+            theory.entries_per_year[i],
+            se,
+        )
         mean, se = mean_and_se(occupancy[:, i])
         assert within(mean, theory.occupancy[i], se), (name, "occupancy", mean, theory.occupancy[i], se)
     # Re-entry and escalation really happen (the test would be trivial otherwise).
@@ -62,8 +83,15 @@ def test_flow_balance_and_littles_law_in_a_network_with_escalation_and_reentry()
 def test_initial_youths_start_mid_stay_not_all_fresh():
     """With the steady state as start, the first year's occupancy is the steady state. Had
     every initial youth started a full stay, year 1 would be about 50% too high here."""
-    care = {"unit": {"stay_months": 12, "stay_cv": 0.3, "inflow_per_year": 100, "escalation_per_year": {"heavy": 0.5}},
-            "heavy": {"stay_months": 3, "outflow": {"exit": 1.0}}}
+    care = {
+        "unit": {
+            "stay_months": 12,
+            "stay_cv": 0.3,
+            "inflow_per_year": 100,
+            "escalation_per_year": {"heavy": 0.5},
+        },
+        "heavy": {"stay_months": 3, "outflow": {"exit": 1.0}},
+    }
     scenario, theory = at_steady_state(care, years=1)
     plan = compile_plan(scenario)
     reps = run_replications(plan, 30, seed=11, workers=2)
@@ -77,8 +105,16 @@ def test_erlang_b_for_a_full_unit_that_places_elsewhere_with_non_exponential_sta
     """Erlang B is insensitive to the stay distribution: gamma stays with CV 0.5."""
     servers, load, stay_months = 10, 8.0, 3.0
     blocking = erlang_b(servers, load)
-    care = {"unit": {"stay_months": stay_months, "stay_cv": 0.5, "inflow_per_year": load / (stay_months / 12),
-                     "capacity": servers, "when_full": "elsewhere", "initial": round(load * (1 - blocking))}}
+    care = {
+        "unit": {
+            "stay_months": stay_months,
+            "stay_cv": 0.5,
+            "inflow_per_year": load / (stay_months / 12),
+            "capacity": servers,
+            "when_full": "elsewhere",
+            "initial": round(load * (1 - blocking)),
+        }
+    }
     plan = compile_plan(make_scenario(care, years=20))
     reps = run_replications(plan, 30, seed=3, workers=2)
     placed = np.array([r.counts[:, 1, 0].sum() for r in reps])
@@ -96,8 +132,16 @@ def test_erlang_b_for_a_full_unit_that_places_elsewhere_with_non_exponential_sta
 
 def test_mmc_waiting_list_for_a_full_unit_that_keeps_a_fifo_list():
     servers, load, stay_months = 4, 3.0, 3.0
-    care = {"unit": {"stay_months": stay_months, "stay_cv": 1.0, "inflow_per_year": load / (stay_months / 12),
-                     "capacity": servers, "when_full": "wait", "initial": 3}}
+    care = {
+        "unit": {
+            "stay_months": stay_months,
+            "stay_cv": 1.0,
+            "inflow_per_year": load / (stay_months / 12),
+            "capacity": servers,
+            "when_full": "wait",
+            "initial": 3,
+        }
+    }
     plan = compile_plan(make_scenario(care, years=22))
     reps = run_replications(plan, 40, seed=5, workers=2)
     waiting = per_replication(plan, reps, "waiting", skip_years=2)[:, 0]  # two years of warm-up
@@ -123,8 +167,20 @@ def test_placements_per_unique_youth_a_year_with_returns_via_aftercare():
     from simulator.analytic import placements_per_youth
 
     hazard = 1.7
-    care = {"after": {"stay_months": 12, "stay_cv": 0.8, "escalation_per_year": {"jz": hazard}, "outflow": {"exit": 1.0}},
-            "jz": {"stay_months": 6.5, "stay_cv": 0.9, "inflow_per_year": 200, "outflow": {"after": 0.8, "exit": 0.2}}}
+    care = {
+        "after": {
+            "stay_months": 12,
+            "stay_cv": 0.8,
+            "escalation_per_year": {"jz": hazard},
+            "outflow": {"exit": 1.0},
+        },
+        "jz": {
+            "stay_months": 6.5,
+            "stay_cv": 0.9,
+            "inflow_per_year": 200,
+            "outflow": {"after": 0.8, "exit": 0.2},
+        },
+    }
     scenario, _ = at_steady_state(care, years=6)
     plan = compile_plan(scenario)
     reps = run_replications(plan, 30, seed=8, workers=2)

@@ -44,7 +44,12 @@ def language_toggle() -> None:
     """Drawn by every page; the choice is kept in LANGUAGE_KEY, so every page starts with it."""
     st.session_state[TOGGLE_KEY] = bool(st.session_state.get(LANGUAGE_KEY))
     with st.sidebar:
-        st.toggle("English", key=TOGGLE_KEY, on_change=_language_changed, help="Taal / language: Nederlands of English")
+        st.toggle(
+            "English",
+            key=TOGGLE_KEY,
+            on_change=_language_changed,
+            help="Taal / language: Nederlands of English",
+        )
 
 
 def t(key: str, **values) -> str:
@@ -112,8 +117,9 @@ def run_cache() -> "OrderedDict[str, Summary]":
 _lock = threading.Lock()
 
 
-def run_all(scenarios: list[Scenario], progress_slot=None,
-            on_preview: Callable[[list[Summary]], None] | None = None) -> list[Summary]:
+def run_all(
+    scenarios: list[Scenario], progress_slot=None, on_preview: Callable[[list[Summary]], None] | None = None
+) -> list[Summary]:
     """Runs of resolved scenarios, in order. A setting seen before comes from the cache
     (instant); the others run on all cores with a progress bar in ``progress_slot``, first
     their first PREVIEW_REPLICATIONS replications, handed to ``on_preview`` together with
@@ -130,7 +136,9 @@ def run_all(scenarios: list[Scenario], progress_slot=None,
         return [known[key] for key in keys]
 
     total = sum(s.replications for s in todo.values())
-    bar = None if progress_slot is None else progress_slot.progress(0.0, text=t("running", done=0, total=total))
+    bar = (
+        None if progress_slot is None else progress_slot.progress(0.0, text=t("running", done=0, total=total))
+    )
 
     def update(done: int, all_: int) -> None:
         if bar is not None:
@@ -192,11 +200,25 @@ def export_section(key: str, make: Callable) -> None:
     _, export, seconds = made
     st.success(t("export_ready", seconds=i18n.number(seconds, lang(), 1)))
     columns = st.columns(4)
-    for column, (label, data, name, mime) in zip(columns, (
-            ("export_deck", export.deck, "jeugdzorg-sim.pptx",
-             "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
+    for column, (label, data, name, mime) in zip(
+        columns,
+        (
+            (
+                "export_deck",
+                export.deck,
+                "jeugdzorg-sim.pptx",
+                "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+            ),
             ("export_images", export.images_zip(), "jeugdzorg-sim-grafieken.zip", "application/zip"),
-            ("export_workbook", export.workbook, "jeugdzorg-sim.xlsx",
-             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-            ("export_csv", export.tables_zip(), "jeugdzorg-sim-tabellen.zip", "application/zip"))):
-        column.download_button(t(label), data=data, file_name=name, mime=mime, width="stretch", key=f"download_{label}")
+            (
+                "export_workbook",
+                export.workbook,
+                "jeugdzorg-sim.xlsx",
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ),
+            ("export_csv", export.tables_zip(), "jeugdzorg-sim-tabellen.zip", "application/zip"),
+        ),
+    ):
+        column.download_button(
+            t(label), data=data, file_name=name, mime=mime, width="stretch", key=f"download_{label}"
+        )

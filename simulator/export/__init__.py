@@ -36,8 +36,14 @@ def _zip(files: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
-def scenario_export(summary: Summary, lang: str = "nl", baseline: Summary | None = None, base_scenario=None,
-                    year: int | None = None, progress: Progress | None = None) -> Export:
+def scenario_export(
+    summary: Summary,
+    lang: str = "nl",
+    baseline: Summary | None = None,
+    base_scenario=None,
+    year: int | None = None,
+    progress: Progress | None = None,
+) -> Export:
     """Deck, images and tables of one run (``baseline``: the unchanged scenario for the key
     figures' differences; ``base_scenario``: what the levers changed, for the assumptions)."""
     from simulator.export import deck, images, tables
@@ -46,7 +52,9 @@ def scenario_export(summary: Summary, lang: str = "nl", baseline: Summary | None
     report(0.0, "deck")
     pptx = deck.scenario_deck(summary, lang, baseline, base_scenario, year)
     report(0.2, "images")
-    pictures = images.image_files(summary, lang, baseline, progress=lambda share: report(0.2 + 0.7 * share, "images"))
+    pictures = images.image_files(
+        summary, lang, baseline, progress=lambda share: report(0.2 + 0.7 * share, "images")
+    )
     report(0.9, "tables")
     sheets = tables.scenario_tables(summary, year)
     result = Export(pptx, pictures, tables.csv_files(sheets), tables.workbook(sheets))
@@ -54,8 +62,13 @@ def scenario_export(summary: Summary, lang: str = "nl", baseline: Summary | None
     return result
 
 
-def comparison_export(summaries: list[Summary], labels: list[str], lang: str = "nl", year: int | None = None,
-                      progress: Progress | None = None) -> Export:
+def comparison_export(
+    summaries: list[Summary],
+    labels: list[str],
+    lang: str = "nl",
+    year: int | None = None,
+    progress: Progress | None = None,
+) -> Export:
     """Deck, images and tables of a comparison; the first summary is the baseline."""
     import pandas as pd
 
@@ -74,7 +87,9 @@ def comparison_export(summaries: list[Summary], labels: list[str], lang: str = "
         report(0.2 + 0.7 * (k + 1) / len(charts), "images")
     report(0.9, "tables")
     kpis = pd.concat([kpi_table(summaries, y, labels) for y in common_years(summaries)], ignore_index=True)
-    sheets = tables.comparison_tables(summaries, labels, kpis, parameter_differences([s.scenario for s in summaries], labels))
+    sheets = tables.comparison_tables(
+        summaries, labels, kpis, parameter_differences([s.scenario for s in summaries], labels)
+    )
     result = Export(pptx, pictures, tables.csv_files(sheets), tables.workbook(sheets))
     report(1.0, "done")
     return result

@@ -55,12 +55,31 @@ class Deck:
         if title:
             self.text(slide, title, MARGIN, Inches(0.3), WIDTH - 2 * MARGIN, Inches(0.8), size=32, bold=True)
         if note:
-            self.text(slide, note, MARGIN, HEIGHT - Inches(0.55), WIDTH - 2 * MARGIN, Inches(0.4), size=12, colour=GREY)
+            self.text(
+                slide,
+                note,
+                MARGIN,
+                HEIGHT - Inches(0.55),
+                WIDTH - 2 * MARGIN,
+                Inches(0.4),
+                size=12,
+                colour=GREY,
+            )
         return slide
 
     @staticmethod
-    def text(slide, text: str, left, top, width, height, size: int = 20, bold: bool = False,
-             colour: RGBColor = DARK, align=PP_ALIGN.LEFT):
+    def text(
+        slide,
+        text: str,
+        left,
+        top,
+        width,
+        height,
+        size: int = 20,
+        bold: bool = False,
+        colour: RGBColor = DARK,
+        align=PP_ALIGN.LEFT,
+    ):
         box = slide.shapes.add_textbox(*_emu(left, top, width, height))
         frame = box.text_frame
         frame.word_wrap = True
@@ -72,14 +91,32 @@ class Deck:
         return box
 
     def bullets(self, slide, lines: list[str], top=Inches(1.3), size: int = 18):
-        box = self.text(slide, "\n".join(f"• {line}" for line in lines), MARGIN, top, WIDTH - 2 * MARGIN,
-                        HEIGHT - top - Inches(0.7), size=size)
+        box = self.text(
+            slide,
+            "\n".join(f"• {line}" for line in lines),
+            MARGIN,
+            top,
+            WIDTH - 2 * MARGIN,
+            HEIGHT - top - Inches(0.7),
+            size=size,
+        )
         box.text_frame.auto_size = None
         return box
 
-    def chart(self, slide, kind, categories: list, series: list[tuple[str, list, str | None, bool]],
-              left, top, width, height, title: str | None = None, number_format: str = "#,##0",
-              legend: bool = True):
+    def chart(
+        self,
+        slide,
+        kind,
+        categories: list,
+        series: list[tuple[str, list, str | None, bool]],
+        left,
+        top,
+        width,
+        height,
+        title: str | None = None,
+        number_format: str = "#,##0",
+        legend: bool = True,
+    ):
         """A native chart; ``series`` = (name, values, hex colour or None, dashed)."""
         data = CategoryChartData(number_format=number_format)
         data.categories = [str(c) for c in categories]
@@ -112,8 +149,17 @@ class Deck:
                 plotted.format.fill.fore_color.rgb = rgb(colour)
         return chart
 
-    def table(self, slide, rows: list[list[str]], left, top, width, height, size: int = 16,
-              first_column_width: float = 0.3):
+    def table(
+        self,
+        slide,
+        rows: list[list[str]],
+        left,
+        top,
+        width,
+        height,
+        size: int = 16,
+        first_column_width: float = 0.3,
+    ):
         shape = slide.shapes.add_table(len(rows), len(rows[0]), *_emu(left, top, width, height))
         table = shape.table
         first = int(width * first_column_width)
@@ -145,14 +191,24 @@ def _title_slide(deck: Deck, title: str, subtitle: str, replications: int) -> No
     lang = deck.lang
     deck.text(slide, title, MARGIN, Inches(2.2), WIDTH - 2 * MARGIN, Inches(1.4), size=40, bold=True)
     deck.text(slide, subtitle, MARGIN, Inches(3.7), WIDTH - 2 * MARGIN, Inches(0.8), size=24, colour=GREY)
-    deck.text(slide, t("x_title_meta", lang, date=dt.date.today().isoformat(), n=replications),
-              MARGIN, Inches(4.6), WIDTH - 2 * MARGIN, Inches(0.6), size=20, colour=GREY)
+    deck.text(
+        slide,
+        t("x_title_meta", lang, date=dt.date.today().isoformat(), n=replications),
+        MARGIN,
+        Inches(4.6),
+        WIDTH - 2 * MARGIN,
+        Inches(0.6),
+        size=20,
+        colour=GREY,
+    )
 
 
 def _value(value: float, measure: str, lang: str) -> str:
     if value is None or pd.isna(value):
         return "–"
-    return euro(value, lang) if measure == "cost" else number(value, lang, 0 if measure == "beds_needed" else 1)
+    return (
+        euro(value, lang) if measure == "cost" else number(value, lang, 0 if measure == "beds_needed" else 1)
+    )
 
 
 def _signed(value: float, measure: str, lang: str) -> str:
@@ -169,7 +225,9 @@ def _sources_slide(deck: Deck, scenarios, extra: list[str]) -> None:
     documents = dict(zip(load_sources()["source"], load_sources()["document"]))
     lines = list(extra)
     for source in dict.fromkeys(s for scenario in scenarios for s in cited_sources(scenario.description)):
-        lines.append(t("x_source_item", lang, source=source, what=documents[source]) if source in documents else source)
+        lines.append(
+            t("x_source_item", lang, source=source, what=documents[source]) if source in documents else source
+        )
     lines.append(t("x_p10_p90", lang))
     lines.append(t("x_beds_definition", lang, level=f"{scenarios[0].service_level:.0%}"))
     deck.bullets(slide, lines, size=16 if len(lines) < 10 else 13)
@@ -202,29 +260,55 @@ def policy_lines(index: int, scenario, lang: str) -> list[str]:
 
     def stay(name: str) -> float:  # factors multiply across the policies up to this one
         return scenario.care_types[name].stay_months * math.prod(
-            p.stay_factor.get(name, 1.0) for p in scenario.policies[: index + 1])
+            p.stay_factor.get(name, 1.0) for p in scenario.policies[: index + 1]
+        )
 
-    lines = [t("x_lever_inflow", lang, label=label(n), change=number(100 * v, lang, 1), start=when)
-             for n, v in policy.inflow_change_per_year.items()]
-    lines += [t("x_lever_inflow_factor", lang, label=label(n), factor=number(v, lang, 3), start=when)
-              for n, v in policy.inflow_factor.items()]
-    lines += [t("x_lever_stay", lang, label=label(n), months=number(stay(n), lang, 2), start=when)
-              for n in policy.stay_factor]
-    lines += [t("x_lever_escalation", lang, label=label(n), change=number(100 * (v - 1), lang, 0), start=when)
-              for n, v in policy.escalation_factor.items()]
-    lines += [t("x_lever_capacity", lang, label=label(n), places="–" if v is None else number(v, lang), start=when)
-              for n, v in policy.capacity.items()]
-    lines += [t("x_lever_outflow", lang, label=label(n), start=when,
-                shares=", ".join(f"{label(d) if d in scenario.care_types else d} {number(100 * v, lang, 0)}%"
-                                 for d, v in shares.items())) for n, shares in policy.outflow.items()]
+    lines = [
+        t("x_lever_inflow", lang, label=label(n), change=number(100 * v, lang, 1), start=when)
+        for n, v in policy.inflow_change_per_year.items()
+    ]
+    lines += [
+        t("x_lever_inflow_factor", lang, label=label(n), factor=number(v, lang, 3), start=when)
+        for n, v in policy.inflow_factor.items()
+    ]
+    lines += [
+        t("x_lever_stay", lang, label=label(n), months=number(stay(n), lang, 2), start=when)
+        for n in policy.stay_factor
+    ]
+    lines += [
+        t("x_lever_escalation", lang, label=label(n), change=number(100 * (v - 1), lang, 0), start=when)
+        for n, v in policy.escalation_factor.items()
+    ]
+    lines += [
+        t("x_lever_capacity", lang, label=label(n), places="–" if v is None else number(v, lang), start=when)
+        for n, v in policy.capacity.items()
+    ]
+    lines += [
+        t(
+            "x_lever_outflow",
+            lang,
+            label=label(n),
+            start=when,
+            shares=", ".join(
+                f"{label(d) if d in scenario.care_types else d} {number(100 * v, lang, 0)}%"
+                for d, v in shares.items()
+            ),
+        )
+        for n, shares in policy.outflow.items()
+    ]
     return lines
 
 
 # ---------------------------------------------------------------- one scenario
 
 
-def scenario_deck(summary: Summary, lang: str = "nl", baseline: Summary | None = None, base_scenario=None,
-                  year: int | None = None) -> bytes:
+def scenario_deck(
+    summary: Summary,
+    lang: str = "nl",
+    baseline: Summary | None = None,
+    base_scenario=None,
+    year: int | None = None,
+) -> bytes:
     """The deck of one run: title, key figures (against ``baseline`` when given), occupancy per
     care type with capacity, beds needed vs capacity, waiting list and placements elsewhere,
     yearly cost, and the assumptions and sources (levers that differ from ``base_scenario``)."""
@@ -242,36 +326,74 @@ def scenario_deck(summary: Summary, lang: str = "nl", baseline: Summary | None =
 
     # Key figures.
     slide = deck.slide(t("x_kpi_title", lang, year=year), note)
-    deck.table(slide, kpi_rows(summary, year, lang, baseline), MARGIN, Inches(1.4), WIDTH - 2 * MARGIN, Inches(3.5))
+    deck.table(
+        slide, kpi_rows(summary, year, lang, baseline), MARGIN, Inches(1.4), WIDTH - 2 * MARGIN, Inches(3.5)
+    )
 
     # Occupancy per care type, four to a slide.
     for start in range(0, len(names), 4):
-        group = names[start:start + 4]
+        group = names[start : start + 4]
         slide = deck.slide(t("chart_occupancy", lang), note)
         cell_w, cell_h = (WIDTH - 2 * MARGIN) / 2, (HEIGHT - Inches(2.0)) / 2
         for k, name in enumerate(group):
             part = yearly[yearly["care_type"] == name]
-            series = [(t("mean", lang), part["occupancy_mean"].tolist(), colour[name], False),
-                      ("P10", part["occupancy_p10"].tolist(), colour[name], True),
-                      ("P90", part["occupancy_p90"].tolist(), colour[name], True)]
+            series = [
+                (t("mean", lang), part["occupancy_mean"].tolist(), colour[name], False),
+                ("P10", part["occupancy_p10"].tolist(), colour[name], True),
+                ("P90", part["occupancy_p90"].tolist(), colour[name], True),
+            ]
             if part["capacity"].notna().any():
-                series.append((t("capacity", lang), part["capacity"].astype("float").tolist(), charts.CAPACITY_COLOUR, False))
-            deck.chart(slide, XL_CHART_TYPE.LINE, part["year"].tolist(), series,
-                       MARGIN + (k % 2) * cell_w, Inches(1.2) + (k // 2) * cell_h, cell_w - Inches(0.15),
-                       cell_h - Inches(0.1), title=labels[name], number_format="#,##0")
+                series.append(
+                    (
+                        t("capacity", lang),
+                        part["capacity"].astype("float").tolist(),
+                        charts.CAPACITY_COLOUR,
+                        False,
+                    )
+                )
+            deck.chart(
+                slide,
+                XL_CHART_TYPE.LINE,
+                part["year"].tolist(),
+                series,
+                MARGIN + (k % 2) * cell_w,
+                Inches(1.2) + (k // 2) * cell_h,
+                cell_w - Inches(0.15),
+                cell_h - Inches(0.1),
+                title=labels[name],
+                number_format="#,##0",
+            )
 
     # Beds needed vs capacity.
-    limited = [n for n in names if yearly.loc[yearly["care_type"] == n, "capacity"].notna().any()] or names[-1:]
+    limited = [n for n in names if yearly.loc[yearly["care_type"] == n, "capacity"].notna().any()] or names[
+        -1:
+    ]
     slide = deck.slide(t("chart_beds", lang), note)
     series = []
     for name in limited:
         part = yearly[yearly["care_type"] == name]
-        series.append((t("x_beds_of", lang, label=labels[name]), part["beds_needed"].tolist(), colour[name], False))
+        series.append(
+            (t("x_beds_of", lang, label=labels[name]), part["beds_needed"].tolist(), colour[name], False)
+        )
         if part["capacity"].notna().any():
-            series.append((t("x_capacity_of", lang, label=labels[name]), part["capacity"].astype("float").tolist(),
-                           charts.CAPACITY_COLOUR, False))
-    deck.chart(slide, XL_CHART_TYPE.COLUMN_CLUSTERED, years, series, MARGIN, Inches(1.2), WIDTH - 2 * MARGIN,
-               HEIGHT - Inches(2.0))
+            series.append(
+                (
+                    t("x_capacity_of", lang, label=labels[name]),
+                    part["capacity"].astype("float").tolist(),
+                    charts.CAPACITY_COLOUR,
+                    False,
+                )
+            )
+    deck.chart(
+        slide,
+        XL_CHART_TYPE.COLUMN_CLUSTERED,
+        years,
+        series,
+        MARGIN,
+        Inches(1.2),
+        WIDTH - 2 * MARGIN,
+        HEIGHT - Inches(2.0),
+    )
 
     # The capacity trade-off of each limited care type in the key figures' year.
     if summary.loads is not None:
@@ -279,35 +401,80 @@ def scenario_deck(summary: Summary, lang: str = "nl", baseline: Summary | None =
 
         for name in [n for n in names if scenario.care_types[n].capacity is not None]:
             table = tradeoff_table(summary, name, year)
-            slide = deck.slide(f"{t('chart_tradeoff', lang, year=year)}: {labels[name]}",
-                               t("chart_tradeoff_caption", lang, year=year))
-            series = [(t("tradeoff_delayed", lang), table["delayed_share"].tolist(), colour[name], False),
-                      (t("tradeoff_rate", lang), table["occupancy_rate"].tolist(), charts.CAPACITY_COLOUR, False),
-                      (t("tradeoff_norm", lang), [charts.TARIFF_NORM] * len(table), charts.BASELINE_GREY, True)]
-            deck.chart(slide, XL_CHART_TYPE.LINE, table["capacity"].tolist(), series, MARGIN, Inches(1.2),
-                       WIDTH - 2 * MARGIN, HEIGHT - Inches(2.0), number_format="0%")
+            slide = deck.slide(
+                f"{t('chart_tradeoff', lang, year=year)}: {labels[name]}",
+                t("chart_tradeoff_caption", lang, year=year),
+            )
+            series = [
+                (t("tradeoff_delayed", lang), table["delayed_share"].tolist(), colour[name], False),
+                (t("tradeoff_rate", lang), table["occupancy_rate"].tolist(), charts.CAPACITY_COLOUR, False),
+                (t("tradeoff_norm", lang), [charts.TARIFF_NORM] * len(table), charts.BASELINE_GREY, True),
+            ]
+            deck.chart(
+                slide,
+                XL_CHART_TYPE.LINE,
+                table["capacity"].tolist(),
+                series,
+                MARGIN,
+                Inches(1.2),
+                WIDTH - 2 * MARGIN,
+                HEIGHT - Inches(2.0),
+                number_format="0%",
+            )
 
     # Waiting list and placements elsewhere (the care types where either happens; else the heaviest).
     slide = deck.slide(t("chart_waiting", lang), note)
     series = []
     for name in names:
         part = yearly[yearly["care_type"] == name]
-        for column, key, dashed in (("waiting_mean", "waiting", False), ("overflow_mean", "overflow", True),
-                                    ("blocked_mean", "blocked", True)):
+        for column, key, dashed in (
+            ("waiting_mean", "waiting", False),
+            ("overflow_mean", "overflow", True),
+            ("blocked_mean", "blocked", True),
+        ):
             if part[column].max() > 0.05:
-                series.append((f"{t(key, lang)}: {labels[name]}", part[column].tolist(), colour[name], dashed))
+                series.append(
+                    (f"{t(key, lang)}: {labels[name]}", part[column].tolist(), colour[name], dashed)
+                )
     if not series:
         part = yearly[yearly["care_type"] == names[-1]]
-        series = [(f"{t('waiting', lang)}: {labels[names[-1]]}", part["waiting_mean"].tolist(), colour[names[-1]], False)]
-    deck.chart(slide, XL_CHART_TYPE.LINE_MARKERS, years, series, MARGIN, Inches(1.2), WIDTH - 2 * MARGIN,
-               HEIGHT - Inches(2.0), number_format="#,##0.0")
+        series = [
+            (
+                f"{t('waiting', lang)}: {labels[names[-1]]}",
+                part["waiting_mean"].tolist(),
+                colour[names[-1]],
+                False,
+            )
+        ]
+    deck.chart(
+        slide,
+        XL_CHART_TYPE.LINE_MARKERS,
+        years,
+        series,
+        MARGIN,
+        Inches(1.2),
+        WIDTH - 2 * MARGIN,
+        HEIGHT - Inches(2.0),
+        number_format="#,##0.0",
+    )
 
     # Yearly cost per care type, stacked, in millions.
     slide = deck.slide(t("chart_cost", lang), note)
-    series = [(labels[n], (yearly.loc[yearly["care_type"] == n, "cost_mean"] / 1e6).tolist(), colour[n], False)
-              for n in names]
-    chart = deck.chart(slide, XL_CHART_TYPE.COLUMN_STACKED, years, series, MARGIN, Inches(1.2), WIDTH - 2 * MARGIN,
-                       HEIGHT - Inches(2.0), number_format="#,##0.0")
+    series = [
+        (labels[n], (yearly.loc[yearly["care_type"] == n, "cost_mean"] / 1e6).tolist(), colour[n], False)
+        for n in names
+    ]
+    chart = deck.chart(
+        slide,
+        XL_CHART_TYPE.COLUMN_STACKED,
+        years,
+        series,
+        MARGIN,
+        Inches(1.2),
+        WIDTH - 2 * MARGIN,
+        HEIGHT - Inches(2.0),
+        number_format="#,##0.0",
+    )
     chart.value_axis.has_title = True
     chart.value_axis.axis_title.text_frame.text = t("cost_meur", lang)
 
@@ -327,7 +494,9 @@ def kpi_rows(summary: Summary, year: int, lang: str, baseline: Summary | None) -
     table = kpi_table([baseline or summary, summary], year)
     own = table[table["scenario"] == 1]
     rows = [header]
-    capacity = summary.yearly.loc[(summary.yearly["year"] == year) & (summary.yearly["care_type"] == heavy), "capacity"]
+    capacity = summary.yearly.loc[
+        (summary.yearly["year"] == year) & (summary.yearly["care_type"] == heavy), "capacity"
+    ]
     for row in own.itertuples():
         label = t(MEASURE_KEYS[row.measure], lang, care_type=scenario.label(heavy))
         value = _value(row.mean, row.measure, lang)
@@ -343,14 +512,21 @@ def kpi_rows(summary: Summary, year: int, lang: str, baseline: Summary | None) -
     return rows
 
 
-MEASURE_KEYS = {"beds_needed": "x_kpi_beds", "in_care": "compare_in_care", "waiting": "compare_waiting",
-                "overflow": "compare_overflow", "cost": "compare_cost"}
+MEASURE_KEYS = {
+    "beds_needed": "x_kpi_beds",
+    "in_care": "compare_in_care",
+    "waiting": "compare_waiting",
+    "overflow": "compare_overflow",
+    "cost": "compare_cost",
+}
 
 
 # ---------------------------------------------------------------- a comparison
 
 
-def comparison_deck(summaries: list[Summary], labels: list[str], lang: str = "nl", year: int | None = None) -> bytes:
+def comparison_deck(
+    summaries: list[Summary], labels: list[str], lang: str = "nl", year: int | None = None
+) -> bytes:
     """The deck of a comparison: title, key figures with differences against the baseline (the
     first), a chart per figure with every scenario as a series, the parameters that differ,
     and the sources."""
@@ -361,7 +537,9 @@ def comparison_deck(summaries: list[Summary], labels: list[str], lang: str = "nl
     years = common_years(summaries)
     year = year if year in years else years[min(1, len(years) - 1)]
     note = t("x_compare_note", lang, n=summaries[0].replications, seed=scenarios[0].seed)
-    _title_slide(deck, t("x_compare_title", lang, baseline=labels[0]), ", ".join(labels[1:]), summaries[0].replications)
+    _title_slide(
+        deck, t("x_compare_title", lang, baseline=labels[0]), ", ".join(labels[1:]), summaries[0].replications
+    )
 
     table = kpi_table(summaries, year, labels)
     rows = [[t("measure", lang), *labels]]
@@ -371,19 +549,34 @@ def comparison_deck(summaries: list[Summary], labels: list[str], lang: str = "nl
         for row in part.itertuples():
             cell = _value(row.mean, measure, lang)
             if row.scenario > 0:
-                spread = "" if pd.isna(row.difference_p10) else \
-                    f" ({_signed(row.difference_p10, measure, lang)} – {_signed(row.difference_p90, measure, lang)})"
+                spread = (
+                    ""
+                    if pd.isna(row.difference_p10)
+                    else f" ({_signed(row.difference_p10, measure, lang)} – {_signed(row.difference_p90, measure, lang)})"
+                )
                 cell += f"\n{_signed(row.difference, measure, lang)}{spread}"
             cells.append(cell)
         if measure == "beds_needed":  # each scenario's heaviest care type, without its capacity here
             heavy = part["care_type"].iloc[0]
-            label = t("x_beds_of", lang, label=scenarios[0].label(heavy) if heavy in scenarios[0].care_types else heavy)
+            label = t(
+                "x_beds_of",
+                lang,
+                label=scenarios[0].label(heavy) if heavy in scenarios[0].care_types else heavy,
+            )
         else:
             label = t(MEASURE_KEYS[measure], lang, care_type="")
         rows.append([label, *cells])
     slide = deck.slide(t("x_kpi_title", lang, year=year), t("x_compare_kpi_note", lang))
-    deck.table(slide, rows, MARGIN, Inches(1.3), WIDTH - 2 * MARGIN, Inches(4.8), size=14 if len(labels) < 4 else 12,
-               first_column_width=0.22)
+    deck.table(
+        slide,
+        rows,
+        MARGIN,
+        Inches(1.3),
+        WIDTH - 2 * MARGIN,
+        Inches(4.8),
+        size=14 if len(labels) < 4 else 12,
+        first_column_width=0.22,
+    )
 
     palette = charts.SCENARIO_PALETTE
     for measure in ("in_care", "cost", "waiting", "overflow"):
@@ -392,19 +585,44 @@ def comparison_deck(summaries: list[Summary], labels: list[str], lang: str = "nl
             values = summary.totals[summary.totals["measure"] == measure].set_index("year")["mean"]
             scale = 1e6 if measure == "cost" else 1
             series.append((label, [values.get(y, float("nan")) / scale for y in years], palette[k], False))
-        slide = deck.slide(t("x_cost_title", lang) if measure == "cost" else t(MEASURE_KEYS[measure], lang, care_type=""),
-                           note)
-        deck.chart(slide, XL_CHART_TYPE.LINE_MARKERS, years, series, MARGIN, Inches(1.2), WIDTH - 2 * MARGIN,
-                   HEIGHT - Inches(2.0), number_format="#,##0.0")
+        slide = deck.slide(
+            t("x_cost_title", lang) if measure == "cost" else t(MEASURE_KEYS[measure], lang, care_type=""),
+            note,
+        )
+        deck.chart(
+            slide,
+            XL_CHART_TYPE.LINE_MARKERS,
+            years,
+            series,
+            MARGIN,
+            Inches(1.2),
+            WIDTH - 2 * MARGIN,
+            HEIGHT - Inches(2.0),
+            number_format="#,##0.0",
+        )
     series = []
     for k, (summary, label) in enumerate(zip(summaries, labels)):
         heavy = summary.scenario.type_names[-1]
         part = summary.yearly[summary.yearly["care_type"] == heavy].set_index("year")["beds_needed"]
-        series.append((f"{label} ({summary.scenario.label(heavy)})", [part.get(y, float("nan")) for y in years],
-                       palette[k], False))
+        series.append(
+            (
+                f"{label} ({summary.scenario.label(heavy)})",
+                [part.get(y, float("nan")) for y in years],
+                palette[k],
+                False,
+            )
+        )
     slide = deck.slide(t("chart_beds", lang), note)
-    deck.chart(slide, XL_CHART_TYPE.COLUMN_CLUSTERED, years, series, MARGIN, Inches(1.2), WIDTH - 2 * MARGIN,
-               HEIGHT - Inches(2.0))
+    deck.chart(
+        slide,
+        XL_CHART_TYPE.COLUMN_CLUSTERED,
+        years,
+        series,
+        MARGIN,
+        Inches(1.2),
+        WIDTH - 2 * MARGIN,
+        HEIGHT - Inches(2.0),
+    )
 
     differences = parameter_differences(scenarios, labels)
     per_slide = 12
@@ -413,10 +631,22 @@ def comparison_deck(summaries: list[Summary], labels: list[str], lang: str = "nl
         if differences.empty:
             deck.bullets(slide, [t("compare_same_parameters", lang)])
             break
-        chunk = differences.iloc[start:start + per_slide]
-        rows = [[t("x_parameter", lang), *labels]] + [[str(v) for v in row] for row in chunk.itertuples(index=False)]
-        deck.table(slide, rows, MARGIN, Inches(1.3), WIDTH - 2 * MARGIN, Inches(0.4) * len(rows), size=12,
-                   first_column_width=0.34)
+        chunk = differences.iloc[start : start + per_slide]
+        rows = [[t("x_parameter", lang), *labels]] + [
+            [str(v) for v in row] for row in chunk.itertuples(index=False)
+        ]
+        deck.table(
+            slide,
+            rows,
+            MARGIN,
+            Inches(1.3),
+            WIDTH - 2 * MARGIN,
+            Inches(0.4) * len(rows),
+            size=12,
+            first_column_width=0.34,
+        )
 
-    _sources_slide(deck, scenarios, [t("x_compare_aligned", lang, seed=scenarios[0].seed, n=summaries[0].replications)])
+    _sources_slide(
+        deck, scenarios, [t("x_compare_aligned", lang, seed=scenarios[0].seed, n=summaries[0].replications)]
+    )
     return deck.save()

@@ -25,14 +25,28 @@ PNG_SCALE = 2
 
 def source_line(summary: Summary, lang: str) -> str:
     scenario = summary.scenario
-    return t("x_source_line", lang, scenario=scenario.name, n=summary.replications, seed=scenario.seed,
-             date=dt.date.today().isoformat())
+    return t(
+        "x_source_line",
+        lang,
+        scenario=scenario.name,
+        n=summary.replications,
+        seed=scenario.seed,
+        date=dt.date.today().isoformat(),
+    )
 
 
 def titled(chart, title: str, source: str):
     """The chart with a title above and the source line under it (as the subtitle)."""
-    return chart.properties(title=alt.TitleParams(text=title, subtitle=[source], anchor="start", fontSize=18,
-                                                  subtitleFontSize=12, subtitleColor="#4b5563"))
+    return chart.properties(
+        title=alt.TitleParams(
+            text=title,
+            subtitle=[source],
+            anchor="start",
+            fontSize=18,
+            subtitleFontSize=12,
+            subtitleColor="#4b5563",
+        )
+    )
 
 
 def chart_files(summary: Summary, lang: str = "nl", baseline: Summary | None = None) -> dict[str, object]:
@@ -42,33 +56,54 @@ def chart_files(summary: Summary, lang: str = "nl", baseline: Summary | None = N
     source = source_line(summary, lang)
     out = {}
     for k, name in enumerate(scenario.type_names, start=1):
-        chart = charts.occupancy_panel(summary.monthly, name, labels, lang,
-                                       baseline=baseline.monthly if baseline else None, width=EXPORT_WIDTH)
+        chart = charts.occupancy_panel(
+            summary.monthly,
+            name,
+            labels,
+            lang,
+            baseline=baseline.monthly if baseline else None,
+            width=EXPORT_WIDTH,
+        )
         out[f"{k:02d}-{t('x_file_occupancy', lang)}-{name}"] = titled(
-            chart, t("x_occupancy_title", lang, label=labels[name]), source)
-    out[t("x_file_beds", lang)] = titled(charts.beds_chart(summary.yearly, labels, lang, width=EXPORT_WIDTH),
-                                         t("chart_beds", lang), source)
-    out[t("x_file_waiting", lang)] = titled(charts.waiting_chart(summary.monthly, labels, lang, width=EXPORT_WIDTH),
-                            t("chart_waiting", lang), source)
-    out[t("x_file_cost", lang)] = titled(charts.cost_chart(summary.yearly, labels, lang, width=EXPORT_WIDTH),
-                                         t("chart_cost", lang), source)
+            chart, t("x_occupancy_title", lang, label=labels[name]), source
+        )
+    out[t("x_file_beds", lang)] = titled(
+        charts.beds_chart(summary.yearly, labels, lang, width=EXPORT_WIDTH), t("chart_beds", lang), source
+    )
+    out[t("x_file_waiting", lang)] = titled(
+        charts.waiting_chart(summary.monthly, labels, lang, width=EXPORT_WIDTH),
+        t("chart_waiting", lang),
+        source,
+    )
+    out[t("x_file_cost", lang)] = titled(
+        charts.cost_chart(summary.yearly, labels, lang, width=EXPORT_WIDTH), t("chart_cost", lang), source
+    )
     return out
 
 
-def comparison_chart_files(summaries: list[Summary], labels: list[str], lang: str = "nl") -> dict[str, object]:
+def comparison_chart_files(
+    summaries: list[Summary], labels: list[str], lang: str = "nl"
+) -> dict[str, object]:
     """The Vergelijken page's charts: occupancy per care type and two totals, every scenario a colour."""
     from simulator.compare import overlay_frames
 
     monthly, totals = overlay_frames(summaries, labels)
     scenarios = [s.scenario for s in summaries]
     names = {name: s.label(name) for s in reversed(scenarios) for name in s.type_names}
-    source = t("x_source_compare", lang, n=summaries[0].replications, seed=scenarios[0].seed,
-               date=dt.date.today().isoformat(), scenarios=", ".join(labels))
+    source = t(
+        "x_source_compare",
+        lang,
+        n=summaries[0].replications,
+        seed=scenarios[0].seed,
+        date=dt.date.today().isoformat(),
+        scenarios=", ".join(labels),
+    )
     out = {}
     for k, name in enumerate(dict.fromkeys(n for s in scenarios for n in s.type_names), start=1):
         panel = charts.comparison_panel(monthly, name, names[name], lang, width=EXPORT_WIDTH, legend=True)
         out[f"{k:02d}-{t('x_file_occupancy', lang)}-{name}"] = titled(
-            panel, t("x_occupancy_title", lang, label=names[name]), source)
+            panel, t("x_occupancy_title", lang, label=names[name]), source
+        )
     for measure, key in (("in_care", "compare_in_care"), ("cost", "compare_cost")):
         chart = charts.comparison_totals_chart(totals, measure, "", lang, width=EXPORT_WIDTH, legend=True)
         out[f"{t('x_file_total', lang)}-{measure}"] = titled(chart, t(key, lang), source)
@@ -81,8 +116,14 @@ def render(chart) -> tuple[bytes, str]:
     return vlc.vegalite_to_png(spec, scale=PNG_SCALE), vlc.vegalite_to_svg(spec)
 
 
-def flow_svg(flows: pd.DataFrame, labels: dict[str, str], lang: str = "nl", title: str = "", source: str = "",
-             minimum: float = 0.5) -> str:
+def flow_svg(
+    flows: pd.DataFrame,
+    labels: dict[str, str],
+    lang: str = "nl",
+    title: str = "",
+    source: str = "",
+    minimum: float = 0.5,
+) -> str:
     """The flows between care types as SVG: the care types left to right (light to heavy); new
     inflow as an arrow into the top of a box, exits as an arrow out of its bottom; moves to a
     heavier type arc above the boxes, moves back arc below; arrow width by size, the number of
@@ -99,30 +140,38 @@ def flow_svg(flows: pd.DataFrame, labels: dict[str, str], lang: str = "nl", titl
         return 1.5 + 7 * math.sqrt(value / biggest)
 
     def label(px: float, py: float, value: float, prefix: str = "", anchor: str = "middle") -> str:
-        return (f'<text x="{px:.0f}" y="{py:.0f}" font-size="15" text-anchor="{anchor}" paint-order="stroke" '
-                f'stroke="white" stroke-width="5">{prefix}{number(value, lang, 0)}</text>')
+        return (
+            f'<text x="{px:.0f}" y="{py:.0f}" font-size="15" text-anchor="{anchor}" paint-order="stroke" '
+            f'stroke="white" stroke-width="5">{prefix}{number(value, lang, 0)}</text>'
+        )
 
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-             'font-family="Helvetica, Arial, sans-serif">',
-             '<rect width="100%" height="100%" fill="white"/>',
-             '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="12" markerHeight="12" '
-             'markerUnits="userSpaceOnUse" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" '
-             'fill="#374151"/></marker></defs>',
-             f'<text x="{left}" y="34" font-size="22" font-weight="bold">{html.escape(title)}</text>',
-             f'<text x="{left}" y="58" font-size="13" fill="#4b5563">{html.escape(source)}</text>']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        'font-family="Helvetica, Arial, sans-serif">',
+        '<rect width="100%" height="100%" fill="white"/>',
+        '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="12" markerHeight="12" '
+        'markerUnits="userSpaceOnUse" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" '
+        'fill="#374151"/></marker></defs>',
+        f'<text x="{left}" y="34" font-size="22" font-weight="bold">{html.escape(title)}</text>',
+        f'<text x="{left}" y="58" font-size="13" fill="#4b5563">{html.escape(source)}</text>',
+    ]
     bottom = top + box_h
     for source_node, target, value in zip(flows["from"], flows["to"], flows["per_year_mean"]):
         if value < minimum:
             continue
         if source_node == "new" and target in x:  # new inflow: straight down into the box
             cx = x[target] + box_w / 2
-            parts.append(f'<line x1="{cx}" y1="{top - 48}" x2="{cx}" y2="{top}" stroke="#374151" stroke-opacity="0.75" '
-                         f'stroke-width="{stroke(value):.1f}" marker-end="url(#arrow)"/>')
+            parts.append(
+                f'<line x1="{cx}" y1="{top - 48}" x2="{cx}" y2="{top}" stroke="#374151" stroke-opacity="0.75" '
+                f'stroke-width="{stroke(value):.1f}" marker-end="url(#arrow)"/>'
+            )
             parts.append(label(cx + 10, top - 18, value, "+", "start"))  # beside: arcs pass above
         elif target == "exit" and source_node in x:  # leaving care: straight down out of the box
             cx = x[source_node] + box_w / 2
-            parts.append(f'<line x1="{cx}" y1="{bottom}" x2="{cx}" y2="{bottom + 42}" stroke="#9ca3af" '
-                         f'stroke-width="{stroke(value):.1f}" marker-end="url(#arrow)"/>')
+            parts.append(
+                f'<line x1="{cx}" y1="{bottom}" x2="{cx}" y2="{bottom + 42}" stroke="#9ca3af" '
+                f'stroke-width="{stroke(value):.1f}" marker-end="url(#arrow)"/>'
+            )
             parts.append(label(cx + 10, bottom + 30, value, "→ ", "start"))
         elif source_node in x and target in x:
             forward = x[target] > x[source_node]
@@ -131,16 +180,24 @@ def flow_svg(flows: pd.DataFrame, labels: dict[str, str], lang: str = "nl", titl
             span = abs(names.index(target) - names.index(source_node))
             y_edge = top if forward else bottom
             control_y = y_edge - (50 + 40 * span) if forward else y_edge + (70 + 40 * span)
-            parts.append(f'<path d="M {x1:.0f} {y_edge} Q {(x1 + x2) / 2:.0f} {control_y:.0f} {x2:.0f} {y_edge}" '
-                         f'fill="none" stroke="#374151" stroke-opacity="0.75" stroke-width="{stroke(value):.1f}" '
-                         'marker-end="url(#arrow)"/>')
+            parts.append(
+                f'<path d="M {x1:.0f} {y_edge} Q {(x1 + x2) / 2:.0f} {control_y:.0f} {x2:.0f} {y_edge}" '
+                f'fill="none" stroke="#374151" stroke-opacity="0.75" stroke-width="{stroke(value):.1f}" '
+                'marker-end="url(#arrow)"/>'
+            )
             parts.append(label((x1 + x2) / 2, (y_edge + control_y) / 2 + (5 if forward else 10), value))
     for name in names:
-        parts.append(f'<rect x="{x[name]}" y="{top}" width="{box_w}" height="{box_h}" rx="10" fill="{colour[name]}"/>')
-        parts.append(f'<text x="{x[name] + box_w / 2}" y="{top + box_h / 2 + 6}" font-size="16" fill="white" '
-                     f'text-anchor="middle">{html.escape(_short(labels[name]))}</text>')
-    parts.append(f'<text x="{left}" y="{height - 14}" font-size="13" fill="#4b5563">'
-                 f'{html.escape(t("x_flow_legend", lang))}</text>')
+        parts.append(
+            f'<rect x="{x[name]}" y="{top}" width="{box_w}" height="{box_h}" rx="10" fill="{colour[name]}"/>'
+        )
+        parts.append(
+            f'<text x="{x[name] + box_w / 2}" y="{top + box_h / 2 + 6}" font-size="16" fill="white" '
+            f'text-anchor="middle">{html.escape(_short(labels[name]))}</text>'
+        )
+    parts.append(
+        f'<text x="{left}" y="{height - 14}" font-size="13" fill="#4b5563">'
+        f"{html.escape(t('x_flow_legend', lang))}</text>"
+    )
     parts.append("</svg>")
     return "\n".join(parts)
 
@@ -149,8 +206,9 @@ def _short(label: str, limit: int = 22) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
-def image_files(summary: Summary, lang: str = "nl", baseline: Summary | None = None,
-                progress=None) -> dict[str, bytes]:
+def image_files(
+    summary: Summary, lang: str = "nl", baseline: Summary | None = None, progress=None
+) -> dict[str, bytes]:
     """{file name: bytes} of every chart of one run as PNG and SVG, the flow diagram included."""
     files = {}
     items = chart_files(summary, lang, baseline)
@@ -160,8 +218,13 @@ def image_files(summary: Summary, lang: str = "nl", baseline: Summary | None = N
         if progress:
             progress((k + 1) / (len(items) + 1))
     scenario = summary.scenario
-    svg = flow_svg(summary.flows, {n: scenario.label(n) for n in scenario.type_names}, lang,
-                   t("chart_flows", lang), source_line(summary, lang))
+    svg = flow_svg(
+        summary.flows,
+        {n: scenario.label(n) for n in scenario.type_names},
+        lang,
+        t("chart_flows", lang),
+        source_line(summary, lang),
+    )
     files[f"{t('x_file_flows', lang)}.svg"] = svg.encode("utf-8")
     files[f"{t('x_file_flows', lang)}.png"] = vlc.svg_to_png(svg, scale=PNG_SCALE)
     if progress:

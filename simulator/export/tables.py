@@ -49,28 +49,47 @@ def tradeoff_tables(summary: Summary, year: int) -> pd.DataFrame:
     limited = [n for n, care in summary.scenario.care_types.items() if care.capacity is not None]
     if not limited or summary.loads is None:
         return pd.DataFrame(columns=["year", "care_type", "capacity"])
-    return pd.concat([tradeoff_table(summary, name, year).assign(year=year, care_type=name)
-                      .pipe(lambda f: f[["year", "care_type", *f.columns[:-2]]]) for name in limited], ignore_index=True)
+    return pd.concat(
+        [
+            tradeoff_table(summary, name, year)
+            .assign(year=year, care_type=name)
+            .pipe(lambda f: f[["year", "care_type", *f.columns[:-2]]])
+            for name in limited
+        ],
+        ignore_index=True,
+    )
 
 
 def scenario_tables(summary: Summary, year: int | None = None) -> dict[str, pd.DataFrame]:
     year = year if year in summary.years else summary.years[min(1, len(summary.years) - 1)]
-    return {"yearly": summary.yearly, "monthly": monthly_table(summary), "flows": summary.flows,
-            "parameters": parameters_table(summary.scenario), "sources": sources_table([summary.scenario]),
-            "tradeoff": tradeoff_tables(summary, year)}
+    return {
+        "yearly": summary.yearly,
+        "monthly": monthly_table(summary),
+        "flows": summary.flows,
+        "parameters": parameters_table(summary.scenario),
+        "sources": sources_table([summary.scenario]),
+        "tradeoff": tradeoff_tables(summary, year),
+    }
 
 
-def comparison_tables(summaries: list[Summary], labels: list[str], kpis: pd.DataFrame,
-                      differences: pd.DataFrame) -> dict[str, pd.DataFrame]:
+def comparison_tables(
+    summaries: list[Summary], labels: list[str], kpis: pd.DataFrame, differences: pd.DataFrame
+) -> dict[str, pd.DataFrame]:
     def stacked(frames):
-        return pd.concat([f.assign(scenario=label)[["scenario", *f.columns]] for f, label in zip(frames, labels)],
-                         ignore_index=True)
+        return pd.concat(
+            [f.assign(scenario=label)[["scenario", *f.columns]] for f, label in zip(frames, labels)],
+            ignore_index=True,
+        )
 
-    return {"kpis": kpis, "parameters_differ": differences,
-            "yearly": stacked([s.yearly for s in summaries]), "monthly": stacked([monthly_table(s) for s in summaries]),
-            "flows": stacked([s.flows for s in summaries]),
-            "parameters": stacked([parameters_table(s.scenario) for s in summaries]),
-            "sources": sources_table([s.scenario for s in summaries])}
+    return {
+        "kpis": kpis,
+        "parameters_differ": differences,
+        "yearly": stacked([s.yearly for s in summaries]),
+        "monthly": stacked([monthly_table(s) for s in summaries]),
+        "flows": stacked([s.flows for s in summaries]),
+        "parameters": stacked([parameters_table(s.scenario) for s in summaries]),
+        "sources": sources_table([s.scenario for s in summaries]),
+    }
 
 
 def workbook(tables: dict[str, pd.DataFrame]) -> bytes:
