@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 EXAMPLE := scenarios/zuid-west-jeugdzorgplus.yaml
 
-.PHONY: run example test bench presets validation slides clean
+.PHONY: run example lint format test quick bench presets validation slides clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,8 +27,23 @@ run: $(VENV)/.runtime
 example: $(VENV)/.runtime
 	$(BIN)/python -m simulator run $(EXAMPLE) --out out/zuid-west
 
-test: $(VENV)/.dev
+# ruff (lint and format check) and mypy (types of simulator/); `make format` rewrites the layout.
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: $(VENV)/.dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# The full suite, after the lint: this is what CI runs.
+test: lint
 	$(BIN)/python -m pytest
+
+# The quick subset while working: no slow statistical checks, no browser.
+quick: $(VENV)/.dev
+	$(BIN)/python -m pytest -m "not slow and not browser"
 
 # Recompute the preset scenarios in scenarios/ from the tables in data/.
 presets: $(VENV)/.runtime

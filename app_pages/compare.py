@@ -13,7 +13,17 @@ from simulator.compare import (
 )
 from simulator.experiment import scenario_key
 from simulator.export import comparison_export
-from ui.common import export_section, lang, language_toggle, load, run_all, scenario_files, scenario_title, t
+from ui.common import (
+    export_section,
+    lang,
+    language_toggle,
+    load,
+    log,
+    run_all,
+    scenario_files,
+    scenario_title,
+    t,
+)
 
 language_toggle()
 st.title(t("page_compare"))
@@ -44,7 +54,7 @@ if not other_stems:
 
 loaded = {stem: load(files[stem]) for stem in [base_stem, *other_stems]}
 broken = [(stem, problem) for stem, (scenario, problem) in loaded.items() if scenario is None]
-for stem, problem in broken:
+for _stem, problem in broken:
     st.error(t("invalid_scenario"))
     st.code(problem, language=None)
 if broken:
@@ -53,12 +63,16 @@ if broken:
 scenarios = aligned(loaded[base_stem][0], [loaded[stem][0] for stem in other_stems])
 labels = [scenario.name for scenario in scenarios]
 if len(set(labels)) < len(labels):  # two files with one name: tell them apart by file
-    labels = [f"{scenario.name} ({stem})" for scenario, stem in zip(scenarios, [base_stem, *other_stems])]
+    labels = [
+        f"{scenario.name} ({stem})"
+        for scenario, stem in zip(scenarios, [base_stem, *other_stems], strict=True)
+    ]
 st.caption(t("compare_aligned", seed=scenarios[0].seed, n=scenarios[0].replications))
 
 try:
     summaries = run_all(scenarios, st.empty())
 except Exception:  # never a traceback on the screen
+    log.exception("comparison run failed")
     st.error(t("error_generic"))
     st.stop()
 
@@ -122,10 +136,12 @@ st.subheader(t("chart_occupancy"))
 st.altair_chart(charts.scenario_legend(labels, L), width="stretch")
 care_types = list(dict.fromkeys(name for scenario in scenarios for name in scenario.type_names))
 for start in range(0, len(care_types), 2):
-    for column, name in zip(st.columns(2), care_types[start : start + 2]):
+    for column, name in zip(st.columns(2), care_types[start : start + 2], strict=False):
         column.altair_chart(charts.comparison_panel(monthly, name, names[name], L), width="stretch")
 st.subheader(t("compare_totals"))
-for column, (measure, key) in zip(st.columns(2), (("in_care", "compare_in_care"), ("cost", "compare_cost"))):
+for column, (measure, key) in zip(
+    st.columns(2), (("in_care", "compare_in_care"), ("cost", "compare_cost")), strict=False
+):
     column.altair_chart(
         charts.comparison_totals_chart(totals, measure, t(key, care_type=""), L), width="stretch"
     )

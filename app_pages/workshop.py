@@ -26,6 +26,7 @@ from ui.common import (
     lang,
     language_toggle,
     load,
+    log,
     run_all,
     save_form,
     scenario_files,
@@ -268,7 +269,7 @@ def draw(current, baseline) -> None:
     st.subheader(t("chart_occupancy"))
     st.caption(t("chart_occupancy_caption", n=current.replications))
     for row in range(0, len(scenario.type_names), 2):
-        for column, name in zip(st.columns(2), scenario.type_names[row : row + 2]):
+        for column, name in zip(st.columns(2), scenario.type_names[row : row + 2], strict=False):
             column.altair_chart(
                 charts.occupancy_panel(current.monthly, name, labels, L, baseline=baseline.monthly),
                 width="stretch",
@@ -278,7 +279,7 @@ def draw(current, baseline) -> None:
         st.subheader(t("chart_tradeoff", year=kpi_year))
         st.caption(t("chart_tradeoff_caption", year=kpi_year))
         colour = charts.colours(scenario.type_names)
-        for column, name in zip(st.columns(min(2, len(limited))) * len(limited), limited):
+        for column, name in zip(st.columns(min(2, len(limited))) * len(limited), limited, strict=False):
             table = tradeoff_table(current, name, kpi_year)
             column.altair_chart(
                 charts.tradeoff_chart(
@@ -313,7 +314,7 @@ def draw(current, baseline) -> None:
         ),
     ]
     for pair in (panels[:2], panels[2:]):
-        for column, (title, chart) in zip(st.columns(2), pair):
+        for column, (title, chart) in zip(st.columns(2), pair, strict=False):
             with column:
                 st.subheader(t(title))
                 chart()
@@ -337,6 +338,7 @@ try:
         draw(current, baseline)
     drawn_at["final"] = time.perf_counter()
 except Exception:  # never a traceback on the workshop screen
+    log.exception("workshop run failed")
     st.error(t("error_generic"))
     st.stop()
 

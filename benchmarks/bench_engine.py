@@ -68,7 +68,7 @@ def main() -> int:
     _, peak_python = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     ms = statistics.median(per_rep) * 1000
-    rate = statistics.median(e / t for e, t in zip(events, per_rep))
+    rate = statistics.median(e / t for e, t in zip(events, per_rep, strict=True))
     lines.append(
         f"- one replication, serial: median {ms:.1f} ms ({statistics.median(events):,.0f} SimPy events, "
         f"{rate:,.0f} events/s); Python allocations peak at {peak_python / 2**20:.1f} MiB"

@@ -266,7 +266,7 @@ def inflow_behind_placements(
     step = 0.25  # days
     years = sorted(placements)
     settle = 8  # years at the first level before the first year
-    per_year = int(round(DAYS_PER_YEAR / step))
+    per_year = round(DAYS_PER_YEAR / step)
     rate = (
         np.concatenate(
             [np.full(settle * per_year, placements[years[0]])]
@@ -358,7 +358,7 @@ def solve_chain(
         if rows
         else []
     )
-    for t, g in zip(free, gamma):
+    for t, g in zip(free, gamma, strict=True):
         if g < -1e-9:
             raise d.DataError(
                 f"{name}: the target occupancies cannot be reached: {t} would need a negative "
@@ -367,7 +367,7 @@ def solve_chain(
         types[t]["inflow_per_year"] = round(max(float(g), 0.0), 1)
     settled = steady_state(_chain(name, start, types)).occupancy
     for k, spec in enumerate(types.values()):
-        spec["initial"] = int(round(settled[k]))
+        spec["initial"] = round(settled[k])
     return types
 
 
@@ -787,11 +787,11 @@ def flevoland(a: Assumptions = BASE) -> Scenario:
     # country's JZ+ youths in 2019, the year of the national residential and foster figures.
     region_share = jz_places / nat["jzplus_occupied_2019"] * a.region_share_factor
     treatment = nat["residential_occupancy_2019"] * region_share
-    start_places = int(round(treatment / 0.9))  # places at the 90% occupancy norm (Jeugdautoriteit)
-    end_places = int(round(start_places * (1 + change)))
+    start_places = round(treatment / 0.9)  # places at the 90% occupancy norm (Jeugdautoriteit)
+    end_places = round(start_places * (1 + change))
     schedule = {2018: start_places}
     for k, year in enumerate((2019, 2020, 2021, 2022), start=1):  # the reduction in four equal steps
-        schedule[year] = int(round(start_places + (end_places - start_places) * k / 4))
+        schedule[year] = round(start_places + (end_places - start_places) * k / 4)
     care_types = {
         "toegang": {
             "label": "Toegang (verwijzing)",
@@ -961,7 +961,7 @@ def gooi(a: Assumptions = BASE) -> Scenario:
         cost_2022 = series.loc[2022, "cost"] / series.loc[2022, "clients"]
         care_types[care_type] = {
             "label": label,
-            "initial": int(round(occupancy_from_clients(clients_2020, stay))),
+            "initial": round(occupancy_from_clients(clients_2020, stay)),
             "inflow_per_year": round(clients_2020 / (stay / 12 + 1), 1),
             "stay_months": stay,
             "outflow": {"exit": 1.0},
@@ -1068,8 +1068,8 @@ def nederland_trend(a: Assumptions = BASE, constant: bool = False) -> Scenario:
     }
     care_types = solve_chain("nederland", "2023-01", care_types, {}, {})
     care_types["jzplus"]["initial"] = int(occupied["2023-01"])  # as published
-    care_types["residential"]["initial"] = int(
-        round(behind["aftercare_start"])
+    care_types["residential"]["initial"] = round(
+        behind["aftercare_start"]
     )  # after the higher past placements
     _, q = _returns(jz_stay, nat, a, back)
     policies = [

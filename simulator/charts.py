@@ -583,7 +583,7 @@ def flow_dot(flows: pd.DataFrame, labels: dict[str, str], lang: str = "nl", mini
         label = labels[name].replace('"', "'")
         lines.append(f'  "{name}" [label="{label}", fillcolor="{colour[name]}", color="{colour[name]}"];')
     top = max(flows["per_year_mean"].max(), 1.0) if len(flows) else 1.0
-    for source, target, value in zip(flows["from"], flows["to"], flows["per_year_mean"]):
+    for source, target, value in zip(flows["from"], flows["to"], flows["per_year_mean"], strict=True):
         if value < minimum:
             continue
         width = 1 + 5 * np.sqrt(value / top)

@@ -261,13 +261,13 @@ def cmd_compare(args) -> int:
     kpis = pd.concat([kpi_table(summaries, year, labels) for year in years], ignore_index=True)
     parameters = parameter_differences(scenarios, labels)
     yearly = pd.concat(
-        [r.yearly.assign(scenario=label) for r, label in zip(results, labels)], ignore_index=True
+        [r.yearly.assign(scenario=label) for r, label in zip(results, labels, strict=True)], ignore_index=True
     )
     info = {
         "seed": base.seed,
         "replications": base.replications,
         "baseline": labels[0],
-        "scenarios": {label: r.run_info()["scenario"] for label, r in zip(labels, results)},
+        "scenarios": {label: r.run_info()["scenario"] for label, r in zip(labels, results, strict=True)},
     }
     try:
         write_files(
@@ -313,7 +313,7 @@ def cmd_export(args) -> int:
         if path.exists() and path.is_dir():
             raise InputError(f"{flag} {path}: is a folder, expected a file")
         _check_out_dir(path.parent if str(path.parent) else Path("."))
-    for flag, path in folders:
+    for _flag, path in folders:
         _check_out_dir(path)
     scenarios, labels, summaries, _ = _run_aligned(args, "export")
     base = scenarios[0]

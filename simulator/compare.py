@@ -155,9 +155,11 @@ def overlay_frames(summaries: list[Summary], labels: list[str]) -> tuple[pd.Data
     """Monthly occupancy per care type and yearly totals of every scenario, one frame each,
     with a 'scenario' column (the label) in baseline-first order: the data of the overlay charts."""
     monthly = pd.concat(
-        [s.monthly.assign(scenario=label) for s, label in zip(summaries, labels)], ignore_index=True
+        [s.monthly.assign(scenario=label) for s, label in zip(summaries, labels, strict=True)],
+        ignore_index=True,
     )
     totals = pd.concat(
-        [s.totals.assign(scenario=label) for s, label in zip(summaries, labels)], ignore_index=True
+        [s.totals.assign(scenario=label) for s, label in zip(summaries, labels, strict=True)],
+        ignore_index=True,
     )
     return monthly, totals

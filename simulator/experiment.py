@@ -157,12 +157,12 @@ def run_in_stages(
             on_preview(
                 [
                     summarise(plan, [r[k] for k in sorted(r)], time.perf_counter() - started)
-                    for plan, r in zip(plans, reps)
+                    for plan, r in zip(plans, reps, strict=True)
                 ]
             )
     return [
         summarise(plan, [r[k] for k in sorted(r)], time.perf_counter() - started)
-        for plan, r in zip(plans, reps)
+        for plan, r in zip(plans, reps, strict=True)
     ]
 
 

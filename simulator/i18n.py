@@ -808,7 +808,7 @@ def euro(value: float, lang: str = "nl") -> str:
     if value >= 1e9:
         return f"{sign}€ {number(value / 1e9, lang, 1)} {'mld' if lang == 'nl' else 'bn'}"
     if value >= 1e6:
-        return f"{sign}€ {number(value / 1e6, lang, 1)} {'mln' if lang == 'nl' else 'mln'}"
+        return f"{sign}€ {number(value / 1e6, lang, 1)} mln"
     return f"{sign}€ {number(value, lang, 0)}"
 
 

@@ -210,7 +210,7 @@ class Model:
             remaining = (np.array(totals) - np.array(ages)) / mean  # in mean stays
             thresholds = rng.standard_exponential(count)  # escalation is memoryless
             segments = self.segments[i]
-            for x, e in zip(remaining.tolist(), thresholds.tolist()):
+            for x, e in zip(remaining.tolist(), thresholds.tolist(), strict=True):
                 duration, escalated = stay_days(segments, 0.0, x, e)
                 self._spawn(self._youth(-1, i, (duration, escalated)))
 
@@ -255,7 +255,7 @@ class Model:
     def _arrivals(self):
         env = self.env
         times, types = self._arrival_times()
-        for t, i in zip(times, types):
+        for t, i in zip(times, types, strict=True):
             yield env.timeout(t - env.now)
             self.arrived += 1
             self._spawn(self._youth(i, -1, None))
@@ -548,7 +548,7 @@ def _month_of(times: list[float], month_edges: np.ndarray) -> np.ndarray:
 
 
 def _pick(dests: list[int], cum: list[float], u: float) -> int:
-    for dest, c in zip(dests, cum):
+    for dest, c in zip(dests, cum, strict=True):
         if u < c:
             return dest
     return dests[-1]

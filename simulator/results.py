@@ -254,7 +254,7 @@ def months_by_year(calendar, values: np.ndarray) -> np.ndarray:
     years = calendar.month_year_index
     first_month = calendar.start_month - 1
     slot = (np.arange(calendar.n_months) + first_month) % 12
-    out = np.zeros(values.shape[:-1] + (len(calendar.years), 12))
+    out = np.zeros((*values.shape[:-1], len(calendar.years), 12))
     out[..., years, slot] = values
     return out
 
@@ -415,7 +415,7 @@ def summarise(plan: Plan, reps: list[ReplicationResult], runtime_seconds: float 
 
     # flows.csv: mean transitions per year from -> to ('new' = entering, 'exit' = leaving).
     transitions = _stack(reps, "transitions").mean(axis=0) / (M / 12.0)
-    sources, targets = names + [NEW], names + [EXIT]
+    sources, targets = [*names, NEW], [*names, EXIT]
     flow_rows = [
         (sources[a], targets[b], float(transitions[a, b]))
         for a in range(n + 1)
@@ -520,10 +520,10 @@ class Summary:
     ]  # totals_per_replication: (R, Y) per measure, for paired differences
     loads: np.ndarray | None = None  # (R, M, n) monthly offered load, for the capacity trade-off
     requests: np.ndarray | None = None  # (R, M, n) monthly requests for a place
-    preview: "Summary | None" = None  # the same summary of the first replications only
+    preview: Summary | None = None  # the same summary of the first replications only
 
     @classmethod
-    def of(cls, results: Results) -> "Summary":
+    def of(cls, results: Results) -> Summary:
         by_replication = totals_per_replication(results)
         loads, requests = capacity_inputs(results.plan, results.replications)
         return cls(

@@ -328,7 +328,7 @@ class Scenario(Strict):
                 del policy[key]
         return data
 
-    def with_overrides(self, **overrides: Any) -> "Scenario":
+    def with_overrides(self, **overrides: Any) -> Scenario:
         """A validated copy with top-level fields replaced (the CLI's --years, --seed, ...)."""
         data = self.to_dict()
         data.update({k: v for k, v in overrides.items() if v is not None})
@@ -500,7 +500,7 @@ def format_validation_error(error: ValidationError) -> list[tuple[str, str]]:
     for item in error.errors(include_url=False):
         loc, kind, ctx = item["loc"], item["type"], item.get("ctx") or {}
         if kind == "scenario_references":
-            problems.extend((_dotted(loc + (p,)) if loc else p, m) for p, m in ctx["problems"])
+            problems.extend((_dotted((*loc, p)) if loc else p, m) for p, m in ctx["problems"])
             continue
         path = _dotted(loc)
         if isinstance(ctx.get("message"), Message):  # our own checks: the message is complete

@@ -31,10 +31,10 @@ class Segments:
     hazard: tuple[float, ...]
 
     @classmethod
-    def merged(cls, starts, mean_days, hazard) -> "Segments":
+    def merged(cls, starts, mean_days, hazard) -> Segments:
         """Drop the change points at which neither parameter changes."""
         keep_s, keep_m, keep_h = [starts[0]], [mean_days[0]], [hazard[0]]
-        for s, m, h in zip(starts[1:], mean_days[1:], hazard[1:]):
+        for s, m, h in zip(starts[1:], mean_days[1:], hazard[1:], strict=True):
             if m != keep_m[-1] or h != keep_h[-1]:
                 keep_s.append(s)
                 keep_m.append(m)

@@ -32,7 +32,7 @@ class Calendar:
     n_months: int
 
     @classmethod
-    def of(cls, scenario: Scenario) -> "Calendar":
+    def of(cls, scenario: Scenario) -> Calendar:
         year, month = year_month_tuple(scenario.start)
         return cls(year, month, scenario.years * 12)
 
@@ -217,7 +217,7 @@ def compile_inflow(scenario: Scenario, calendar: Calendar) -> tuple[list[np.ndar
             if name in p.inflow_factor
         ]
         knots = {0.0} | {day for day, _ in steps if 0 < day < horizon}
-        for start_day, (year, month), _ in changes:
+        for _, (year, month), _ in changes:
             k = 0
             while True:
                 total = year * 12 + month - 1 + 12 * k
@@ -231,7 +231,7 @@ def compile_inflow(scenario: Scenario, calendar: Calendar) -> tuple[list[np.ndar
         rates = np.empty_like(knots_arr)
         for j, day in enumerate(knots_arr):
             factor = 1.0
-            for start_day, (year, month), change in changes:
+            for start_day, _, change in changes:
                 if day >= start_day:
                     elapsed_months = _months_between(calendar, start_day, day)
                     factor *= (1.0 + change) ** (elapsed_months // 12 + 1)
@@ -317,7 +317,7 @@ def peak_total_inflow(scenario: Scenario) -> float:
     knots, rates = compile_inflow(scenario, calendar)
     all_knots = np.unique(np.concatenate(knots))
     total = np.zeros_like(all_knots)
-    for k, r in zip(knots, rates):
+    for k, r in zip(knots, rates, strict=True):
         total += r[np.searchsorted(k, all_knots, side="right") - 1]
     return float(total.max()) * DAYS_PER_YEAR
 

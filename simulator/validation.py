@@ -183,16 +183,17 @@ def _nl(run: Runner, stem: str = "nederland-trend", constant: bool = False) -> R
     return run(cal.nederland_trend(constant=True) if constant else preset(stem))
 
 
+# The source documents behind the claims, by file name in ../shared/seeds/ (and the national figures).
+ZW_SRC = "003_57c2bcb7dae6ac69.txt"
+IJ_SRC = "000_b592895632c64cfd.txt"
+FV_SRC = "002_d56350ae87b71be5.txt"
+FL_SRC = "004_16d9a62ebc3cabc9.txt"
+GV_SRC = "001_77f0532d579ce188.txt"
+REF = "reference-figures.md"
+
+
 def claims() -> list[Claim]:
     zw, ij, fv, fl, gv, nl, nl30 = cal.PRESETS
-    ZW_SRC, IJ_SRC, FV_SRC, FL_SRC, GV_SRC, REF = (
-        "003_57c2bcb7dae6ac69.txt",
-        "000_b592895632c64cfd.txt",
-        "002_d56350ae87b71be5.txt",
-        "004_16d9a62ebc3cabc9.txt",
-        "001_77f0532d579ce188.txt",
-        "reference-figures.md",
-    )
     nji = (1.15, 1.24)
     out = [
         # ---- Zuid-West
@@ -782,7 +783,7 @@ def assumptions_table(stems: list[str] | None = None) -> pd.DataFrame:
     rows = []
     for stem in stems or list(cal.PRESETS):
 
-        def headline_of(scenario: Scenario) -> dict:
+        def headline_of(scenario: Scenario, stem: str = stem) -> dict:
             return headline(run_experiment(scenario, replications=ASSUMPTION_REPLICATIONS), stem)
 
         base = headline_of(cal.PRESETS[stem]())
@@ -799,7 +800,7 @@ def assumptions_table(stems: list[str] | None = None) -> pd.DataFrame:
                 "base_beds": base["beds_needed"],
                 "base_cost": base["cost"],
             }
-            for side, value in zip(("low", "high"), cal.ASSUMPTION_RANGES[assumption]):
+            for side, value in zip(("low", "high"), cal.ASSUMPTION_RANGES[assumption], strict=True):
                 found = headline_of(cal.variant(stem, assumption, value))
                 row.update(
                     {

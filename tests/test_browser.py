@@ -21,6 +21,8 @@ import pytest
 
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.browser
+
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOT = ROOT / "out" / "screenshots" / "workshop.png"
 LAUNCH_ARGS = [

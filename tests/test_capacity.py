@@ -70,12 +70,12 @@ def unit(load: float, stay_months: float, wait: bool, places: int | None = None,
         "stay_months": stay_months,
         "inflow_per_year": load / (stay_months / 12),
         "when_full": "wait" if wait else "elsewhere",
-        "initial": int(round(load)),
+        "initial": round(load),
     }
     if places is not None:
         care["capacity"] = places
         if not wait:
-            care["initial"] = int(round(load * (1 - analytic.erlang_b(places, load))))
+            care["initial"] = round(load * (1 - analytic.erlang_b(places, load)))
         else:
             care["initial"] = min(care["initial"], places)
     return compile_plan(make_scenario({"unit": care}, years=years, **top))

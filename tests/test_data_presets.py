@@ -161,7 +161,7 @@ def test_inflow_behind_steady_placements_is_the_steady_state():
     youths at the provider on 1 January are the steady state of the aftercare type."""
     hazard = 1.5
     behind = cal.inflow_behind_placements(
-        {y: 600.0 for y in range(2019, 2025)}, 2023, 6.5, 0.9, 12, 0.8, 0.8, hazard
+        dict.fromkeys(range(2019, 2025), 600.0), 2023, 6.5, 0.9, 12, 0.8, 0.8, hazard
     )
     _, share = analytic.placements_per_youth(6.5 * 30.4375, 0.9, 12 * 30.4375, 0.8, 0.8, hazard / 365.25)
     assert behind["new_inflow"][2023] == pytest.approx(600 * (1 - share), rel=2e-3)
@@ -211,7 +211,7 @@ def test_solve_chain_reaches_its_target_occupancies():
         {"residential": "residential", "jzplus": "jzplus"},
     )
     scenario = cal._scenario({"name": "t", "start": "2021-01"}, solved)
-    occupancy = dict(zip(scenario.type_names, steady_state(scenario).occupancy))
+    occupancy = dict(zip(scenario.type_names, steady_state(scenario).occupancy, strict=True))
     assert occupancy["residential"] == pytest.approx(300, abs=0.5) and occupancy["jzplus"] == pytest.approx(
         30, abs=0.5
     )
@@ -269,7 +269,7 @@ def runs(runner):
 
 def per_year(results, care_type: str, column: str) -> dict[int, float]:
     part = results.yearly[results.yearly["care_type"] == care_type]
-    return dict(zip(part["year"], part[column]))
+    return dict(zip(part["year"], part[column], strict=True))
 
 
 def test_calibration_writes_all_presets_or_none(tmp_path, monkeypatch):
@@ -321,10 +321,12 @@ def test_foodvalley_policy_prevents_about_15_breakdowns_a_year_at_once(runner):
     assert within(mean, 15, se), (mean, se)
     # Per youth-year in foster care, escalation falls by the policy's factor at once (2021).
     factor = with_policy.policies[1].escalation_factor["foster"]
-    per_youth = lambda results, year: (
-        v.per_replication(results, "escalations", year, "foster")  # noqa: E731
-        / v.per_replication(results, "occupancy", year, "foster")
-    )
+
+    def per_youth(results, year):
+        return v.per_replication(results, "escalations", year, "foster") / v.per_replication(
+            results, "occupancy", year, "foster"
+        )
+
     ratio = per_youth(runner(with_policy), 2021) / per_youth(runner(without), 2021)
     mean, se = mean_and_se(ratio)
     assert within(mean, factor, se), (mean, factor, se)

@@ -72,8 +72,8 @@ def test_the_deck_is_16_9_with_the_expected_slides(export, runs):
     assert limited >= 1 and len(prs.slides) == 2 + math.ceil(n_types / 4) + 1 + limited + 2 + 1
     for slide in prs.slides:  # every shape inside the slide
         for shape in slide.shapes:
-            assert 0 <= shape.left and shape.left + shape.width <= prs.slide_width + 1
-            assert 0 <= shape.top and shape.top + shape.height <= prs.slide_height + 1
+            assert shape.left >= 0 and shape.left + shape.width <= prs.slide_width + 1
+            assert shape.top >= 0 and shape.top + shape.height <= prs.slide_height + 1
     texts = " ".join(shape.text_frame.text for shape in prs.slides[0].shapes if shape.has_text_frame)
     assert runs[2].scenario.name in texts and "simulatie, 4 replicaties" in texts
 
@@ -96,7 +96,7 @@ def test_charts_are_native_and_hold_the_numbers_of_yearly_csv(export, runs):
         )
         if part["capacity"].notna().any():
             assert np.allclose(series["Capaciteit"], part["capacity"].astype(float))
-    beds, trade_offs, (waiting, cost) = (
+    beds, trade_offs, (_waiting, cost) = (
         found[len(names := summary.scenario.type_names)],
         found[len(names) + 1 : len(names) + 1 + len(limited)],
         found[-2:],
@@ -104,7 +104,7 @@ def test_charts_are_native_and_hold_the_numbers_of_yearly_csv(export, runs):
     # The capacity trade-off of each limited care type: the shares of results.tradeoff_table.
     from simulator.results import tradeoff_table
 
-    for name, chart in zip(limited, trade_offs):
+    for name, chart in zip(limited, trade_offs, strict=True):
         table = tradeoff_table(summary, name, 2022)
         series = {s.name: list(s.values) for s in chart.plots[0].series}
         assert [c.label for c in chart.plots[0].categories] == [str(c) for c in table["capacity"]]
@@ -201,7 +201,7 @@ def test_a_comparison_deck_has_one_chart_with_every_scenario_as_a_series(runs):
         if [s.name for s in chart.plots[0].series] == ["basis", "minder"]
         and max(chart.plots[0].series[0].values) < 1000
     )  # the cost chart is in millions
-    for series, summary in zip(cost.plots[0].series, summaries):
+    for series, summary in zip(cost.plots[0].series, summaries, strict=True):
         totals = summary.totals[summary.totals["measure"] == "cost"]["mean"] / 1e6
         assert np.allclose(list(series.values), totals)
     book = openpyxl.load_workbook(io.BytesIO(made.workbook), read_only=True)

@@ -213,7 +213,7 @@ def test_replication_k_is_the_same_alone_in_series_and_in_parallel(busy_plan):
     serial = run_replications(busy_plan, 6, seed=5, workers=1)
     parallel = run_replications(busy_plan, 6, seed=5, workers=2)
     alone = Model(busy_plan, 4, seed=5).run()
-    for s, p in zip(serial, parallel):
+    for s, p in zip(serial, parallel, strict=True):
         assert s.run_number == p.run_number
         assert np.array_equal(s.levels, p.levels) and np.array_equal(s.counts, p.counts)
     assert np.array_equal(serial[4].levels, alone.levels)

@@ -43,7 +43,7 @@ def brute_force_monthly_mean(model: Model, channel: int, start: float, end: floa
     """Integrate the step function event by event (slow, obviously right)."""
     level = model.plan.initial[channel] if channel < model.n else 0
     area, last = 0.0, 0.0
-    for t, ch, d in zip(model.log_t, model.log_ch, model.log_d):
+    for t, ch, d in zip(model.log_t, model.log_ch, model.log_d, strict=True):
         if ch != channel:
             continue
         lo, hi = max(last, start), min(t, end)
@@ -84,7 +84,7 @@ def test_youths_in_care_at_each_year_start_and_clients_per_year():
         for i in range(n):
             count = plan.initial[i] + sum(
                 d
-                for t, ch, d in zip(model.log_t, model.log_ch, model.log_d)
+                for t, ch, d in zip(model.log_t, model.log_ch, model.log_d, strict=True)
                 if t < edge and ch in (i, 2 * n + i)
             )
             assert result.year_start[y, i] == count

@@ -6,6 +6,7 @@ import copy
 
 import pytest
 import yaml
+from pydantic import ValidationError
 
 from simulator.scenario import (
     MAX_YAML_NODES,
@@ -302,7 +303,7 @@ def test_missing_file_is_reported_by_name(tmp_path):
 
 def test_overrides_are_validated(example):
     assert example.with_overrides(years=3, seed=None).years == 3
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError, match="replications"):
         example.with_overrides(replications=0)
 
 

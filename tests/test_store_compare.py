@@ -97,7 +97,7 @@ def test_two_sessions_saving_one_new_name_at_once_one_wins_and_nothing_is_half_w
         barrier = threading.Barrier(len(variants))
         outcome: dict[int, str] = {}
 
-        def session(k: int) -> None:
+        def session(k: int, barrier=barrier, round_=round_, outcome=outcome) -> None:
             barrier.wait()
             try:
                 store.save(variants[k], f"samen {round_}")

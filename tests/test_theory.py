@@ -46,7 +46,7 @@ def at_steady_state(care_types: dict, **top):
     """The scenario with each type's initial occupancy set to its analytic steady state."""
     theory = steady_state(make_scenario(care_types, **top))
     for i, care in enumerate(care_types.values()):
-        care["initial"] = int(round(theory.occupancy[i]))
+        care["initial"] = round(theory.occupancy[i])
     return make_scenario(care_types, **top), theory
 
 

@@ -6,19 +6,27 @@ in ``simulator/``.
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import streamlit as st
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 from simulator import i18n, store
 from simulator.experiment import run_in_stages, scenario_key
 from simulator.results import Summary
 from simulator.scenario import Scenario, ScenarioError, load_scenario
+
+# Pages catch what they cannot show; this logger keeps the traceback in the server log.
+log = logging.getLogger("jeugdzorg_sim")
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO_DIR = ROOT / "scenarios"
@@ -92,7 +100,7 @@ def scenario_title(path: Path) -> str:
     return t("saved_title", name=title) if is_saved(path) else title
 
 
-def preset_titles(stems) -> "pd.DataFrame":
+def preset_titles(stems) -> pd.DataFrame:
     """(stem, title) of shipped scenarios by file stem; a missing or broken file shows its stem."""
     import pandas as pd
 
@@ -108,7 +116,7 @@ PREVIEW_REPLICATIONS = 6  # a first, provisional answer (3 replications per core
 
 
 @st.cache_resource
-def run_cache() -> "OrderedDict[str, Summary]":
+def run_cache() -> OrderedDict[str, Summary]:
     """Runs by content hash of the resolved scenario, shared by all sessions, newest last.
     (Not st.cache_data: a progress bar drawn while computing cannot be replayed from it.)"""
     return OrderedDict()
@@ -131,7 +139,7 @@ def run_all(
         known = {key: cache[key] for key in keys if key in cache}
         for key in known:
             cache.move_to_end(key)
-    todo = {key: s for key, s in zip(keys, scenarios) if key not in known}
+    todo = {key: s for key, s in zip(keys, scenarios, strict=True) if key not in known}
     if not todo:
         return [known[key] for key in keys]
 
@@ -147,7 +155,7 @@ def run_all(
     previews: dict[str, Summary] = {}
 
     def preview(partial: list) -> None:
-        previews.update({key: Summary.of(r) for key, r in zip(todo, partial)})
+        previews.update({key: Summary.of(r) for key, r in zip(todo, partial, strict=True)})
         if on_preview is not None and any(s.replications > PREVIEW_REPLICATIONS for s in todo.values()):
             on_preview([previews.get(key) or known[key].preview or known[key] for key in keys])
 
@@ -157,7 +165,7 @@ def run_all(
         if progress_slot is not None:
             progress_slot.empty()
     with _lock:
-        for key, results in zip(todo, finished):
+        for key, results in zip(todo, finished, strict=True):
             summary = Summary.of(results)
             if summary.replications > PREVIEW_REPLICATIONS:
                 summary.preview = previews[key]
@@ -218,6 +226,7 @@ def export_section(key: str, make: Callable) -> None:
             ),
             ("export_csv", export.tables_zip(), "jeugdzorg-sim-tabellen.zip", "application/zip"),
         ),
+        strict=True,
     ):
         column.download_button(
             t(label), data=data, file_name=name, mime=mime, width="stretch", key=f"download_{label}"

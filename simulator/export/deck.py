@@ -28,13 +28,14 @@ from simulator.results import Summary
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)  # 16:9
 MARGIN = Inches(0.5)
+BODY_TOP = Inches(1.3)  # below a slide's title
 DARK = RGBColor(0x11, 0x18, 0x27)
 GREY = RGBColor(0x6B, 0x72, 0x80)
 
 
 def _emu(*lengths) -> list[Emu]:
     """Whole EMUs: a division gives floats, which PowerPoint's XML does not accept."""
-    return [Emu(int(round(length))) for length in lengths]
+    return [Emu(round(length)) for length in lengths]
 
 
 def rgb(hex_colour: str) -> RGBColor:
@@ -90,7 +91,7 @@ class Deck:
             paragraph.font.size, paragraph.font.bold, paragraph.font.color.rgb = Pt(size), bold, colour
         return box
 
-    def bullets(self, slide, lines: list[str], top=Inches(1.3), size: int = 18):
+    def bullets(self, slide, lines: list[str], top=BODY_TOP, size: int = 18):
         box = self.text(
             slide,
             "\n".join(f"• {line}" for line in lines),
@@ -135,7 +136,7 @@ class Deck:
             chart.legend.include_in_layout = False
             chart.legend.font.size = Pt(14)
         line_kind = kind in (XL_CHART_TYPE.LINE, XL_CHART_TYPE.LINE_MARKERS)
-        for plotted, (_, _, colour, dashed) in zip(chart.plots[0].series, series):
+        for plotted, (_, _, colour, dashed) in zip(chart.plots[0].series, series, strict=True):
             if colour is None:
                 continue
             if line_kind:
@@ -222,7 +223,7 @@ def _sources_slide(deck: Deck, scenarios, extra: list[str]) -> None:
 
     lang = deck.lang
     slide = deck.slide(t("x_assumptions_title", lang), t("x_made_with", lang, version=__version__))
-    documents = dict(zip(load_sources()["source"], load_sources()["document"]))
+    documents = dict(zip(load_sources()["source"], load_sources()["document"], strict=True))
     lines = list(extra)
     for source in dict.fromkeys(s for scenario in scenarios for s in cited_sources(scenario.description)):
         lines.append(
@@ -581,7 +582,7 @@ def comparison_deck(
     palette = charts.SCENARIO_PALETTE
     for measure in ("in_care", "cost", "waiting", "overflow"):
         series = []
-        for k, (summary, label) in enumerate(zip(summaries, labels)):
+        for k, (summary, label) in enumerate(zip(summaries, labels, strict=True)):
             values = summary.totals[summary.totals["measure"] == measure].set_index("year")["mean"]
             scale = 1e6 if measure == "cost" else 1
             series.append((label, [values.get(y, float("nan")) / scale for y in years], palette[k], False))
@@ -601,7 +602,7 @@ def comparison_deck(
             number_format="#,##0.0",
         )
     series = []
-    for k, (summary, label) in enumerate(zip(summaries, labels)):
+    for k, (summary, label) in enumerate(zip(summaries, labels, strict=True)):
         heavy = summary.scenario.type_names[-1]
         part = summary.yearly[summary.yearly["care_type"] == heavy].set_index("year")["beds_needed"]
         series.append(

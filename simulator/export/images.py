@@ -156,7 +156,7 @@ def flow_svg(
         f'<text x="{left}" y="58" font-size="13" fill="#4b5563">{html.escape(source)}</text>',
     ]
     bottom = top + box_h
-    for source_node, target, value in zip(flows["from"], flows["to"], flows["per_year_mean"]):
+    for source_node, target, value in zip(flows["from"], flows["to"], flows["per_year_mean"], strict=True):
         if value < minimum:
             continue
         if source_node == "new" and target in x:  # new inflow: straight down into the box

@@ -77,7 +77,10 @@ def comparison_tables(
 ) -> dict[str, pd.DataFrame]:
     def stacked(frames):
         return pd.concat(
-            [f.assign(scenario=label)[["scenario", *f.columns]] for f, label in zip(frames, labels)],
+            [
+                f.assign(scenario=label)[["scenario", *f.columns]]
+                for f, label in zip(frames, labels, strict=True)
+            ],
             ignore_index=True,
         )
 
