@@ -4,8 +4,9 @@ import pandas as pd
 import streamlit as st
 
 from simulator import i18n
+from simulator.settings import PRESETS_DIR
 from simulator.validation import ASSUMPTIONS_FILE
-from ui.common import SCENARIO_DIR, lang, language_toggle, load, markdown_text, t
+from ui.common import lang, language_toggle, load, markdown_text, t
 
 language_toggle()
 st.title(t("page_about"))
@@ -27,7 +28,7 @@ def cell(value, beds, cost) -> str:
 
 for stem, rows in table.groupby("preset", sort=False):
     first = rows.iloc[0]
-    scenario, _ = load(SCENARIO_DIR / f"{stem}.yaml")
+    scenario, _ = load(PRESETS_DIR / f"{stem}.yaml")
     name, label = (
         (scenario.name, scenario.label(first["care_type"])) if scenario else (stem, first["care_type"])
     )

@@ -4,7 +4,8 @@ import streamlit as st
 
 from simulator import store
 from simulator.scenario import ScenarioError, dump_scenario
-from ui.common import DEFAULT_SCENARIO, SCENARIO_DIR, lang, language_toggle, save_form, t
+from simulator.settings import PRESETS_DIR
+from ui.common import DEFAULT_SCENARIO, lang, language_toggle, save_form, t
 
 language_toggle()
 st.title(t("page_scenarios"))
@@ -20,7 +21,7 @@ def open_in_workshop(stem: str) -> None:
 st.header(t("upload_header"))
 upload_col, template_col = st.columns([3, 1])
 with template_col:
-    template = SCENARIO_DIR / f"{DEFAULT_SCENARIO}.yaml"
+    template = PRESETS_DIR / f"{DEFAULT_SCENARIO}.yaml"
     st.download_button(
         t("template_download"),
         data=template.read_bytes(),

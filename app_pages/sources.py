@@ -7,11 +7,12 @@ import streamlit as st
 from simulator import charts, i18n
 from simulator.calibrate import backtest
 from simulator.data import load_sources, load_table
+from simulator.settings import PRESETS_DIR
 from simulator.validation import VALIDATION_FILE, model_text, national_backtest
-from ui.common import SCENARIO_DIR, lang, language_toggle, load, markdown_text, preset_titles, run_all, t
+from ui.common import lang, language_toggle, load, markdown_text, preset_titles, run_all, t
 
-BACKTEST_SCENARIO = SCENARIO_DIR / "gooi-en-vechtstreek.yaml"
-NATIONAL_SCENARIO = SCENARIO_DIR / "nederland-trend.yaml"
+BACKTEST_SCENARIO = PRESETS_DIR / "gooi-en-vechtstreek.yaml"
+NATIONAL_SCENARIO = PRESETS_DIR / "nederland-trend.yaml"
 
 language_toggle()
 st.title(t("page_sources"))

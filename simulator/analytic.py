@@ -23,7 +23,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulator.scenario import Scenario
-from simulator.timeline import DAYS_PER_MONTH, DAYS_PER_YEAR, EXIT_INDEX, Plan, compile_plan
+from simulator.settings import DAYS_PER_MONTH, DAYS_PER_YEAR
+from simulator.timeline import EXIT_INDEX, Plan, compile_plan
 
 
 @dataclass

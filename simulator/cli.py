@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+from simulator import settings
 from simulator.scenario import MAX_REPLICATIONS, MAX_YEARS, ScenarioError, load_scenario
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INVALID = 0, 1, 2
@@ -245,7 +246,7 @@ def _run_aligned(args, command: str):
 
 def cmd_compare(args) -> int:
     from simulator.compare import common_years, kpi_table, parameter_differences
-    from simulator.results import write_files
+    from simulator.files import write_folder
 
     out = Path(args.out)
     _check_out_dir(out)
@@ -270,7 +271,7 @@ def cmd_compare(args) -> int:
         "scenarios": {label: r.run_info()["scenario"] for label, r in zip(labels, results, strict=True)},
     }
     try:
-        write_files(
+        write_folder(
             out,
             {
                 "kpis.csv": kpis.to_csv(index=False),
@@ -303,7 +304,7 @@ def cmd_compare(args) -> int:
 
 def cmd_export(args) -> int:
     from simulator.export import comparison_export, scenario_export
-    from simulator.results import write_files
+    from simulator.files import write_file, write_folder
 
     targets = [(flag, path) for flag, path in (("--pptx", args.pptx), ("--xlsx", args.xlsx)) if path]
     folders = [(flag, path) for flag, path in (("--png", args.png), ("--csv", args.csv)) if path]
@@ -324,13 +325,13 @@ def cmd_export(args) -> int:
     written = []
     try:  # everything is computed before anything is written; each file is written whole
         for flag, path in targets:
-            write_files(path.parent, {path.name: made.deck if flag == "--pptx" else made.workbook})
+            write_file(path, made.deck if flag == "--pptx" else made.workbook)
             written.append(str(path))
         if args.png:
-            write_files(args.png, made.images)
+            write_folder(args.png, made.images)
             written.append(f"{len(made.images)} files in {args.png}")
         if args.csv:
-            write_files(args.csv, made.tables)
+            write_folder(args.csv, made.tables)
             written.append(f"{len(made.tables)} files in {args.csv}")
     except OSError as error:
         raise InputError(
@@ -387,7 +388,7 @@ def main(argv: list[str] | None = None) -> int:
         print("interrupted; nothing written", file=sys.stderr)
         return 130
     except Exception as error:  # an internal error: say so briefly; JZSIM_DEBUG=1 shows the traceback
-        if os.environ.get("JZSIM_DEBUG"):
+        if settings.debug():
             raise
         print(
             f"internal error: {type(error).__name__}: {error} (set JZSIM_DEBUG=1 for details)",

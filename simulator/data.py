@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
-DATA_DIR = Path(__file__).resolve().parents[1] / "data"
+from simulator.settings import DATA_DIR
+
 COLUMNS = ["year", "region", "care_type", "measure", "detail", "value", "unit"]
 SOURCE_COLUMNS = ["table", "source", "document", "section", "what_was_read", "what_was_read_nl"]
 UNITS = {

@@ -25,9 +25,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import shutil
-import tempfile
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from simulator import __version__, capacity
+from simulator.files import write_folder
 from simulator.model import (
     ADMISSIONS,
     ADMITTED_YOUTHS,
@@ -152,8 +150,8 @@ class Results:
         }
 
     def write(self, out_dir: str | Path) -> Path:
-        """Write the four files, all or none (``write_files``)."""
-        return write_files(
+        """Write the four files, all or none (``files.write_folder``)."""
+        return write_folder(
             Path(out_dir),
             {
                 "monthly.csv": self.monthly.to_csv(index=False),
@@ -162,25 +160,6 @@ class Results:
                 "run.json": json.dumps(self.run_info(), indent=2, ensure_ascii=False),
             },
         )
-
-
-def write_files(out: Path, files: dict[str, str | bytes]) -> Path:
-    """Write the files to a temporary folder beside ``out`` first and move them in at the end,
-    so a failure leaves no half-written output and earlier files in ``out`` as they were."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
-        for name, content in files.items():
-            if isinstance(content, bytes):
-                (staging / name).write_bytes(content)
-            else:
-                (staging / name).write_text(content, encoding="utf-8")
-        out.mkdir(exist_ok=True)
-        for name in files:
-            os.replace(staging / name, out / name)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return out
 
 
 def _stack(reps: list[ReplicationResult], attr: str) -> np.ndarray:

@@ -26,6 +26,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from simulator.files import write_file
 from simulator.i18n import Message, localized
 
 EXIT = "exit"
@@ -623,18 +624,5 @@ def dump_scenario(scenario: Scenario) -> str:
 
 
 def save_scenario(scenario: Scenario, path: str | Path, header: str = "") -> Path:
-    """Write atomically: a reader never sees half a file."""
-    import os
-    import tempfile
-
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(header + dump_scenario(scenario))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    """Write atomically (``files.write_file``): a reader never sees half a file."""
+    return write_file(path, header + dump_scenario(scenario))

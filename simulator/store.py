@@ -2,11 +2,10 @@
 
 - Names become safe file names (``safe_stem``): lowercase letters, digits and dashes, no path
   parts, so no name can write outside the folder.
-- A shipped preset (a file in ``scenarios/``) is never overwritten: its name is refused.
-- Writes are atomic: the file is written to a temporary name and then linked into place
-  (``os.link`` fails if the name exists, so of two sessions saving the same new name at the
-  same moment one wins and the other is told the name is taken) or, when overwriting on
-  purpose, renamed into place (``os.replace``); nobody ever sees half a file.
+- A scenario the app offers (a file in ``settings.scenario_dir()``) is never overwritten: its
+  name is refused.
+- Writes are atomic (``files.write_file``): of two sessions saving the same new name at the
+  same moment one wins and the other is told the name is taken; nobody ever sees half a file.
 - Uploads are capped in size and parsed with ``yaml.safe_load`` behind an alias-expansion cap
   (``scenario.parse_yaml``); a broken upload raises ``ScenarioError`` with the field and saves
   nothing.
@@ -14,18 +13,16 @@
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from simulator.files import write_file
 from simulator.i18n import Message
 from simulator.scenario import Scenario, ScenarioError, dump_scenario, load_scenario, scenario_from_yaml
+from simulator.settings import saved_dir, scenario_dir
 
-SCENARIO_DIR = Path(__file__).resolve().parents[1] / "scenarios"
-SAVED_DIR_VARIABLE = "JZSIM_SAVED"  # another folder for saved scenarios (deployments, tests)
 MAX_UPLOAD_BYTES = 64_000  # a scenario is a few KB
 MAX_STEM = 60
 
@@ -38,12 +35,9 @@ class StoreError(ValueError):
         super().__init__(str(message))
 
 
-def saved_dir() -> Path:
-    return Path(os.environ.get(SAVED_DIR_VARIABLE) or SCENARIO_DIR / "saved")
-
-
-def preset_stems(folder: Path = SCENARIO_DIR) -> set[str]:
-    return {p.stem for p in folder.glob("*.yaml")}
+def preset_stems(folder: Path | None = None) -> set[str]:
+    """Names of the scenarios the app offers (``settings.scenario_dir``): never saved over."""
+    return {p.stem for p in (folder or scenario_dir()).glob("*.yaml")}
 
 
 def safe_stem(name: str) -> str:
@@ -76,22 +70,10 @@ def list_saved(folder: Path | None = None) -> list[Saved]:
 
 
 def _write_new(text: str, path: Path, overwrite: bool) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if overwrite:
-            os.replace(tmp, path)
-        else:
-            try:
-                os.link(tmp, path)  # atomic and exclusive: fails when the name is taken
-            except FileExistsError:
-                raise StoreError(Message("s_exists", name=path.stem)) from None
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+        write_file(path, text, exclusive=not overwrite)
+    except FileExistsError:
+        raise StoreError(Message("s_exists", name=path.stem)) from None
 
 
 def save(scenario: Scenario, name: str, folder: Path | None = None, overwrite: bool = False) -> Path:

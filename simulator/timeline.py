@@ -18,9 +18,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from simulator.scenario import EXIT, Scenario, schedule_date, year_month_tuple
+from simulator.settings import DAYS_PER_MONTH, DAYS_PER_YEAR
 
-DAYS_PER_YEAR = 365.25
-DAYS_PER_MONTH = DAYS_PER_YEAR / 12.0
 EXIT_INDEX = -1
 UNLIMITED = math.inf
 

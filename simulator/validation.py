@@ -28,9 +28,9 @@ from simulator import calibrate as cal
 from simulator.experiment import run_experiment, scenario_key
 from simulator.results import Results, yearly_arrays
 from simulator.scenario import Scenario, load_scenario
+from simulator.settings import DOCS_DIR, PRESETS_DIR, ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
-DOCS = ROOT / "docs"
+DOCS = DOCS_DIR
 VALIDATION_FILE = DOCS / "validation.csv"
 ASSUMPTIONS_FILE = DOCS / "assumptions.csv"
 COLUMNS = [
@@ -57,7 +57,7 @@ Figure = tuple[float, float, float]  # model value, P10, P90
 
 
 def preset(stem: str) -> Scenario:
-    return load_scenario(cal.SCENARIO_DIR / f"{stem}.yaml")
+    return load_scenario(PRESETS_DIR / f"{stem}.yaml")
 
 
 def cached_runner() -> Runner:

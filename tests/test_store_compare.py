@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from simulator import store
+from simulator import settings, store
 from simulator.cli import main
 from simulator.compare import aligned, kpi_table, parameter_differences
 from simulator.experiment import run_experiment
@@ -22,7 +22,7 @@ from tests.conftest import EXAMPLE, ROOT
 @pytest.fixture
 def folder(tmp_path, monkeypatch):
     saved = tmp_path / "saved"
-    monkeypatch.setenv(store.SAVED_DIR_VARIABLE, str(saved))
+    monkeypatch.setenv(settings.SAVED_VARIABLE, str(saved))
     return saved
 
 

@@ -7,7 +7,6 @@ in ``simulator/``.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 from collections import OrderedDict
@@ -20,18 +19,13 @@ import streamlit as st
 if TYPE_CHECKING:
     import pandas as pd
 
-from simulator import i18n, store
+from simulator import i18n, settings, store
 from simulator.experiment import run_in_stages, scenario_key
 from simulator.results import Summary
 from simulator.scenario import Scenario, ScenarioError, load_scenario
 
 # Pages catch what they cannot show; this logger keeps the traceback in the server log.
 log = logging.getLogger("jeugdzorg_sim")
-
-ROOT = Path(__file__).resolve().parents[1]
-SCENARIO_DIR = ROOT / "scenarios"
-SCENARIO_DIR_VARIABLE = "JZSIM_SCENARIOS"  # another folder of scenarios (deployments, tests)
-CONTENT_DIR = ROOT / "content"
 
 
 LANGUAGE_KEY = "english"  # a plain session key: it outlives a page switch, a widget's state may not
@@ -66,7 +60,7 @@ def t(key: str, **values) -> str:
 
 def markdown_text(name: str) -> str:
     """A long text of a page, kept as content/NAME_LANG.md."""
-    path = CONTENT_DIR / f"{name}_{lang()}.md"
+    path = settings.CONTENT_DIR / f"{name}_{lang()}.md"
     return path.read_text(encoding="utf-8")
 
 
@@ -75,14 +69,14 @@ DEFAULT_SCENARIO = "zuid-west-jeugdzorgplus"  # the app opens on the 57 -> 43 pr
 
 def scenario_files() -> list[Path]:
     """The shipped scenarios (the default first, then by name), then the saved ones."""
-    folder = Path(os.environ.get(SCENARIO_DIR_VARIABLE) or SCENARIO_DIR)
+    folder = settings.scenario_dir()
     shipped = sorted(folder.glob("*.yaml"), key=lambda p: (p.stem != DEFAULT_SCENARIO, p.stem))
     stems = {p.stem for p in shipped}
-    return shipped + [p for p in sorted(store.saved_dir().glob("*.yaml")) if p.stem not in stems]
+    return shipped + [p for p in sorted(settings.saved_dir().glob("*.yaml")) if p.stem not in stems]
 
 
 def is_saved(path: Path) -> bool:
-    return path.parent.resolve() == store.saved_dir().resolve()
+    return path.parent.resolve() == settings.saved_dir().resolve()
 
 
 def load(path: Path) -> tuple[Scenario | None, str | None]:
@@ -106,7 +100,7 @@ def preset_titles(stems) -> pd.DataFrame:
 
     rows = []
     for stem in stems:
-        scenario, _ = load(SCENARIO_DIR / f"{stem}.yaml")
+        scenario, _ = load(settings.PRESETS_DIR / f"{stem}.yaml")
         rows.append((stem, scenario.name if scenario else stem))
     return pd.DataFrame(rows, columns=["stem", "title"])
 
