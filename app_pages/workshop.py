@@ -5,7 +5,6 @@ import math
 import time
 
 import streamlit as st
-from pydantic import ValidationError
 
 from simulator import charts, i18n
 from simulator.experiment import scenario_key
@@ -19,8 +18,8 @@ from simulator.levers import (
     to_params,
 )
 from simulator.results import key_care_type, tradeoff_table
-from simulator.scenario import ScenarioError, dump_scenario, format_validation_error
-from simulator.timeline import Calendar, compile_plan, warnings_for
+from simulator.scenario import ScenarioError, dump_scenario, with_overrides
+from simulator.timeline import Calendar
 from ui.common import (
     export_section,
     lang,
@@ -149,9 +148,9 @@ st.query_params.from_dict({"scenario": stem, **to_params(levers)})  # a link reo
 # ---------------------------------------------------------------- run
 try:
     changed = apply_levers(scenario, levers)
-    baseline_scenario = scenario.with_overrides(years=levers.years)
-except ValidationError as error:  # a lever combination the schema refuses: say which field
-    st.error(ScenarioError(scenario.name, format_validation_error(error)).message(lang()))
+    baseline_scenario = with_overrides(scenario, years=levers.years)
+except ScenarioError as error:  # a lever combination the checks refuse: say which field
+    st.error(error.message(lang()))
     st.stop()
 
 # ---------------------------------------------------------------- save and share (sidebar)
@@ -177,9 +176,6 @@ with st.sidebar:
         help=t("download_yaml_help"),
     )
 
-for warning in warnings_for(compile_plan(changed), lang()):
-    st.warning(warning)
-
 years = Calendar.of(changed).years
 kpi_year = st.select_slider(
     t("kpi_year"),
@@ -202,6 +198,8 @@ def total(frame, measure):
 
 def draw(current, baseline) -> None:
     """Key figures and charts of a run against the unchanged scenario."""
+    for warning in current.warnings:  # e.g. a circular wait, in the page's language
+        st.warning(warning.text(L))
     # Always one status line, so the final page has the preview's elements in the same places.
     if current.replications < changed.replications:
         st.caption(t("provisional", done=current.replications, total=changed.replications))

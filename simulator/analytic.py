@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulator.scenario import Scenario
+from simulator.schema import Scenario
 from simulator.settings import DAYS_PER_MONTH, DAYS_PER_YEAR
 from simulator.timeline import EXIT_INDEX, Plan, compile_plan
 

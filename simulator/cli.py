@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from simulator import settings
-from simulator.scenario import MAX_REPLICATIONS, MAX_YEARS, ScenarioError, load_scenario
+from simulator.scenario import MAX_REPLICATIONS, MAX_YEARS, ScenarioError, load_scenario, with_overrides
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INVALID = 0, 1, 2
 FLAG_OF_FIELD = {"replications": "--replications", "seed": "--seed", "years": "--years"}
@@ -89,6 +89,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--lang", choices=["nl", "en"], default="nl", help="language of the deck and charts (default nl)"
     )
     _add_aligned_flags(export)
+
+    commands.add_parser(
+        "schema",
+        help="print the JSON Schema of scenario files, for editors that check YAML "
+        "(e.g. python -m simulator schema > scenario.schema.json)",
+    )
     return parser
 
 
@@ -149,6 +155,13 @@ class ProgressBar:
             sys.stderr.flush()
 
 
+def cmd_schema() -> int:
+    from simulator.schema import json_schema
+
+    print(json.dumps(json_schema(), indent=2, ensure_ascii=False))
+    return EXIT_OK
+
+
 def cmd_validate(args) -> int:
     failed = 0
     for path in args.scenarios:
@@ -158,27 +171,25 @@ def cmd_validate(args) -> int:
             print(error.message(), file=sys.stderr)
             failed += 1
             continue
-        from simulator.timeline import compile_plan, warnings_for
+        from simulator.checks import plan_warnings
+        from simulator.timeline import compile_plan
 
         print(
             f"{path}: ok ({scenario.name}; {len(scenario.care_types)} care types, {len(scenario.policies)} policies)"
         )
-        for warning in warnings_for(compile_plan(scenario)):
-            print(f"{path}: warning: {warning}", file=sys.stderr)
+        for warning in plan_warnings(compile_plan(scenario)):
+            print(f"{path}: warning: {warning.text()}", file=sys.stderr)
     return EXIT_INVALID if failed else EXIT_OK
 
 
 def _resolve(args):
     scenario = load_scenario(args.scenario)
-    from pydantic import ValidationError
-
     from simulator.experiment import resolve
-    from simulator.scenario import format_validation_error
 
     try:
         return resolve(scenario, args.replications, args.seed, args.years)
-    except ValidationError as error:  # e.g. --years 40 makes a capacity schedule or inflow invalid
-        problems = [(FLAG_OF_FIELD.get(p, p), m) for p, m in format_validation_error(error)]
+    except ScenarioError as error:  # e.g. --years 40 makes a capacity schedule or inflow invalid
+        problems = [(FLAG_OF_FIELD.get(p, p), m) for p, m in error.problems]
         raise ScenarioError(f"{args.scenario} with the given flags", problems) from None
 
 
@@ -208,7 +219,7 @@ def cmd_run(args) -> int:
     except OSError as error:
         raise InputError(f"--out {out}: cannot write ({error.strerror})") from None
     for warning in results.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        print(f"warning: {warning.text()}", file=sys.stderr)
     if not args.quiet:
         print(summary_table(results))
         print(
@@ -231,7 +242,7 @@ def _run_aligned(args, command: str):
             f"got {len(args.scenarios) - 1}"
         )
     loaded = [load_scenario(path) for path in args.scenarios]
-    base = loaded[0].with_overrides(replications=args.replications, seed=args.seed)
+    base = with_overrides(loaded[0], replications=args.replications, seed=args.seed)
     scenarios = aligned(base, loaded[1:])
     labels = [Path(path).stem for path in args.scenarios]
     if len(set(labels)) < len(labels):
@@ -373,6 +384,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "validate":
             return cmd_validate(args)
+        if args.command == "schema":
+            return cmd_schema()
         if args.command == "compare":
             return cmd_compare(args)
         if args.command == "export":

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from simulator.results import TOTAL_MEASURES, Summary
-from simulator.scenario import Scenario
+from simulator.scenario import Scenario, with_overrides
 
 MAX_OTHERS = 5
 KPI_COLUMNS = [
@@ -38,7 +38,7 @@ def aligned(baseline: Scenario, others: list[Scenario]) -> list[Scenario]:
     if len(others) > MAX_OTHERS:
         raise ValueError(f"at most {MAX_OTHERS} scenarios besides the baseline, got {len(others)}")
     return [baseline] + [
-        s.with_overrides(seed=baseline.seed, replications=baseline.replications) for s in others
+        with_overrides(s, seed=baseline.seed, replications=baseline.replications) for s in others
     ]
 
 

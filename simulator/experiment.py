@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 
 from simulator.model import Model, ReplicationResult
-from simulator.scenario import Scenario
+from simulator.scenario import Scenario, with_overrides
 from simulator.timeline import Plan, compile_plan
 
 Progress = Callable[[int, int], None]  # (replications done, replications in all)
@@ -170,7 +170,7 @@ def resolve(
     scenario: Scenario, replications: int | None = None, seed: int | None = None, years: int | None = None
 ) -> Scenario:
     """The scenario as it will run: command-line or widget overrides applied and validated."""
-    return scenario.with_overrides(replications=replications, seed=seed, years=years)
+    return with_overrides(scenario, replications=replications, seed=seed, years=years)
 
 
 def scenario_key(scenario: Scenario) -> str:

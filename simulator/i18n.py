@@ -4,6 +4,7 @@ formatting per language. No UI framework here: exports use it too."""
 from __future__ import annotations
 
 import math
+from typing import Any
 
 LANGUAGES = ("nl", "en")
 
@@ -678,6 +679,7 @@ VALIDATION: dict[str, tuple[str, str]] = {
     ),
     "v_got": (" (gegeven: {got})", " (got {got})"),
     "v_joined": ("{first}{second}", "{first}{second}"),
+    "v_raw": ("{text}", "{text}"),  # a rare pydantic error in its own (English) words
     "v_missing": ("verplicht veld ontbreekt", "required field is missing"),
     "v_int": ("verwacht een geheel getal", "expected a whole number"),
     "v_float": ("verwacht een getal", "expected a number"),
@@ -763,6 +765,21 @@ class Message(str):
 
     def text(self, lang: str = "en") -> str:
         return _render(self.key, lang, self.values)
+
+    def to_json(self) -> dict[str, Any]:
+        """Key and values as plain data (``run.json``): any language can render it later."""
+        return {
+            "key": self.key,
+            "values": {n: v.to_json() if isinstance(v, Message) else v for n, v in self.values.items()},
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Message:
+        values = {
+            n: cls.from_json(v) if isinstance(v, dict) and "key" in v else v
+            for n, v in data["values"].items()
+        }
+        return cls(data["key"], **values)
 
 
 def _message(key: str, values: dict) -> Message:

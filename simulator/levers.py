@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from simulator.scenario import Scenario, year_month_tuple
+from simulator.scenario import Scenario, scenario_from_dict, year_month_tuple
 
 WORKSHOP_POLICY = "Workshop"
 
@@ -191,4 +191,4 @@ def apply_levers(scenario: Scenario, levers: Levers) -> Scenario:
             policy[key] = values
     if len(policy) > 2:
         data.setdefault("policies", []).append(policy)
-    return Scenario.model_validate(data)
+    return scenario_from_dict(data, scenario.name)

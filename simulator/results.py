@@ -33,7 +33,9 @@ import numpy as np
 import pandas as pd
 
 from simulator import __version__, capacity
+from simulator.checks import plan_warnings
 from simulator.files import write_folder
+from simulator.i18n import Message
 from simulator.model import (
     ADMISSIONS,
     ADMITTED_YOUTHS,
@@ -49,8 +51,8 @@ from simulator.model import (
     WAITING,
     ReplicationResult,
 )
-from simulator.scenario import EXIT, NEW, Scenario
-from simulator.timeline import Plan, warnings_for
+from simulator.schema import EXIT, NEW, Scenario
+from simulator.timeline import Calendar, Plan
 
 MONTHLY_COLUMNS = [
     "replication",
@@ -131,7 +133,7 @@ class Results:
     monthly: pd.DataFrame
     yearly: pd.DataFrame
     flows: pd.DataFrame
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Message] = field(default_factory=list)  # rendered where shown
 
     @property
     def scenario(self):
@@ -146,7 +148,7 @@ class Results:
             "scenario": scenario.model_dump(mode="json", by_alias=True, exclude_none=True),
             "runtime_seconds": round(self.runtime_seconds, 3),
             "events": int(sum(r.n_events for r in self.replications)),
-            "warnings": self.warnings,
+            "warnings": [warning.to_json() for warning in self.warnings],
         }
 
     def write(self, out_dir: str | Path) -> Path:
@@ -403,7 +405,7 @@ def summarise(plan: Plan, reps: list[ReplicationResult], runtime_seconds: float 
     ]
     flows = pd.DataFrame(flow_rows, columns=FLOW_COLUMNS)
 
-    return Results(plan, reps, runtime_seconds, monthly, yearly, flows, warnings_for(plan))
+    return Results(plan, reps, runtime_seconds, monthly, yearly, flows, plan_warnings(plan))
 
 
 def monthly_summary(results: Results) -> pd.DataFrame:
@@ -492,7 +494,7 @@ class Summary:
     monthly: pd.DataFrame  # monthly_summary: mean, P10, P90, capacity, expected
     flows: pd.DataFrame
     totals: pd.DataFrame  # yearly_totals: chain-wide figures with P10-P90
-    warnings: list[str]
+    warnings: list[Message]
     replications: int  # replications summarised (fewer than the scenario's in a preview)
     by_replication: dict[
         str, np.ndarray
@@ -535,7 +537,6 @@ def tradeoff_table(
     """The capacity trade-off of a care type in a year, from its offered load: for each
     capacity the share of youths not placed at once and the occupancy rate (mean from the
     replications' mean load, P10-P90 from each replication's own), and beds needed."""
-    from simulator.timeline import Calendar
 
     calendar = Calendar.of(summary.scenario)
     y = calendar.years.index(year)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from simulator.scenario import EXIT, Scenario, schedule_date, year_month_tuple
+from simulator.schema import EXIT, Scenario, schedule_date, year_month_tuple
 from simulator.settings import DAYS_PER_MONTH, DAYS_PER_YEAR
 
 EXIT_INDEX = -1
@@ -305,73 +305,3 @@ def compile_plan(scenario: Scenario) -> Plan:
         inflow_rates=rates,
         capacity_changes=compile_capacity(scenario, calendar),
     )
-
-
-# ---------------------------------------------------------------- checks used by validation
-
-
-def peak_total_inflow(scenario: Scenario) -> float:
-    """Highest total inflow per year over the horizon, policies included."""
-    calendar = Calendar.of(scenario)
-    knots, rates = compile_inflow(scenario, calendar)
-    all_knots = np.unique(np.concatenate(knots))
-    total = np.zeros_like(all_knots)
-    for k, r in zip(knots, rates, strict=True):
-        total += r[np.searchsorted(k, all_knots, side="right") - 1]
-    return float(total.max()) * DAYS_PER_YEAR
-
-
-def trapped_types(scenario: Scenario) -> list[tuple[str, str]]:
-    """Care types from which no chain of moves reaches exit, as (field path, type name)."""
-    calendar = Calendar.of(scenario)
-    names = scenario.type_names
-    found, seen = [], set()
-    for epoch in compile_epochs(scenario, calendar):
-        can_exit = [False] * len(names)
-        changed = True
-        while changed:  # fixed point: a type can exit if any destination can
-            changed = False
-            for i in range(len(names)):
-                if can_exit[i]:
-                    continue
-                dests = epoch.outflow_dests[i] + epoch.escalation_dests[i]
-                if any(d == EXIT_INDEX or can_exit[d] for d in dests):
-                    can_exit[i] = changed = True
-        for i, ok in enumerate(can_exit):
-            if not ok and names[i] not in seen:
-                seen.add(names[i])
-                found.append((f"care_types.{names[i]}.outflow", names[i]))
-    return found
-
-
-def warnings_for(plan: Plan, lang: str = "en") -> list[str]:
-    """Things that are valid but may surprise: waits that can block each other for ever."""
-    names = plan.names
-    waits = [
-        not plan.when_full_elsewhere[i]
-        and plan.max_wait_days[i] is None
-        and any(not math.isinf(c) for _, c in plan.capacity_changes[i])
-        for i in range(len(names))
-    ]
-    edges = set()
-    for epoch in plan.epochs:
-        for i in range(len(names)):
-            for d in epoch.outflow_dests[i] + epoch.escalation_dests[i]:
-                if d != EXIT_INDEX:
-                    edges.add((i, d))
-    # Types that reach themselves through other waiting types form a circular wait.
-    reach = {i: {d for (a, d) in edges if a == i and waits[d]} for i in range(len(names)) if waits[i]}
-    changed = True
-    while changed:
-        changed = False
-        for i in reach:
-            more = set().union(*(reach.get(d, set()) for d in reach[i])) - reach[i]
-            if more:
-                reach[i] |= more
-                changed = True
-    cycle = sorted(i for i in reach if i in reach[i])
-    if not cycle:
-        return []
-    from simulator.i18n import t  # the warning is shown in the app too, in its language
-
-    return [t("warn_circular_wait", lang, members=", ".join(repr(names[i]) for i in cycle))]

@@ -25,13 +25,13 @@ from simulator.export.tables import SHEETS
 from simulator.i18n import euro
 from simulator.levers import apply_levers, default_levers
 from simulator.results import Summary
-from simulator.scenario import load_scenario
+from simulator.scenario import load_scenario, with_overrides
 from tests.conftest import EXAMPLE
 
 
 @pytest.fixture(scope="module")
 def runs():
-    base = load_scenario(EXAMPLE).with_overrides(years=4, replications=4)
+    base = with_overrides(load_scenario(EXAMPLE), years=4, replications=4)
     levers = default_levers(base)
     levers.inflow_change["jzplus"] = -0.2
     changed = apply_levers(base, levers)

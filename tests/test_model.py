@@ -8,6 +8,7 @@ import pytest
 
 from simulator.experiment import run_experiment, run_in_stages, run_replications, scenario_key
 from simulator.model import ARRIVALS, OVERFLOW, WAITING, Model, stream_seed
+from simulator.scenario import with_overrides
 from simulator.timeline import compile_plan
 from tests.conftest import make_scenario
 
@@ -221,8 +222,8 @@ def test_replication_k_is_the_same_alone_in_series_and_in_parallel(busy_plan):
 
 
 def test_a_run_in_stages_equals_a_run_in_one_go_and_previews_its_first_replications(example):
-    small = example.with_overrides(years=3, replications=5)
-    changed = small.with_overrides(seed=small.seed + 1)
+    small = with_overrides(example, years=3, replications=5)
+    changed = with_overrides(small, seed=small.seed + 1)
     previews = []
     staged = run_in_stages([small, changed], preview=2, on_preview=previews.append, workers=1)
     whole = run_experiment(small, workers=1)
@@ -328,8 +329,8 @@ def test_effects_go_the_right_way(lever):
 
 
 def test_cache_key_follows_content(example):
-    assert scenario_key(example) == scenario_key(example.with_overrides())
-    assert scenario_key(example) != scenario_key(example.with_overrides(seed=1))
+    assert scenario_key(example) == scenario_key(with_overrides(example))
+    assert scenario_key(example) != scenario_key(with_overrides(example, seed=1))
 
 
 def test_an_inflow_factor_zero_stops_arrivals_from_its_date_and_keeps_the_earlier_ones():

@@ -6,19 +6,20 @@ import copy
 
 import pytest
 import yaml
-from pydantic import ValidationError
 
+from simulator.checks import plan_warnings
+from simulator.experiment import run_experiment
 from simulator.scenario import (
     MAX_YAML_NODES,
-    Scenario,
     ScenarioError,
     dump_scenario,
     load_scenario,
     save_scenario,
     scenario_from_dict,
     scenario_from_yaml,
+    with_overrides,
 )
-from simulator.timeline import compile_plan, warnings_for
+from simulator.timeline import compile_plan
 from tests.conftest import make_scenario, scenario_dict
 
 
@@ -182,7 +183,7 @@ def mutate(path: str, value) -> dict:
         (
             "policies",
             [{"name": "p", "from": "2022-01", "outflow": {"jzplus": {"home": 0.5}}}],
-            "policies[0].outflow",
+            "policies[0].outflow.jzplus",  # the care type whose shares are wrong
             "sum to 0.5",
         ),
         (
@@ -302,9 +303,9 @@ def test_missing_file_is_reported_by_name(tmp_path):
 
 
 def test_overrides_are_validated(example):
-    assert example.with_overrides(years=3, seed=None).years == 3
-    with pytest.raises(ValidationError, match="replications"):
-        example.with_overrides(replications=0)
+    assert with_overrides(example, years=3, seed=None).years == 3
+    with pytest.raises(ScenarioError, match="replications"):
+        with_overrides(example, replications=0)
 
 
 def test_generic_care_types_need_no_code_change():
@@ -321,8 +322,12 @@ def test_generic_care_types_need_no_code_change():
             },
         }
     )
-    assert isinstance(scenario, Scenario)
     assert scenario.label("gezinshuis") == "Gezinshuis" and scenario.label("foster") == "foster"
+    results = run_experiment(with_overrides(scenario, years=2, replications=2))
+    flows = results.flows.set_index(["from", "to"])["per_year_mean"]
+    assert flows["foster", "gezinshuis"] > 0 and flows["gezinshuis", "foster"] > 0  # both routes used
+    gezinshuis = results.monthly[results.monthly["care_type"] == "gezinshuis"]
+    assert gezinshuis["occupancy"].max() <= 12 + 1e-9  # its capacity holds (time-weighted means)
 
 
 def test_circular_waits_are_flagged_and_max_wait_clears_the_flag():
@@ -330,9 +335,9 @@ def test_circular_waits_are_flagged_and_max_wait_clears_the_flag():
         "residential": {"stay_months": 6, "capacity": 5, "escalation_per_year": {"jzplus": 1.0}},
         "jzplus": {"stay_months": 3, "capacity": 3, "outflow": {"residential": 1.0}},
     }
-    assert warnings_for(compile_plan(make_scenario(care)))
+    assert plan_warnings(compile_plan(make_scenario(care)))
     care["jzplus"]["max_wait_months"] = 2
-    assert not warnings_for(compile_plan(make_scenario(care)))
+    assert not plan_warnings(compile_plan(make_scenario(care)))
 
 
 def test_messages_come_in_dutch_for_the_app_and_english_for_the_command_line():

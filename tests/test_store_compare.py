@@ -15,7 +15,7 @@ from simulator.compare import aligned, kpi_table, parameter_differences
 from simulator.experiment import run_experiment
 from simulator.levers import apply_levers, default_levers
 from simulator.results import Summary
-from simulator.scenario import ScenarioError, dump_scenario, load_scenario
+from simulator.scenario import ScenarioError, dump_scenario, load_scenario, with_overrides
 from tests.conftest import EXAMPLE, ROOT
 
 
@@ -65,9 +65,9 @@ def test_save_and_load_round_trip_with_the_levers_as_a_policy(example, folder):
 def test_an_existing_name_is_kept_unless_replacing_is_asked(example, folder):
     store.save(example, "plan a")
     with pytest.raises(store.StoreError, match="exists already"):
-        store.save(example.with_overrides(years=3), "Plan A")
+        store.save(with_overrides(example, years=3), "Plan A")
     assert load_scenario(folder / "plan-a.yaml").years == example.years
-    store.save(example.with_overrides(years=3), "Plan A", overwrite=True)
+    store.save(with_overrides(example, years=3), "Plan A", overwrite=True)
     assert load_scenario(folder / "plan-a.yaml").years == 3
 
 
@@ -92,7 +92,7 @@ def test_rename_and_delete(example, folder):
 
 
 def test_two_sessions_saving_one_new_name_at_once_one_wins_and_nothing_is_half_written(example, folder):
-    variants = [example.with_overrides(years=y) for y in (3, 4, 5, 6, 7, 8)]
+    variants = [with_overrides(example, years=y) for y in (3, 4, 5, 6, 7, 8)]
     for round_ in range(10):
         barrier = threading.Barrier(len(variants))
         outcome: dict[int, str] = {}
@@ -117,7 +117,7 @@ def test_two_sessions_saving_one_new_name_at_once_one_wins_and_nothing_is_half_w
 
 
 def test_replacing_at_the_same_time_leaves_one_whole_file(example, folder):
-    variants = [example.with_overrides(years=y) for y in range(3, 11)]
+    variants = [with_overrides(example, years=y) for y in range(3, 11)]
     barrier = threading.Barrier(len(variants))
 
     def session(k: int) -> None:
@@ -169,11 +169,11 @@ def test_a_valid_upload_parses_to_the_scenario():
 
 @pytest.fixture(scope="module")
 def pair():
-    base = load_scenario(EXAMPLE).with_overrides(years=3, replications=8)
+    base = with_overrides(load_scenario(EXAMPLE), years=3, replications=8)
     levers = default_levers(base)
     levers.inflow_change["jzplus"] = -0.2
     levers.escalation_change["foster"] = -0.3
-    other = apply_levers(base, levers).with_overrides(seed=1, replications=3)
+    other = with_overrides(apply_levers(base, levers), seed=1, replications=3)
     scenarios = aligned(base, [other, base])
     return scenarios, [Summary.of(run_experiment(s, workers=1)) for s in scenarios]
 
@@ -231,7 +231,7 @@ def test_compare_on_the_command_line_writes_the_same_tables(tmp_path, capsys):
     # The same numbers as the library gives.
     summaries = [
         Summary.of(run_experiment(s, workers=1))
-        for s in aligned(base.with_overrides(replications=4), [load_scenario(other)])
+        for s in aligned(with_overrides(base, replications=4), [load_scenario(other)])
     ]
     expected = kpi_table(summaries, 2024, ["voorbeeldregio", "minder"])
     got = kpis[kpis["year"] == 2024].reset_index(drop=True)

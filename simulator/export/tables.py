@@ -15,7 +15,7 @@ import io
 import pandas as pd
 
 from simulator.results import Summary
-from simulator.scenario import Scenario
+from simulator.schema import Scenario
 
 SHEETS = ["yearly", "monthly", "flows", "parameters", "sources", "tradeoff"]
 
