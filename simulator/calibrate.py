@@ -35,6 +35,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -311,7 +312,8 @@ def fit_levelling_trend(years: list[int], values: list[float]) -> tuple[float, f
 
     start = (min(values) * 0.7, max(values) - min(values) * 0.7, 0.3)
     params, _ = curve_fit(model, t, y, p0=start, bounds=([0, 0, 0], [max(values), 10 * max(values), 5]))
-    return tuple(float(p) for p in params)
+    floor, excess, rate = (float(p) for p in params)
+    return floor, excess, rate
 
 
 def levelling_value(params: tuple[float, float, float], first_year: int, year: int) -> float:
@@ -351,7 +353,7 @@ def solve_chain(
         unit[t]["inflow_per_year"] = 1.0
         columns.append(steady_state(_chain(name, start, unit)).occupancy - base)
     rows = [names.index(t) for t in targets]
-    gamma = (
+    gamma: np.ndarray | list[float] = (
         np.linalg.solve(np.array(columns).T[rows], np.array(list(targets.values())) - base[rows])
         if rows
         else []
@@ -1177,9 +1179,10 @@ PRESET_ASSUMPTIONS: dict[str, tuple[str, ...]] = {
 }
 
 
-def variant(stem: str, assumption: str, value) -> Scenario:
+def variant(stem: str, assumption: str, value: float) -> Scenario:
     """A preset with one named assumption at another value."""
-    return PRESETS[stem](replace(BASE, **{assumption: value}))
+    changed: dict[str, Any] = {assumption: value}  # a field of Assumptions, by name
+    return PRESETS[stem](replace(BASE, **changed))
 
 
 def preset_text(scenario: Scenario) -> str:

@@ -18,10 +18,11 @@ counted as need (the offered load holds no waiting time).
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy.stats import poisson
 
 
-def erlang_b(capacity, load) -> np.ndarray:
+def erlang_b(capacity: ArrayLike, load: ArrayLike) -> np.ndarray:
     """B(c, a) = P(N = c) / P(N <= c) for N ~ Poisson(a), elementwise (c whole, a >= 0)."""
     c = np.asarray(capacity, dtype=float)
     a = np.maximum(np.asarray(load, dtype=float), 0.0)  # a time average can come out at -1e-15
@@ -34,7 +35,7 @@ def erlang_b(capacity, load) -> np.ndarray:
     return out
 
 
-def erlang_c(capacity, load) -> np.ndarray:
+def erlang_c(capacity: ArrayLike, load: ArrayLike) -> np.ndarray:
     """C(c, a): the probability of waiting in M/M/c with a FIFO list (1 when a >= c)."""
     c = np.asarray(capacity, dtype=float)
     a = np.maximum(np.asarray(load, dtype=float), 0.0)
@@ -46,12 +47,13 @@ def erlang_c(capacity, load) -> np.ndarray:
     return np.where(a > 0, out, np.where(c <= 0, 1.0, 0.0))
 
 
-def delay_probability(capacity, load, wait: bool) -> np.ndarray:
+def delay_probability(capacity: ArrayLike, load: ArrayLike, wait: bool) -> np.ndarray:
+    """Erlang C for a unit with a waiting list, Erlang B for one that places elsewhere."""
     return erlang_c(capacity, load) if wait else erlang_b(capacity, load)
 
 
 def delayed_share(
-    capacity, loads: np.ndarray, weights: np.ndarray, wait: bool, per_month: bool = False
+    capacity: ArrayLike, loads: np.ndarray, weights: np.ndarray, wait: bool, per_month: bool = False
 ) -> np.ndarray:
     """The share of a period's youths that cannot be placed at once with ``capacity``
     places (one number per period, or one per month with ``per_month``): the delay
@@ -91,7 +93,7 @@ def beds_needed(loads: np.ndarray, weights: np.ndarray, service_level: float, wa
     return high.astype(np.int64)
 
 
-def occupancy_rate(capacity, loads: np.ndarray, days: np.ndarray, wait: bool) -> np.ndarray:
+def occupancy_rate(capacity: ArrayLike, loads: np.ndarray, days: np.ndarray, wait: bool) -> np.ndarray:
     """Expected occupied places / capacity over a period, from the monthly loads: a unit
     that places elsewhere carries a(1 - B(c, a)); a unit with a waiting list serves all of a
     stable load (a < c) and is full otherwise."""

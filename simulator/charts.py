@@ -12,6 +12,9 @@ import pandas as pd
 
 from simulator.i18n import number, t
 
+# Any top-level Altair chart: a chart, a layer, a concatenation.
+Chart = alt.Chart | alt.LayerChart | alt.ConcatChart | alt.HConcatChart | alt.VConcatChart | alt.FacetChart
+
 PALETTE = ["#4c9f70", "#3a7fc1", "#e39b2d", "#c8423b", "#7a58b0", "#2aa6a6", "#a0522d", "#6b7280"]
 BASELINE_GREY = "#9ca3af"
 CAPACITY_COLOUR = "#111827"
@@ -27,7 +30,7 @@ def _locale(lang: str) -> dict:
     return {"number": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["€", ""]}}
 
 
-def _finish(chart, lang: str):
+def _finish(chart: Chart, lang: str) -> Chart:
     return (
         chart.configure(locale=_locale(lang))
         .configure_axis(labelFontSize=13, titleFontSize=14)
@@ -42,7 +45,7 @@ def _month_text(months: pd.Series) -> pd.Series:
     return pd.to_datetime(months).dt.strftime("%Y-%m-%dT00:00:00")
 
 
-def _size(chart, width: int | None, height: int):
+def _size(chart: Chart, width: int | None, height: int) -> Chart:
     """A fixed width for exports; none in the app, where the chart stretches to its column."""
     return chart.properties(height=height) if width is None else chart.properties(width=width, height=height)
 
@@ -55,7 +58,7 @@ def _occupancy_layers(
     baseline: pd.DataFrame | None,
     width: int | None,
     height: int,
-):
+) -> Chart:
     columns = ["month", "occupancy_mean", "occupancy_p10", "occupancy_p90", "capacity", "expected"]
     part = summary.loc[summary["care_type"] == name, columns].reset_index(drop=True)
     if baseline is not None:
@@ -106,7 +109,7 @@ def occupancy_panel(
     baseline: pd.DataFrame | None = None,
     width: int | None = None,
     height: int = 240,
-):
+) -> Chart:
     """One care type: P10-P90 band, mean line, capacity steps, the unchanged scenario as a
     faint line and the analytic expectation without capacity limits dashed."""
     return _finish(
@@ -122,7 +125,7 @@ def occupancy_chart(
     columns: int = 2,
     width: int = 380,
     height: int = 220,
-):
+) -> Chart:
     """Every care type's occupancy panel in one grid (exports)."""
     names = list(dict.fromkeys(summary["care_type"]))
     panels = [
@@ -138,7 +141,7 @@ def beds_chart(
     lang: str = "nl",
     width: int | None = None,
     height: int = 300,
-):
+) -> Chart:
     """Beds needed (bars) against capacity (black ticks) per year, side by side for the limited
     care types (all types when none is limited)."""
     order = list(dict.fromkeys(yearly["care_type"]))
@@ -183,7 +186,7 @@ def waiting_chart(
     lang: str = "nl",
     width: int | None = None,
     height: int = 320,
-):
+) -> Chart:
     """Waiting list, placements outside the region and youths waiting to move on (blocked
     beds) per care type, monthly means."""
     names = list(dict.fromkeys(summary["care_type"]))
@@ -230,7 +233,7 @@ def cost_chart(
     lang: str = "nl",
     width: int | None = None,
     height: int = 320,
-):
+) -> Chart:
     """Yearly cost per care type, stacked, in millions of euros."""
     names = list(dict.fromkeys(yearly["care_type"]))
     colour = colours(names)
@@ -278,7 +281,7 @@ def tradeoff_chart(
     service_level: float = 0.95,
     width: int | None = None,
     height: int = 380,
-):
+) -> Chart:
     """The capacity trade-off of one care type (``results.tradeoff_table``): the share of
     youths not placed at once (band P10-P90) and the occupancy rate against the number of
     places, with the 90% occupancy at which tariffs cover costs, the service level's limit
@@ -352,11 +355,11 @@ SCENARIO_PALETTE = [
 ]  # baseline first, in black
 
 
-def _scenario_colour(labels: list[str]):
+def _scenario_colour(labels: list[str]) -> alt.Scale:
     return alt.Scale(domain=labels, range=SCENARIO_PALETTE[: len(labels)])
 
 
-def _scenario_encoding(labels: list[str], lang: str, legend: bool):
+def _scenario_encoding(labels: list[str], lang: str, legend: bool) -> alt.Color:
     """Colour by scenario; in the app one scenario_legend serves all panels (a legend in each
     would take the plot's room), in an exported image the legend is part of the chart."""
     return alt.Color(
@@ -369,7 +372,7 @@ def _scenario_encoding(labels: list[str], lang: str, legend: bool):
     )
 
 
-def scenario_legend(labels: list[str], lang: str = "nl"):
+def scenario_legend(labels: list[str], lang: str = "nl") -> Chart:
     """The colour of each scenario, once for all comparison charts (a legend in every panel
     would take the room of the plot)."""
     data = pd.DataFrame({"scenario": labels})
@@ -402,7 +405,7 @@ def comparison_panel(
     width: int | None = None,
     height: int = 240,
     legend: bool = False,
-):
+) -> Chart:
     """One care type's occupancy in every scenario: a line each (the baseline black) with a faint
     P10-P90 band; the scenario column holds the labels, baseline first."""
     labels = list(dict.fromkeys(monthly["scenario"]))
@@ -440,7 +443,7 @@ def comparison_totals_chart(
     width: int | None = None,
     height: int = 240,
     legend: bool = False,
-):
+) -> Chart:
     """A chain-wide figure per year (mean with P10-P90 as a rule) for every scenario."""
     labels = list(dict.fromkeys(totals["scenario"]))
     part = totals.loc[totals["measure"] == measure, ["scenario", "year", "mean", "p10", "p90"]].copy()
@@ -470,7 +473,7 @@ def comparison_totals_chart(
 
 def backtest_chart(
     table: pd.DataFrame, labels: dict[str, str], lang: str = "nl", width: int = 220, height: int = 170
-):
+) -> Chart:
     """Model against actual clients per year, one panel per care type: the model's mean with its
     P10-P90 range, the actual count as a black dot; years used for fitting are marked."""
     names = list(dict.fromkeys(table["care_type"]))
@@ -519,7 +522,7 @@ def national_backtest_chart(
     width: int | None = None,
     height: int = 300,
     until: str = "2026-12",
-):
+) -> Chart:
     """JeugdzorgPlus occupancy of the national preset (band P10-P90, mean, capacity steps)
     with the published occupancy as black dots."""
     part = monthly_summary.loc[

@@ -11,10 +11,16 @@ import json
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from simulator import settings
 from simulator.scenario import MAX_REPLICATIONS, MAX_YEARS, ScenarioError, load_scenario, with_overrides
+
+if TYPE_CHECKING:  # the commands import the heavy modules when they run
+    from simulator.results import Results, Summary
+    from simulator.scenario import Scenario
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INVALID = 0, 1, 2
 FLAG_OF_FIELD = {"replications": "--replications", "seed": "--seed", "years": "--years"}
@@ -24,7 +30,7 @@ class InputError(Exception):
     """Invalid input found by the CLI itself (not by the scenario schema)."""
 
 
-def _bounded_int(name: str, low: int, high: int):
+def _bounded_int(name: str, low: int, high: int) -> Callable[[str], int]:
     def parse(text: str) -> int:
         try:
             value = int(text)
@@ -162,7 +168,7 @@ def cmd_schema() -> int:
     return EXIT_OK
 
 
-def cmd_validate(args) -> int:
+def cmd_validate(args: argparse.Namespace) -> int:
     failed = 0
     for path in args.scenarios:
         try:
@@ -182,7 +188,7 @@ def cmd_validate(args) -> int:
     return EXIT_INVALID if failed else EXIT_OK
 
 
-def _resolve(args):
+def _resolve(args: argparse.Namespace) -> Scenario:
     scenario = load_scenario(args.scenario)
     from simulator.experiment import resolve
 
@@ -203,7 +209,7 @@ def _check_out_dir(out: Path) -> None:
         raise InputError(f"--out {out}: no permission to write in {parent}")
 
 
-def cmd_run(args) -> int:
+def cmd_run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     _check_out_dir(out)
     scenario = _resolve(args)
@@ -229,7 +235,9 @@ def cmd_run(args) -> int:
     return EXIT_OK
 
 
-def _run_aligned(args, command: str):
+def _run_aligned(
+    args: argparse.Namespace, command: str
+) -> tuple[list[Scenario], list[str], list[Summary], list[Results]]:
     """Load the scenarios (the first is the baseline), give all the baseline's seed and
     replications (flags override), run them and return (scenarios, labels, summaries)."""
     from simulator.compare import MAX_OTHERS, aligned
@@ -255,7 +263,7 @@ def _run_aligned(args, command: str):
     return scenarios, labels, [Summary.of(r) for r in results], results
 
 
-def cmd_compare(args) -> int:
+def cmd_compare(args: argparse.Namespace) -> int:
     from simulator.compare import common_years, kpi_table, parameter_differences
     from simulator.files import write_folder
 
@@ -313,7 +321,7 @@ def cmd_compare(args) -> int:
     return EXIT_OK
 
 
-def cmd_export(args) -> int:
+def cmd_export(args: argparse.Namespace) -> int:
     from simulator.export import comparison_export, scenario_export
     from simulator.files import write_file, write_folder
 
@@ -357,7 +365,7 @@ def cmd_export(args) -> int:
     return EXIT_OK
 
 
-def summary_table(results) -> str:
+def summary_table(results: Results) -> str:
     """Per year and care type: occupancy mean (P10-P90), beds needed and capacity."""
     yearly = results.yearly
     scenario = results.scenario

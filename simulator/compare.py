@@ -105,9 +105,10 @@ def _beds(summary: Summary, care_type: str, year: int) -> tuple[float, float, fl
     row = summary.yearly[(summary.yearly["year"] == year) & (summary.yearly["care_type"] == care_type)]
     if not len(row):
         return np.nan, np.nan, np.nan
-    return tuple(
+    mean, p10, p90 = (
         float(row[column].iloc[0]) for column in ("beds_needed", "beds_needed_p10", "beds_needed_p90")
     )
+    return mean, p10, p90
 
 
 def flatten(data: Any, prefix: str = "") -> dict[str, Any]:

@@ -17,10 +17,15 @@ import os
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from functools import partial
+from typing import TYPE_CHECKING
 
 from simulator.model import Model, ReplicationResult
 from simulator.scenario import Scenario, with_overrides
 from simulator.timeline import Plan, compile_plan
+
+if TYPE_CHECKING:  # results imports pandas, which worker processes need not load
+    from simulator.results import Results
 
 Progress = Callable[[int, int], None]  # (replications done, replications in all)
 
@@ -131,13 +136,23 @@ def run_in_stages(
     total = sum(s.replications for s in scenarios)
     workers = default_workers(total) if workers is None else max(1, min(workers, total))
     started = time.perf_counter()
+    # Per stage, (scenario index, a call that gives its replications): run here when serial,
+    # a submitted chunk's result when parallel.
+    queued: list[list[tuple[int, Callable[[], list[ReplicationResult]]]]]
     if workers == 1:
-        queued = [[(j, numbers) for j, numbers in stage if numbers] for stage in stages]
+        queued = [
+            [
+                (j, partial(_run_chunk, plans[j], numbers, scenarios[j].seed))
+                for j, numbers in stage
+                if numbers
+            ]
+            for stage in stages
+        ]
     else:
         pool = _get_pool(workers)
         queued = [
             [
-                (j, future)
+                (j, future.result)
                 for j, numbers in stage
                 if numbers
                 for future in _submit(pool, plans[j], numbers, scenarios[j].seed, workers)
@@ -147,8 +162,8 @@ def run_in_stages(
     reps: list[dict[int, ReplicationResult]] = [{} for _ in scenarios]
     done = 0
     for stage, work in enumerate(queued):
-        for j, item in work:
-            results = _run_chunk(plans[j], item, scenarios[j].seed) if workers == 1 else item.result()
+        for j, replications_of in work:
+            results = replications_of()
             reps[j].update((r.run_number, r) for r in results)
             done += len(results)
             if progress:
@@ -188,7 +203,7 @@ def run_experiment(
     years: int | None = None,
     workers: int | None = None,
     progress: Progress | None = None,
-):
+) -> Results:
     """Run a scenario's replications and summarise them (a ``results.Results``)."""
     from simulator.results import summarise
 

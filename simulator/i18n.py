@@ -742,7 +742,7 @@ STORE: dict[str, tuple[str, str]] = {
 TEXT.update(STORE)
 
 
-def t(key: str, lang: str = "nl", /, **values) -> str:
+def t(key: str, lang: str = "nl", /, **values: Any) -> str:
     nl, en = TEXT[key]
     text = en if lang == "en" else nl
     return text.format(**values) if values else text
@@ -755,7 +755,7 @@ class Message(str):
     key: str
     values: dict
 
-    def __new__(cls, key: str, /, **values):
+    def __new__(cls, key: str, /, **values: Any) -> Message:
         message = super().__new__(cls, _render(key, "en", values))
         message.key, message.values = key, values
         return message

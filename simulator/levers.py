@@ -50,8 +50,9 @@ def capacity_ends(scenario: Scenario, name: str) -> tuple[int, int] | None:
     first = capacity if isinstance(capacity, int) else next(iter(capacity.values()))
     last = capacity if isinstance(capacity, int) else list(capacity.values())[-1]
     for policy in scenario.policies:
-        if policy.capacity.get(name) is not None:
-            last = policy.capacity[name]
+        places = policy.capacity.get(name)
+        if places is not None:
+            last = places
     return first, last
 
 

@@ -31,8 +31,10 @@ import math
 import zlib
 from bisect import bisect_right
 from collections import deque
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 import numpy as np
 import simpy
@@ -73,7 +75,12 @@ def stream_seed(seed: int, run_number: int, purpose: int, name: str) -> np.rando
     return np.random.SeedSequence(seed, spawn_key=(run_number, purpose, type_code(name)))
 
 
-def _draws(generator, block: int = BLOCK):
+def _unit_gamma(rng: np.random.Generator, shape: float, size: int) -> np.ndarray:
+    """Gamma draws with mean 1 and coefficient of variation 1/sqrt(shape)."""
+    return rng.standard_gamma(shape, size) / shape
+
+
+def _draws(generator: Callable[[int], np.ndarray], block: int = BLOCK) -> Iterator[float]:
     """Endless iterator over blocks of draws: ``generator(block)`` returns an array."""
     while True:
         yield from generator(block).tolist()
@@ -125,9 +132,7 @@ class Model:
             if shape == 1.0:
                 self.stay_draws.append(_draws(rng.standard_exponential))
             else:
-                self.stay_draws.append(
-                    _draws(lambda size, rng=rng, shape=shape: rng.standard_gamma(shape, size) / shape)
-                )
+                self.stay_draws.append(_draws(partial(_unit_gamma, rng, shape)))
         self.esc_draws = [_draws(self.rngs[(ESCALATIONS, i)].standard_exponential) for i in range(n)]
         self.route_draws = [_draws(self.rngs[(ROUTING, i)].random) for i in range(n)]
 
@@ -214,7 +219,7 @@ class Model:
                 duration, escalated = stay_days(segments, 0.0, x, e)
                 self._spawn(self._youth(-1, i, (duration, escalated)))
 
-    def _spawn(self, generator) -> None:
+    def _spawn(self, generator: Generator[simpy.Event, Any, None]) -> None:
         process = self.env.process(generator)
         if self.record:
             self.processes.append(process)
@@ -260,12 +265,14 @@ class Model:
             self.arrived += 1
             self._spawn(self._youth(i, -1, None))
 
-    def _capacity_change(self, i: int, day: float, places: float):
+    def _capacity_change(self, i: int, day: float, places: float) -> Generator[simpy.Event, Any, None]:
         yield self.env.timeout(day)
         self.capacity[i] = places  # a cut never evicts: it only blocks admissions
         self._admit_waiting(i)
 
-    def _youth(self, dest: int, place: int, first: tuple[float, bool] | None):
+    def _youth(
+        self, dest: int, place: int, first: tuple[float, bool] | None
+    ) -> Generator[simpy.Event, Any, None]:
         """One youth. ``place`` is where it is now: -1 nowhere (new), i a regional place in
         type i, n + i a place elsewhere in type i. An initial youth starts in a place with
         ``first`` = (days left of its stay, whether it ends by escalation) and ``dest`` -1."""
@@ -341,8 +348,9 @@ class Model:
                     log_t.append(requested)
                     log_ch.append(BLOCKED * n + current)
                     log_d.append(1)
-                if self.max_wait[dest] is not None:
-                    env.timeout(self.max_wait[dest]).callbacks.append(partial(self._give_up, dest, request))
+                max_wait = self.max_wait[dest]
+                if max_wait is not None:
+                    env.timeout(max_wait).callbacks.append(partial(self._give_up, dest, request))
                 new_place = yield request
                 if place < 0:
                     self.waiting_new -= 1
@@ -432,7 +440,7 @@ class Model:
             self.log_d.extend((1, -1))
             request.succeed(i)
 
-    def _give_up(self, i: int, request: simpy.Event, _timer) -> None:
+    def _give_up(self, i: int, request: simpy.Event, _timer: simpy.Event) -> None:
         """``max_wait_months`` reached: the youth is placed elsewhere. This breaks circular
         waits (JZ+ full of youths waiting for places held by youths waiting for JZ+)."""
         if request.triggered:
@@ -506,7 +514,7 @@ class Model:
             counts = flat.reshape(n_months, len(COUNTS), n).astype(float)
             # Requests were logged only for youths who waited: the others asked when admitted.
             counts[:, REQUESTS] += counts[:, ADMISSIONS] - counts[:, WAITED]
-        wait_days = np.zeros((n_months, n))
+        wait_days: np.ndarray = np.zeros((n_months, n))
         if self.wait_t:
             flat = np.bincount(
                 _month_of(self.wait_t, month_edges) * n + np.asarray(self.wait_ch),

@@ -26,8 +26,10 @@ from __future__ import annotations
 import json
 import math
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -229,7 +231,7 @@ def yearly_arrays(plan: Plan, reps: list[ReplicationResult]) -> dict[str, np.nda
     }
 
 
-def months_by_year(calendar, values: np.ndarray) -> np.ndarray:
+def months_by_year(calendar: Calendar, values: np.ndarray) -> np.ndarray:
     """(..., M) monthly values -> (..., Y, 12), months in calendar order within their year;
     months a partial year lacks are 0 (and weigh nothing)."""
     years = calendar.month_year_index
@@ -279,7 +281,7 @@ def expected_delayed_share(plan: Plan, loads: np.ndarray, requests: np.ndarray) 
     return out
 
 
-def _across(reduce, values: np.ndarray, *args) -> np.ndarray:
+def _across(reduce: Callable[..., np.ndarray], values: np.ndarray, *args: Any) -> np.ndarray:
     """A reduction across replications (axis 0) that skips replications without a value
     (a delayed share in a year without admissions), without warning about all-empty cells."""
     with warnings.catch_warnings():
@@ -538,6 +540,8 @@ def tradeoff_table(
     capacity the share of youths not placed at once and the occupancy rate (mean from the
     replications' mean load, P10-P90 from each replication's own), and beds needed."""
 
+    if summary.loads is None or summary.requests is None:
+        raise ValueError("this summary keeps no offered load (a preview of zero replications)")
     calendar = Calendar.of(summary.scenario)
     y = calendar.years.index(year)
     i = summary.scenario.type_names.index(care_type)

@@ -31,7 +31,7 @@ class Segments:
     hazard: tuple[float, ...]
 
     @classmethod
-    def merged(cls, starts, mean_days, hazard) -> Segments:
+    def merged(cls, starts: list[float], mean_days: list[float], hazard: list[float]) -> Segments:
         """Drop the change points at which neither parameter changes."""
         keep_s, keep_m, keep_h = [starts[0]], [mean_days[0]], [hazard[0]]
         for s, m, h in zip(starts[1:], mean_days[1:], hazard[1:], strict=True):

@@ -259,17 +259,17 @@ def compile_capacity(scenario: Scenario, calendar: Calendar) -> list[list[tuple[
         elif isinstance(care.capacity, int):
             changes.append((0.0, 0, float(care.capacity)))
         else:
-            for key, places in care.capacity.items():
+            for key, scheduled in care.capacity.items():
                 year, month = schedule_date(key)
-                changes.append((max(0.0, calendar.day_of(f"{year:04d}-{month:02d}")), 0, float(places)))
+                changes.append((max(0.0, calendar.day_of(f"{year:04d}-{month:02d}")), 0, float(scheduled)))
         for k, policy in enumerate(scenario.policies):
             if name in policy.capacity:
-                places = policy.capacity[name]
+                set_to = policy.capacity[name]
                 changes.append(
                     (
                         _policy_day(calendar, policy.start),
                         1 + k,
-                        UNLIMITED if places is None else float(places),
+                        UNLIMITED if set_to is None else float(set_to),
                     )
                 )
         changes.sort(key=lambda c: (c[0], c[1]))

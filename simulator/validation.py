@@ -19,7 +19,9 @@ import argparse
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import TypedDict
 
 import numpy as np
 import pandas as pd
@@ -155,6 +157,26 @@ def _from_foster(run: Runner) -> Figure:
     results = run(preset("foodvalley-pleegzorg-crisis"))
     stay_years = results.scenario.care_types["residential"].stay_months / 12
     return spread(per_replication(results, "escalations", 2020, "foster") * stay_years)
+
+
+def _scaled(figure: Figure, factor: float) -> Figure:
+    return figure[0] * factor, figure[1] * factor, figure[2] * factor
+
+
+def _places_in(scenario: Scenario, care_type: str, year: int) -> int:
+    """The places a care type's capacity schedule gives from a year on."""
+    capacity = scenario.care_types[care_type].capacity
+    if not isinstance(capacity, dict):
+        raise ValueError(f"{care_type} has no capacity schedule")
+    return capacity[year]
+
+
+def _gooi_figure(run: Runner, year: int, measure: str) -> Figure:
+    return _count_figure(_gooi(run, year, measure))
+
+
+def _national_month(run: Runner, month: str) -> Figure:
+    return spread(monthly(_nl(run), 0, month, "jzplus"))
 
 
 def _gooi(run: Runner, year: int, measure: str) -> tuple[int, int, list[str]]:
@@ -354,8 +376,8 @@ def claims() -> list[Claim]:
                 "a few youths a month escalate from foster care",
             ),
             ("2 tot 5 per maand in 2020", "2 to 5 a month in 2020"),
-            lambda run: tuple(
-                v / 12 for v in spread(per_replication(run(preset(fv)), "escalations", 2020, "foster"))
+            lambda run: _scaled(
+                spread(per_replication(run(preset(fv)), "escalations", 2020, "foster")), 1 / 12
             ),
             between(2, 5),
             decimals=1,
@@ -397,7 +419,7 @@ def claims() -> list[Claim]:
             ),
             ("bedden nodig 2022 boven de capaciteit van 2022", "beds needed 2022 above the 2022 capacity"),
             lambda run: _beds(run(preset(fl)), 2022, "residential"),
-            lambda f: f[0] > cal.PRESETS[fl]().care_types["residential"].capacity[2022],
+            lambda f: f[0] > _places_in(cal.PRESETS[fl](), "residential", 2022),
         ),
     ]
     for year, role in ((2020, "calibrated"), (2021, "calibrated"), (2022, "calibrated"), (2023, "held_out")):
@@ -410,7 +432,7 @@ def claims() -> list[Claim]:
                 GV_SRC,
                 (f"cliënten per categorie {year}", f"clients per category {year}"),
                 ("alle 6 categorieën binnen 3√N", "all 6 categories within 3√N"),
-                lambda run, y=year: _count_figure(_gooi(run, y, "clients")),
+                partial(_gooi_figure, year=year, measure="clients"),
                 lambda f: f[0] == f[2],
                 display="count",
                 expected="miss" if miss else "pass",
@@ -449,7 +471,7 @@ def claims() -> list[Claim]:
                     "alle 6 categorieën binnen 3/√N van de werkelijke kosten",
                     "all 6 categories within 3/√N of the actual cost",
                 ),
-                lambda run, y=year: _count_figure(_gooi(run, y, "cost")),
+                partial(_gooi_figure, year=year, measure="cost"),
                 lambda f: f[0] == f[2],
                 display="count",
                 expected="miss" if reason[0] else "pass",
@@ -502,7 +524,7 @@ def claims() -> list[Claim]:
                     f"{observed} binnen P10-P90 van de bezetting in {month}",
                     f"{observed} within P10-P90 of the occupancy in {month}",
                 ),
-                lambda run, m=month: spread(monthly(_nl(run), 0, m, "jzplus")),
+                partial(_national_month, month=month),
                 within_band(observed),
             )
         )
@@ -610,7 +632,7 @@ def validation_table(run: Runner | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-def model_text(row, lang: str = "nl") -> str:
+def model_text(row: pd.Series, lang: str = "nl") -> str:
     """The model's figure of a table row as shown: '43 (38-49)', '5 van 6', '0,52'."""
     from simulator.i18n import number
 
@@ -655,7 +677,7 @@ def assumptions_markdown(table: pd.DataFrame) -> str:
     """The table of named assumptions for the README: value → beds needed · cost."""
     names = {stem: cal.PRESETS[stem]().name for stem in dict.fromkeys(table["preset"])}
 
-    def cell(value, beds, cost) -> str:
+    def cell(value: float, beds: int, cost: float) -> str:
         return f"{value}: {beds} · € {cost / 1e6:.1f} mln"
 
     lines = [
@@ -763,7 +785,16 @@ def national_backtest(monthly_summary: pd.DataFrame) -> pd.DataFrame:
 ASSUMPTION_REPLICATIONS = None  # per variant: the preset's own (30), so the base row equals the preset
 
 
-def headline(results: Results, stem: str) -> dict[str, float]:
+class Headline(TypedDict):
+    year: int
+    care_type: str
+    beds_needed: int
+    beds_needed_p10: int
+    beds_needed_p90: int
+    cost: float
+
+
+def headline(results: Results, stem: str) -> Headline:
     year, care_type = cal.DECISIONS[stem]
     row = yearly_row(results, year, care_type)
     cost = float(results.yearly.loc[results.yearly["year"] == year, "cost_mean"].sum())
@@ -783,7 +814,7 @@ def assumptions_table(stems: list[str] | None = None) -> pd.DataFrame:
     rows = []
     for stem in stems or list(cal.PRESETS):
 
-        def headline_of(scenario: Scenario, stem: str = stem) -> dict:
+        def headline_of(scenario: Scenario, stem: str = stem) -> Headline:
             return headline(run_experiment(scenario, replications=ASSUMPTION_REPLICATIONS), stem)
 
         base = headline_of(cal.PRESETS[stem]())

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from simulator.results import Summary
+from simulator.schema import Scenario
 
 Progress = Callable[[float, str], None]  # (share done, what is being made)
 
@@ -40,7 +41,7 @@ def scenario_export(
     summary: Summary,
     lang: str = "nl",
     baseline: Summary | None = None,
-    base_scenario=None,
+    base_scenario: Scenario | None = None,
     year: int | None = None,
     progress: Progress | None = None,
 ) -> Export:

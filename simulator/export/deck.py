@@ -12,19 +12,27 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
+from collections.abc import Sequence
+from typing import Any, cast
 
 import pandas as pd
 from pptx import Presentation
-from pptx.chart.data import CategoryChartData
+from pptx.chart.chart import Chart
+from pptx.chart.data import CategoryChartData, ChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
 from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.enum.text import PP_ALIGN
-from pptx.util import Emu, Inches, Pt
+from pptx.shapes.autoshape import Shape
+from pptx.shapes.graphfrm import GraphicFrame
+from pptx.slide import Slide
+from pptx.table import Table
+from pptx.util import Emu, Inches, Length, Pt
 
 from simulator import __version__, charts
 from simulator.i18n import euro, number, t
 from simulator.results import Summary
+from simulator.schema import Scenario
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)  # 16:9
 MARGIN = Inches(0.5)
@@ -33,7 +41,7 @@ DARK = RGBColor(0x11, 0x18, 0x27)
 GREY = RGBColor(0x6B, 0x72, 0x80)
 
 
-def _emu(*lengths) -> list[Emu]:
+def _emu(*lengths: float) -> list[Emu]:
     """Whole EMUs: a division gives floats, which PowerPoint's XML does not accept."""
     return [Emu(round(length)) for length in lengths]
 
@@ -51,7 +59,7 @@ class Deck:
         self.prs.slide_width, self.prs.slide_height = WIDTH, HEIGHT
         self.blank = self.prs.slide_layouts[6]
 
-    def slide(self, title: str | None = None, note: str | None = None):
+    def slide(self, title: str | None = None, note: str | None = None) -> Slide:
         slide = self.prs.slides.add_slide(self.blank)
         if title:
             self.text(slide, title, MARGIN, Inches(0.3), WIDTH - 2 * MARGIN, Inches(0.8), size=32, bold=True)
@@ -70,17 +78,17 @@ class Deck:
 
     @staticmethod
     def text(
-        slide,
+        slide: Slide,
         text: str,
-        left,
-        top,
-        width,
-        height,
+        left: float,
+        top: float,
+        width: float,
+        height: float,
         size: int = 20,
         bold: bool = False,
         colour: RGBColor = DARK,
-        align=PP_ALIGN.LEFT,
-    ):
+        align: PP_ALIGN = PP_ALIGN.LEFT,
+    ) -> Shape:
         box = slide.shapes.add_textbox(*_emu(left, top, width, height))
         frame = box.text_frame
         frame.word_wrap = True
@@ -91,7 +99,7 @@ class Deck:
             paragraph.font.size, paragraph.font.bold, paragraph.font.color.rgb = Pt(size), bold, colour
         return box
 
-    def bullets(self, slide, lines: list[str], top=BODY_TOP, size: int = 18):
+    def bullets(self, slide: Slide, lines: list[str], top: Length = BODY_TOP, size: int = 18) -> Shape:
         box = self.text(
             slide,
             "\n".join(f"• {line}" for line in lines),
@@ -106,24 +114,28 @@ class Deck:
 
     def chart(
         self,
-        slide,
-        kind,
-        categories: list,
-        series: list[tuple[str, list, str | None, bool]],
-        left,
-        top,
-        width,
-        height,
+        slide: Slide,
+        kind: XL_CHART_TYPE,
+        categories: Sequence[Any],
+        series: Sequence[tuple[str, Sequence[Any], str | None, bool]],
+        left: float,
+        top: float,
+        width: float,
+        height: float,
         title: str | None = None,
         number_format: str = "#,##0",
         legend: bool = True,
-    ):
+    ) -> Chart:
         """A native chart; ``series`` = (name, values, hex colour or None, dashed)."""
         data = CategoryChartData(number_format=number_format)
         data.categories = [str(c) for c in categories]
         for name, values, _, _ in series:
             data.add_series(name, [None if v is None or pd.isna(v) else float(v) for v in values])
-        chart = slide.shapes.add_chart(kind, *_emu(left, top, width, height), data).chart
+        x, y, cx, cy = _emu(left, top, width, height)
+        # python-pptx 1.0.2 annotates add_chart as taking ChartData (an alias kept for old code)
+        # and returning the Chart; it takes any CategoryChartData and returns the GraphicFrame.
+        frame = cast(GraphicFrame, slide.shapes.add_chart(kind, x, y, cx, cy, cast(ChartData, data)))
+        chart = frame.chart
         chart.font.size = Pt(14)
         chart.has_title = bool(title)
         if title:
@@ -152,15 +164,15 @@ class Deck:
 
     def table(
         self,
-        slide,
+        slide: Slide,
         rows: list[list[str]],
-        left,
-        top,
-        width,
-        height,
+        left: float,
+        top: float,
+        width: float,
+        height: float,
         size: int = 16,
         first_column_width: float = 0.3,
-    ):
+    ) -> Table:
         shape = slide.shapes.add_table(len(rows), len(rows[0]), *_emu(left, top, width, height))
         table = shape.table
         first = int(width * first_column_width)
@@ -218,7 +230,7 @@ def _signed(value: float, measure: str, lang: str) -> str:
     return ("+" if value > 0 else "") + _value(value, measure, lang)
 
 
-def _sources_slide(deck: Deck, scenarios, extra: list[str]) -> None:
+def _sources_slide(deck: Deck, scenarios: Sequence[Scenario], extra: list[str]) -> None:
     from simulator.data import cited_sources, load_sources
 
     lang = deck.lang
@@ -234,7 +246,7 @@ def _sources_slide(deck: Deck, scenarios, extra: list[str]) -> None:
     deck.bullets(slide, lines, size=16 if len(lines) < 10 else 13)
 
 
-def lever_lines(scenario, base, lang: str) -> list[str]:
+def lever_lines(scenario: Scenario, base: Scenario | None, lang: str) -> list[str]:
     """What differs from the scenario it was based on, in words: each added policy lever by
     lever, then any other setting as 'path: before → after' (seed and replications left out)."""
     if base is None:
@@ -253,7 +265,7 @@ def lever_lines(scenario, base, lang: str) -> list[str]:
     return lines or [t("x_no_changes", lang)]
 
 
-def policy_lines(index: int, scenario, lang: str) -> list[str]:
+def policy_lines(index: int, scenario: Scenario, lang: str) -> list[str]:
     """The levers of policy ``index`` in words (a stay as the months it results in)."""
     policy = scenario.policies[index]
     label = scenario.label
@@ -307,7 +319,7 @@ def scenario_deck(
     summary: Summary,
     lang: str = "nl",
     baseline: Summary | None = None,
-    base_scenario=None,
+    base_scenario: Scenario | None = None,
     year: int | None = None,
 ) -> bytes:
     """The deck of one run: title, key figures (against ``baseline`` when given), occupancy per

@@ -10,12 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import html
 import math
+from collections.abc import Callable
 
 import altair as alt
 import pandas as pd
 import vl_convert as vlc
 
 from simulator import charts
+from simulator.charts import Chart
 from simulator.i18n import number, t
 from simulator.results import Summary
 
@@ -35,7 +37,7 @@ def source_line(summary: Summary, lang: str) -> str:
     )
 
 
-def titled(chart, title: str, source: str):
+def titled(chart: Chart, title: str, source: str) -> Chart:
     """The chart with a title above and the source line under it (as the subtitle)."""
     return chart.properties(
         title=alt.TitleParams(
@@ -49,7 +51,7 @@ def titled(chart, title: str, source: str):
     )
 
 
-def chart_files(summary: Summary, lang: str = "nl", baseline: Summary | None = None) -> dict[str, object]:
+def chart_files(summary: Summary, lang: str = "nl", baseline: Summary | None = None) -> dict[str, Chart]:
     """The app's charts of one run, sized for export, titled: {file stem: Altair chart}."""
     scenario = summary.scenario
     labels = {name: scenario.label(name) for name in scenario.type_names}
@@ -81,9 +83,7 @@ def chart_files(summary: Summary, lang: str = "nl", baseline: Summary | None = N
     return out
 
 
-def comparison_chart_files(
-    summaries: list[Summary], labels: list[str], lang: str = "nl"
-) -> dict[str, object]:
+def comparison_chart_files(summaries: list[Summary], labels: list[str], lang: str = "nl") -> dict[str, Chart]:
     """The Vergelijken page's charts: occupancy per care type and two totals, every scenario a colour."""
     from simulator.compare import overlay_frames
 
@@ -110,7 +110,7 @@ def comparison_chart_files(
     return out
 
 
-def render(chart) -> tuple[bytes, str]:
+def render(chart: Chart) -> tuple[bytes, str]:
     """(PNG at twice the size, SVG) of an Altair chart, offline."""
     spec = chart.to_dict()
     return vlc.vegalite_to_png(spec, scale=PNG_SCALE), vlc.vegalite_to_svg(spec)
@@ -207,7 +207,10 @@ def _short(label: str, limit: int = 22) -> str:
 
 
 def image_files(
-    summary: Summary, lang: str = "nl", baseline: Summary | None = None, progress=None
+    summary: Summary,
+    lang: str = "nl",
+    baseline: Summary | None = None,
+    progress: Callable[[float], None] | None = None,
 ) -> dict[str, bytes]:
     """{file name: bytes} of every chart of one run as PNG and SVG, the flow diagram included."""
     files = {}
