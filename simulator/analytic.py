@@ -29,6 +29,9 @@ from simulator.timeline import EXIT_INDEX, Plan, compile_plan
 
 @dataclass
 class SteadyState:
+    """The chain's steady state without capacity limits, per care type in ``names`` order:
+    arrays of shape (n,), ``routing`` (n, n)."""
+
     names: list[str]
     inflow_per_year: np.ndarray  # gamma: new youths per year
     entries_per_year: np.ndarray  # lambda: stays started per year
@@ -38,6 +41,8 @@ class SteadyState:
     occupancy: np.ndarray  # L = lambda W
 
     def as_dict(self) -> dict[str, dict[str, float]]:
+        """Per care type name: inflow and entries per year, mean stay (months), escalation
+        probability and occupancy (routing left out)."""
         return {
             name: {
                 "inflow_per_year": float(self.inflow_per_year[i]),

@@ -317,6 +317,7 @@ def fit_levelling_trend(years: list[int], values: list[float]) -> tuple[float, f
 
 
 def levelling_value(params: tuple[float, float, float], first_year: int, year: int) -> float:
+    """F + A e^(-k (year - first_year)) in ``year``, with ``params`` from ``fit_levelling_trend``."""
     floor, excess, rate = params
     return floor + excess * math.exp(-rate * (year - first_year))
 
@@ -450,6 +451,7 @@ def national(a: Assumptions = BASE) -> dict[str, float]:
 
 
 def national_placements() -> dict[int, float]:
+    """National JeugdzorgPlus placements per year (reference-figures.md): year -> placements."""
     ref = d.load_table("national_reference")
     rows = ref[(ref["measure"] == "placements") & (ref["care_type"] == "jzplus")]
     return {int(r.year): r.value for r in rows.itertuples()}
@@ -488,6 +490,8 @@ def foster_type(nat: dict, tariff: dict, outflow: dict[str, float]) -> dict:
 
 
 def jz_return_hazard(nat: dict, a: Assumptions, jz_stay: float) -> float:
+    """The yearly hazard of a return to JZ+ from the regional provider that gives the national
+    placements per unique youth, for a JZ+ stay of ``jz_stay`` months."""
     return return_hazard(
         nat["return_ratio"],
         jz_stay,
@@ -516,6 +520,8 @@ def aftercare_types(tariff: dict, after: str, a: Assumptions, back: float) -> di
 
 
 def returns_text(nat: dict, back: float, q: float) -> str:
+    """The Dutch sentence on returns in a preset's description: ``back`` the return hazard a
+    year, ``q`` the share of placements that are returns."""
     return (
         f"Terugkeer: {nat['return_ratio']:.2f} plaatsingen per unieke jongere per jaar (NJi 2019-2023, "
         f"reference-figures.md) komt hier alleen van terugkeer via de regionale aanbieder (alle hernieuwde "
@@ -1186,6 +1192,7 @@ def variant(stem: str, assumption: str, value: float) -> Scenario:
 
 
 def preset_text(scenario: Scenario) -> str:
+    """The YAML file of a preset: the 'generated' header, then the scenario."""
     return GENERATED + dump_scenario(scenario)
 
 

@@ -21,6 +21,7 @@ CAPACITY_COLOUR = "#111827"
 
 
 def colours(names: list[str]) -> dict[str, str]:
+    """Hex colour per care type name, in the given order (the palette repeats after eight)."""
     return {name: PALETTE[k % len(PALETTE)] for k, name in enumerate(names)}
 
 

@@ -44,6 +44,7 @@ def _bounded_int(name: str, low: int, high: int) -> Callable[[str], int]:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The parser of the subcommands run, validate, compare, export and schema."""
     parser = argparse.ArgumentParser(
         prog="python -m simulator",
         description="Scenario simulator for youth-care chains (home, foster care, residential care, JeugdzorgPlus).",
@@ -147,6 +148,7 @@ class ProgressBar:
         self.shown = False
 
     def __call__(self, done: int, total: int) -> None:
+        """Redraw the bar at ``done`` of ``total`` (only after ``delay`` seconds)."""
         if not self.enabled or time.monotonic() - self.started < self.delay:
             return
         width = 30
@@ -156,12 +158,14 @@ class ProgressBar:
         self.shown = True
 
     def close(self) -> None:
+        """End the bar's line on stderr, if the bar was drawn."""
         if self.shown:
             sys.stderr.write("\n")
             sys.stderr.flush()
 
 
 def cmd_schema() -> int:
+    """``schema``: print the JSON Schema of scenario files; returns the exit code."""
     from simulator.schema import json_schema
 
     print(json.dumps(json_schema(), indent=2, ensure_ascii=False))
@@ -169,6 +173,7 @@ def cmd_schema() -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    """``validate``: check each file and print its plan warnings; exit code 2 if any file is invalid."""
     failed = 0
     for path in args.scenarios:
         try:
@@ -210,6 +215,8 @@ def _check_out_dir(out: Path) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    """``run``: simulate one scenario, write monthly.csv, yearly.csv, flows.csv and run.json to
+    --out and print the summary; returns the exit code."""
     out = Path(args.out)
     _check_out_dir(out)
     scenario = _resolve(args)
@@ -264,6 +271,8 @@ def _run_aligned(
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
+    """``compare``: run a baseline and others with the same random numbers, write kpis.csv,
+    parameters.csv, yearly.csv and run.json to --out; returns the exit code."""
     from simulator.compare import common_years, kpi_table, parameter_differences
     from simulator.files import write_folder
 
@@ -322,6 +331,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    """``export``: run one scenario (or a comparison) and write the deck, workbook, images and/or
+    CSV tables asked for; returns the exit code."""
     from simulator.export import comparison_export, scenario_export
     from simulator.files import write_file, write_folder
 
@@ -387,6 +398,8 @@ def summary_table(results: Results) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command line on ``argv`` (None: ``sys.argv``); returns the exit code (0 done,
+    1 internal error, 2 invalid input, 130 interrupted)."""
     parser = build_parser()
     args = parser.parse_args(argv)  # argparse exits with 2 on a bad flag
     try:

@@ -43,6 +43,7 @@ def aligned(baseline: Scenario, others: list[Scenario]) -> list[Scenario]:
 
 
 def common_years(summaries: list[Summary]) -> list[int]:
+    """The calendar years that every summary covers, ascending."""
     years = set(summaries[0].years)
     for summary in summaries[1:]:
         years &= set(summary.years)

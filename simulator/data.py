@@ -44,6 +44,7 @@ class DataError(ValueError):
 
 
 def table_names(folder: Path = DATA_DIR) -> list[str]:
+    """Names (file stems) of the data tables in ``folder``, sorted; ``sources.csv`` left out."""
     return sorted(p.stem for p in folder.glob("*.csv") if p.stem != "sources")
 
 
@@ -86,6 +87,7 @@ def load_table(name: str, folder: Path = DATA_DIR) -> pd.DataFrame:
 
 
 def load_sources(folder: Path = DATA_DIR) -> pd.DataFrame:
+    """``sources.csv``: per table its source document, section and what was read (columns checked)."""
     frame = pd.read_csv(folder / "sources.csv", keep_default_na=False)
     if list(frame.columns) != SOURCE_COLUMNS:
         raise DataError(f"sources.csv: columns are {list(frame.columns)}; expected {SOURCE_COLUMNS}")

@@ -34,6 +34,7 @@ _pool_workers = 0
 
 
 def run_replication(plan: Plan, run_number: int, seed: int | None = None) -> ReplicationResult:
+    """Replication ``run_number`` in this process (``seed`` None: the scenario's seed)."""
     return Model(plan, run_number, seed).run()
 
 
@@ -42,6 +43,7 @@ def _run_chunk(plan: Plan, run_numbers: Sequence[int], seed: int) -> list[Replic
 
 
 def default_workers(replications: int) -> int:
+    """Worker processes for a run: the cores this process may use, at most one per replication."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     return max(1, min(cores, replications))
 
@@ -68,6 +70,7 @@ def _get_pool(workers: int) -> ProcessPoolExecutor:
 
 
 def shutdown_pool() -> None:
+    """Stop the shared worker pool, if there is one (also registered to run at exit)."""
     global _pool
     if _pool is not None:
         _pool.shutdown(wait=True, cancel_futures=True)

@@ -743,6 +743,7 @@ TEXT.update(STORE)
 
 
 def t(key: str, lang: str = "nl", /, **values: Any) -> str:
+    """The text of ``key`` in ``lang`` (Dutch unless 'en'), with ``values`` filled in."""
     nl, en = TEXT[key]
     text = en if lang == "en" else nl
     return text.format(**values) if values else text
@@ -756,6 +757,7 @@ class Message(str):
     values: dict
 
     def __new__(cls, key: str, /, **values: Any) -> Message:
+        """The message of ``key`` with ``values``; as a string it is the English text."""
         message = super().__new__(cls, _render(key, "en", values))
         message.key, message.values = key, values
         return message
@@ -764,6 +766,7 @@ class Message(str):
         return _message, (self.key, self.values)
 
     def text(self, lang: str = "en") -> str:
+        """The message in ``lang``, values that are Messages included."""
         return _render(self.key, lang, self.values)
 
     def to_json(self) -> dict[str, Any]:
@@ -775,6 +778,7 @@ class Message(str):
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Message:
+        """The Message back from ``to_json``'s data, nested Messages included."""
         values = {
             n: cls.from_json(v) if isinstance(v, dict) and "key" in v else v
             for n, v in data["values"].items()
@@ -830,5 +834,6 @@ def euro(value: float, lang: str = "nl") -> str:
 
 
 def signed(value: float, lang: str = "nl", decimals: int = 0) -> str:
+    """``number`` with its sign: '+' or '-', '±' for zero."""
     text = number(abs(value), lang, decimals)
     return ("+" if value > 0 else "-" if value < 0 else "±") + text

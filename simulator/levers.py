@@ -22,6 +22,9 @@ WORKSHOP_POLICY = "Workshop"
 
 @dataclass
 class Levers:
+    """The workshop's slider values per care type name; each dict holds only the care types
+    the lever applies to."""
+
     policy_year: int
     years: int
     inflow_change: dict[str, float] = field(default_factory=dict)  # fraction per year, -0.05
@@ -32,6 +35,7 @@ class Levers:
 
 
 def start_year(scenario: Scenario) -> int:
+    """Calendar year of the scenario's start month."""
     return year_month_tuple(scenario.start)[0]
 
 
@@ -72,6 +76,8 @@ def policy_start(scenario: Scenario, policy_year: int) -> str:
 
 
 def default_levers(scenario: Scenario) -> Levers:
+    """Levers that change nothing: the scenario's own stays and capacities, no changes, the policy
+    year the one after the start (within the horizon)."""
     names = scenario.type_names
     levers = Levers(
         policy_year=min(start_year(scenario) + 1, start_year(scenario) + scenario.years - 1),
@@ -92,6 +98,8 @@ def default_levers(scenario: Scenario) -> Levers:
 
 @dataclass(frozen=True)
 class Range:
+    """A slider's bounds and step, in the lever's unit (percent for changes)."""
+
     low: float
     high: float
     step: float

@@ -467,10 +467,13 @@ class Model:
         }
 
     def run(self) -> ReplicationResult:
+        """Simulate up to the plan's horizon and return the replication's result."""
         self.env.run(until=self.plan.horizon)
         return self.result()
 
     def result(self) -> ReplicationResult:
+        """The logs of a finished run condensed: monthly levels and counts, transitions, days per
+        demand level and youths in care on each 1 January."""
         plan, n = self.plan, self.n
         calendar = plan.calendar
         month_edges = calendar.month_edges

@@ -129,6 +129,9 @@ FLOW_COLUMNS = ["from", "to", "per_year_mean"]
 
 @dataclass
 class Results:
+    """A whole run: its replications and the tables of ``write`` (monthly per replication,
+    yearly across replications, flows), with the plan's warnings."""
+
     plan: Plan
     replications: list[ReplicationResult]
     runtime_seconds: float
@@ -139,9 +142,12 @@ class Results:
 
     @property
     def scenario(self):
+        """The scenario that was run (the plan's)."""
         return self.plan.scenario
 
     def run_info(self) -> dict:
+        """The contents of run.json: version, seed, replications, the scenario as data, runtime,
+        event count and warnings."""
         scenario = self.scenario
         return {
             "version": __version__,
@@ -310,6 +316,8 @@ def demand_quantiles(plan: Plan, reps: list[ReplicationResult]) -> tuple[np.ndar
 
 
 def summarise(plan: Plan, reps: list[ReplicationResult], runtime_seconds: float = 0.0) -> Results:
+    """The run's tables from its replications: monthly (per replication, month and care type),
+    yearly (mean, P10/P50/P90 across replications, beds needed) and flows per year."""
     calendar, names, n = plan.calendar, plan.names, plan.n_types
     R, M = len(reps), calendar.n_months
 
@@ -507,6 +515,7 @@ class Summary:
 
     @classmethod
     def of(cls, results: Results) -> Summary:
+        """The summary of a whole run, offered loads kept for the capacity trade-off; no preview."""
         by_replication = totals_per_replication(results)
         loads, requests = capacity_inputs(results.plan, results.replications)
         return cls(
@@ -524,6 +533,7 @@ class Summary:
 
     @property
     def years(self) -> list[int]:
+        """Calendar years of the yearly table, ascending."""
         return sorted(self.yearly["year"].unique().tolist())
 
 

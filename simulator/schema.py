@@ -96,6 +96,7 @@ def parse_year_month(value: Any) -> str:
 
 
 def year_month_tuple(value: str) -> tuple[int, int]:
+    """'2021-01' -> (2021, 1)."""
     year, month = value.split("-")
     return int(year), int(month)
 
@@ -415,9 +416,11 @@ class Scenario(Strict):
 
     @property
     def type_names(self) -> list[str]:
+        """Care type names in file order (light -> heavy)."""
         return list(self.care_types)
 
     def label(self, name: str) -> str:
+        """The care type's label, or its name when it has none."""
         return self.care_types[name].label or name
 
     def out_of_home(self, name: str) -> bool:

@@ -41,4 +41,5 @@ def saved_dir() -> Path:
 
 
 def debug() -> bool:
+    """Whether ``JZSIM_DEBUG`` is set (to anything but 0): the command line then shows tracebacks."""
     return os.environ.get(DEBUG_VARIABLE, "") not in ("", "0")

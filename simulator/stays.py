@@ -43,6 +43,7 @@ class Segments:
 
     @property
     def constant(self) -> bool:
+        """True when neither parameter changes (one segment)."""
         return len(self.starts) == 1
 
 

@@ -52,6 +52,9 @@ def safe_stem(name: str) -> str:
 
 @dataclass
 class Saved:
+    """A file in the saved folder; ``scenario`` None and ``problem`` the error when it does not
+    validate."""
+
     stem: str
     path: Path
     scenario: Scenario | None  # None when the file does not validate
@@ -59,6 +62,8 @@ class Saved:
 
 
 def list_saved(folder: Path | None = None) -> list[Saved]:
+    """Every saved scenario in ``folder`` (default ``settings.saved_dir()``) by file name,
+    invalid ones included."""
     folder = folder or saved_dir()
     out = []
     for path in sorted(folder.glob("*.yaml")):
@@ -89,6 +94,8 @@ def save(scenario: Scenario, name: str, folder: Path | None = None, overwrite: b
 
 
 def rename(stem: str, new_name: str, folder: Path | None = None) -> Path:
+    """Save the scenario of ``stem`` under ``new_name`` and remove the old file; returns the
+    new path."""
     folder = folder or saved_dir()
     path = folder / f"{safe_stem(stem)}.yaml"
     if not path.exists():
@@ -101,6 +108,7 @@ def rename(stem: str, new_name: str, folder: Path | None = None) -> Path:
 
 
 def delete(stem: str, folder: Path | None = None) -> None:
+    """Remove the saved scenario file of ``stem``; StoreError when there is none."""
     path = (folder or saved_dir()) / f"{safe_stem(stem)}.yaml"
     if not path.exists():
         raise StoreError(Message("s_missing", name=stem))

@@ -26,17 +26,21 @@ UNLIMITED = math.inf
 
 @dataclass(frozen=True)
 class Calendar:
+    """The months of a run: ``n_months`` calendar months from the first of the start month."""
+
     start_year: int
     start_month: int
     n_months: int
 
     @classmethod
     def of(cls, scenario: Scenario) -> Calendar:
+        """The calendar of a scenario: from its start month, ``years`` x 12 months."""
         year, month = year_month_tuple(scenario.start)
         return cls(year, month, scenario.years * 12)
 
     @property
     def start_date(self) -> dt.date:
+        """First day of the start month (day 0)."""
         return dt.date(self.start_year, self.start_month, 1)
 
     def date_of_month(self, k: int) -> dt.date:
@@ -45,10 +49,12 @@ class Calendar:
         return dt.date(total // 12, total % 12 + 1, 1)
 
     def day_of(self, year_month: str) -> float:
+        """Day on which month 'YYYY-MM' starts, counted from the start (negative before it)."""
         year, month = year_month_tuple(year_month)
         return float((dt.date(year, month, 1) - self.start_date).days)
 
     def day_of_year_start(self, year: int) -> float:
+        """Day on which 1 January of ``year`` falls, counted from the start (negative before it)."""
         return float((dt.date(year, 1, 1) - self.start_date).days)
 
     @property
@@ -59,10 +65,12 @@ class Calendar:
 
     @property
     def horizon(self) -> float:
+        """Days from the start to the end of the last month."""
         return float((self.date_of_month(self.n_months) - self.start_date).days)
 
     @property
     def month_labels(self) -> list[str]:
+        """'YYYY-MM' of each month, length n_months."""
         return [f"{d.year:04d}-{d.month:02d}" for d in (self.date_of_month(k) for k in range(self.n_months))]
 
     @property
@@ -117,13 +125,16 @@ class Plan:
 
     @property
     def n_types(self) -> int:
+        """Number of care types."""
         return len(self.names)
 
     @property
     def horizon(self) -> float:
+        """Length of the run in days."""
         return self.calendar.horizon
 
     def capacity_at(self, index: int, day: float) -> float:
+        """Places of care type ``index`` in force on ``day``; inf when unlimited."""
         value = self.capacity_changes[index][0][1]
         for change_day, places in self.capacity_changes[index]:
             if change_day <= day:
@@ -131,6 +142,7 @@ class Plan:
         return value
 
     def epoch_at(self, day: float) -> Epoch:
+        """The epoch in force on ``day``."""
         current = self.epochs[0]
         for epoch in self.epochs:
             if epoch.start_day <= day:
@@ -138,6 +150,7 @@ class Plan:
         return current
 
     def inflow_per_year_at(self, index: int, day: float) -> float:
+        """New inflow into care type ``index`` on ``day``, per year."""
         knots = self.inflow_knots[index]
         k = int(np.searchsorted(knots, day, side="right")) - 1
         return float(self.inflow_rates[index][max(k, 0)]) * DAYS_PER_YEAR
@@ -149,6 +162,8 @@ def _policy_day(calendar: Calendar, year_month: str) -> float:
 
 
 def compile_epochs(scenario: Scenario, calendar: Calendar) -> list[Epoch]:
+    """The parameters per epoch: one from day 0 and one from each policy date before the horizon
+    (a date before the start counts from day 0)."""
     names = scenario.type_names
     index = {n: k for k, n in enumerate(names)}
     starts = sorted(
@@ -286,6 +301,8 @@ def compile_capacity(scenario: Scenario, calendar: Calendar) -> list[list[tuple[
 
 
 def compile_plan(scenario: Scenario) -> Plan:
+    """The scenario compiled for simulation: days, integer care types, epochs, inflow steps and
+    capacity changes."""
     calendar = Calendar.of(scenario)
     knots, rates = compile_inflow(scenario, calendar)
     cares = list(scenario.care_types.values())

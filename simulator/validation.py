@@ -59,6 +59,7 @@ Figure = tuple[float, float, float]  # model value, P10, P90
 
 
 def preset(stem: str) -> Scenario:
+    """The shipped preset ``scenarios/<stem>.yaml``, validated."""
     return load_scenario(PRESETS_DIR / f"{stem}.yaml")
 
 
@@ -79,11 +80,13 @@ def cached_runner() -> Runner:
 
 
 def spread(values: np.ndarray) -> Figure:
+    """(mean, P10, P90) of values per replication."""
     values = np.asarray(values, dtype=float)
     return float(values.mean()), float(np.percentile(values, 10)), float(np.percentile(values, 90))
 
 
 def per_replication(results: Results, key: str, year: int, care_type: str) -> np.ndarray:
+    """One yearly figure (a key of ``yearly_arrays``) per replication, shape (R,)."""
     arrays = yearly_arrays(results.plan, results.replications)
     return arrays[key][:, results.plan.calendar.years.index(year), results.plan.names.index(care_type)]
 
@@ -96,6 +99,8 @@ def monthly(results: Results, level: int, month: str, care_type: str) -> np.ndar
 
 
 def months_total(results: Results, count: int, first: str, last: str, care_type: str) -> np.ndarray:
+    """A count (an index of ``model.COUNTS``) per replication, summed over months ``first`` to
+    ``last`` ('YYYY-MM', both included)."""
     labels = results.plan.calendar.month_labels
     a, b = labels.index(first), labels.index(last) + 1
     i = results.plan.names.index(care_type)
@@ -103,6 +108,7 @@ def months_total(results: Results, count: int, first: str, last: str, care_type:
 
 
 def yearly_row(results: Results, year: int, care_type: str) -> pd.Series:
+    """The yearly-table row of a year and care type."""
     table = results.yearly
     return table[(table["year"] == year) & (table["care_type"] == care_type)].iloc[0]
 
@@ -112,6 +118,8 @@ def yearly_row(results: Results, year: int, care_type: str) -> pd.Series:
 
 @dataclass(frozen=True)
 class Claim:
+    """What a source says about a preset, how the model's figure is measured and when it passes."""
+
     preset: str
     claim: str  # a short id
     role: str  # "calibrated" or "held_out"
@@ -127,10 +135,12 @@ class Claim:
 
 
 def within_band(target: float) -> Callable[[Figure], bool]:
+    """Passes when ``target`` lies within the figure's P10-P90."""
     return lambda f: f[1] <= target <= f[2]
 
 
 def between(low: float, high: float) -> Callable[[Figure], bool]:
+    """Passes when the model's value lies within [low, high]."""
     return lambda f: low <= f[0] <= high
 
 
@@ -215,6 +225,7 @@ REF = "reference-figures.md"
 
 
 def claims() -> list[Claim]:
+    """Every claim of the validation table, preset by preset."""
     zw, ij, fv, fl, gv, nl, nl30 = cal.PRESETS
     nji = (1.15, 1.24)
     out = [
@@ -604,6 +615,8 @@ def _returns_share(results: Results) -> Figure:
 
 
 def validation_table(run: Runner | None = None) -> pd.DataFrame:
+    """A row per claim (``COLUMNS``): the model's figure with P10-P90, pass or miss
+    (``run`` None: each scenario run once)."""
     run = run or cached_runner()
     rows = []
     for claim in claims():
@@ -715,6 +728,7 @@ def readme_blocks() -> dict[str, str]:
 
 
 def update_readme(path: Path = README) -> None:
+    """Replace the generated tables between their markers in the README with ``readme_blocks``."""
     text = path.read_text(encoding="utf-8")
     for key, block in readme_blocks().items():
         start, end = MARKERS[key]
@@ -726,6 +740,7 @@ def update_readme(path: Path = README) -> None:
 
 
 def expected_statuses() -> dict[tuple[str, str], str]:
+    """The expected status, 'pass' or 'miss', per (preset, claim id)."""
     return {(c.preset, c.claim): c.expected for c in claims()}
 
 
@@ -786,6 +801,9 @@ ASSUMPTION_REPLICATIONS = None  # per variant: the preset's own (30), so the bas
 
 
 class Headline(TypedDict):
+    """A preset's headline: beds needed (P10, P90) of its key care type in the decision year,
+    and the cost of that year (euro, all care types)."""
+
     year: int
     care_type: str
     beds_needed: int
@@ -795,6 +813,7 @@ class Headline(TypedDict):
 
 
 def headline(results: Results, stem: str) -> Headline:
+    """The headline of a run of preset ``stem`` (year and care type from ``calibrate.DECISIONS``)."""
     year, care_type = cal.DECISIONS[stem]
     row = yearly_row(results, year, care_type)
     cost = float(results.yearly.loc[results.yearly["year"] == year, "cost_mean"].sum())
@@ -845,6 +864,7 @@ def assumptions_table(stems: list[str] | None = None) -> pd.DataFrame:
 
 
 def write(validation: bool = True, assumptions: bool = True) -> list[Path]:
+    """Write docs/validation.csv and/or docs/assumptions.csv; returns the paths written."""
     DOCS.mkdir(exist_ok=True)
     written = []
     if validation:
@@ -857,6 +877,8 @@ def write(validation: bool = True, assumptions: bool = True) -> list[Path]:
 
 
 def main() -> None:
+    """``python -m simulator.validation``: write the CSV files (``--only`` one) and update the
+    README."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", choices=("validation", "assumptions"))
     args = parser.parse_args()

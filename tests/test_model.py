@@ -267,6 +267,23 @@ def test_lower_inflow_keeps_a_subset_of_the_same_arrivals():
     assert len(lower) < len(base)
 
 
+def test_adding_a_care_type_leaves_the_streams_of_the_others_as_they_were():
+    """Streams are addressed by the care type's name, not its position."""
+    jzplus = {"stay_months": 5, "inflow_per_year": 90}
+    alone = Model(compile_plan(make_scenario({"jzplus": jzplus}, years=3)), 0)
+    gezinshuis = {"stay_months": 12, "inflow_per_year": 40, "outflow": {"exit": 1.0}}
+    with_another = Model(
+        compile_plan(make_scenario({"gezinshuis": gezinshuis, "jzplus": jzplus}, years=3)), 0
+    )
+
+    def arrivals_of(model: Model, index: int) -> list[float]:
+        times, types = model._arrival_times()
+        return [t for t, i in zip(times, types, strict=True) if i == index]
+
+    assert arrivals_of(alone, 0) == arrivals_of(with_another, 1)
+    assert len(arrivals_of(with_another, 0)) > 0
+
+
 def test_policies_change_inflow_in_yearly_steps():
     scenario = make_scenario(
         {"jzplus": {"stay_months": 5, "inflow_per_year": 30}},

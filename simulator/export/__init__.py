@@ -17,15 +17,19 @@ Progress = Callable[[float, str], None]  # (share done, what is being made)
 
 @dataclass
 class Export:
+    """The files of an export, as contents in memory."""
+
     deck: bytes  # .pptx
     images: dict[str, bytes]  # file name -> PNG or SVG bytes
     tables: dict[str, bytes]  # file name -> CSV bytes
     workbook: bytes  # .xlsx
 
     def images_zip(self) -> bytes:
+        """The images as one ZIP archive."""
         return _zip(self.images)
 
     def tables_zip(self) -> bytes:
+        """The CSV tables as one ZIP archive."""
         return _zip(self.tables)
 
 

@@ -47,6 +47,7 @@ def _emu(*lengths: float) -> list[Emu]:
 
 
 def rgb(hex_colour: str) -> RGBColor:
+    """A python-pptx colour from a hex colour such as '#4c9f70'."""
     return RGBColor.from_string(hex_colour.lstrip("#").upper())
 
 
@@ -60,6 +61,7 @@ class Deck:
         self.blank = self.prs.slide_layouts[6]
 
     def slide(self, title: str | None = None, note: str | None = None) -> Slide:
+        """A new blank slide, with the title at the top and a small grey note at the foot if given."""
         slide = self.prs.slides.add_slide(self.blank)
         if title:
             self.text(slide, title, MARGIN, Inches(0.3), WIDTH - 2 * MARGIN, Inches(0.8), size=32, bold=True)
@@ -89,6 +91,7 @@ class Deck:
         colour: RGBColor = DARK,
         align: PP_ALIGN = PP_ALIGN.LEFT,
     ) -> Shape:
+        """A word-wrapped text box, a paragraph per line of ``text``; positions and sizes in EMU."""
         box = slide.shapes.add_textbox(*_emu(left, top, width, height))
         frame = box.text_frame
         frame.word_wrap = True
@@ -100,6 +103,7 @@ class Deck:
         return box
 
     def bullets(self, slide: Slide, lines: list[str], top: Length = BODY_TOP, size: int = 18) -> Shape:
+        """A bulleted text box, a bullet per line, filling the slide's body from ``top`` down."""
         box = self.text(
             slide,
             "\n".join(f"• {line}" for line in lines),
@@ -173,6 +177,8 @@ class Deck:
         size: int = 16,
         first_column_width: float = 0.3,
     ) -> Table:
+        """A native table: the header row bold, the other columns right-aligned;
+        ``first_column_width`` is a share of ``width``."""
         shape = slide.shapes.add_table(len(rows), len(rows[0]), *_emu(left, top, width, height))
         table = shape.table
         first = int(width * first_column_width)
@@ -191,6 +197,7 @@ class Deck:
         return table
 
     def save(self) -> bytes:
+        """The presentation as .pptx bytes."""
         buffer = io.BytesIO()
         self.prs.save(buffer)
         return buffer.getvalue()

@@ -26,6 +26,7 @@ PNG_SCALE = 2
 
 
 def source_line(summary: Summary, lang: str) -> str:
+    """The line under an exported chart: scenario, replications, seed and today's date."""
     scenario = summary.scenario
     return t(
         "x_source_line",

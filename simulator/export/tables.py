@@ -21,6 +21,7 @@ SHEETS = ["yearly", "monthly", "flows", "parameters", "sources", "tradeoff"]
 
 
 def parameters_table(scenario: Scenario) -> pd.DataFrame:
+    """Every setting of the scenario as a dotted path (``parameter``) with its value as text."""
     from simulator.compare import flatten
 
     flat = flatten(scenario.to_dict())
@@ -37,6 +38,7 @@ def sources_table(scenarios: list[Scenario]) -> pd.DataFrame:
 
 
 def monthly_table(summary: Summary) -> pd.DataFrame:
+    """The summary's monthly table with ``month`` as 'YYYY-MM' text."""
     frame = summary.monthly.copy()
     frame["month"] = pd.to_datetime(frame["month"]).dt.strftime("%Y-%m")
     return frame
@@ -61,6 +63,8 @@ def tradeoff_tables(summary: Summary, year: int) -> pd.DataFrame:
 
 
 def scenario_tables(summary: Summary, year: int | None = None) -> dict[str, pd.DataFrame]:
+    """The sheets of one run (``SHEETS``), by name; the trade-off in ``year`` (None or a year
+    not run: the second year, or the only one)."""
     year = year if year in summary.years else summary.years[min(1, len(summary.years) - 1)]
     return {
         "yearly": summary.yearly,
@@ -75,6 +79,9 @@ def scenario_tables(summary: Summary, year: int | None = None) -> dict[str, pd.D
 def comparison_tables(
     summaries: list[Summary], labels: list[str], kpis: pd.DataFrame, differences: pd.DataFrame
 ) -> dict[str, pd.DataFrame]:
+    """The sheets of a comparison, by name: the kpis, the parameters that differ, and the tables
+    of every scenario stacked with a ``scenario`` column (from ``labels``)."""
+
     def stacked(frames):
         return pd.concat(
             [
@@ -110,4 +117,5 @@ def workbook(tables: dict[str, pd.DataFrame]) -> bytes:
 
 
 def csv_files(tables: dict[str, pd.DataFrame]) -> dict[str, bytes]:
+    """Each table as UTF-8 CSV bytes, by file name '<name>.csv'."""
     return {f"{name}.csv": frame.to_csv(index=False).encode("utf-8") for name, frame in tables.items()}
