@@ -28,6 +28,7 @@ from ui.common import PREVIEW_REPLICATIONS  # noqa: E402
 
 
 def main() -> int:
+    """Time the first page load, new-setting slider moves and a cached one; print the times."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--moves", type=int, default=6)
     args = parser.parse_args()

@@ -22,18 +22,20 @@ from simulator.export import comparison_export, scenario_export  # noqa: E402
 from simulator.levers import apply_levers, default_levers  # noqa: E402
 from simulator.results import Summary  # noqa: E402
 from simulator.scenario import load_scenario  # noqa: E402
+from simulator.settings import PRESETS_DIR  # noqa: E402
 
 
 def main() -> int:
+    """Time the export of one run and of a comparison of three; print the medians."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    preset = load_scenario(ROOT / "scenarios" / "zuid-west-jeugdzorgplus.yaml")
+    preset = load_scenario(PRESETS_DIR / "zuid-west-jeugdzorgplus.yaml")
     levers = default_levers(preset)
     levers.inflow_change["jzplus"] = -0.1
     changed = apply_levers(preset, levers)
     base, current = Summary.of(run_experiment(preset)), Summary.of(run_experiment(changed))
-    others = aligned(preset, [changed, load_scenario(ROOT / "scenarios" / "voorbeeldregio.yaml")])
+    others = aligned(preset, [changed, load_scenario(PRESETS_DIR / "voorbeeldregio.yaml")])
     summaries = [base, current, Summary.of(run_experiment(others[2]))]
     single, comparison = [], []
     for _ in range(args.repeat):

@@ -22,6 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 
 def render(deck: Path, out: Path, dpi: int) -> list[Path]:
+    """The deck's slides as PNGs in ``out``, in order; exits if LibreOffice or pdftoppm is missing."""
     for tool in ("libreoffice", "pdftoppm"):
         if not shutil.which(tool):
             sys.exit(
@@ -43,14 +44,16 @@ def render(deck: Path, out: Path, dpi: int) -> list[Path]:
 
 
 def example_decks(folder: Path) -> list[Path]:
+    """Export the workshop deck and the comparison deck (see above) into ``folder``; their paths."""
     from simulator.compare import aligned
     from simulator.experiment import run_experiment
     from simulator.export import comparison_export, scenario_export
     from simulator.levers import apply_levers, default_levers
     from simulator.results import Summary
     from simulator.scenario import load_scenario
+    from simulator.settings import PRESETS_DIR
 
-    preset = load_scenario(ROOT / "scenarios" / "zuid-west-jeugdzorgplus.yaml")
+    preset = load_scenario(PRESETS_DIR / "zuid-west-jeugdzorgplus.yaml")
     levers = default_levers(preset)
     levers.inflow_change["jzplus"] = -0.10
     changed = apply_levers(preset, levers).model_copy(
@@ -60,7 +63,7 @@ def example_decks(folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     single = folder / "zuid-west-workshop.pptx"
     single.write_bytes(scenario_export(current, "nl", baseline=base, base_scenario=preset).deck)
-    others = aligned(preset, [changed, load_scenario(ROOT / "scenarios" / "voorbeeldregio.yaml")])
+    others = aligned(preset, [changed, load_scenario(PRESETS_DIR / "voorbeeldregio.yaml")])
     summaries = [base] + [Summary.of(run_experiment(s)) for s in others[1:]]
     labels = [s.name for s in others]
     comparison = folder / "zuid-west-vergelijking.pptx"
@@ -69,6 +72,7 @@ def example_decks(folder: Path) -> list[Path]:
 
 
 def main() -> int:
+    """Render the given deck, or else the example decks, and print the path of every slide."""
     parser = argparse.ArgumentParser()
     parser.add_argument("deck", nargs="?", type=Path)
     parser.add_argument("--out", type=Path, default=ROOT / "out" / "slides")

@@ -307,7 +307,7 @@ def fit_levelling_trend(years: list[int], values: list[float]) -> tuple[float, f
     t = np.asarray(years, dtype=float) - years[0]
     y = np.log(np.asarray(values, dtype=float))
 
-    def model(tt, floor, excess, rate):
+    def model(tt: np.ndarray, floor: float, excess: float, rate: float) -> np.ndarray:
         return np.log(floor + excess * np.exp(-rate * tt))
 
     start = (min(values) * 0.7, max(values) - min(values) * 0.7, 0.3)

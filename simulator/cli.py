@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from simulator import settings
+from simulator.files import FolderError, replace_problem
 from simulator.scenario import MAX_REPLICATIONS, MAX_YEARS, ScenarioError, load_scenario, with_overrides
 
 if TYPE_CHECKING:  # the commands import the heavy modules when they run
@@ -204,21 +205,34 @@ def _resolve(args: argparse.Namespace) -> Scenario:
         raise ScenarioError(f"{args.scenario} with the given flags", problems) from None
 
 
-def _check_out_dir(out: Path) -> None:
-    if out.exists() and not out.is_dir():
-        raise InputError(f"--out {out}: exists and is not a folder")
-    parent = out if out.exists() else out.parent
-    while not parent.exists():
-        parent = parent.parent
-    if not os.access(parent, os.W_OK):
-        raise InputError(f"--out {out}: no permission to write in {parent}")
+RUN_FILES = ("monthly.csv", "yearly.csv", "flows.csv", "run.json")
+COMPARE_FILES = ("kpis.csv", "parameters.csv", "yearly.csv", "run.json")
+
+
+def _check_writable(folder: Path, what: str) -> None:
+    """Before a run: a file can be created in ``folder`` (or the nearest folder above it that
+    exists, where the missing ones will be made)."""
+    existing = folder
+    while not existing.exists():
+        existing = existing.parent
+    if not os.access(existing, os.W_OK):
+        raise InputError(f"{what}: no permission to write in {existing}")
+
+
+def _check_out_dir(out: Path, flag: str = "--out", names: tuple[str, ...] | None = None) -> None:
+    """Before a run: ``out`` can become the run's folder (``files.write_folder``), which is
+    written beside it and then takes its place."""
+    problem = replace_problem(out, names)
+    if problem:
+        raise InputError(f"{flag} {out}: {problem}")
+    _check_writable(out.resolve().parent, f"{flag} {out}")
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     """``run``: simulate one scenario, write monthly.csv, yearly.csv, flows.csv and run.json to
     --out and print the summary; returns the exit code."""
     out = Path(args.out)
-    _check_out_dir(out)
+    _check_out_dir(out, names=RUN_FILES)
     scenario = _resolve(args)
     from simulator.experiment import run_experiment
 
@@ -277,7 +291,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from simulator.files import write_folder
 
     out = Path(args.out)
-    _check_out_dir(out)
+    _check_out_dir(out, names=COMPARE_FILES)
     if len(args.scenarios) < 2:
         raise InputError("compare needs a baseline and at least one other scenario")
     scenarios, labels, summaries, results = _run_aligned(args, "compare")
@@ -343,9 +357,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     for flag, path in targets:
         if path.exists() and path.is_dir():
             raise InputError(f"{flag} {path}: is a folder, expected a file")
-        _check_out_dir(path.parent if str(path.parent) else Path("."))
-    for _flag, path in folders:
-        _check_out_dir(path)
+        _check_writable(path.parent, f"{flag} {path}")
+    for flag, path in folders:
+        _check_out_dir(path, flag)
     scenarios, labels, summaries, _ = _run_aligned(args, "export")
     base = scenarios[0]
     if len(summaries) == 1:
@@ -415,7 +429,7 @@ def main(argv: list[str] | None = None) -> int:
     except ScenarioError as error:
         print(error.message(), file=sys.stderr)
         return EXIT_INVALID
-    except InputError as error:
+    except (InputError, FolderError) as error:  # a FolderError: the folder changed during the run
         print(f"error: {error}", file=sys.stderr)
         return EXIT_INVALID
     except KeyboardInterrupt:

@@ -4,6 +4,7 @@ formatting per language. No UI framework here: exports use it too."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 LANGUAGES = ("nl", "en")
@@ -762,7 +763,7 @@ class Message(str):
         message.key, message.values = key, values
         return message
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[Callable[[str, dict[str, Any]], Message], tuple[str, dict[str, Any]]]:
         return _message, (self.key, self.values)
 
     def text(self, lang: str = "en") -> str:
@@ -791,7 +792,7 @@ def _message(key: str, values: dict) -> Message:
 
 
 def _render(key: str, lang: str, values: dict) -> str:
-    def show(value):
+    def show(value: Any) -> str:
         if isinstance(value, Message):
             return value.text(lang)
         if isinstance(value, float):

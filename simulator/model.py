@@ -257,7 +257,7 @@ class Model:
 
     # ------------------------------------------------------------ processes
 
-    def _arrivals(self):
+    def _arrivals(self) -> Generator[simpy.Event, Any, None]:
         env = self.env
         times, types = self._arrival_times()
         for t, i in zip(times, types, strict=True):

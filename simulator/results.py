@@ -141,7 +141,7 @@ class Results:
     warnings: list[Message] = field(default_factory=list)  # rendered where shown
 
     @property
-    def scenario(self):
+    def scenario(self) -> Scenario:
         """The scenario that was run (the plan's)."""
         return self.plan.scenario
 
@@ -197,10 +197,10 @@ def yearly_arrays(plan: Plan, reps: list[ReplicationResult]) -> dict[str, np.nda
     to_year[np.arange(len(days)), year_of_month] = 1.0
     year_days = days @ to_year  # (Y,)
 
-    def time_mean(values):  # (R, M, n) -> (R, Y, n)
+    def time_mean(values: np.ndarray) -> np.ndarray:  # (R, M, n) -> (R, Y, n)
         return np.einsum("rmn,m,my->ryn", values, days, to_year) / year_days[None, :, None]
 
-    def total(values):
+    def total(values: np.ndarray) -> np.ndarray:
         return np.einsum("rmn,my->ryn", values, to_year)
 
     occupancy = time_mean(levels[:, :, OCCUPANCY])

@@ -6,7 +6,7 @@ can set the environment variable after import.
 | variable          | what it moves                                     | default                    |
 |-------------------|---------------------------------------------------|----------------------------|
 | `JZSIM_SCENARIOS` | the scenarios the app offers (and protects)       | `scenarios/` of the repo   |
-| `JZSIM_SAVED`     | where users' saved scenarios go                   | `saved/` inside the above  |
+| `JZSIM_SAVED`     | where users' saved scenarios go                   | `scenarios/saved/`         |
 | `JZSIM_DEBUG`     | `1`: the command line prints internal tracebacks  | off                        |
 """
 
@@ -36,8 +36,9 @@ def scenario_dir() -> Path:
 
 
 def saved_dir() -> Path:
-    """Where users' saved scenarios are written."""
-    return Path(os.environ.get(SAVED_VARIABLE) or scenario_dir() / "saved")
+    """Where users' saved scenarios are written (kept apart from ``scenario_dir``, which a
+    deployment may mount read-only)."""
+    return Path(os.environ.get(SAVED_VARIABLE) or PRESETS_DIR / "saved")
 
 
 def debug() -> bool:

@@ -28,6 +28,7 @@ import pandas as pd
 
 from simulator import calibrate as cal
 from simulator.experiment import run_experiment, scenario_key
+from simulator.files import write_file
 from simulator.results import Results, yearly_arrays
 from simulator.scenario import Scenario, load_scenario
 from simulator.settings import DOCS_DIR, PRESETS_DIR, ROOT
@@ -736,7 +737,7 @@ def update_readme(path: Path = README) -> None:
             before, rest = text.split(start, 1)
             _, after = rest.split(end, 1)
             text = f"{before}{start}\n{block}\n{end}{after}"
-    path.write_text(text, encoding="utf-8")
+    write_file(path, text)
 
 
 def expected_statuses() -> dict[tuple[str, str], str]:
@@ -868,10 +869,10 @@ def write(validation: bool = True, assumptions: bool = True) -> list[Path]:
     DOCS.mkdir(exist_ok=True)
     written = []
     if validation:
-        validation_table().to_csv(VALIDATION_FILE, index=False)
+        write_file(VALIDATION_FILE, validation_table().to_csv(index=False))
         written.append(VALIDATION_FILE)
     if assumptions:
-        assumptions_table().to_csv(ASSUMPTIONS_FILE, index=False)
+        write_file(ASSUMPTIONS_FILE, assumptions_table().to_csv(index=False))
         written.append(ASSUMPTIONS_FILE)
     return written
 

@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from simulator.i18n import TEXT
+from simulator.settings import PRESETS_DIR
 from tests.conftest import EXAMPLE, ROOT
 
 APP = str(ROOT / "app.py")
@@ -379,7 +380,7 @@ def test_every_page_speaks_english_after_the_toggle(page, heading):
         assert not at.exception and "Beds needed JeugdzorgPlus" in set(at.dataframe[0].value["Measure"])
 
 
-@pytest.mark.parametrize("stem", sorted(p.stem for p in (ROOT / "scenarios").glob("*.yaml")))
+@pytest.mark.parametrize("stem", sorted(p.stem for p in PRESETS_DIR.glob("*.yaml")))
 def test_every_shipped_scenario_opens_in_the_workshop(stem):
     at = start({"scenario": stem})
     assert at.selectbox(key="scenario_choice").value == stem

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from simulator.cli import main
+from simulator.files import MARKER
 from simulator.results import MONTHLY_COLUMNS, YEARLY_COLUMNS
 from tests.conftest import EXAMPLE, ROOT
 
@@ -40,7 +41,7 @@ def test_run_end_to_end_as_a_subprocess(tmp_path):
         timeout=120,
     )
     assert done.returncode == 0, done.stderr
-    assert {p.name for p in out.iterdir()} == FILES
+    assert {p.name for p in out.iterdir()} == FILES | {MARKER}  # the marker: this folder is the run's
     monthly = pd.read_csv(out / "monthly.csv")
     yearly = pd.read_csv(out / "yearly.csv")
     flows = pd.read_csv(out / "flows.csv")
@@ -187,3 +188,18 @@ def test_a_horizon_that_leaves_out_a_policy_is_refused_naming_the_policy(tmp_pat
     err = capsys.readouterr().err
     assert "policies[0].from" in err and "outside the scenario's horizon (2021-01 to 2021-12)" in err
     assert not out.exists()
+
+
+def test_an_output_folder_with_other_files_is_refused_before_the_run(tmp_path, capsys, monkeypatch):
+    out = tmp_path / "home"
+    out.mkdir()
+    (out / "thesis.docx").write_text("years of work")
+
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("the scenario ran although its output could not be written")
+
+    monkeypatch.setattr("simulator.experiment.run_experiment", must_not_run)
+    assert main(["run", str(EXAMPLE), "--out", str(out), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "--out" in err and "thesis.docx" in err and "Traceback" not in err
+    assert sorted(p.name for p in out.iterdir()) == ["thesis.docx"]

@@ -15,10 +15,11 @@ from simulator import data as d
 from simulator import validation as v
 from simulator.analytic import sojourn, steady_state
 from simulator.scenario import load_scenario
+from simulator.settings import PRESETS_DIR
 from tests.conftest import ROOT, mean_and_se, within
 
 SHARED = ROOT.parent / "shared"
-SCENARIOS = ROOT / "scenarios"
+SCENARIOS = PRESETS_DIR
 
 
 # ---------------------------------------------------------------- data tables

@@ -6,26 +6,99 @@ import threading
 import pytest
 
 from simulator import files, settings, store
-from simulator.files import write_file, write_folder
+from simulator.files import FolderError, replace_problem, write_file, write_folder
 
 
-def test_a_folder_is_written_whole_and_other_files_stay(tmp_path):
+def listing(folder):
+    return sorted(p.name for p in folder.iterdir())
+
+
+def test_a_folder_is_written_whole_and_replaced_whole(tmp_path):
     out = tmp_path / "run"
     write_folder(out, {"a.csv": "1", "b.json": b"{}"})
-    assert sorted(p.name for p in out.iterdir()) == ["a.csv", "b.json"]
+    assert listing(out) == [files.MARKER, "a.csv", "b.json"]
+    assert (out / files.MARKER).read_text().split() == ["a.csv", "b.json"]
+    write_folder(out, {"a.csv": "2", "c.png": b"png"})  # another run: its own files only
+    assert listing(out) == [files.MARKER, "a.csv", "c.png"] and (out / "a.csv").read_text() == "2"
+    assert listing(tmp_path) == ["run"], "no staging or old folder is left behind"
+
+
+def test_a_folder_with_other_files_is_refused_and_left_as_it_is(tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "thesis.docx").write_text("years of work")
+    (home / "monthly.csv").write_text("an old run")
+    problem = replace_problem(home, ["monthly.csv", "yearly.csv"])
+    assert "thesis.docx" in problem and "did not write" in problem
+    with pytest.raises(FolderError, match=r"thesis\.docx"):
+        write_folder(home, {"monthly.csv": "new", "yearly.csv": "new"})
+    assert (
+        listing(home) == ["monthly.csv", "thesis.docx"] and (home / "monthly.csv").read_text() == "an old run"
+    )
+    assert listing(tmp_path) == ["home"]
+    # A file added to a folder this tool wrote is refused the same way, never deleted.
+    out = tmp_path / "run"
+    write_folder(out, {"a.csv": "1"})
     (out / "notes.txt").write_text("mine")
-    (out / "png").mkdir()
-    (out / "png" / "chart.png").write_bytes(b"png")
-    write_folder(out, {"a.csv": "2", "b.json": b"[]"})
-    assert (out / "a.csv").read_text() == "2" and (out / "b.json").read_bytes() == b"[]"
-    assert (out / "notes.txt").read_text() == "mine" and (out / "png" / "chart.png").read_bytes() == b"png"
-    assert [p.name for p in tmp_path.iterdir()] == ["run"], "no staging folder is left behind"
+    with pytest.raises(FolderError, match=r"notes\.txt"):
+        write_folder(out, {"a.csv": "2"})
+    assert (out / "notes.txt").read_text() == "mine"
+
+
+def test_an_earlier_versions_output_folder_is_replaced(tmp_path):
+    out = tmp_path / "run"
+    out.mkdir()
+    (out / "monthly.csv").write_text("old")
+    assert replace_problem(out, ["monthly.csv", "yearly.csv"]) is None
+    write_folder(out, {"monthly.csv": "new", "yearly.csv": "new"})
+    assert (out / "monthly.csv").read_text() == "new"
+
+
+def test_the_current_folder_is_never_renamed_away(tmp_path, monkeypatch):
+    out = tmp_path / "run"
+    write_folder(out, {"a.csv": "1"})
+    monkeypatch.chdir(out)
+    with pytest.raises(FolderError, match="current folder"):
+        write_folder(".", {"a.csv": "2"})
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(FolderError, match="current folder"):
+        write_folder(tmp_path, {"a.csv": "2"})
+    assert (out / "a.csv").read_text() == "1"
+
+
+def test_a_link_to_a_folder_stays_a_link(tmp_path):
+    target = tmp_path / "target"
+    write_folder(target, {"a.csv": "1"})
+    link = tmp_path / "link"
+    link.symlink_to(target)
+    write_folder(link, {"a.csv": "2"})
+    assert link.is_symlink() and (target / "a.csv").read_text() == "2"
+
+
+def test_two_writers_of_one_folder_take_turns(tmp_path):
+    out = tmp_path / "run"
+    errors = []
+
+    def writer(k: int) -> None:
+        for round_ in range(40):
+            try:
+                write_folder(out, {"a.csv": f"{k}.{round_}", "b.csv": f"{k}.{round_}"})
+            except (OSError, ValueError) as error:  # what a lost race would raise
+                errors.append(repr(error))
+
+    threads = [threading.Thread(target=writer, args=(k,)) for k in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, errors[:3]
+    assert (out / "a.csv").read_text() == (out / "b.csv").read_text()
+    assert listing(tmp_path) == ["run"]
 
 
 def test_a_crash_mid_way_leaves_the_previous_run_whole(tmp_path, monkeypatch):
     out = tmp_path / "run"
     write_folder(out, {"a.csv": "old a", "b.csv": "old b"})
-    (out / "png").mkdir()
     real_write = files._write
     calls = []
 
@@ -39,14 +112,12 @@ def test_a_crash_mid_way_leaves_the_previous_run_whole(tmp_path, monkeypatch):
     with pytest.raises(OSError, match="No space"):
         write_folder(out, {"a.csv": "new a", "b.csv": "new b"})
     assert (out / "a.csv").read_text() == "old a" and (out / "b.csv").read_text() == "old b"
-    assert (out / "png").is_dir()
-    assert [p.name for p in tmp_path.iterdir()] == ["run"]
+    assert listing(tmp_path) == ["run"]
 
 
 def test_a_crash_at_the_swap_puts_the_old_folder_back(tmp_path, monkeypatch):
     out = tmp_path / "run"
     write_folder(out, {"a.csv": "old"})
-    (out / "png").mkdir()
     real_rename = os.rename
 
     def fails_to_move_the_new_folder_in(src, dst):
@@ -57,7 +128,8 @@ def test_a_crash_at_the_swap_puts_the_old_folder_back(tmp_path, monkeypatch):
     monkeypatch.setattr(os, "rename", fails_to_move_the_new_folder_in)
     with pytest.raises(OSError, match="Input/output"):
         write_folder(out, {"a.csv": "new"})
-    assert (out / "a.csv").read_text() == "old" and (out / "png").is_dir()
+    assert (out / "a.csv").read_text() == "old"
+    assert listing(tmp_path) == ["run"]
 
 
 def test_a_reader_never_sees_a_mixture_of_two_runs(tmp_path):
@@ -100,10 +172,11 @@ def test_exclusive_write_refuses_a_taken_name(tmp_path):
     with pytest.raises(FileExistsError):
         write_file(path, "second", exclusive=True)
     assert path.read_text() == "first"
-    write_file(path, "third")
-    assert path.read_text() == "third"
-    assert [p.name for p in tmp_path.iterdir()] == ["s.yaml"]
     assert path.stat().st_mode & 0o777 == 0o666 & ~files._UMASK
+    path.chmod(0o600)  # a private file stays private when written over
+    write_file(path, "third")
+    assert path.read_text() == "third" and path.stat().st_mode & 0o777 == 0o600
+    assert listing(tmp_path) == ["s.yaml"]
 
 
 def test_a_moved_scenario_folder_protects_its_own_presets(tmp_path, monkeypatch, example):
@@ -113,9 +186,16 @@ def test_a_moved_scenario_folder_protects_its_own_presets(tmp_path, monkeypatch,
     deployment.mkdir()
     (deployment / "regio-noord.yaml").write_text("name: x\n")
     monkeypatch.setenv(settings.SCENARIOS_VARIABLE, str(deployment))
-    monkeypatch.delenv(settings.SAVED_VARIABLE, raising=False)
-    assert settings.saved_dir() == deployment / "saved"
+    monkeypatch.setenv(settings.SAVED_VARIABLE, str(tmp_path / "saved"))
     with pytest.raises(store.StoreError, match="regio-noord"):
         store.save(example, "Regio Noord")
     path = store.save(example, "Zuid-West JeugdzorgPlus")  # a repository preset's name
-    assert path.parent == deployment / "saved"
+    assert path.parent == tmp_path / "saved"
+
+
+def test_the_umask_is_read_without_setting_it():
+    mask = os.umask(0o027)
+    try:
+        assert files._read_umask() == 0o027
+    finally:
+        os.umask(mask)

@@ -16,7 +16,8 @@ from simulator.experiment import run_experiment
 from simulator.levers import apply_levers, default_levers
 from simulator.results import Summary
 from simulator.scenario import ScenarioError, dump_scenario, load_scenario, with_overrides
-from tests.conftest import EXAMPLE, ROOT
+from simulator.settings import PRESETS_DIR
+from tests.conftest import EXAMPLE
 
 
 @pytest.fixture
@@ -72,11 +73,11 @@ def test_an_existing_name_is_kept_unless_replacing_is_asked(example, folder):
 
 
 def test_a_shipped_preset_is_never_overwritten(example, folder):
-    before = (ROOT / "scenarios" / "zuid-west-jeugdzorgplus.yaml").read_bytes()
+    before = (PRESETS_DIR / "zuid-west-jeugdzorgplus.yaml").read_bytes()
     for overwrite in (False, True):
         with pytest.raises(store.StoreError, match="never overwritten"):
             store.save(example, "Zuid-West JeugdzorgPlus", overwrite=overwrite)
-    assert (ROOT / "scenarios" / "zuid-west-jeugdzorgplus.yaml").read_bytes() == before
+    assert (PRESETS_DIR / "zuid-west-jeugdzorgplus.yaml").read_bytes() == before
     assert not folder.exists() or not list(folder.iterdir())
 
 

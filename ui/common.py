@@ -55,6 +55,7 @@ def language_toggle() -> None:
 
 
 def t(key: str, **values) -> str:
+    """The text of ``key`` in the chosen language, with ``values`` filled in."""
     return i18n.t(key, lang(), **values)
 
 
@@ -76,6 +77,7 @@ def scenario_files() -> list[Path]:
 
 
 def is_saved(path: Path) -> bool:
+    """Whether the file is a user's saved scenario rather than a shipped one."""
     return path.parent.resolve() == settings.saved_dir().resolve()
 
 

@@ -82,7 +82,7 @@ def comparison_tables(
     """The sheets of a comparison, by name: the kpis, the parameters that differ, and the tables
     of every scenario stacked with a ``scenario`` column (from ``labels``)."""
 
-    def stacked(frames):
+    def stacked(frames: list[pd.DataFrame]) -> pd.DataFrame:
         return pd.concat(
             [
                 f.assign(scenario=label)[["scenario", *f.columns]]
