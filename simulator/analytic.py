@@ -24,7 +24,7 @@ import numpy as np
 
 from simulator.schema import Scenario
 from simulator.settings import DAYS_PER_MONTH, DAYS_PER_YEAR
-from simulator.timeline import EXIT_INDEX, Plan, compile_plan
+from simulator.timeline import EXIT_INDEX, Epoch, Plan, compile_plan
 
 
 @dataclass
@@ -64,16 +64,11 @@ def sojourn(mean_days: float, cv: float, hazard_per_day: float) -> tuple[float, 
     return p_escalate / hazard_per_day, p_escalate
 
 
-def steady_state(source: Scenario | Plan, day: float = 0.0) -> SteadyState:
-    """Steady state of the parameters in force on ``day`` (days since the start), ignoring
-    capacity: what the chain settles to if those parameters held for ever."""
-    plan = source if isinstance(source, Plan) else compile_plan(source)
-    epoch = plan.epoch_at(day)
+def routing_matrix(plan: Plan, epoch: Epoch) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(p_ij between care types (n, n), escalation probability (n,), mean sojourn in days
+    (n,)) under an epoch's parameters; a row's shortfall from 1 is the chance to exit."""
     n = plan.n_types
-    gamma = np.array([plan.inflow_per_year_at(i, day) for i in range(n)])
-    mean_days = np.zeros(n)
-    p_esc = np.zeros(n)
-    routing = np.zeros((n, n))
+    mean_days, p_esc, routing = np.zeros(n), np.zeros(n), np.zeros((n, n))
     for i in range(n):
         mean_days[i], p_esc[i] = sojourn(
             epoch.stay_mean_days[i], plan.stay_cv[i], epoch.escalation_total_per_day[i]
@@ -84,6 +79,16 @@ def steady_state(source: Scenario | Plan, day: float = 0.0) -> SteadyState:
         for dest, share in epoch.outflow_shares[i].items():
             if dest != EXIT_INDEX:
                 routing[i, dest] += (1.0 - p_esc[i]) * share
+    return routing, p_esc, mean_days
+
+
+def steady_state(source: Scenario | Plan, day: float = 0.0) -> SteadyState:
+    """Steady state of the parameters in force on ``day`` (days since the start), ignoring
+    capacity: what the chain settles to if those parameters held for ever."""
+    plan = source if isinstance(source, Plan) else compile_plan(source)
+    n = plan.n_types
+    gamma = np.array([plan.inflow_per_year_at(i, day) for i in range(n)])
+    routing, p_esc, mean_days = routing_matrix(plan, plan.epoch_at(day))
     entries = np.linalg.solve(np.eye(n) - routing.T, gamma)
     occupancy = entries * mean_days / DAYS_PER_YEAR
     return SteadyState(plan.names, gamma, entries, mean_days / DAYS_PER_MONTH, p_esc, routing, occupancy)

@@ -16,7 +16,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from simulator import settings
+from simulator.budget import RunLimitError
 from simulator.files import FolderError, replace_problem
+from simulator.i18n import Message
 from simulator.scenario import MAX_REPLICATIONS, MAX_YEARS, ScenarioError, load_scenario, with_overrides
 
 if TYPE_CHECKING:  # the commands import the heavy modules when they run
@@ -122,6 +124,7 @@ def _add_aligned_flags(parser: argparse.ArgumentParser) -> None:
         "--workers", type=_bounded_int("--workers", 1, 64), help="processes to use (default: all cores)"
     )
     parser.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    _add_budget_flags(parser)
 
 
 def _add_run_flags(parser: argparse.ArgumentParser) -> None:
@@ -136,6 +139,38 @@ def _add_run_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--years", type=_bounded_int("--years", 1, MAX_YEARS), help="horizon in years (overrides the file)"
     )
+    _add_budget_flags(parser)
+
+
+def _add_budget_flags(parser: argparse.ArgumentParser) -> None:
+    """The run-size limits (``budget.CLI_LIMITS``), which a user may raise."""
+    from simulator.budget import CLI_LIMITS
+
+    parser.add_argument(
+        "--max-stays",
+        type=_bounded_int("--max-stays", 1, 10**12),
+        default=int(CLI_LIMITS.max_stays),
+        help=f"refuse a run expected to simulate more stays than this, all replications together "
+        f"(default {CLI_LIMITS.max_stays:,.0f}: about 25 minutes of one core)",
+    )
+    parser.add_argument(
+        "--max-youths",
+        type=_bounded_int("--max-youths", 1, 10**9),
+        default=int(CLI_LIMITS.max_youths),
+        help=f"refuse a run expected to hold more youths in one replication than this "
+        f"(default {CLI_LIMITS.max_youths:,.0f}: a few GB)",
+    )
+
+
+def check_budget(scenario: Scenario, args: argparse.Namespace, source: str) -> None:
+    """Refuse, before it starts, a run larger than the limits (``ScenarioError``, exit 2)."""
+    from simulator.budget import CLI_LIMITS, Limits, over_budget
+
+    limits = Limits(CLI_LIMITS.max_replications, CLI_LIMITS.max_years, args.max_stays, args.max_youths)
+    problems = over_budget(scenario, limits)
+    if problems:
+        hint = Message("b_raise_hint")
+        raise ScenarioError(source, [*problems, ("", hint)], header="b_too_large")
 
 
 class ProgressBar:
@@ -234,6 +269,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     _check_out_dir(out, names=RUN_FILES)
     scenario = _resolve(args)
+    check_budget(scenario, args, args.scenario)
     from simulator.experiment import run_experiment
 
     bar = ProgressBar(enabled=not args.quiet)
@@ -273,6 +309,8 @@ def _run_aligned(
     loaded = [load_scenario(path) for path in args.scenarios]
     base = with_overrides(loaded[0], replications=args.replications, seed=args.seed)
     scenarios = aligned(base, loaded[1:])
+    for scenario, path in zip(scenarios, args.scenarios, strict=True):
+        check_budget(scenario, args, path)
     labels = [Path(path).stem for path in args.scenarios]
     if len(set(labels)) < len(labels):
         labels = [f"{k}:{label}" for k, label in enumerate(labels)]
@@ -431,6 +469,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INVALID
     except (InputError, FolderError) as error:  # a FolderError: the folder changed during the run
         print(f"error: {error}", file=sys.stderr)
+        return EXIT_INVALID
+    except RunLimitError as error:  # a replication used far more events than estimated
+        print(f"error: {error.text.text()}", file=sys.stderr)
         return EXIT_INVALID
     except KeyboardInterrupt:
         print("interrupted; nothing written", file=sys.stderr)

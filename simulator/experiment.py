@@ -12,11 +12,14 @@ import atexit
 import gc
 import hashlib
 import json
+import logging
 import multiprocessing
 import os
+import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -30,7 +33,8 @@ if TYPE_CHECKING:  # results imports pandas, which worker processes need not loa
 Progress = Callable[[int, int], None]  # (replications done, replications in all)
 
 _pool: ProcessPoolExecutor | None = None
-_pool_workers = 0
+_pool_lock = threading.Lock()  # sessions of the app create, replace and use the pool at once
+log = logging.getLogger("jeugdzorg_sim")
 
 
 def run_replication(plan: Plan, run_number: int, seed: int | None = None) -> ReplicationResult:
@@ -42,10 +46,14 @@ def _run_chunk(plan: Plan, run_numbers: Sequence[int], seed: int) -> list[Replic
     return [Model(plan, k, seed).run() for k in run_numbers]
 
 
+def available_cores() -> int:
+    """The cores this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
 def default_workers(replications: int) -> int:
-    """Worker processes for a run: the cores this process may use, at most one per replication."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return max(1, min(cores, replications))
+    """Parallel chunks for a run: the cores, at most one per replication (1: in this process)."""
+    return max(1, min(available_cores(), replications))
 
 
 def _worker_start() -> None:
@@ -55,35 +63,134 @@ def _worker_start() -> None:
     gc.set_threshold(100_000, 10, 10)
 
 
-def _get_pool(workers: int) -> ProcessPoolExecutor:
+def _get_pool(size: int | None = None) -> ProcessPoolExecutor:
     """One pool kept for the life of the process: the app runs many experiments and should
-    not pay for starting workers each time. Fork is the fastest start on Linux."""
-    global _pool, _pool_workers
-    if _pool is None or _pool_workers != workers:
-        shutdown_pool()
-        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-        _pool = ProcessPoolExecutor(
-            max_workers=workers, mp_context=multiprocessing.get_context(method), initializer=_worker_start
-        )
-        _pool_workers = workers
-    return _pool
+    not pay for starting workers each time. Its size is fixed when it is made (``size``, by
+    default the cores) and never changed: resizing would cancel other sessions' runs. Fork is
+    the fastest start on Linux."""
+    global _pool
+    _replace_current_pool()
+    with _pool_lock:
+        if _pool is None:
+            method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+            _pool = ProcessPoolExecutor(
+                max_workers=size or available_cores(),
+                mp_context=multiprocessing.get_context(method),
+                initializer=_worker_start,
+            )
+        return _pool
+
+
+def _replace_current_pool() -> None:
+    """A worker died (the out-of-memory killer, a kill -9): drop the shared pool if it is
+    broken, so that the next ``_get_pool`` starts a new one. Several sessions may find it
+    broken at once; a pool that is not broken (the one the first of them made) stays."""
+    global _pool
+    with _pool_lock:
+        broken, _pool = (_pool, None) if _is_broken(_pool) else (None, _pool)
+    if broken is not None:
+        log.error("a worker process died (%s); starting a new pool", getattr(broken, "_broken", ""))
+        broken.shutdown(wait=False, cancel_futures=True)
+
+
+def _is_broken(pool: ProcessPoolExecutor | None) -> bool:
+    # The executor keeps the reason it broke in a private field: the only way to ask.
+    return pool is not None and bool(getattr(pool, "_broken", False))
 
 
 def shutdown_pool() -> None:
     """Stop the shared worker pool, if there is one (also registered to run at exit)."""
     global _pool
-    if _pool is not None:
-        _pool.shutdown(wait=True, cancel_futures=True)
-        _pool = None
+    with _pool_lock:
+        pool, _pool = _pool, None
+    if pool is not None:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 atexit.register(shutdown_pool)
 
 
-def _submit(pool: ProcessPoolExecutor, plan: Plan, run_numbers: list[int], seed: int, workers: int) -> list:
+def _chunks(run_numbers: list[int], workers: int) -> list[list[int]]:
     """A few chunks per worker: balanced load, few round trips, progress in steps."""
     n_chunks = min(len(run_numbers), 4 * workers)
-    return [pool.submit(_run_chunk, plan, run_numbers[j::n_chunks], seed) for j in range(n_chunks)]
+    return [run_numbers[j::n_chunks] for j in range(n_chunks)]
+
+
+# A chunk of work: (scenario index, its replication numbers, a call that gives their results).
+Chunk = tuple[int, list[int], Callable[[], list[ReplicationResult]]]
+
+
+def _queue(
+    plans: Sequence[Plan],
+    seeds: Sequence[int],
+    work: list[list[tuple[int, list[int]]]],
+    workers: int,
+    pool_size: int | None,
+) -> list[list[Chunk]]:
+    """Per stage, the chunks of each scenario: run here when serial, submitted to the shared
+    pool at once (every stage, so the workers go on while a preview draws) when parallel."""
+    if workers == 1:
+        return [
+            [
+                (j, numbers, partial(_run_chunk, plans[j], numbers, seeds[j]))
+                for j, numbers in stage
+                if numbers
+            ]
+            for stage in work
+        ]
+    pool = _get_pool(pool_size)
+    return [
+        [
+            (j, chunk, pool.submit(_run_chunk, plans[j], chunk, seeds[j]).result)
+            for j, numbers in stage
+            if numbers
+            for chunk in _chunks(numbers, workers)
+        ]
+        for stage in work
+    ]
+
+
+def _collect(
+    plans: Sequence[Plan],
+    seeds: Sequence[int],
+    work: list[list[tuple[int, list[int]]]],
+    workers: int,
+    pool_size: int | None = None,
+) -> Iterator[tuple[int, int, list[ReplicationResult]]]:
+    """(stage, scenario index, results) of every chunk as it finishes, and (stage, -1, [])
+    when a stage is complete. If the pool breaks, a new one runs what was not finished yet,
+    once; a second break is raised."""
+    retried = False
+    try:
+        queued = _queue(plans, seeds, work, workers, pool_size)
+    except BrokenProcessPool:  # broken since the last run: a new pool, and try once more
+        retried = True
+        log.exception("a run lost its workers; running what was left again, once")
+        _replace_current_pool()
+        queued = _queue(plans, seeds, work, workers, pool_size)
+    for stage, chunks in enumerate(queued):
+        k = 0
+        while k < len(chunks):
+            j, _, results_of = chunks[k]
+            try:
+                results = results_of()
+            except BrokenProcessPool:
+                if retried:
+                    raise
+                retried = True
+                log.exception("a run lost its workers; running what was left again, once")
+                _replace_current_pool()
+                rest = [[(j, numbers) for j, numbers, _ in chunks[k:]]] + [
+                    [(j, numbers) for j, numbers, _ in later] for later in queued[stage + 1 :]
+                ]
+                requeued = _queue(plans, seeds, rest, workers, pool_size)
+                chunks[k:] = requeued[0]
+                for offset, later in enumerate(requeued[1:], start=stage + 1):
+                    queued[offset] = later
+                continue
+            yield stage, j, results
+            k += 1
+        yield stage, -1, []
 
 
 def run_replications(
@@ -97,6 +204,7 @@ def run_replications(
     """Replications first .. first+replications-1, in order. ``workers=1`` runs in this process.
     Replication k is the same whichever call computes it, so a run can be done in parts."""
     run_numbers = list(range(first, first + replications))
+    pool_size = workers  # asked for: the size of the pool if this run starts it; else the cores
     workers = default_workers(replications) if workers is None else max(1, min(workers, replications))
     if workers == 1:
         results = []
@@ -107,9 +215,8 @@ def run_replications(
         return results
 
     by_run: dict[int, ReplicationResult] = {}
-    for future in _submit(_get_pool(workers), plan, run_numbers, seed, workers):
-        for result in future.result():
-            by_run[result.run_number] = result
+    for _, _, results in _collect([plan], [seed], [[(0, run_numbers)]], workers, pool_size):
+        by_run.update((r.run_number, r) for r in results)
         if progress:
             progress(len(by_run), replications)
     return [by_run[k] for k in run_numbers]
@@ -137,47 +244,31 @@ def run_in_stages(
         [(j, list(range(min(preview, s.replications), s.replications))) for j, s in enumerate(scenarios)],
     ]
     total = sum(s.replications for s in scenarios)
+    pool_size = workers  # asked for: the size of the pool if this run starts it; else the cores
     workers = default_workers(total) if workers is None else max(1, min(workers, total))
     started = time.perf_counter()
-    # Per stage, (scenario index, a call that gives its replications): run here when serial,
-    # a submitted chunk's result when parallel.
-    queued: list[list[tuple[int, Callable[[], list[ReplicationResult]]]]]
-    if workers == 1:
-        queued = [
-            [
-                (j, partial(_run_chunk, plans[j], numbers, scenarios[j].seed))
-                for j, numbers in stage
-                if numbers
-            ]
-            for stage in stages
-        ]
-    else:
-        pool = _get_pool(workers)
-        queued = [
-            [
-                (j, future.result)
-                for j, numbers in stage
-                if numbers
-                for future in _submit(pool, plans[j], numbers, scenarios[j].seed, workers)
-            ]
-            for stage in stages
-        ]
     reps: list[dict[int, ReplicationResult]] = [{} for _ in scenarios]
     done = 0
-    for stage, work in enumerate(queued):
-        for j, replications_of in work:
-            results = replications_of()
-            reps[j].update((r.run_number, r) for r in results)
-            done += len(results)
-            if progress:
-                progress(done, total)
-        if stage == 0 and on_preview is not None:
+    seeds = [s.seed for s in scenarios]
+
+    def preview_now() -> None:
+        if on_preview is not None:  # (checked again for mypy)
             on_preview(
                 [
                     summarise(plan, [r[k] for k in sorted(r)], time.perf_counter() - started)
                     for plan, r in zip(plans, reps, strict=True)
                 ]
             )
+
+    for stage, j, results in _collect(plans, seeds, stages, workers, pool_size):
+        if j < 0:  # a stage is complete: after the first, the provisional answer
+            if stage == 0 and on_preview is not None:
+                preview_now()
+            continue
+        reps[j].update((r.run_number, r) for r in results)
+        done += len(results)
+        if progress:
+            progress(done, total)
     return [
         summarise(plan, [r[k] for k in sorted(r)], time.perf_counter() - started)
         for plan, r in zip(plans, reps, strict=True)

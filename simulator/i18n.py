@@ -717,10 +717,72 @@ VALIDATION: dict[str, tuple[str, str]] = {
     "v_not_found": ("bestand niet gevonden", "file not found"),
     "v_is_folder": ("is een map, geen scenariobestand", "is a folder, not a scenario file"),
     "v_unreadable": ("kan niet gelezen worden ({reason})", "cannot be read ({reason})"),
+    "v_not_regular": (
+        "is geen gewoon bestand (een apparaat, een pijp of een socket); geweigerd",
+        "is not a regular file (a device, a pipe or a socket); refused",
+    ),
+    "v_duplicate_key": (
+        "de sleutel {key} staat twee keer in dezelfde lijst (regel {first} en {line}); geweigerd, "
+        "want alleen de laatste zou tellen",
+        "the key {key} appears twice in one mapping (lines {first} and {line}); refused, since only "
+        "the last would count",
+    ),
+    "v_too_deep": (
+        "de YAML is dieper genest dan een scenario ooit is; geweigerd",
+        "the YAML is nested deeper than any scenario; refused",
+    ),
+    "v_bool": ("verwacht true of false", "expected true or false"),
+    "v_endless_routing": (
+        "een jeugdige die in {name} begint, verhuist gemiddeld {moves} keer tussen zorgvormen voordat "
+        "die de zorg verlaat (vanaf {date}); hoogstens {max}: geef de kringloop een uitweg (meer 'exit')",
+        "a youth starting in {name} moves {moves} times on average between care types before leaving "
+        "care (from {date}); at most {max}: give the cycle a way out (more 'exit')",
+    ),
+    "v_stay_after_policies": (
+        "na het beleid duurt een verblijf in {name} gemiddeld {months} maanden vanaf {date}; "
+        "minstens {min} (verblijfsfactoren vermenigvuldigen)",
+        "after the policies a stay in {name} lasts {months} months on average from {date}; at least "
+        "{min} (stay factors multiply)",
+    ),
 }
 TEXT.update(VALIDATION)
 
 # Saving, renaming, deleting and uploading scenarios (simulator/store.py).
+BUDGET: dict[str, tuple[str, str]] = {
+    "b_replications": (
+        "{got} replicaties; hier hoogstens {max} (gebruik de opdrachtregel voor meer)",
+        "{got} replications; at most {max} here (use the command line for more)",
+    ),
+    "b_years": (
+        "{got} jaar; hier hoogstens {max} (gebruik de opdrachtregel voor meer)",
+        "{got} years; at most {max} here (use the command line for more)",
+    ),
+    "b_youths": (
+        "naar verwachting {got} jeugdigen per replicatie (aanwezig bij de start plus instroom); "
+        "hier hoogstens {max}",
+        "about {got} youths per replication expected (present at the start plus inflow); at most {max} here",
+    ),
+    "b_stays": (
+        "naar verwachting {got} verblijven in deze run ({per} per replicatie × {n}); hier hoogstens "
+        "{max}: minder replicaties of jaren",
+        "about {got} stays expected in this run ({per} a replication × {n}); at most {max} here: "
+        "fewer replications or years",
+    ),
+    "b_events": (
+        "replicatie {run} is gestopt na {events} geregistreerde gebeurtenissen (dag {day}), ver boven "
+        "de schatting (hoogstens {max}); het scenario gedraagt zich anders dan zijn routering doet "
+        "verwachten",
+        "replication {run} stopped after {events} recorded events (day {day}), far beyond its "
+        "estimate (at most {max}); the scenario behaves unlike its routing suggests",
+    ),
+    "b_too_large": ("{source} is te groot om hier te rekenen:", "{source} is too large to run here:"),
+    "b_raise_hint": (
+        "(--max-stays en --max-youths verhogen de grenzen van de opdrachtregel)",
+        "(--max-stays and --max-youths raise the command line's limits)",
+    ),
+}
+TEXT.update(BUDGET)
+
 STORE: dict[str, tuple[str, str]] = {
     "s_empty_name": (
         "geef een naam met ten minste een letter of cijfer",

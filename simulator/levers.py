@@ -117,7 +117,8 @@ def ranges(scenario: Scenario) -> dict[str, Range]:
         out[f"inflow.{name}"] = Range(-20, 20, 1)  # percent per year
     for name, months in defaults.stay_months.items():
         step = 0.25 if months < 6 else 0.5 if months < 24 else 1.0
-        out[f"stay.{name}"] = Range(step, max(2 * months, months + 2 * step), step)
+        low = min(step, months)  # a 3-day stay (0.1 month) must fit the slider it starts on
+        out[f"stay.{name}"] = Range(low, max(2 * months, months + 2 * step), step)
     for name in defaults.escalation_change:
         out[f"escalation.{name}"] = Range(-100, 100, 5)  # percent
     for name in defaults.capacity_start:

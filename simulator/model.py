@@ -39,6 +39,8 @@ from typing import Any
 import numpy as np
 import simpy
 
+from simulator import budget
+from simulator.i18n import Message
 from simulator.stays import Segments, stay_days
 from simulator.timeline import EXIT_INDEX, Plan
 
@@ -46,6 +48,7 @@ from simulator.timeline import EXIT_INDEX, Plan
 # stream, so changing one lever disturbs as few other draws as possible.
 ARRIVALS, STAYS, ESCALATIONS, ROUTING, INITIAL = range(5)
 BLOCK = 512
+CHECK_EVERY_DAYS = 30.0  # how often a run looks at its budget
 
 # Channels of the level log ...
 OCCUPANCY, WAITING, OVERFLOW, BLOCKED, OFFERED = range(5)
@@ -113,6 +116,8 @@ class Model:
         self.run_number = run_number
         self.seed = plan.scenario.seed if seed is None else seed
         self.record = record  # tests: keep process handles to count live youths
+        self._watchdog_started = False
+        self._watchdog_events = 1  # the watchdog's start; each check adds one (not the model's events)
         self.env = simpy.Environment()
         n = self.n = plan.n_types
         self.names = plan.names
@@ -468,8 +473,23 @@ class Model:
 
     def run(self) -> ReplicationResult:
         """Simulate up to the plan's horizon and return the replication's result."""
+        self._watchdog_started = True
+        self.env.process(self._watchdog(budget.record_budget(self.plan)))
         self.env.run(until=self.plan.horizon)
         return self.result()
+
+    def _watchdog(self, limit: int) -> Generator[simpy.Event, Any, None]:
+        """Once a month: stop the run (``RunLimitError``) if it has logged far more than its
+        estimate expects, before it fills the worker's memory or holds it for ever. It
+        changes nothing else: its own events are not counted in ``n_events``."""
+        while True:
+            self._watchdog_events += 1  # counted when scheduled: the last one never fires
+            yield self.env.timeout(CHECK_EVERY_DAYS)
+            used = len(self.log_t) + len(self.count_t)
+            if used > limit:
+                raise budget.RunLimitError(
+                    Message("b_events", run=self.run_number, events=used, max=limit, day=round(self.env.now))
+                )
 
     def result(self) -> ReplicationResult:
         """The logs of a finished run condensed: monthly levels and counts, transitions, days per
@@ -546,7 +566,8 @@ class Model:
             demand_time=demand_time,
             year_start=year_start,
             wait_days=wait_days,
-            n_events=next(self.env._eid),  # SimPy's event counter: every event ever scheduled
+            # SimPy's count of events ever scheduled, less the watchdog's (when it ran).
+            n_events=next(self.env._eid) - (self._watchdog_events if self._watchdog_started else 0),
             initial_total=sum(plan.initial),
             arrivals=self.arrived,
             exits=self.exited,

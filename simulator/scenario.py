@@ -97,6 +97,30 @@ def _expanded_nodes(node: yaml.Node, memo: dict[int, int]) -> int:
     return size
 
 
+def _duplicate_key(node: yaml.Node, seen: set[int]) -> Message | None:
+    """The first key that a mapping repeats (YAML would keep the last one silently)."""
+    if id(node) in seen:
+        return None
+    seen.add(id(node))
+    if isinstance(node, yaml.MappingNode):
+        first: dict[str, int] = {}
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.tag != "tag:yaml.org,2002:merge":
+                line = key.start_mark.line + 1
+                if key.value in first:
+                    return Message("v_duplicate_key", key=repr(key.value), first=first[key.value], line=line)
+                first[key.value] = line
+            found = _duplicate_key(value, seen)
+            if found:
+                return found
+    elif isinstance(node, yaml.SequenceNode):
+        for value in node.value:
+            found = _duplicate_key(value, seen)
+            if found:
+                return found
+    return None
+
+
 def parse_yaml(text: str | bytes, source: str | None = None) -> Any:
     """Plain data from YAML text: safe_load only, size and alias-expansion capped."""
     if isinstance(text, bytes):
@@ -112,7 +136,13 @@ def parse_yaml(text: str | bytes, source: str | None = None) -> Any:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         if node is not None and _expanded_nodes(node, {}) > MAX_YAML_NODES:
             raise ScenarioError(source, [("", Message("v_alias_bomb", max=MAX_YAML_NODES))])
+        if node is not None:
+            duplicate = _duplicate_key(node, set())
+            if duplicate:
+                raise ScenarioError(source, [("", duplicate)])
         return yaml.safe_load(text)
+    except RecursionError:  # nesting thousands deep: the parser's stack, not a scenario
+        raise ScenarioError(source, [("", Message("v_too_deep"))]) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = Message("v_line_column", line=mark.line + 1, column=mark.column + 1) if mark else ""
@@ -124,7 +154,13 @@ def load_scenario(path: str | Path) -> Scenario:
     """A scenario file, read, parsed safely and checked; ``ScenarioError`` names file and field."""
     path = Path(path)
     try:
-        raw = path.read_bytes()
+        if path.exists() and not path.is_dir() and not path.is_file():  # /dev/zero, a FIFO: never read
+            raise ScenarioError(str(path), [("", Message("v_not_regular"))])
+        if path.is_file() and path.stat().st_size > MAX_FILE_BYTES:
+            size = path.stat().st_size
+            raise ScenarioError(str(path), [("", Message("v_file_bytes", size=size, max=MAX_FILE_BYTES))])
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)  # one byte past the limit is enough to refuse
     except FileNotFoundError:
         raise ScenarioError(str(path), [("", Message("v_not_found"))]) from None
     except IsADirectoryError:

@@ -49,6 +49,7 @@ MAX_CAPACITY = 1_000_000
 MAX_CARE_TYPES = 30
 MIN_STAY_MONTHS = 0.03  # about one day
 MAX_STAY_MONTHS = 600.0  # fifty years
+MIN_STAY_CV = 0.05  # gamma shape 400: a practically fixed stay; below it the draws lose meaning
 MAX_STAY_CV = 5.0
 MAX_ESCALATION_PER_YEAR = 365.0
 MAX_FACTOR = 10.0
@@ -62,14 +63,15 @@ DEFAULT_SEED = 20210101
 class ScenarioError(ValueError):
     """A scenario that cannot be used; ``problems`` lists (field path, message)."""
 
-    def __init__(self, source: str | None, problems: list[tuple[str, Message]]):
+    def __init__(self, source: str | None, problems: list[tuple[str, Message]], header: str = "v_not_valid"):
         self.source = source or "scenario"
         self.problems = problems
+        self.header = header  # the first line's message key ("b_too_large": valid, but too big to run)
         super().__init__(self.message())
 
     def message(self, lang: str = "en") -> str:
         """The whole message: English for the command line, the app's language in the app."""
-        lines = [Message("v_not_valid", source=self.source).text(lang)]
+        lines = [Message(self.header, source=self.source).text(lang)]
         for path, problem in self.problems:
             text = problem.text(lang)
             lines.append(f"  {path}: {text}" if path else f"  {text}")
@@ -105,7 +107,8 @@ class Strict(BaseModel):
     """Rejects unknown keys, so a typo like ``stay_month`` is an error, not a silent default;
     frozen, so a scenario cannot change after validation (copies go through validation again)."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
+    # strict: a boolean or a text is not a number ("replications: true", "years: '10'").
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True, strict=True)
 
 
 def _check_shares(shares: dict[str, float]) -> dict[str, float]:
@@ -294,7 +297,7 @@ class CareType(Strict):
     )
     stay_cv: float = Field(
         1.0,
-        gt=0.0,
+        ge=MIN_STAY_CV,
         le=MAX_STAY_CV,
         allow_inf_nan=False,
         description="Coefficient of variation of the stay (1 = exponential, smaller = more regular).",
@@ -566,6 +569,8 @@ _FRIENDLY = {
     "dict_type": ("v_dict", None),
     "list_type": ("v_list", None),
     "string_type": ("v_string", None),
+    "bool_type": ("v_bool", None),
+    "bool_parsing": ("v_bool", None),
     "greater_than_equal": ("v_ge", "ge"),
     "greater_than": ("v_gt", "gt"),
     "less_than_equal": ("v_le", "le"),

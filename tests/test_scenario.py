@@ -94,7 +94,7 @@ def mutate(path: str, value) -> dict:
         ("care_types.jzplus.inflow_per_year", -1, "care_types.jzplus.inflow_per_year", "at least 0"),
         ("care_types.jzplus.inflow_per_year", 200_000, "care_types.jzplus.inflow_per_year", "100000"),
         ("care_types.jzplus.stay_months", 0, "care_types.jzplus.stay_months", "at least 0.03"),
-        ("care_types.jzplus.stay_cv", 0, "care_types.jzplus.stay_cv", "greater than 0"),
+        ("care_types.jzplus.stay_cv", 0, "care_types.jzplus.stay_cv", "at least 0.05"),
         ("care_types.jzplus.initial", -3, "care_types.jzplus.initial", "at least 0"),
         ("care_types.jzplus.initial", 2_000_000, "care_types.jzplus.initial", "1,000,000"),
         ("care_types.jzplus.capacity", -1, "care_types.jzplus.capacity", "between 0 and"),

@@ -20,12 +20,19 @@ if TYPE_CHECKING:
     import pandas as pd
 
 from simulator import i18n, settings, store
+from simulator.budget import APP_LIMITS, RunLimitError, over_budget
 from simulator.experiment import run_in_stages, scenario_key
 from simulator.results import Summary
 from simulator.scenario import Scenario, ScenarioError, load_scenario
 
-# Pages catch what they cannot show; this logger keeps the traceback in the server log.
+# Pages catch what they cannot show; this logger keeps the traceback in the server log
+# (stderr of `streamlit run`), with the time. Set up once: the page scripts rerun often.
 log = logging.getLogger("jeugdzorg_sim")
+if not log.handlers:
+    _handler = logging.StreamHandler()
+    _handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    log.addHandler(_handler)
+    log.setLevel(logging.INFO)
 
 
 LANGUAGE_KEY = "english"  # a plain session key: it outlives a page switch, a widget's state may not
@@ -138,6 +145,11 @@ def run_all(
     todo = {key: s for key, s in zip(keys, scenarios, strict=True) if key not in known}
     if not todo:
         return [known[key] for key in keys]
+    for scenario in todo.values():  # a shared server: what would hold every worker is refused
+        problems = over_budget(scenario, APP_LIMITS)
+        if problems:
+            st.error(ScenarioError(scenario.name, problems, header="b_too_large").message(lang()))
+            st.stop()
 
     total = sum(s.replications for s in todo.values())
     bar = (
@@ -157,6 +169,10 @@ def run_all(
 
     try:
         finished = run_in_stages(list(todo.values()), PREVIEW_REPLICATIONS, preview, update)
+    except RunLimitError as error:  # escaped its estimate: say so, in the page's language
+        log.warning("run stopped at its event budget: %s", error.text)
+        st.error(error.text.text(lang()))
+        st.stop()
     finally:
         if progress_slot is not None:
             progress_slot.empty()
