@@ -6,7 +6,7 @@ import streamlit as st
 from simulator import i18n
 from simulator.settings import PRESETS_DIR
 from simulator.validation import ASSUMPTIONS_FILE
-from ui.common import lang, language_toggle, load, markdown_text, t
+from ui.common import lang, language_toggle, load, markdown_text, plain, t
 
 language_toggle()
 st.title(t("page_about"))
@@ -32,7 +32,7 @@ for stem, rows in table.groupby("preset", sort=False):
     name, label = (
         (scenario.name, scenario.label(first["care_type"])) if scenario else (stem, first["care_type"])
     )
-    st.markdown(f"**{name}** — {t('a_col_headline', care_type=label, year=first['year'])}")
+    st.markdown(f"**{plain(name)}** — {t('a_col_headline', care_type=plain(label), year=first['year'])}")
     st.dataframe(
         pd.DataFrame(
             {

@@ -5,7 +5,7 @@ import streamlit as st
 from simulator import store
 from simulator.scenario import ScenarioError, dump_scenario
 from simulator.settings import PRESETS_DIR
-from ui.common import DEFAULT_SCENARIO, lang, language_toggle, save_form, t
+from ui.common import DEFAULT_SCENARIO, lang, language_toggle, plain, save_form, t
 
 language_toggle()
 st.title(t("page_scenarios"))
@@ -45,7 +45,7 @@ if uploaded is not None:
         st.success(
             t(
                 "upload_valid",
-                name=candidate.name,
+                name=plain(candidate.name),
                 types=len(candidate.care_types),
                 policies=len(candidate.policies),
             )
@@ -59,12 +59,12 @@ if not saved:
     st.info(t("saved_none"))
 for item in saved:
     title = item.scenario.name if item.scenario else f"⚠ {item.stem}"
-    with st.expander(f"{title} — `{item.stem}.yaml`"):
+    with st.expander(f"{plain(title)} — `{item.stem}.yaml`"):
         if item.scenario is None:
             st.error(t("invalid_scenario"))
             st.code(item.problem, language=None)
         else:
-            st.caption(item.scenario.description)
+            st.caption(plain(item.scenario.description))
             cols = st.columns(3)
             if cols[0].button(t("open_in_workshop"), key=f"open:{item.stem}", width="stretch"):
                 open_in_workshop(item.stem)

@@ -26,6 +26,7 @@ from ui.common import (
     language_toggle,
     load,
     log,
+    plain,
     run_all,
     save_form,
     scenario_files,
@@ -61,9 +62,9 @@ if scenario is None:
     st.stop()
 
 if scenario.region:
-    st.markdown(f"**{t('region')}:** {scenario.region}")
-with st.expander(scenario.name, expanded=False):
-    st.write(scenario.description)
+    st.markdown(f"**{t('region')}:** {plain(scenario.region)}")
+with st.expander(plain(scenario.name), expanded=False):
+    st.markdown(plain(scenario.description))
 
 defaults = default_levers(scenario)
 limits = ranges(scenario)

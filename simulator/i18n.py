@@ -797,6 +797,14 @@ STORE: dict[str, tuple[str, str]] = {
         "'{name}' is a shipped scenario and is never overwritten; choose another name",
     ),
     "s_missing": ("er is geen opgeslagen scenario '{name}'", "there is no saved scenario '{name}'"),
+    "s_reserved": (
+        "'{name}' kan geen bestandsnaam zijn (gereserveerd in Windows); kies een andere naam",
+        "'{name}' cannot be a file name (reserved on Windows); choose another name",
+    ),
+    "s_os_error": ("{action} is niet gelukt: {reason}", "{action} failed: {reason}"),
+    "s_action_save": ("Opslaan", "Saving"),
+    "s_action_rename": ("Hernoemen", "Renaming"),
+    "s_action_delete": ("Verwijderen", "Deleting"),
     "s_upload_size": (
         "het bestand is {size} bytes; een scenario is hoogstens {max} bytes",
         "the file is {size} bytes; a scenario is at most {max} bytes",

@@ -8,6 +8,8 @@ field. The schema's names are re-exported, so ``from simulator.scenario import S
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +49,7 @@ __all__ = [
     "dump_scenario",
     "format_validation_error",
     "load_scenario",
+    "load_scenario_cached",
     "parse_yaml",
     "save_scenario",
     "scenario_from_dict",
@@ -168,6 +171,39 @@ def load_scenario(path: str | Path) -> Scenario:
     except OSError as error:
         raise ScenarioError(str(path), [("", Message("v_unreadable", reason=error.strerror))]) from None
     return scenario_from_dict(parse_yaml(raw, str(path)), str(path))
+
+
+_LOADED: OrderedDict[tuple[str, int, int, int], Scenario | ScenarioError] = OrderedDict()
+_LOADED_LOCK = threading.Lock()
+LOADED_ENTRIES = 4096
+
+
+def load_scenario_cached(path: str | Path) -> Scenario:
+    """``load_scenario``, remembered by the file's identity (inode, size, modification time):
+    a page that lists a thousand saved scenarios on every rerun validates only the files that
+    changed. A scenario is frozen, so sharing it between sessions is safe."""
+    path = Path(path)
+    try:
+        info = path.stat()
+    except OSError:
+        return load_scenario(path)  # missing or unreadable: let it say so
+    key = (str(path.resolve()), info.st_ino, info.st_size, info.st_mtime_ns)
+    with _LOADED_LOCK:
+        known = _LOADED.get(key)
+        if known is not None:
+            _LOADED.move_to_end(key)
+    if known is None:
+        try:
+            known = load_scenario(path)
+        except ScenarioError as error:
+            known = error
+        with _LOADED_LOCK:
+            _LOADED[key] = known
+            while len(_LOADED) > LOADED_ENTRIES:
+                _LOADED.popitem(last=False)
+    if isinstance(known, ScenarioError):
+        raise known
+    return known
 
 
 def scenario_from_yaml(text: str | bytes, source: str | None = None) -> Scenario:

@@ -16,6 +16,7 @@ import datetime as dt
 import difflib
 import math
 import re
+import unicodedata
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
@@ -217,6 +218,13 @@ def _bounds(low: float, high: float, low_open: bool = False) -> Any:
     return Field(json_schema_extra={"additionalProperties": {"type": "number", **bound}})
 
 
+def _printable(text: str) -> str:
+    """Text without control and format characters (NUL, right-to-left overrides, zero-width
+    marks), which could hide or reverse what a name says; line breaks and tabs stay."""
+    return "".join(c for c in text if c in "\n\t" or unicodedata.category(c) not in ("Cc", "Cf"))
+
+
+Text = Annotated[str, AfterValidator(_printable)]
 YearMonth = Annotated[
     str,
     BeforeValidator(parse_year_month),
@@ -275,7 +283,7 @@ class CareType(Strict):
     """One state of the chain (home, foster, residential, jzplus, ...): its inflow, stays,
     escalation, outflow, capacity and tariff."""
 
-    label: str | None = Field(None, description="Name shown in the app and on slides (default: the key).")
+    label: Text | None = Field(None, description="Name shown in the app and on slides (default: the key).")
     capacity: Capacity = Field(
         None,
         description="Places: a number, a schedule {year or 'YYYY-MM': places} from its first date, "
@@ -335,7 +343,7 @@ class Policy(Strict):
     """A change from a date on: inflow trend or step, stay and escalation factors, outflow
     shares, capacity. It reaches youths already in care (DESIGN.md)."""
 
-    name: str = Field(min_length=1, max_length=200, description="What the policy is called in the app.")
+    name: Text = Field(min_length=1, max_length=200, description="What the policy is called in the app.")
     start: YearMonth = Field(alias="from", description="First month in force, 'YYYY-MM'.")
     inflow_change_per_year: InflowChanges = Field(
         default_factory=dict,
@@ -377,9 +385,9 @@ class Scenario(Strict):
     """The whole input of a run: care types (light -> heavy), policies, horizon, replications
     and seed. Load one with ``scenario.load_scenario`` or ``scenario.scenario_from_dict``."""
 
-    name: str = Field(min_length=1, max_length=200, description="Title of the scenario.")
-    description: str = Field("", description="Sources and assumptions, free text.")
-    region: str = Field("", description="The jeugdhulpregio or municipalities it covers.")
+    name: Text = Field(min_length=1, max_length=200, description="Title of the scenario.")
+    description: Text = Field("", description="Sources and assumptions, free text.")
+    region: Text = Field("", description="The jeugdhulpregio or municipalities it covers.")
     start: YearMonth = Field(description="Start month 'YYYY-MM'; day 0 is its first day.")
     years: int = Field(10, ge=1, le=MAX_YEARS, description="Horizon in years.")
     replications: int = Field(30, ge=1, le=MAX_REPLICATIONS, description="Independent runs averaged.")

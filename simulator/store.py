@@ -15,12 +15,21 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from simulator.files import write_file
 from simulator.i18n import Message
-from simulator.scenario import Scenario, ScenarioError, dump_scenario, load_scenario, scenario_from_yaml
+from simulator.scenario import (
+    Scenario,
+    ScenarioError,
+    dump_scenario,
+    load_scenario,
+    load_scenario_cached,
+    scenario_from_yaml,
+)
 from simulator.settings import saved_dir, scenario_dir
 
 MAX_UPLOAD_BYTES = 64_000  # a scenario is a few KB
@@ -40,6 +49,12 @@ def preset_stems(folder: Path | None = None) -> set[str]:
     return {p.stem for p in (folder or scenario_dir()).glob("*.yaml")}
 
 
+# Names Windows cannot use as a file name (a share mounted from Windows, a copied folder).
+RESERVED_STEMS = {"con", "prn", "aux", "nul"} | {
+    f"{port}{k}" for port in ("com", "lpt") for k in range(1, 10)
+}
+
+
 def safe_stem(name: str) -> str:
     """'Zuid-West: -5%/jaar (versie 2)' -> 'zuid-west-5-jaar-versie-2'. Accents are dropped,
     anything but letters and digits becomes one dash; '../x' cannot survive."""
@@ -47,7 +62,23 @@ def safe_stem(name: str) -> str:
     stem = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:MAX_STEM].strip("-")
     if not stem:
         raise StoreError(Message("s_empty_name"))
+    if stem in RESERVED_STEMS:
+        raise StoreError(Message("s_reserved", name=stem))
     return stem
+
+
+@contextmanager
+def _file_system(action: str) -> Iterator[None]:
+    """A full disk, a read-only folder, a vanished file: a message in the page's language,
+    not a crash."""
+    try:
+        yield
+    except StoreError:
+        raise
+    except OSError as error:
+        raise StoreError(
+            Message("s_os_error", action=Message(action), reason=error.strerror or str(error))
+        ) from None
 
 
 @dataclass
@@ -68,7 +99,7 @@ def list_saved(folder: Path | None = None) -> list[Saved]:
     out = []
     for path in sorted(folder.glob("*.yaml")):
         try:
-            out.append(Saved(path.stem, path, load_scenario(path), None))
+            out.append(Saved(path.stem, path, load_scenario_cached(path), None))
         except ScenarioError as error:
             out.append(Saved(path.stem, path, None, error.message()))
     return out
@@ -89,7 +120,8 @@ def save(scenario: Scenario, name: str, folder: Path | None = None, overwrite: b
         raise StoreError(Message("s_preset", name=stem))
     named = scenario.model_copy(update={"name": name.strip()[:200] or stem})
     path = folder / f"{stem}.yaml"
-    _write_new(dump_scenario(named), path, overwrite)
+    with _file_system("s_action_save"):
+        _write_new(dump_scenario(named), path, overwrite)
     return path
 
 
@@ -103,7 +135,8 @@ def rename(stem: str, new_name: str, folder: Path | None = None) -> Path:
     scenario = load_scenario(path)
     new_path = save(scenario, new_name, folder, overwrite=safe_stem(new_name) == path.stem)
     if new_path != path:
-        path.unlink()
+        with _file_system("s_action_rename"):
+            path.unlink()
     return new_path
 
 
@@ -112,7 +145,8 @@ def delete(stem: str, folder: Path | None = None) -> None:
     path = (folder or saved_dir()) / f"{safe_stem(stem)}.yaml"
     if not path.exists():
         raise StoreError(Message("s_missing", name=stem))
-    path.unlink()
+    with _file_system("s_action_delete"):
+        path.unlink()
 
 
 def parse_upload(content: bytes, filename: str = "upload.yaml") -> Scenario:

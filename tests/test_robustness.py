@@ -7,6 +7,7 @@ import threading
 import time
 from concurrent.futures import CancelledError
 from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 
 import pytest
 import yaml
@@ -14,7 +15,7 @@ import yaml
 from simulator import experiment
 from simulator.cli import main
 from simulator.experiment import run_replications
-from simulator.scenario import ScenarioError, load_scenario, parse_yaml, scenario_from_dict
+from simulator.scenario import ScenarioError, load_scenario, parse_yaml, scenario_from_dict, with_overrides
 from simulator.schema import MAX_FILE_BYTES
 from simulator.timeline import compile_plan
 from tests.conftest import EXAMPLE, make_scenario, scenario_dict
@@ -243,3 +244,81 @@ def test_a_worker_dying_mid_run_costs_that_run_nothing_but_time(fresh_pool, monk
     monkeypatch.setattr(experiment, "_run_chunk", dies_the_first_time)
     again = run_replications(plan, 6, plan.scenario.seed, workers=2)
     assert DIED_ONCE[0].exists() and [r.exits for r in again] == expected
+
+
+# ---------------------------------------------------------------- saves, lists and user text
+
+
+def test_names_lose_control_and_bidi_characters():
+    data = scenario_dict({"home": {"stay_months": 3, "label": "Thu\u200bis"}}, name="Plan\u202e A\x00")
+    data["description"] = "eerste regel\ntweede\u2066 regel"
+    scenario = scenario_from_dict(data, "x.yaml")
+    assert scenario.name == "Plan A" and scenario.label("home") == "Thuis"
+    assert scenario.description == "eerste regel\ntweede regel"
+
+
+def test_windows_reserved_names_are_refused(example, tmp_path, monkeypatch):
+    from simulator import settings, store
+
+    monkeypatch.setenv(settings.SAVED_VARIABLE, str(tmp_path))
+    for name in ("CON", "nul", "Com1", "lpt9"):
+        with pytest.raises(store.StoreError, match="reserved on Windows"):
+            store.save(example, name)
+    assert store.save(example, "console").name == "console.yaml"
+
+
+def test_a_full_disk_is_a_message_in_the_pages_language(example, tmp_path, monkeypatch):
+    from simulator import settings, store
+
+    monkeypatch.setenv(settings.SAVED_VARIABLE, str(tmp_path))
+    store.save(example, "Bewaard")
+
+    def no_space(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(store, "write_file", no_space)
+    with pytest.raises(store.StoreError) as raised:
+        store.save(example, "Nieuw")
+    assert raised.value.text.text("nl") == "Opslaan is niet gelukt: No space left on device"
+    assert raised.value.text.text("en") == "Saving failed: No space left on device"
+    monkeypatch.setattr(Path, "unlink", lambda self, missing_ok=False: no_space())
+    with pytest.raises(store.StoreError, match="Deleting failed"):
+        store.delete("bewaard")
+
+
+def test_the_saved_list_validates_only_files_that_changed(example, tmp_path, monkeypatch):
+    from simulator import scenario as scenario_module
+    from simulator import settings, store
+
+    monkeypatch.setenv(settings.SAVED_VARIABLE, str(tmp_path))
+    for k in range(5):
+        store.save(example, f"Plan {k}")
+    loads = []
+    real = scenario_module.load_scenario
+    monkeypatch.setattr(scenario_module, "load_scenario", lambda path: loads.append(path) or real(path))
+    assert len(store.list_saved()) == 5 and len(loads) == 5
+    assert len(store.list_saved()) == 5 and len(loads) == 5, "nothing changed: nothing validated again"
+    store.save(with_overrides(example, years=3), "Plan 2", overwrite=True)
+    listed = {item.stem: item.scenario for item in store.list_saved()}
+    assert len(loads) == 6 and listed["plan-2"].years == 3
+
+
+def test_user_text_is_shown_as_text_not_markdown(tmp_path, monkeypatch):
+    from tests.test_app import start
+    from ui.common import plain
+
+    assert plain("![x](http://host/p.png) **vet** :red[rood]") == (
+        r"\!\[x\]\(http\:\/\/host/p\.png\) \*\*vet\*\* \:red\[rood\]"
+    ).replace(r"\/", "/")
+    data = yaml.safe_load(EXAMPLE.read_text())
+    data.update(name="Spoor", description="Zie ![x](http://host/p.png) en **dit**", region="<b>Noord</b>")
+    (tmp_path / "spoor.yaml").write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    monkeypatch.setenv("JZSIM_SCENARIOS", str(tmp_path))
+    at = start({"scenario": "spoor"})
+    shown = " ".join(m.value for m in at.markdown)
+    assert (
+        r"\!\[x\]\(http\:" in shown
+        and r"\*\*dit\*\*" in shown
+        and r"\<b\>Noord\<\/b\>".replace(r"\/", "/") in shown
+    )
+    assert "![x](" not in shown

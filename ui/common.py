@@ -7,6 +7,7 @@ in ``simulator/``.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -23,7 +24,7 @@ from simulator import i18n, settings, store
 from simulator.budget import APP_LIMITS, RunLimitError, over_budget
 from simulator.experiment import run_in_stages, scenario_key
 from simulator.results import Summary
-from simulator.scenario import Scenario, ScenarioError, load_scenario
+from simulator.scenario import Scenario, ScenarioError, load_scenario_cached
 
 # Pages catch what they cannot show; this logger keeps the traceback in the server log
 # (stderr of `streamlit run`), with the time. Set up once: the page scripts rerun often.
@@ -83,6 +84,16 @@ def scenario_files() -> list[Path]:
     return shipped + [p for p in sorted(settings.saved_dir().glob("*.yaml")) if p.stem not in stems]
 
 
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def plain(text: str) -> str:
+    """User text (a name, a description) for an element that renders Markdown, shown as it
+    was typed: every Markdown character escaped, so an uploaded ``![x](http://host/p.png)``
+    is text, not an image every viewer's browser fetches."""
+    return _MARKDOWN.sub(r"\\\1", text)
+
+
 def is_saved(path: Path) -> bool:
     """Whether the file is a user's saved scenario rather than a shipped one."""
     return path.parent.resolve() == settings.saved_dir().resolve()
@@ -91,7 +102,7 @@ def is_saved(path: Path) -> bool:
 def load(path: Path) -> tuple[Scenario | None, str | None]:
     """The scenario, or the validation message (naming file and field) to show instead."""
     try:
-        return load_scenario(path), None
+        return load_scenario_cached(path), None
     except ScenarioError as error:
         return None, error.message(lang())
 
@@ -195,7 +206,7 @@ def save_form(scenario: Scenario, default_name: str, key: str, help_text: str | 
     if st.button(t("save"), key=f"{key}_button", type="primary", width="stretch"):
         try:
             path = store.save(scenario, name, overwrite=replace)
-            st.success(t("saved_as", name=name.strip(), file=path.name))
+            st.success(t("saved_as", name=plain(name.strip()), file=path.name))
         except store.StoreError as error:
             st.error(error.text.text(lang()))
     return name.strip()
