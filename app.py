@@ -6,14 +6,21 @@ from ui.common import t
 
 st.set_page_config(page_title="Jeugdzorg scenario-simulator", page_icon=":material/home:", layout="wide")
 
+# The default page is served at /, but Streamlit reserves its pathname as well: it gets one of
+# its own, so that /workshop can forward to it (below).
+workshop = st.Page(
+    "app_pages/workshop.py", title=t("page_workshop"), icon=":material/tune:", default=True, url_path="start"
+)
+
+
+def workshop_link() -> None:
+    """/workshop?… (a link typed or shared by hand): the workshop lives at /, so go there with
+    every parameter of the link."""
+    st.switch_page(workshop, query_params=st.query_params.to_dict())
+
+
 pages = [
-    st.Page(
-        "app_pages/workshop.py",
-        title=t("page_workshop"),
-        icon=":material/tune:",
-        default=True,
-        url_path="workshop",
-    ),
+    workshop,
     st.Page(
         "app_pages/scenarios.py",
         title=t("page_scenarios"),
@@ -28,5 +35,6 @@ pages = [
     ),
     st.Page("app_pages/sources.py", title=t("page_sources"), icon=":material/menu_book:", url_path="bronnen"),
     st.Page("app_pages/about.py", title=t("page_about"), icon=":material/info:", url_path="over"),
+    st.Page(workshop_link, title=t("page_workshop"), url_path="workshop", visibility="hidden"),
 ]
 st.navigation(pages).run()

@@ -122,6 +122,14 @@ def test_workshop_in_a_real_browser(app_url):
                 assert linked.get_by_text("Page not found").count() == 0, path
                 assert linked.locator('[data-testid="stSidebarNav"]').get_by_text("Workshop").count() == 1
                 linked.close()
+            # /workshop?... (the workshop's own name, with its parameters) opens the workshop at
+            # /, keeping every parameter of the link (it said "Page not found").
+            linked = browser.new_page(viewport={"width": 1400, "height": 900})
+            linked.goto(f"{app_url}/workshop?scenario=voorbeeldregio&years=12", wait_until="domcontentloaded")
+            linked.wait_for_url("**/?scenario=voorbeeldregio*", timeout=60_000)
+            linked.get_by_text("Voorbeeldregio (illustratie)").first.wait_for(timeout=60_000)
+            assert "years=12" in linked.url and linked.get_by_text("Page not found").count() == 0
+            linked.close()
             page = browser.new_page(viewport={"width": 1600, "height": 1100})
             page.goto(app_url, wait_until="domcontentloaded")
             page.get_by_text("Bedden JeugdzorgPlus (2022)").wait_for(timeout=60_000)
