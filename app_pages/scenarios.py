@@ -53,10 +53,21 @@ if uploaded is not None:
         save_form(candidate, candidate.name, "upload")
 
 # ---------------------------------------------------------------- saved scenarios
+SAVED_PER_PAGE = 20
 st.header(t("saved_header"))
 saved = store.list_saved()
 if not saved:
     st.info(t("saved_none"))
+if len(saved) > SAVED_PER_PAGE:  # hundreds of expanders would make every rerun slow: search
+    query = st.text_input(t("saved_search"), key="saved_search", placeholder=t("saved_search_hint"))
+    needle = query.strip().lower()
+    found = [
+        item
+        for item in saved
+        if needle in item.stem or (item.scenario is not None and needle in item.scenario.name.lower())
+    ]
+    st.caption(t("saved_shown", shown=min(len(found), SAVED_PER_PAGE), found=len(found), total=len(saved)))
+    saved = found[:SAVED_PER_PAGE]
 for item in saved:
     title = item.scenario.name if item.scenario else f"⚠ {item.stem}"
     with st.expander(f"{plain(title)} — `{item.stem}.yaml`"):

@@ -260,6 +260,12 @@ TEXT: dict[str, tuple[str, str]] = {
         "Valid scenario '{name}': {types} care types, {policies} policies. Choose a name and save it.",
     ),
     "saved_header": ("Opgeslagen scenario's", "Saved scenarios"),
+    "saved_search": ("Zoeken in de opgeslagen scenario's", "Search the saved scenarios"),
+    "saved_search_hint": ("een deel van de naam", "part of the name"),
+    "saved_shown": (
+        "{shown} van {found} gevonden getoond ({total} opgeslagen); verfijn de zoekterm voor meer",
+        "showing {shown} of {found} found ({total} saved); refine the search for more",
+    ),
     "saved_none": (
         "Nog geen opgeslagen scenario's. Sla er een op vanuit de workshop of upload een bestand.",
         "No saved scenarios yet. Save one from the workshop or upload a file.",

@@ -386,3 +386,17 @@ def test_every_shipped_scenario_opens_in_the_workshop(stem):
     assert at.selectbox(key="scenario_choice").value == stem
     assert not at.exception and not at.error, [e.value for e in at.error]
     assert len(at.metric) == 6 and len(at.get("vega_lite_chart")) >= 4
+
+
+def test_many_saved_scenarios_are_searched_not_listed_all_at_once(saved_folder, example):
+    from simulator import store
+
+    for k in range(30):
+        store.save(example, f"Plan {k:02d}" if k % 3 else f"Noord {k:02d}")
+    at = start()
+    at.switch_page("app_pages/scenarios.py").run()
+    assert not at.exception
+    assert len(at.expander) == 20
+    assert any("20 van 30 gevonden getoond (30 opgeslagen)" in c.value for c in at.caption)
+    at.text_input(key="saved_search").set_value("noord").run()
+    assert len(at.expander) == 10 and all("Noord" in e.label for e in at.expander)
