@@ -15,6 +15,7 @@ import json
 import logging
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -60,6 +61,7 @@ def _worker_start() -> None:
     """The cyclic garbage collector scans the thousands of live youth generators again and
     again; a worker that only runs replications needs it far less often (measured: about a
     tenth faster)."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     gc.set_threshold(100_000, 10, 10)
 
 

@@ -322,3 +322,21 @@ def test_user_text_is_shown_as_text_not_markdown(tmp_path, monkeypatch):
         and r"\<b\>Noord\<\/b\>".replace(r"\/", "/") in shown
     )
     assert "![x](" not in shown
+
+
+def test_workers_forked_from_the_app_do_not_ignore_sigterm(fresh_pool):
+    """Streamlit's SIGTERM handler (here: one that ignores the signal) was inherited by the
+    forked workers, so SIGTERM never ended them and a stopped server left them running."""
+    previous = signal.signal(signal.SIGTERM, lambda *args: None)
+    try:
+        pool = experiment._get_pool(2)
+        plan = small_plan()
+        run_replications(plan, 4, plan.scenario.seed, workers=2)  # the workers exist
+        workers = list(pool._processes.values())
+        for worker in workers:
+            os.kill(worker.pid, signal.SIGTERM)
+        for worker in workers:
+            worker.join(timeout=10)
+        assert all(not worker.is_alive() for worker in workers)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
