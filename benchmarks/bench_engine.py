@@ -29,8 +29,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from simulator.experiment import run_experiment, shutdown_pool  # noqa: E402
+from simulator.experiment import run_experiment  # noqa: E402
 from simulator.model import Model  # noqa: E402
+from simulator.pool import shutdown_pool  # noqa: E402
 from simulator.scenario import load_scenario  # noqa: E402
 from simulator.settings import PRESETS_DIR  # noqa: E402
 from simulator.timeline import compile_plan  # noqa: E402

@@ -31,8 +31,27 @@ def erlang_b(capacity: ArrayLike, load: ArrayLike) -> np.ndarray:
     busy = a > 0
     if busy.any():
         out = out.copy()
-        out[busy] = np.exp(poisson.logpmf(c[busy], a[busy]) - poisson.logcdf(c[busy], a[busy]))
+        cdf = poisson.logcdf(c[busy], a[busy])
+        ratio = np.exp(poisson.logpmf(c[busy], a[busy]) - cdf)
+        # Far above its capacity (a - c over ~38 sqrt(a)) P(N <= c) underflows to 0 and the
+        # ratio to inf: there the reciprocal series is exact and converges fast.
+        heavy = ~np.isfinite(cdf)
+        if heavy.any():
+            ratio[heavy] = _erlang_b_far_above(c[busy][heavy], a[busy][heavy])
+        out[busy] = ratio
     return out
+
+
+def _erlang_b_far_above(c: np.ndarray, a: np.ndarray) -> np.ndarray:
+    """B(c, a) for loads far above capacity: 1 / B = sum_{j=0}^{c} c! / ((c - j)! a^j), whose
+    terms shrink by at least c / a each."""
+    total, term = np.ones_like(a), np.ones_like(a)
+    for j in range(1, int(c.max()) + 1):
+        term = term * np.maximum(c - j + 1, 0.0) / a
+        total += term
+        if (term <= 1e-17 * total).all():
+            break
+    return 1.0 / total
 
 
 def erlang_c(capacity: ArrayLike, load: ArrayLike) -> np.ndarray:
@@ -76,11 +95,15 @@ def beds_needed(loads: np.ndarray, weights: np.ndarray, service_level: float, wa
     shape = loads.shape[:-1]
     peak = loads.max(axis=-1) if loads.shape[-1] else np.zeros(shape)
     high = np.ceil(peak + 10.0 * np.sqrt(peak) + 10.0)
-    while True:  # make sure the top of the bracket meets the target
+    for _ in range(64):  # make sure the top of the bracket meets the target
         short = delayed_share(high, loads, weights, wait) > target
         if not short.any():
             break
         high = np.where(short, 2 * high, high)
+    else:  # a delayed share that never falls (NaN or inf once hung the server here)
+        raise ArithmeticError(
+            f"no capacity meets the service level {service_level} at loads up to {peak.max()}"
+        )
     low = np.full(shape, -1.0)  # capacity -1 "fails" by definition
     ok_at_zero = delayed_share(np.zeros(shape), loads, weights, wait) <= target
     high = np.where(ok_at_zero, 0.0, high)

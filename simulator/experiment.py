@@ -8,24 +8,21 @@ numbers) wherever their flows agree.
 
 from __future__ import annotations
 
-import atexit
-import gc
 import hashlib
 import json
 import logging
-import multiprocessing
-import os
-import signal
-import threading
+import math
 import time
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Hashable, Iterator, Sequence
+from concurrent.futures import CancelledError, Future
 from concurrent.futures.process import BrokenProcessPool
-from functools import partial
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from simulator.budget import estimate
 from simulator.model import Model, ReplicationResult
-from simulator.scenario import Scenario, with_overrides
+from simulator.pool import LINE, pool_size
+from simulator.scenario import Scenario, scenario_from_dict, with_overrides
 from simulator.timeline import Plan, compile_plan
 
 if TYPE_CHECKING:  # results imports pandas, which worker processes need not load
@@ -33,9 +30,15 @@ if TYPE_CHECKING:  # results imports pandas, which worker processes need not loa
 
 Progress = Callable[[int, int], None]  # (replications done, replications in all)
 
-_pool: ProcessPoolExecutor | None = None
-_pool_lock = threading.Lock()  # sessions of the app create, replace and use the pool at once
 log = logging.getLogger("jeugdzorg_sim")
+
+POLL_SECONDS = 0.2  # how often a waiting run asks whether it is still wanted
+CHUNK_STAYS = 10_000  # stays in a chunk: about a quarter of a second of one core (40,000/s measured)
+
+
+class RunCancelledError(Exception):
+    """The run was given up: ``cancelled()`` said so (its session ended), or its owner
+    started a newer run."""
 
 
 def run_replication(plan: Plan, run_number: int, seed: int | None = None) -> ReplicationResult:
@@ -47,152 +50,82 @@ def _run_chunk(plan: Plan, run_numbers: Sequence[int], seed: int) -> list[Replic
     return [Model(plan, k, seed).run() for k in run_numbers]
 
 
-def available_cores() -> int:
-    """The cores this process may use."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-
-
-def default_workers(replications: int) -> int:
-    """Parallel chunks for a run: the cores, at most one per replication (1: in this process)."""
-    return max(1, min(available_cores(), replications))
-
-
-def _worker_start() -> None:
-    """The cyclic garbage collector scans the thousands of live youth generators again and
-    again; a worker that only runs replications needs it far less often (measured: about a
-    tenth faster)."""
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    gc.set_threshold(100_000, 10, 10)
-
-
-def _get_pool(size: int | None = None) -> ProcessPoolExecutor:
-    """One pool kept for the life of the process: the app runs many experiments and should
-    not pay for starting workers each time. Its size is fixed when it is made (``size``, by
-    default the cores) and never changed: resizing would cancel other sessions' runs. Fork is
-    the fastest start on Linux."""
-    global _pool
-    _replace_current_pool()
-    with _pool_lock:
-        if _pool is None:
-            method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-            _pool = ProcessPoolExecutor(
-                max_workers=size or available_cores(),
-                mp_context=multiprocessing.get_context(method),
-                initializer=_worker_start,
-            )
-        return _pool
-
-
-def _replace_current_pool() -> None:
-    """A worker died (the out-of-memory killer, a kill -9): drop the shared pool if it is
-    broken, so that the next ``_get_pool`` starts a new one. Several sessions may find it
-    broken at once; a pool that is not broken (the one the first of them made) stays."""
-    global _pool
-    with _pool_lock:
-        broken, _pool = (_pool, None) if _is_broken(_pool) else (None, _pool)
-    if broken is not None:
-        log.error("a worker process died (%s); starting a new pool", getattr(broken, "_broken", ""))
-        broken.shutdown(wait=False, cancel_futures=True)
-
-
-def _is_broken(pool: ProcessPoolExecutor | None) -> bool:
-    # The executor keeps the reason it broke in a private field: the only way to ask.
-    return pool is not None and bool(getattr(pool, "_broken", False))
-
-
-def shutdown_pool() -> None:
-    """Stop the shared worker pool, if there is one (also registered to run at exit)."""
-    global _pool
-    with _pool_lock:
-        pool, _pool = _pool, None
-    if pool is not None:
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
-atexit.register(shutdown_pool)
-
-
-def _chunks(run_numbers: list[int], workers: int) -> list[list[int]]:
-    """A few chunks per worker: balanced load, few round trips, progress in steps."""
-    n_chunks = min(len(run_numbers), 4 * workers)
+def _chunks(run_numbers: list[int], workers: int, stays_per_replication: float) -> list[list[int]]:
+    """A scenario's replications in chunks: at least a few per worker (balanced load,
+    progress in steps), and small (about CHUNK_STAYS stays each), so that another session's
+    run waits for a fraction of a second, not for all of this one."""
+    by_size = math.ceil(len(run_numbers) * stays_per_replication / CHUNK_STAYS)
+    n_chunks = min(len(run_numbers), max(4 * workers, by_size))
     return [run_numbers[j::n_chunks] for j in range(n_chunks)]
 
 
-# A chunk of work: (scenario index, its replication numbers, a call that gives their results).
-Chunk = tuple[int, list[int], Callable[[], list[ReplicationResult]]]
+def _wait(future: Future, cancelled: Callable[[], bool] | None) -> list[ReplicationResult]:
+    """The chunk's results; while waiting, ask every POLL_SECONDS whether the run is still wanted."""
+    while True:
+        try:
+            return future.result(timeout=None if cancelled is None else POLL_SECONDS)
+        except TimeoutError:
+            if cancelled is not None and cancelled():
+                raise RunCancelledError from None
+        except CancelledError:  # dropped from the line: the same owner started a newer run
+            raise RunCancelledError from None
 
 
-def _queue(
-    plans: Sequence[Plan],
-    seeds: Sequence[int],
-    work: list[list[tuple[int, list[int]]]],
-    workers: int,
-    pool_size: int | None,
-) -> list[list[Chunk]]:
-    """Per stage, the chunks of each scenario: run here when serial, submitted to the shared
-    pool at once (every stage, so the workers go on while a preview draws) when parallel."""
-    if workers == 1:
-        return [
-            [
-                (j, numbers, partial(_run_chunk, plans[j], numbers, seeds[j]))
-                for j, numbers in stage
-                if numbers
-            ]
-            for stage in work
-        ]
-    pool = _get_pool(pool_size)
-    return [
-        [
-            (j, chunk, pool.submit(_run_chunk, plans[j], chunk, seeds[j]).result)
-            for j, numbers in stage
-            if numbers
-            for chunk in _chunks(numbers, workers)
-        ]
-        for stage in work
-    ]
+Work = list[list[tuple[int, list[int]]]]  # per stage: (scenario index, replication numbers)
 
 
 def _collect(
     plans: Sequence[Plan],
     seeds: Sequence[int],
-    work: list[list[tuple[int, list[int]]]],
-    workers: int,
-    pool_size: int | None = None,
+    work: Work,
+    workers: int | None,
+    owner: Hashable | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> Iterator[tuple[int, int, list[ReplicationResult]]]:
     """(stage, scenario index, results) of every chunk as it finishes, and (stage, -1, [])
-    when a stage is complete. If the pool breaks, a new one runs what was not finished yet,
-    once; a second break is raised."""
-    retried = False
+    when a stage is complete. ``workers`` 1 runs here; otherwise the chunks take their turns
+    in the shared pool (``workers``: its size if this run starts it), as ``owner``'s run.
+    A chunk whose worker died runs once more on a new pool; a second death is raised. When
+    the caller stops (an exception, ``cancelled()``), the chunks not started are dropped."""
+    if workers == 1:
+        for stage, items in enumerate(work):
+            for j, numbers in items:
+                if cancelled is not None and cancelled():
+                    raise RunCancelledError
+                if numbers:
+                    yield stage, j, _run_chunk(plans[j], numbers, seeds[j])
+            yield stage, -1, []
+        return
+    chunking = workers or pool_size()
+    stays = [estimate(plan).stays for plan in plans]
+    run = LINE.open(owner, workers)
     try:
-        queued = _queue(plans, seeds, work, workers, pool_size)
-    except BrokenProcessPool:  # broken since the last run: a new pool, and try once more
-        retried = True
-        log.exception("a run lost its workers; running what was left again, once")
-        _replace_current_pool()
-        queued = _queue(plans, seeds, work, workers, pool_size)
-    for stage, chunks in enumerate(queued):
-        k = 0
-        while k < len(chunks):
-            j, _, results_of = chunks[k]
-            try:
-                results = results_of()
-            except BrokenProcessPool:
-                if retried:
-                    raise
-                retried = True
-                log.exception("a run lost its workers; running what was left again, once")
-                _replace_current_pool()
-                rest = [[(j, numbers) for j, numbers, _ in chunks[k:]]] + [
-                    [(j, numbers) for j, numbers, _ in later] for later in queued[stage + 1 :]
-                ]
-                requeued = _queue(plans, seeds, rest, workers, pool_size)
-                chunks[k:] = requeued[0]
-                for offset, later in enumerate(requeued[1:], start=stage + 1):
-                    queued[offset] = later
-                continue
-            yield stage, j, results
-            k += 1
-        yield stage, -1, []
+        queued = [
+            [
+                (j, chunk, run.submit(_run_chunk, plans[j], chunk, seeds[j]), False)
+                for j, numbers in items
+                if numbers
+                for chunk in _chunks(numbers, chunking, stays[j])
+            ]
+            for items in work
+        ]
+        for stage, chunks in enumerate(queued):
+            k = 0
+            while k < len(chunks):
+                j, chunk, future, retried = chunks[k]
+                try:
+                    results = _wait(future, cancelled)
+                except BrokenProcessPool:
+                    if retried:
+                        raise
+                    log.exception("a run lost a worker; running its chunk again, once")
+                    chunks[k] = (j, chunk, run.submit(_run_chunk, plans[j], chunk, seeds[j]), True)
+                    continue
+                yield stage, j, results
+                k += 1
+            yield stage, -1, []
+    finally:
+        run.close()
 
 
 def run_replications(
@@ -203,21 +136,12 @@ def run_replications(
     progress: Progress | None = None,
     first: int = 0,
 ) -> list[ReplicationResult]:
-    """Replications first .. first+replications-1, in order. ``workers=1`` runs in this process.
-    Replication k is the same whichever call computes it, so a run can be done in parts."""
+    """Replications first .. first+replications-1, in order. ``workers=1`` runs in this
+    process; otherwise the shared pool runs them. Replication k is the same whichever call
+    computes it, so a run can be done in parts."""
     run_numbers = list(range(first, first + replications))
-    pool_size = workers  # asked for: the size of the pool if this run starts it; else the cores
-    workers = default_workers(replications) if workers is None else max(1, min(workers, replications))
-    if workers == 1:
-        results = []
-        for k in run_numbers:
-            results.append(Model(plan, k, seed).run())
-            if progress:
-                progress(len(results), replications)
-        return results
-
     by_run: dict[int, ReplicationResult] = {}
-    for _, _, results in _collect([plan], [seed], [[(0, run_numbers)]], workers, pool_size):
+    for _, _, results in _collect([plan], [seed], [[(0, run_numbers)]], workers):
         by_run.update((r.run_number, r) for r in results)
         if progress:
             progress(len(by_run), replications)
@@ -230,6 +154,8 @@ def run_in_stages(
     on_preview: Callable[[list], None] | None = None,
     progress: Progress | None = None,
     workers: int | None = None,
+    owner: Hashable | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> list:
     """Full runs (``results.Results``) of resolved scenarios, in two stages: replications
     0 .. preview-1 of every scenario, summarised and handed to ``on_preview`` (a quick,
@@ -237,7 +163,7 @@ def run_in_stages(
     final numbers equal a run in one go, and the previews of several scenarios use the same
     replications, so differences between them are policy, not noise. With a pool, every
     replication is queued at once (the preview's first), so the workers go on with the rest
-    while ``on_preview`` draws."""
+    while ``on_preview`` draws. ``owner`` and ``cancelled``: see ``_collect``."""
     from simulator.results import summarise
 
     plans = [compile_plan(s) for s in scenarios]
@@ -246,8 +172,6 @@ def run_in_stages(
         [(j, list(range(min(preview, s.replications), s.replications))) for j, s in enumerate(scenarios)],
     ]
     total = sum(s.replications for s in scenarios)
-    pool_size = workers  # asked for: the size of the pool if this run starts it; else the cores
-    workers = default_workers(total) if workers is None else max(1, min(workers, total))
     started = time.perf_counter()
     reps: list[dict[int, ReplicationResult]] = [{} for _ in scenarios]
     done = 0
@@ -262,7 +186,7 @@ def run_in_stages(
                 ]
             )
 
-    for stage, j, results in _collect(plans, seeds, stages, workers, pool_size):
+    for stage, j, results in _collect(plans, seeds, stages, workers, owner, cancelled):
         if j < 0:  # a stage is complete: after the first, the provisional answer
             if stage == 0 and on_preview is not None:
                 preview_now()
@@ -308,3 +232,48 @@ def run_experiment(
     started = time.perf_counter()
     reps = run_replications(plan, resolved.replications, resolved.seed, workers, progress)
     return summarise(plan, reps, runtime_seconds=time.perf_counter() - started)
+
+
+HEALTH_TIMEOUT_SECONDS = 30.0
+
+
+@dataclass(frozen=True)
+class Health:
+    """What a health check found: whether a worker ran a tiny replication in time."""
+
+    ok: bool
+    seconds: float  # from asking to the answer (its turn in the line included)
+    workers: int
+    waiting: int  # chunks of other runs waiting for a worker
+    busy: int  # chunks on a worker
+    error: str = ""
+
+
+def health_check(timeout: float = HEALTH_TIMEOUT_SECONDS) -> Health:
+    """One tiny replication (one care type, one year) through the shared pool, in a turn of
+    its own: a server whose workers hang, died or cannot start fails this, where a page that
+    merely loads would still look fine."""
+    scenario = scenario_from_dict(
+        {
+            "name": "health check",
+            "start": "2021-01",
+            "years": 1,
+            "replications": 1,
+            "seed": 1,
+            "care_types": {"care": {"stay_months": 3, "inflow_per_year": 12, "initial": 2}},
+        },
+        "health check",
+    )
+    waiting, busy = LINE.waiting(), LINE.in_flight()
+    started = time.perf_counter()
+    run = LINE.open()
+    try:
+        (result,) = run.submit(_run_chunk, compile_plan(scenario), [0], scenario.seed).result(timeout)
+        ok, error = result.run_number == 0, ""
+    except TimeoutError:
+        ok, error = False, f"no worker answered within {timeout:g} s"
+    except Exception as failure:  # noqa: BLE001 - whatever it is, the check reports it, never raises
+        ok, error = False, f"{type(failure).__name__}: {failure}"
+    finally:
+        run.close()
+    return Health(ok, time.perf_counter() - started, pool_size(), waiting, busy, error)

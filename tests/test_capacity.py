@@ -120,3 +120,11 @@ def test_simulating_at_beds_needed_meets_the_service_level_and_one_place_less_do
         mean, se = mean_and_se(shares[c])
         assert within(mean, theory, se), (c, mean, theory, se)
     assert shares[places].mean() <= 1 - level < shares[places - 1].mean()
+
+
+def test_erlang_b_stays_a_probability_far_above_capacity():
+    """P(N <= c) underflows to 0 once the load is far above the capacity (0 places and a load
+    of 1,113 youths, from the fuzzer): the ratio was inf, and the expected delayed share with it."""
+    for servers, load in ((0, 1113.0), (3, 2000.0), (50, 5000.0), (900, 1e6)):
+        assert capacity.erlang_b(servers, load) == pytest.approx(analytic.erlang_b(servers, load), rel=1e-9)
+        assert capacity.erlang_c(servers, load) == 1.0

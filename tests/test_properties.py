@@ -118,7 +118,11 @@ def test_any_valid_scenario_runs_conserves_youths_and_gives_numbers(data):
         present = c["in_places"] + c["elsewhere"] + c["waiting_new"]
         assert c["initial"] + c["arrived"] == c["exited"] + present, (day, c)
         assert present == c["alive"], (day, c)
-    results = run_experiment(scenario, workers=1)
+    assert_numbers_defined(run_experiment(scenario, workers=1))
+
+
+def assert_numbers_defined(results) -> None:
+    """No NaN in a run's tables where a number is defined, nothing infinite, nothing negative."""
     for column in results.yearly.columns.drop(["year", "care_type"]):
         values = results.yearly[column].astype(float)
         missing = results.yearly.loc[values.isna(), "care_type"]

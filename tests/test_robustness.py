@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from simulator import experiment
+from simulator import pool as pool_module
 from simulator.cli import main
 from simulator.experiment import run_replications
 from simulator.scenario import ScenarioError, load_scenario, parse_yaml, scenario_from_dict, with_overrides
@@ -151,9 +152,9 @@ def test_every_lever_starts_inside_its_slider_range():
 
 @pytest.fixture
 def fresh_pool():
-    experiment.shutdown_pool()
+    pool_module.shutdown_pool()
     yield
-    experiment.shutdown_pool()
+    pool_module.shutdown_pool()
 
 
 def small_plan(seed_shift: int = 0):
@@ -167,7 +168,7 @@ def small_plan(seed_shift: int = 0):
 def test_a_small_run_never_resizes_the_pool_under_a_big_one(fresh_pool, monkeypatch):
     """On a server with more cores than a run has replications the pool was resized, with
     cancel_futures=True: every other session's run was cancelled."""
-    monkeypatch.setattr(experiment, "available_cores", lambda: 4)
+    monkeypatch.setattr(pool_module, "available_cores", lambda: 4)
     big, small = small_plan(), small_plan(1)
     outcome: dict[str, object] = {}
 
@@ -194,7 +195,7 @@ def test_the_pool_is_made_once_when_many_sessions_start_at_once(fresh_pool):
 
     def first_load():
         barrier.wait()
-        pools.append(experiment._get_pool())
+        pools.append(pool_module.get_pool())
 
     threads = [threading.Thread(target=first_load) for _ in range(5)]
     for thread in threads:
@@ -208,7 +209,7 @@ def test_a_killed_worker_is_replaced_and_the_next_run_succeeds(fresh_pool, caplo
     plan = small_plan()
     expected = [r.exits for r in run_replications(plan, 4, plan.scenario.seed, workers=1)]
     assert [r.exits for r in run_replications(plan, 4, plan.scenario.seed, workers=2)] == expected
-    pool = experiment._get_pool()
+    pool = pool_module.get_pool()
     victim = next(iter(pool._processes))  # what the out-of-memory killer does
     os.kill(victim, signal.SIGKILL)
     deadline = time.monotonic() + 10
@@ -218,7 +219,7 @@ def test_a_killed_worker_is_replaced_and_the_next_run_succeeds(fresh_pool, caplo
     with caplog.at_level("ERROR", logger="jeugdzorg_sim"):
         again = run_replications(plan, 4, plan.scenario.seed, workers=2)
     assert [r.exits for r in again] == expected
-    assert experiment._get_pool() is not pool, "a new pool replaced the broken one"
+    assert pool_module.get_pool() is not pool, "a new pool replaced the broken one"
     assert any("worker process died" in record.message for record in caplog.records)
 
 
@@ -329,7 +330,7 @@ def test_workers_forked_from_the_app_do_not_ignore_sigterm(fresh_pool):
     forked workers, so SIGTERM never ended them and a stopped server left them running."""
     previous = signal.signal(signal.SIGTERM, lambda *args: None)
     try:
-        pool = experiment._get_pool(2)
+        pool = pool_module.get_pool(2)
         plan = small_plan()
         run_replications(plan, 4, plan.scenario.seed, workers=2)  # the workers exist
         workers = list(pool._processes.values())

@@ -12,17 +12,20 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import streamlit as st
+from streamlit import runtime
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 if TYPE_CHECKING:
     import pandas as pd
 
 from simulator import i18n, settings, store
 from simulator.budget import APP_LIMITS, RunLimitError, over_budget
-from simulator.experiment import run_in_stages, scenario_key
+from simulator.experiment import RunCancelledError, run_in_stages, scenario_key
 from simulator.results import Summary
 from simulator.scenario import Scenario, ScenarioError, load_scenario_cached
 
@@ -139,6 +142,18 @@ def run_cache() -> OrderedDict[str, Summary]:
 _lock = threading.Lock()
 
 
+def _session_id() -> str | None:
+    """This browser session's id: its runs take turns with other sessions' in the shared pool,
+    and a newer run of the same session replaces an older one (None outside a server)."""
+    ctx = get_script_run_ctx(suppress_warning=True)
+    return None if ctx is None else ctx.session_id
+
+
+def _session_ended(session: str) -> bool:
+    """Whether the browser tab of ``session`` is gone (closed, or its connection lost)."""
+    return runtime.exists() and not runtime.get_instance().is_active_session(session)
+
+
 def run_all(
     scenarios: list[Scenario], progress_slot=None, on_preview: Callable[[list[Summary]], None] | None = None
 ) -> list[Summary]:
@@ -178,8 +193,19 @@ def run_all(
         if on_preview is not None and any(s.replications > PREVIEW_REPLICATIONS for s in todo.values()):
             on_preview([previews.get(key) or known[key].preview or known[key] for key in keys])
 
+    session = _session_id()
     try:
-        finished = run_in_stages(list(todo.values()), PREVIEW_REPLICATIONS, preview, update)
+        finished = run_in_stages(
+            list(todo.values()),
+            PREVIEW_REPLICATIONS,
+            preview,
+            update,
+            owner=session,
+            cancelled=None if session is None else partial(_session_ended, session),
+        )
+    except RunCancelledError:  # the session closed, or asked again: nobody waits for this answer
+        log.info("run of session %s given up", session)
+        st.stop()
     except RunLimitError as error:  # escaped its estimate: say so, in the page's language
         log.warning("run stopped at its event budget: %s", error.text)
         st.error(error.text.text(lang()))

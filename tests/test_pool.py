@@ -1,0 +1,135 @@
+"""The shared pool between sessions: turns, cancellation, chunk sizes and the health check.
+
+Sessions of the app are owners of runs (``run_in_stages(owner=...)``); these tests run two
+owners at once in threads, as two browser sessions do.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from simulator import experiment
+from simulator import pool as pool_module
+from simulator.budget import estimate
+from simulator.experiment import CHUNK_STAYS, RunCancelledError, _chunks, health_check, run_in_stages
+from simulator.scenario import load_scenario, with_overrides
+from simulator.settings import PRESETS_DIR
+from simulator.timeline import compile_plan
+from tests.conftest import make_scenario
+
+HEAVY = with_overrides(load_scenario(PRESETS_DIR / "zuid-west-jeugdzorgplus.yaml"), replications=24)
+LIGHT = make_scenario({"jzplus": {"stay_months": 3, "inflow_per_year": 40, "initial": 10}}, years=2)
+
+
+@pytest.fixture
+def fresh_pool():
+    pool_module.shutdown_pool()
+    yield
+    pool_module.shutdown_pool()
+
+
+def timed_run(scenario, owner, out: dict, **kwargs) -> None:
+    started = time.perf_counter()
+    try:
+        out["results"] = run_in_stages([scenario], 0, owner=owner, **kwargs)
+    except RunCancelledError as error:
+        out["error"] = error
+    out["seconds"] = time.perf_counter() - started
+    out["ended"] = time.perf_counter()
+
+
+def one_replication_seconds(scenario) -> float:
+    plan = compile_plan(scenario)
+    started = time.perf_counter()
+    experiment.run_replication(plan, 0)
+    return time.perf_counter() - started
+
+
+def test_chunks_are_small_enough_to_take_turns():
+    plan = compile_plan(HEAVY)
+    stays = estimate(plan).stays
+    chunks = _chunks(list(range(40)), 2, stays)
+    assert sorted(k for chunk in chunks for k in chunk) == list(range(40))
+    assert max(len(chunk) for chunk in chunks) * stays <= max(CHUNK_STAYS, stays)
+    small = _chunks(list(range(100)), 2, 50.0)  # tiny replications: a few chunks per worker
+    assert len(small) == 8 and sum(map(len, small)) == 100
+
+
+def test_a_light_session_is_answered_while_a_heavy_one_runs(fresh_pool):
+    """Before the turns, the light run waited behind every chunk of the heavy one (the whole
+    heavy run). Now it waits at most one chunk per turn: with its chunks served in every
+    other turn, it is done within (its chunks + 1) heavy chunks plus its own time, far
+    before the heavy run ends."""
+    pool_module.get_pool(2)
+    heavy_chunk = one_replication_seconds(HEAVY)  # a heavy chunk is one replication (see above)
+    light_alone: dict = {}
+    timed_run(LIGHT, "light", light_alone)
+    heavy, light = {}, {}
+    thread = threading.Thread(target=timed_run, args=(HEAVY, "heavy", heavy))
+    thread.start()
+    time.sleep(1.0)  # the heavy run holds both workers and has a long line
+    timed_run(LIGHT, "light", light)
+    thread.join()
+    light_chunks = len(_chunks(list(range(LIGHT.replications)), 2, estimate(LIGHT).stays))
+    bound = (light_chunks + 1) * heavy_chunk + light_alone["seconds"] + 1.0
+    assert light["seconds"] <= bound, (light["seconds"], bound)
+    assert light["ended"] < heavy["ended"] - 1.0, "the heavy run was still going"
+    assert len(heavy["results"][0].replications) == HEAVY.replications
+
+
+def test_a_newer_run_of_the_same_session_replaces_the_older(fresh_pool):
+    """A moved slider starts a new run while the old one still waits (Streamlit's fast
+    reruns): the old run's chunks leave the line at once instead of running for nobody."""
+    pool_module.get_pool(2)
+    old: dict = {}
+    thread = threading.Thread(target=timed_run, args=(HEAVY, "session-1", old))
+    thread.start()
+    time.sleep(1.0)
+    new = run_in_stages([LIGHT], 0, owner="session-1")
+    thread.join(timeout=10 * one_replication_seconds(HEAVY) + 5)
+    assert isinstance(old.get("error"), RunCancelledError)
+    assert old["seconds"] < 1.0 + 3 * one_replication_seconds(HEAVY) + 2.0
+    assert pool_module.LINE.waiting() == 0 and len(new[0].replications) == LIGHT.replications
+
+
+def test_a_run_whose_session_ended_stops_and_frees_the_workers(fresh_pool):
+    pool_module.get_pool(2)
+    ended = threading.Event()
+    out: dict = {}
+    thread = threading.Thread(target=timed_run, args=(HEAVY, "gone", out), kwargs={"cancelled": ended.is_set})
+    thread.start()
+    time.sleep(1.0)
+    ended.set()  # the browser tab closed
+    thread.join(timeout=60)
+    assert isinstance(out.get("error"), RunCancelledError)
+    limit = 1.0 + experiment.POLL_SECONDS + one_replication_seconds(HEAVY) + 1.0
+    assert out["seconds"] < limit, (out["seconds"], limit)
+    assert pool_module.LINE.waiting() == 0
+
+
+def test_the_health_check_runs_a_replication_and_reports_a_dead_pool(fresh_pool, monkeypatch):
+    found = health_check()
+    assert found.ok and found.workers >= 1 and found.error == ""
+
+    def no_workers(*args, **kwargs):
+        raise OSError(12, "Cannot allocate memory")  # fork failed
+
+    pool_module.shutdown_pool()
+    monkeypatch.setattr(pool_module, "ProcessPoolExecutor", no_workers)
+    found = health_check(timeout=5)
+    assert not found.ok and "Cannot allocate memory" in found.error
+
+
+def test_the_health_check_fails_when_no_worker_answers(fresh_pool, monkeypatch):
+    monkeypatch.setattr(experiment, "_run_chunk", sleeps_too_long)
+    found = health_check(timeout=1)
+    assert not found.ok and "no worker answered within 1 s" in found.error
+
+
+def sleeps_too_long(plan, run_numbers, seed):
+    """A hung worker."""
+    time.sleep(5)
+    return []
