@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simulator import settings
 from simulator.checks import expected_moves
 from simulator.i18n import Message
 from simulator.schema import MAX_REPLICATIONS, MAX_YEARS, Scenario
@@ -45,6 +46,20 @@ class Limits:
 CLI_LIMITS = Limits(MAX_REPLICATIONS, MAX_YEARS, 100e6, 1e6)
 # The app is shared: at most about a minute of both cores, a few hundred MB per worker.
 APP_LIMITS = Limits(100, 20, 4e6, 200_000)
+
+
+def app_limits() -> Limits:
+    """The app's limits: APP_LIMITS, each replaced by its environment variable when set
+    (JZSIM_APP_MAX_REPLICATIONS, _YEARS, _STAYS, _YOUTHS), within the schema's caps. Read
+    at every run, so a server's settings need no code change."""
+    replications = settings.positive_number("JZSIM_APP_MAX_REPLICATIONS", APP_LIMITS.max_replications)
+    years = settings.positive_number("JZSIM_APP_MAX_YEARS", APP_LIMITS.max_years)
+    return Limits(
+        min(int(replications), MAX_REPLICATIONS),
+        min(int(years), MAX_YEARS),
+        settings.positive_number("JZSIM_APP_MAX_STAYS", APP_LIMITS.max_stays),
+        settings.positive_number("JZSIM_APP_MAX_YOUTHS", APP_LIMITS.max_youths),
+    )
 
 
 @dataclass(frozen=True)

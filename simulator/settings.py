@@ -8,10 +8,14 @@ can set the environment variable after import.
 | `JZSIM_SCENARIOS` | the scenarios the app offers (and protects)       | `scenarios/` of the repo   |
 | `JZSIM_SAVED`     | where users' saved scenarios go                   | `scenarios/saved/`         |
 | `JZSIM_DEBUG`     | `1`: the command line prints internal tracebacks  | off                        |
+
+The app's run limits (``budget.app_limits``) are set by `JZSIM_APP_MAX_REPLICATIONS`,
+`JZSIM_APP_MAX_YEARS`, `JZSIM_APP_MAX_STAYS` and `JZSIM_APP_MAX_YOUTHS`.
 """
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 
@@ -39,6 +43,21 @@ def saved_dir() -> Path:
     """Where users' saved scenarios are written (kept apart from ``scenario_dir``, which a
     deployment may mount read-only)."""
     return Path(os.environ.get(SAVED_VARIABLE) or PRESETS_DIR / "saved")
+
+
+def positive_number(variable: str, default: float) -> float:
+    """A positive number from the environment variable (``default`` when it is unset); a value
+    that is not one is refused with the variable named, so a typo in a service file shows."""
+    text = os.environ.get(variable, "").strip().replace("_", "")
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (value > 0 and math.isfinite(value)):
+        raise ValueError(f"{variable} must be a positive number, got {os.environ[variable]!r}")
+    return value
 
 
 def debug() -> bool:

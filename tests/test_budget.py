@@ -128,3 +128,21 @@ def test_the_workshop_says_a_scenario_is_too_large_in_its_language(tmp_path, mon
     assert at.error and "te groot om hier te rekenen" in at.error[0].value
     assert "150 replicaties; hier hoogstens 100" in at.error[0].value
     assert not at.metric, "no figures are shown for a run that did not happen"
+
+
+def test_the_server_sets_the_apps_limits_by_environment_variables(example, monkeypatch):
+    from simulator.budget import app_limits
+
+    assert app_limits() == APP_LIMITS
+    monkeypatch.setenv("JZSIM_APP_MAX_REPLICATIONS", "20")
+    monkeypatch.setenv("JZSIM_APP_MAX_STAYS", "1_000_000")
+    limits = app_limits()
+    assert limits.max_replications == 20 and limits.max_stays == 1e6 and limits.max_years == 20
+    found = dict(over_budget(example, limits))  # the example has 30 replications
+    assert "replications" in found and "20" in found["replications"].text("en")
+    monkeypatch.setenv("JZSIM_APP_MAX_REPLICATIONS", "99999")
+    assert app_limits().max_replications == 1000, "never above the schema's cap"
+    for wrong in ("twenty", "-5", "0", "nan"):
+        monkeypatch.setenv("JZSIM_APP_MAX_YEARS", wrong)
+        with pytest.raises(ValueError, match="JZSIM_APP_MAX_YEARS must be a positive number"):
+            app_limits()

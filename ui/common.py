@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 from simulator import i18n, settings, store
-from simulator.budget import APP_LIMITS, RunLimitError, over_budget
+from simulator.budget import RunLimitError, app_limits, over_budget
 from simulator.experiment import RunCancelledError, run_in_stages, scenario_key
 from simulator.results import Summary
 from simulator.scenario import Scenario, ScenarioError, load_scenario_cached
@@ -171,8 +171,9 @@ def run_all(
     todo = {key: s for key, s in zip(keys, scenarios, strict=True) if key not in known}
     if not todo:
         return [known[key] for key in keys]
+    limits = app_limits()  # a ValueError names the server's mistyped variable
     for scenario in todo.values():  # a shared server: what would hold every worker is refused
-        problems = over_budget(scenario, APP_LIMITS)
+        problems = over_budget(scenario, limits)
         if problems:
             st.error(ScenarioError(scenario.name, problems, header="b_too_large").message(lang()))
             st.stop()
