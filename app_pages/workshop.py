@@ -35,6 +35,16 @@ from ui.common import (
 )
 
 PREFIX = "lever:"  # widget keys are PREFIX + the lever's URL parameter name
+# The levers' values, kept in a plain session key: {"for": scenario stem, "values": {URL
+# parameter name: value}}, written in one assignment. The slider keys are set from it at the
+# start of every run and copied back by their on_change callbacks (like the language toggle).
+# A slider's key alone is not durable. Streamlit tells the browser a value set through the
+# session state only with the run that set it: when the browser does not take that run's
+# sliders (a rerun, say the language toggle clicked during the first load, began before they
+# were sent, or they arrived after the browser asked for it), it draws them at their minimum,
+# and its next message (any slider move) makes those minimums the levers. And a page that
+# does not draw the sliders drops their values.
+LEVERS_KEY = "levers"
 
 language_toggle()
 st.title(t("page_workshop"))
@@ -72,16 +82,36 @@ default_params = to_params(defaults)
 
 
 def reset_levers() -> None:
-    for key, value in default_params.items():
-        st.session_state[PREFIX + key] = float(value)
+    st.session_state[LEVERS_KEY] = {"for": stem, "values": {k: float(v) for k, v in default_params.items()}}
+
+
+def lever_changed(key: str) -> None:
+    """A slider moved: its new value into the levers (one assignment)."""
+    kept = st.session_state.get(LEVERS_KEY)
+    if kept is None or key not in kept["values"]:
+        return
+    value = float(st.session_state[PREFIX + key])
+    st.session_state[LEVERS_KEY] = {"for": kept["for"], "values": {**kept["values"], key: value}}
+
+
+def fits(kept) -> bool:
+    """Whether kept levers belong to this scenario as it is now (its file may have changed)."""
+    return (
+        kept is not None
+        and kept["for"] == stem
+        and set(kept["values"]) == set(default_params)
+        and all(limits[k].low <= v <= limits[k].high for k, v in kept["values"].items())
+    )
 
 
 # First visit of this scenario in this session: start from the URL, else the defaults.
-if st.session_state.get("levers_for") != stem:
+stored = st.session_state.get(LEVERS_KEY)
+if not fits(stored):
     url_levers = to_params(from_params(scenario, dict(st.query_params) if requested == stem else {}))
-    for key, value in url_levers.items():
-        st.session_state[PREFIX + key] = float(value)
-    st.session_state["levers_for"] = stem
+    stored = {"for": stem, "values": {k: float(v) for k, v in url_levers.items()}}
+    st.session_state[LEVERS_KEY] = stored
+for key, value in stored["values"].items():  # every run, so every run tells the browser
+    st.session_state[PREFIX + key] = value
 
 # ---------------------------------------------------------------- levers (sidebar)
 labels = {name: scenario.label(name) for name in scenario.type_names}
@@ -96,6 +126,8 @@ def slider(key: str, label: str, help_text: str) -> float:
         max_value=float(r.high),
         step=float(r.step),
         key=PREFIX + key,
+        on_change=lever_changed,
+        args=(key,),
         help=help_text,
         format="%g",
     )
@@ -142,7 +174,7 @@ with st.sidebar:
                 t("capacity_help", default=defaults.capacity_target[name]),
             )
 
-params = {key: f"{st.session_state[PREFIX + key]:g}" for key in default_params}
+params = {key: f"{value:g}" for key, value in stored["values"].items()}
 levers = from_params(scenario, params)
 st.query_params.from_dict({"scenario": stem, **to_params(levers)})  # a link reopens exactly this state
 
