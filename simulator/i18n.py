@@ -194,6 +194,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "new": ("instroom", "inflow"),
     "exit": ("uitstroom", "exit"),
     "running": ("Simuleren: {done} van {total} replicaties…", "Simulating: {done} of {total} replications…"),
+    "running_shared": (
+        "Simuleren: dezelfde instellingen worden al voor een andere deelnemer berekend…",
+        "Simulating: the same settings are already being computed for another participant…",
+    ),
     "unlimited": ("onbeperkt", "unlimited"),
     "computed_with": (
         "Berekend met {n} replicaties (seed {seed}).",

@@ -133,3 +133,47 @@ def sleeps_too_long(plan, run_numbers, seed):
     """A hung worker."""
     time.sleep(5)
     return []
+
+
+def test_sessions_asking_for_the_same_setting_share_one_run(monkeypatch):
+    """A workshop opens on the same scenario on every laptop: five first loads made five
+    identical runs at once (first page 90 s in the load benchmark). Now the later sessions
+    wait for the first one's answer."""
+    from ui import common
+
+    common.run_cache().clear()
+    calls, barrier = [], threading.Barrier(3)
+    real = common.run_in_stages
+
+    def counted(scenarios, *args, **kwargs):
+        calls.append(len(scenarios))
+        return real(scenarios, *args, **kwargs)
+
+    monkeypatch.setattr(common, "run_in_stages", counted)
+    scenario = with_overrides(LIGHT, seed=11)
+    answers: list = []
+
+    def session() -> None:
+        barrier.wait()
+        answers.append(common.run_all([scenario])[0])
+
+    threads = [threading.Thread(target=session) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert calls == [1] and len(answers) == 3 and all(a is answers[0] for a in answers)
+    assert not common._computing
+
+
+def test_a_session_waiting_for_a_run_that_is_given_up_runs_it_itself(monkeypatch):
+    from ui import common
+
+    common.run_cache().clear()
+    scenario = with_overrides(LIGHT, seed=12)
+    key = experiment.scenario_key(scenario)
+    other = threading.Event()
+    common._computing[key] = other  # another session's run of the same setting ...
+    threading.Timer(0.5, lambda: (common._computing.pop(key), other.set())).start()  # ... given up
+    (answer,) = common.run_all([scenario])
+    assert answer.replications == scenario.replications and key in common.run_cache()

@@ -140,6 +140,7 @@ def run_cache() -> OrderedDict[str, Summary]:
 
 
 _lock = threading.Lock()
+_computing: dict[str, threading.Event] = {}  # keys some session is running now; set when it ends
 
 
 def _session_id() -> str | None:
@@ -164,20 +165,44 @@ def run_all(
     completed."""
     keys = [scenario_key(s) for s in scenarios]
     cache = run_cache()
+    limits = app_limits()  # a ValueError names the server's mistyped variable
+    for key, scenario in zip(keys, scenarios, strict=True):
+        if key not in cache:  # a shared server: what would hold every worker is refused
+            problems = over_budget(scenario, limits)
+            if problems:
+                st.error(ScenarioError(scenario.name, problems, header="b_too_large").message(lang()))
+                st.stop()
     with _lock:
         known = {key: cache[key] for key in keys if key in cache}
         for key in known:
             cache.move_to_end(key)
-    todo = {key: s for key, s in zip(keys, scenarios, strict=True) if key not in known}
+        shared = [_computing[key] for key in keys if key not in known and key in _computing]
+        todo = {} if shared else {key: s for key, s in zip(keys, scenarios, strict=True) if key not in known}
+        for key in todo:
+            _computing[key] = threading.Event()
+    if shared:  # another session is computing the same setting: its answer, not a second run
+        _wait_for_others(shared, progress_slot)
+        return run_all(scenarios, progress_slot, on_preview)  # cached now, or given up there: run here
     if not todo:
         return [known[key] for key in keys]
-    limits = app_limits()  # a ValueError names the server's mistyped variable
-    for scenario in todo.values():  # a shared server: what would hold every worker is refused
-        problems = over_budget(scenario, limits)
-        if problems:
-            st.error(ScenarioError(scenario.name, problems, header="b_too_large").message(lang()))
-            st.stop()
+    try:
+        _compute(todo, keys, known, progress_slot, on_preview)
+    finally:
+        with _lock:
+            for key in todo:
+                _computing.pop(key).set()
+    return [known[key] for key in keys]
 
+
+def _compute(
+    todo: dict[str, Scenario],
+    keys: list[str],
+    known: dict[str, Summary],
+    progress_slot,
+    on_preview: Callable[[list[Summary]], None] | None,
+) -> None:
+    """Run the scenarios of ``todo`` (by key), preview first, into the cache and ``known``."""
+    cache = run_cache()
     total = sum(s.replications for s in todo.values())
     bar = (
         None if progress_slot is None else progress_slot.progress(0.0, text=t("running", done=0, total=total))
@@ -222,7 +247,24 @@ def run_all(
             cache[key] = known[key] = summary
         while len(cache) > CACHE_ENTRIES:
             cache.popitem(last=False)
-    return [known[key] for key in keys]
+
+
+def _wait_for_others(events: list[threading.Event], progress_slot) -> None:
+    """Wait until other sessions' runs of the same settings end (a workshop opens on the same
+    scenario on every laptop: one run, not one per laptop). The bar is drawn again every
+    quarter second: that is where Streamlit stops this script when its session moves on."""
+    session = _session_id()
+    bar = None if progress_slot is None else progress_slot.progress(0.0, text=t("running_shared"))
+    try:
+        for event in events:
+            while not event.wait(0.25):
+                if session is not None and _session_ended(session):
+                    st.stop()
+                if bar is not None:
+                    bar.progress(0.0, text=t("running_shared"))
+    finally:
+        if progress_slot is not None:
+            progress_slot.empty()
 
 
 def save_form(scenario: Scenario, default_name: str, key: str, help_text: str | None = None) -> str:
