@@ -1,0 +1,96 @@
+"""The server as IT runs it (`streamlit run server.py`): its health check over HTTP, and a
+stop (SIGTERM) in the middle of two users' runs that ends the server and its workers within
+seconds. Before, a stopped server first ran every replication in the queue (31 s measured),
+and under st.App the forked workers were left running after the server was gone.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.test_browser import CHROMIUM, LAUNCH_ARGS, free_port, unavailable
+
+pytestmark = pytest.mark.browser
+# Read, not imported: importing server.py would make an st.App in the test process.
+STOP_GRACE_SECONDS = float(re.search(r"STOP_GRACE_SECONDS = ([\d.]+)", (ROOT / "server.py").read_text())[1])
+
+
+FLAGS = ["--server.headless", "true", "--server.address", "127.0.0.1", "--server.fileWatcherType", "none"]
+
+
+def start(port: int, log: Path, script: str = "server.py") -> subprocess.Popen:
+    """`streamlit run script` on 127.0.0.1:port, once it answers."""
+    with open(log, "w") as handle:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", script, *FLAGS, "--server.port", str(port)],
+            cwd=ROOT,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+        )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
+                return server
+        except OSError:
+            time.sleep(0.3)
+    server.kill()
+    pytest.fail(f"{script} did not start:\n{log.read_text()}")
+
+
+def workers_of(pid: int) -> list[int]:
+    out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True, check=False)
+    return [int(p) for p in out.stdout.split()]
+
+
+def test_health_check_and_a_stop_in_the_middle_of_two_runs(tmp_path):
+    if not os.path.exists(CHROMIUM):
+        unavailable(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("playwright is not installed")
+    port = free_port()
+    server = start(port, tmp_path / "server.log")
+    url = f"http://127.0.0.1:{port}"
+    try:
+        with urllib.request.urlopen(f"{url}/api/health", timeout=60) as response:
+            body = json.loads(response.read())
+        assert response.status == 200 and body["status"] == "ok" and body["workers"] >= 1, body
+
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+            try:
+                for k in range(2):  # two users with 20-year runs: minutes of work in line
+                    page = browser.new_page(viewport={"width": 1280, "height": 720})
+                    page.goto(f"{url}/?scenario=zuid-west-jeugdzorgplus&years=20&inflow.jzplus={-10 - k}")
+                deadline = time.monotonic() + 60
+                while not page.get_by_text("Simuleren:").count():  # the runs are going
+                    assert time.monotonic() < deadline, "the run never started"
+                    page.wait_for_timeout(200)
+                workers = workers_of(server.pid)
+                assert workers, "the pool's workers are running"
+                stopped = time.monotonic()
+                server.send_signal(signal.SIGTERM)
+                server.wait(timeout=30)
+                seconds = time.monotonic() - stopped
+            finally:
+                browser.close()
+        # Bound: the grace for a busy worker, a second to join it, a few for uvicorn's shutdown.
+        assert seconds < STOP_GRACE_SECONDS + 1 + 4, seconds
+        time.sleep(0.5)
+        assert not [w for w in workers if os.path.exists(f"/proc/{w}")], "workers outlived the server"
+    finally:
+        if server.poll() is None:
+            server.kill()
