@@ -5,10 +5,10 @@ Starts `streamlit run server.py` on a free port and opens one chromium context p
 given time: moves a random lever of the sidebar by one to three key presses (a short drag:
 each press starts a run that the next replaces), waits for the final answer ("Berekend met
 30 replicaties", nothing running, the URL holding the new value) and thinks for 2 to 6
-seconds. It reports the time from the last key press to the final answer (median, P90,
-max), the moves without an answer within 120 s and the error messages shown; every 2 s the
-resident memory of the server and its workers and the number of worker processes; every
-10 s the time /api/health takes to run its tiny replication under the load.
+seconds. It reports the time from the last key press to the first (provisional) and the
+final answer (median, P90, max), the moves without an answer within 120 s and the error
+messages shown; every 2 s the resident memory of the server and its workers and the number
+of worker processes; every 10 s the time /api/health takes to run its tiny replication.
 
 The browsers run on the same cores as the server, so on a 2-core machine the figures are
 those of a server that also renders five pages.
@@ -34,6 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
 FINAL = "Berekend met 30 replicaties"
+PROVISIONAL = "Voorlopig:"
 ERROR_TEXT = "Er ging iets mis"
 ANSWER_TIMEOUT_SECONDS = 120.0
 SERVER_FLAGS = [
@@ -130,18 +131,18 @@ def _get_json(url: str) -> dict:
         return json.loads(response.read())
 
 
-async def final_answer(page, old_url: str | None) -> None:
-    """Wait until the page shows a final answer, of a run after ``old_url`` when given (each
-    run writes its levers into the URL, so a new URL means the new setting's run)."""
-    deadline = time.monotonic() + ANSWER_TIMEOUT_SECONDS
-    while time.monotonic() < deadline:
-        done = (
-            await page.get_by_text(FINAL).count() > 0
-            and await page.locator('[data-testid="stStatusWidget"]').count() == 0
-            and (old_url is None or page.url != old_url)
-        )
-        if done:
-            return
+async def answers(page, old_url: str | None, started: float) -> tuple[float, float]:
+    """Seconds from ``started`` until the page shows a first answer (provisional or final)
+    and the final one, of a run after ``old_url`` when given (each run writes its levers into
+    the URL, so a new URL means the new setting's run)."""
+    first = None
+    while time.monotonic() < started + ANSWER_TIMEOUT_SECONDS:
+        if old_url is None or page.url != old_url:
+            final = await page.get_by_text(FINAL).count() > 0
+            if first is None and (final or await page.get_by_text(PROVISIONAL).count() > 0):
+                first = time.monotonic() - started
+            if final and await page.locator('[data-testid="stStatusWidget"]').count() == 0:
+                return first or 0.0, time.monotonic() - started
         await page.wait_for_timeout(100)
     raise TimeoutError
 
@@ -154,7 +155,7 @@ async def user(browser, url: str, number: int, seed: int, until: float, out: dic
     started = time.monotonic()
     await page.goto(url, wait_until="domcontentloaded")
     try:
-        await final_answer(page, None)
+        await answers(page, None, started)
         out["first_load"].append(time.monotonic() - started)
     except TimeoutError:
         out["timeouts"] += 1
@@ -171,8 +172,9 @@ async def user(browser, url: str, number: int, seed: int, until: float, out: dic
         pressed = time.monotonic()
         if await thumb.input_value() != old_value:  # at the end of its range a lever stays put
             try:
-                await final_answer(page, old_url)
-                out["answers"].append(time.monotonic() - pressed)
+                first, final = await answers(page, old_url, pressed)
+                out["provisional"].append(first)
+                out["answers"].append(final)
             except TimeoutError:
                 out["timeouts"] += 1
         errors = (
@@ -195,6 +197,7 @@ async def run(users: int, seconds: float, seed: int) -> dict:
     url = f"http://127.0.0.1:{port}"
     out: dict = {
         "answers": [],
+        "provisional": [],
         "first_load": [],
         "timeouts": 0,
         "errors": 0,
@@ -247,6 +250,12 @@ def main() -> int:
         print(
             f"- slider move to final answer: {len(answers)} moves, median {statistics.median(answers):.1f} s, "
             f"P90 {p90:.1f} s, max {answers[-1]:.1f} s"
+        )
+    if out["provisional"]:
+        first = sorted(out["provisional"])
+        print(
+            f"- slider move to the first (provisional) answer: median {statistics.median(first):.1f} s, "
+            f"P90 {first[min(len(first) - 1, int(0.9 * len(first)))]:.1f} s, max {first[-1]:.1f} s"
         )
     print(
         f"- moves without an answer within {ANSWER_TIMEOUT_SECONDS:.0f} s: {out['timeouts']}; error messages shown: {out['errors']}"

@@ -36,7 +36,7 @@ factor = st.floats(0.0, 3.0, allow_nan=False)
 def care_type(draw, k: int, names: list[str]) -> dict:
     heavier, lighter = names[k + 1 :], names[:k]
     care: dict = {
-        "stay_months": draw(st.floats(0.05, 24.0)),
+        "stay_months": draw(st.floats(0.75, 24.0)),  # two stay factors of 0.2: 0.03, the minimum
         "stay_cv": draw(st.floats(0.2, 2.5)),
         "inflow_per_year": draw(st.floats(0.0, 40.0)),
         "initial": draw(st.integers(0, 25)),
@@ -74,7 +74,7 @@ def policy(draw, names: list[str], years: int) -> dict:
     for lever, values in (
         ("inflow_change_per_year", st.floats(-0.5, 0.5)),
         ("inflow_factor", factor),
-        ("stay_factor", st.floats(0.1, 3.0)),
+        ("stay_factor", st.floats(0.2, 3.0)),
         ("escalation_factor", factor),
         ("capacity", st.one_of(st.none(), st.integers(0, 30))),
     ):
