@@ -536,6 +536,16 @@ class Summary:
         """Calendar years of the yearly table, ascending."""
         return sorted(self.yearly["year"].unique().tolist())
 
+    def nbytes(self) -> int:
+        """Memory held by the tables and arrays (its preview included): what a cache counts."""
+        frames = (self.yearly, self.monthly, self.flows, self.totals)
+        arrays = [*self.by_replication.values(), self.loads, self.requests]
+        return (
+            sum(int(frame.memory_usage(deep=True).sum()) for frame in frames)
+            + sum(a.nbytes for a in arrays if a is not None)
+            + (self.preview.nbytes() if self.preview is not None else 0)
+        )
+
 
 def key_care_type(scenario: Scenario) -> str:
     """The care type the key figures are about: the heaviest with a capacity, else the heaviest."""

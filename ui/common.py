@@ -10,7 +10,6 @@ import logging
 import re
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -25,6 +24,7 @@ if TYPE_CHECKING:
 
 from simulator import i18n, settings, store
 from simulator.budget import RunLimitError, app_limits, over_budget
+from simulator.cache import RunCache
 from simulator.experiment import RunCancelledError, run_in_stages, scenario_key
 from simulator.results import Summary
 from simulator.scenario import Scenario, ScenarioError, load_scenario_cached
@@ -129,14 +129,16 @@ def preset_titles(stems) -> pd.DataFrame:
 
 
 CACHE_ENTRIES = 64
+CACHE_BYTES = 256 * 2**20  # about 800 runs of a preset, or 60 of 100 replications over 20 years
 PREVIEW_REPLICATIONS = 6  # a first, provisional answer (3 replications per core) well within a second
 
 
 @st.cache_resource
-def run_cache() -> OrderedDict[str, Summary]:
-    """Runs by content hash of the resolved scenario, shared by all sessions, newest last.
-    (Not st.cache_data: a progress bar drawn while computing cannot be replayed from it.)"""
-    return OrderedDict()
+def run_cache() -> RunCache:
+    """Runs by content hash of the resolved scenario, shared by all sessions, bounded in
+    entries and bytes. (Not st.cache_data: a progress bar drawn while computing cannot be
+    replayed from it.)"""
+    return RunCache(CACHE_ENTRIES, CACHE_BYTES)
 
 
 _lock = threading.Lock()
@@ -173,9 +175,8 @@ def run_all(
                 st.error(ScenarioError(scenario.name, problems, header="b_too_large").message(lang()))
                 st.stop()
     with _lock:
-        known = {key: cache[key] for key in keys if key in cache}
-        for key in known:
-            cache.move_to_end(key)
+        found = {key: cache.get(key) for key in keys}
+        known = {key: summary for key, summary in found.items() if summary is not None}
         shared = [_computing[key] for key in keys if key not in known and key in _computing]
         todo = {} if shared else {key: s for key, s in zip(keys, scenarios, strict=True) if key not in known}
         for key in todo:
@@ -244,9 +245,8 @@ def _compute(
             summary = Summary.of(results)
             if summary.replications > PREVIEW_REPLICATIONS:
                 summary.preview = previews[key]
-            cache[key] = known[key] = summary
-        while len(cache) > CACHE_ENTRIES:
-            cache.popitem(last=False)
+            cache.put(key, summary)
+            known[key] = summary
 
 
 def _wait_for_others(events: list[threading.Event], progress_slot) -> None:
