@@ -19,10 +19,10 @@ $(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
-# The workshop app on http://localhost:8501 (Dutch; English by the toggle in the sidebar), with
-# its health check at /api/health.
+# The workshop app on http://localhost:8501 (Dutch; English by the toggle in the sidebar);
+# `streamlit run server.py` adds /api/health (see the README: not yet the default).
 run: $(VENV)/.runtime
-	$(BIN)/streamlit run server.py --server.port 8501
+	$(BIN)/streamlit run app.py --server.port 8501
 
 # The example scenario on the command line: output files and the yearly table.
 example: $(VENV)/.runtime

@@ -165,7 +165,7 @@ class Line:
         """A new run of ``owner`` (None: a run of its own). An owner runs one thing at a time,
         so its earlier run, if still open, is given up: a session that asks again no longer
         wants the old answer."""
-        run = Run(self, next(_anonymous) if owner is None else owner, size)
+        run = Run(self, ("run", next(_run_numbers)) if owner is None else owner, size)
         with self._changed:
             earlier = self._runs.get(run.owner)
             self._runs[run.owner] = run
@@ -255,5 +255,5 @@ class Line:
             job.future.set_result(done.result())
 
 
-_anonymous = (("run", k) for k in itertools.count())
+_run_numbers = itertools.count()  # next() on a count is atomic; on a generator it is not thread-safe
 LINE = Line()  # the one line of the process, in front of the one pool

@@ -11,13 +11,13 @@ or playwright the tests are skipped on a developer machine but fail in CI (CI=tr
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
 import time
 import urllib.parse
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -53,47 +53,49 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory):
-    port = free_port()
-    log = tmp_path_factory.mktemp("streamlit") / "server.log"
+SERVER_FLAGS = [
+    "--server.headless",
+    "true",
+    "--server.address",
+    "127.0.0.1",
+    "--server.fileWatcherType",
+    "none",
+]
+
+
+def start_server(port: int, log: Path, script: str = "app.py") -> subprocess.Popen:
+    """`streamlit run script` on 127.0.0.1:port (app.py: what `make run` starts), once it answers."""
     with open(log, "w") as handle:
         server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "server.py",
-                "--server.headless",
-                "true",
-                "--server.address",
-                "127.0.0.1",
-                "--server.port",
-                str(port),
-                "--server.fileWatcherType",
-                "none",
-                "--browser.gatherUsageStats",
-                "false",
-            ],
+            [sys.executable, "-m", "streamlit", "run", script, *SERVER_FLAGS, "--server.port", str(port)],
             cwd=ROOT,
             stdout=handle,
             stderr=subprocess.STDOUT,
         )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not start:\n{log.read_text()}")
+    deadline = time.monotonic() + 60
+    while server.poll() is None and time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
+                return server
+        except OSError:
             time.sleep(0.3)
-        yield url
+    server.kill()
+    pytest.fail(f"{script} did not start:\n{log.read_text()}")
+
+
+def playwright_or_skip():
+    """Playwright's sync_playwright, when chromium and playwright are there (else skip, or
+    fail in CI)."""
+    sync_playwright = playwright_or_skip()
+    return sync_playwright
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    port = free_port()
+    server = start_server(port, tmp_path_factory.mktemp("streamlit") / "server.log")
+    try:
+        yield f"http://127.0.0.1:{port}"
     finally:
         server.terminate()
         try:
@@ -107,12 +109,7 @@ def metric_texts(page) -> list[str]:
 
 
 def test_workshop_in_a_real_browser(app_url):
-    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
-        unavailable(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        unavailable("playwright is not installed")
+    sync_playwright = playwright_or_skip()
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
@@ -313,12 +310,7 @@ def test_language_switch_during_the_first_load_keeps_the_levers(app_url):
     for it), the next run draws them at their default, the minimum. It happened with three
     sessions at once; the race is made certain here by holding back the end of each first page
     until the toggle was clicked (slow_first_page)."""
-    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
-        unavailable(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        unavailable("playwright is not installed")
+    sync_playwright = playwright_or_skip()
 
     order, defaults, expected = default_sliders()
     final_en = "Computed with 30 replications"  # the final answer, in English
@@ -386,12 +378,7 @@ def test_levers_survive_a_visit_to_another_page(app_url):
     """Workshop, then 'Over het model', then back: every lever was at its minimum, and the
     figures were computed with them (a slider's value does not outlive a page that does not
     draw it; the levers' own session key does)."""
-    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
-        unavailable(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        unavailable("playwright is not installed")
+    sync_playwright = playwright_or_skip()
 
     order, defaults, expected = default_sliders()
     final = "Berekend met 30 replicaties"

@@ -11,42 +11,17 @@ import os
 import re
 import signal
 import subprocess
-import sys
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 
 from tests.conftest import ROOT
-from tests.test_browser import CHROMIUM, LAUNCH_ARGS, free_port, unavailable
+from tests.test_browser import CHROMIUM, LAUNCH_ARGS, free_port, playwright_or_skip, start_server
 
 pytestmark = pytest.mark.browser
 # Read, not imported: importing server.py would make an st.App in the test process.
 STOP_GRACE_SECONDS = float(re.search(r"STOP_GRACE_SECONDS = ([\d.]+)", (ROOT / "server.py").read_text())[1])
-
-
-FLAGS = ["--server.headless", "true", "--server.address", "127.0.0.1", "--server.fileWatcherType", "none"]
-
-
-def start(port: int, log: Path, script: str = "server.py") -> subprocess.Popen:
-    """`streamlit run script` on 127.0.0.1:port, once it answers."""
-    with open(log, "w") as handle:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", script, *FLAGS, "--server.port", str(port)],
-            cwd=ROOT,
-            stdout=handle,
-            stderr=subprocess.STDOUT,
-        )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
-                return server
-        except OSError:
-            time.sleep(0.3)
-    server.kill()
-    pytest.fail(f"{script} did not start:\n{log.read_text()}")
 
 
 def workers_of(pid: int) -> list[int]:
@@ -55,14 +30,9 @@ def workers_of(pid: int) -> list[int]:
 
 
 def test_health_check_and_a_stop_in_the_middle_of_two_runs(tmp_path):
-    if not os.path.exists(CHROMIUM):
-        unavailable(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        unavailable("playwright is not installed")
+    sync_playwright = playwright_or_skip()
     port = free_port()
-    server = start(port, tmp_path / "server.log")
+    server = start_server(port, tmp_path / "server.log", "server.py")
     url = f"http://127.0.0.1:{port}"
     try:
         with urllib.request.urlopen(f"{url}/api/health", timeout=60) as response:
