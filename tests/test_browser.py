@@ -11,6 +11,7 @@ or playwright the tests are skipped on a developer machine but fail in CI (CI=tr
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -86,7 +87,12 @@ def start_server(port: int, log: Path, script: str = "app.py") -> subprocess.Pop
 def playwright_or_skip():
     """Playwright's sync_playwright, when chromium and playwright are there (else skip, or
     fail in CI)."""
-    sync_playwright = playwright_or_skip()
+    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+        unavailable(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("playwright is not installed")
     return sync_playwright
 
 
