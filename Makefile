@@ -19,10 +19,12 @@ $(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
-# The workshop app on http://localhost:8501 (Dutch; English by the toggle in the sidebar);
-# `streamlit run server.py` adds /api/health (see the README: not yet the default).
+# The workshop app on http://localhost:8501 (Dutch; English by the toggle in the sidebar),
+# with the health check at /api/health. `python -m streamlit`, not the `streamlit` script:
+# workers start from a forkserver, which imports the main script again unless it is a
+# package's __main__.
 run: $(VENV)/.runtime
-	$(BIN)/streamlit run app.py --server.port 8501
+	$(BIN)/python -m streamlit run server.py --server.port 8501
 
 # The example scenario on the command line: output files and the yearly table.
 example: $(VENV)/.runtime

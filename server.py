@@ -7,7 +7,7 @@ workers hang, died or cannot start, which a page that merely loads would not sho
 
 On a stop (SIGTERM, Ctrl-C) the server ends its worker processes before it exits: uvicorn
 ends the process by the signal itself after its own shutdown, so exit hooks never run and
-forked workers would be left behind.
+the workers would go on with the chunks they hold.
 """
 
 from __future__ import annotations

@@ -44,28 +44,42 @@ def available_cores() -> int:
 
 
 def _worker_start() -> None:
-    """A forked worker starts with the server's signal handlers: Streamlit's SIGTERM handler
-    would make it ignore a stop, so it gets the default back. The cyclic garbage collector
-    scans the thousands of live youth generators again and again; a worker that only runs
-    replications needs it far less often (measured: about a tenth faster)."""
+    """A worker must stop on SIGTERM, whatever handler its parent had (Streamlit's ignores
+    it; with a forked worker that left workers running after the server stopped). The
+    cyclic garbage collector scans the thousands of live youth generators again and again;
+    a worker that only runs replications needs it far less often (measured: about a tenth
+    faster)."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     gc.set_threshold(100_000, 10, 10)
+
+
+def _worker_context() -> multiprocessing.context.BaseContext:
+    """Workers start from a forkserver: a clean process that imports the model once and
+    forks a worker from itself. A worker forked from the server itself held a copy of every
+    socket the server had open, so a browser connection the server closed stayed open (no
+    FIN), and the browser's next request on it never got an answer. Fork also copies the
+    server's threads' locks in whatever state they were. Spawn is the fallback where there
+    is no forkserver (Windows, macOS's default)."""
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if "forkserver" in methods:
+        context.set_forkserver_preload(["simulator.experiment"])
+    return context
 
 
 def get_pool(size: int | None = None) -> ProcessPoolExecutor:
     """One pool kept for the life of the process: the app runs many experiments and should
     not pay for starting workers each time. Its size is fixed when it is made (``size``, by
-    default the cores) and never changed: resizing would cancel other sessions' runs. Fork is
-    the fastest start on Linux. A broken pool (a worker died) is replaced first."""
+    default the cores) and never changed: resizing would cancel other sessions' runs. A
+    broken pool (a worker died) is replaced first."""
     global _pool, _pool_size
     replace_broken_pool()
     with _pool_lock:
         if _pool is None:
-            method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
             _pool_size = size or available_cores()
             _pool = ProcessPoolExecutor(
                 max_workers=_pool_size,
-                mp_context=multiprocessing.get_context(method),
+                mp_context=_worker_context(),
                 initializer=_worker_start,
             )
         return _pool

@@ -18,6 +18,7 @@ import sys
 import time
 import urllib.parse
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -64,8 +65,9 @@ SERVER_FLAGS = [
 ]
 
 
-def start_server(port: int, log: Path, script: str = "app.py") -> subprocess.Popen:
-    """`streamlit run script` on 127.0.0.1:port (app.py: what `make run` starts), once it answers."""
+def start_server(port: int, log: Path, script: str = "server.py") -> subprocess.Popen:
+    """`streamlit run script` on 127.0.0.1:port (server.py: what `make run` starts), once it
+    answers."""
     with open(log, "w") as handle:
         server = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", script, *SERVER_FLAGS, "--server.port", str(port)],
@@ -96,10 +98,11 @@ def playwright_or_skip():
     return sync_playwright
 
 
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory):
+@contextmanager
+def serving(log: Path):
+    """A server of its own on a free port, stopped afterwards; yields its address."""
     port = free_port()
-    server = start_server(port, tmp_path_factory.mktemp("streamlit") / "server.log")
+    server = start_server(port, log)
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
@@ -108,6 +111,12 @@ def app_url(tmp_path_factory):
             server.wait(timeout=10)
         except subprocess.TimeoutExpired:
             server.kill()
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    with serving(tmp_path_factory.mktemp("streamlit") / "server.log") as url:
+        yield url
 
 
 def metric_texts(page) -> list[str]:
@@ -410,5 +419,26 @@ def test_levers_survive_a_visit_to_another_page(app_url):
             wait_for_the_answer(page, final, lambda: bool(url_levers(page)))
             assert url_levers(page) == after
             assert lever_values(page) == shows
+        finally:
+            browser.close()
+
+
+def test_a_typed_address_opens_after_the_workshop_was_idle(tmp_path):
+    """On a fresh server (its workers start with the first run, while this browser's
+    connections are open), the workshop answers, sits idle past uvicorn's 5 s keep-alive, and
+    then another page's address is typed in the same tab. Workers forked from the server kept
+    the connections the server closed, so the browser sent the request on a connection nobody
+    read: the page never came (in about half the trials)."""
+    sync_playwright = playwright_or_skip()
+
+    with serving(tmp_path / "server.log") as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 720})
+            page.goto(url, wait_until="domcontentloaded")
+            page.get_by_text("Berekend met 30 replicaties").wait_for(timeout=120_000)
+            page.wait_for_timeout(6_000)
+            page.goto(f"{url}/over", wait_until="domcontentloaded", timeout=20_000)
+            page.get_by_role("heading", name="Over het model", exact=True).wait_for(timeout=60_000)
         finally:
             browser.close()

@@ -3,10 +3,12 @@ code before the fix (a hang, a crash, a silent wrong value or a cancelled run)."
 
 import os
 import signal
+import socket
 import threading
 import time
 from concurrent.futures import CancelledError
 from concurrent.futures.process import BrokenProcessPool
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -223,16 +225,16 @@ def test_a_killed_worker_is_replaced_and_the_next_run_succeeds(fresh_pool, caplo
     assert any("worker process died" in record.message for record in caplog.records)
 
 
-DIED_ONCE: list = []  # the marker file of the test below (forked workers inherit it)
+REAL_RUN_CHUNK = experiment._run_chunk  # what a worker (a fresh import) calls
 
 
-def dies_the_first_time(plan, run_numbers, seed):
-    """A chunk whose worker dies once, as under the out-of-memory killer."""
-    marker = DIED_ONCE[0]
+def dies_the_first_time(marker, plan, run_numbers, seed):
+    """A chunk whose worker dies once, as under the out-of-memory killer. Workers start
+    from a forkserver and do not see this test's changes: the marker travels with the call."""
     if not marker.exists():
         marker.touch()
         os._exit(1)
-    return experiment.run_chunk_for_tests(plan, run_numbers, seed)
+    return REAL_RUN_CHUNK(plan, run_numbers, seed)
 
 
 def test_a_worker_dying_mid_run_costs_that_run_nothing_but_time(fresh_pool, monkeypatch, tmp_path):
@@ -240,11 +242,32 @@ def test_a_worker_dying_mid_run_costs_that_run_nothing_but_time(fresh_pool, monk
     serial run (a new pool runs what was left)."""
     plan = small_plan()
     expected = [r.exits for r in run_replications(plan, 6, plan.scenario.seed, workers=1)]
-    DIED_ONCE[:] = [tmp_path / "died-once"]
-    monkeypatch.setattr(experiment, "run_chunk_for_tests", experiment._run_chunk, raising=False)
-    monkeypatch.setattr(experiment, "_run_chunk", dies_the_first_time)
+    marker = tmp_path / "died-once"
+    monkeypatch.setattr(experiment, "_run_chunk", partial(dies_the_first_time, marker))
     again = run_replications(plan, 6, plan.scenario.seed, workers=2)
-    assert DIED_ONCE[0].exists() and [r.exits for r in again] == expected
+    assert marker.exists() and [r.exits for r in again] == expected
+
+
+def test_workers_hold_none_of_the_servers_connections(fresh_pool):
+    """Workers forked from the server held a copy of every socket it had open. A browser
+    connection the server closed (uvicorn's keep-alive timeout) then never ended, and the
+    browser's next request on it, a typed page address, never got an answer."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    browser = socket.create_connection(listener.getsockname())
+    server_side, _ = listener.accept()
+    try:
+        plan = small_plan()
+        run_replications(plan, 4, plan.scenario.seed, workers=2)  # workers start now
+        server_side.close()
+        browser.settimeout(5)
+        try:
+            closed = browser.recv(1) == b""
+        except TimeoutError:
+            closed = False
+        assert closed, "the browser must see the server close the connection"
+    finally:
+        browser.close()
+        listener.close()
 
 
 # ---------------------------------------------------------------- saves, lists and user text
