@@ -7,8 +7,9 @@ each press starts a run that the next replaces), waits for the final answer ("Be
 30 replicaties", nothing running, the URL holding the new value) and thinks for 2 to 6
 seconds. It reports the time from the last key press to the first (provisional) and the
 final answer (median, P90, max), the moves without an answer within 120 s and the error
-messages shown; every 2 s the resident memory of the server and its workers and the number
-of worker processes; every 10 s the time /api/health takes to run its tiny replication.
+messages shown; every 2 s the resident memory of the server and of the processes below it
+(forkserver, resource tracker, workers) and the number of worker processes; every 10 s
+the time /api/health takes to run its tiny replication.
 
 The browsers run on the same cores as the server, so on a 2-core machine the figures are
 those of a server that also renders five pages.
@@ -84,7 +85,7 @@ def start_server(port: int, log: Path) -> subprocess.Popen:
 
 
 def children(pid: int) -> list[int]:
-    """Processes whose parent is ``pid`` (the pool's workers)."""
+    """Processes whose parent is ``pid``."""
     found = []
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -95,6 +96,14 @@ def children(pid: int) -> list[int]:
             if int(fields[1]) == pid:
                 found.append(int(entry))
     return found
+
+
+def workers_of(pid: int) -> tuple[list[int], list[int]]:
+    """The pool's workers (forked by the forkserver, a child of the server) and every
+    process below the server (forkserver, resource tracker, workers)."""
+    helpers = children(pid)
+    workers = [worker for helper in helpers for worker in children(helper)]
+    return workers, helpers + workers
 
 
 def rss_mib(pid: int) -> float:
@@ -112,8 +121,8 @@ async def sample_server(server: subprocess.Popen, url: str, until: float, out: d
     """Memory and workers every 2 s; the health check's time every 10 s."""
     next_health = 0.0
     while time.monotonic() < until:
-        workers = children(server.pid)
-        out["memory"].append((time.monotonic(), rss_mib(server.pid), sum(rss_mib(w) for w in workers)))
+        workers, below = workers_of(server.pid)
+        out["memory"].append((time.monotonic(), rss_mib(server.pid), sum(rss_mib(p) for p in below)))
         out["workers"].append(len(workers))
         if time.monotonic() >= next_health:
             next_health = time.monotonic() + 10
