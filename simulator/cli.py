@@ -20,6 +20,7 @@ from simulator.budget import RunLimitError
 from simulator.files import FolderError, replace_problem
 from simulator.i18n import Message
 from simulator.scenario import MAX_REPLICATIONS, MAX_YEARS, ScenarioError, load_scenario, with_overrides
+from simulator.settings import DEFAULT_ENGINE, ENGINES
 
 if TYPE_CHECKING:  # the commands import the heavy modules when they run
     from simulator.results import Results, Summary
@@ -65,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--workers", type=_bounded_int("--workers", 1, 64), help="processes to use (default: all cores)"
     )
+    _add_engine_flag(run)
     run.add_argument("--quiet", action="store_true", help="print nothing but errors")
 
     validate = commands.add_parser("validate", help="check scenario files without running them")
@@ -123,8 +125,19 @@ def _add_aligned_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--workers", type=_bounded_int("--workers", 1, 64), help="processes to use (default: all cores)"
     )
+    _add_engine_flag(parser)
     parser.add_argument("--quiet", action="store_true", help="print nothing but errors")
     _add_budget_flags(parser)
+
+
+def _add_engine_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default=DEFAULT_ENGINE,
+        help=f"simpy: every youth a SimPy process (the reference); hybrid: youths outside care types "
+        f"with a capacity in bulk with numpy, equal in distribution (default: {DEFAULT_ENGINE})",
+    )
 
 
 def _add_run_flags(parser: argparse.ArgumentParser) -> None:
@@ -274,7 +287,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     bar = ProgressBar(enabled=not args.quiet)
     try:
-        results = run_experiment(scenario, workers=args.workers, progress=bar)
+        results = run_experiment(scenario, workers=args.workers, progress=bar, engine=args.engine)
     finally:
         bar.close()
     try:
@@ -316,7 +329,7 @@ def _run_aligned(
         labels = [f"{k}:{label}" for k, label in enumerate(labels)]
     bar = ProgressBar(enabled=not args.quiet)
     try:
-        results = run_in_stages(scenarios, preview=0, progress=bar, workers=args.workers)
+        results = run_in_stages(scenarios, preview=0, progress=bar, workers=args.workers, engine=args.engine)
     finally:
         bar.close()
     return scenarios, labels, [Summary.of(r) for r in results], results

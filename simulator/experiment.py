@@ -20,9 +20,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from simulator.budget import estimate
-from simulator.model import Model, ReplicationResult
+from simulator.hybrid import model_class
+from simulator.model import ReplicationResult
 from simulator.pool import LINE, pool_size
 from simulator.scenario import Scenario, scenario_from_dict, with_overrides
+from simulator.settings import DEFAULT_ENGINE
 from simulator.timeline import Plan, compile_plan
 
 if TYPE_CHECKING:  # results imports pandas, which worker processes need not load
@@ -41,13 +43,18 @@ class RunCancelledError(Exception):
     started a newer run."""
 
 
-def run_replication(plan: Plan, run_number: int, seed: int | None = None) -> ReplicationResult:
+def run_replication(
+    plan: Plan, run_number: int, seed: int | None = None, engine: str = DEFAULT_ENGINE
+) -> ReplicationResult:
     """Replication ``run_number`` in this process (``seed`` None: the scenario's seed)."""
-    return Model(plan, run_number, seed).run()
+    return model_class(engine)(plan, run_number, seed).run()
 
 
-def _run_chunk(plan: Plan, run_numbers: Sequence[int], seed: int) -> list[ReplicationResult]:
-    return [Model(plan, k, seed).run() for k in run_numbers]
+def _run_chunk(
+    plan: Plan, run_numbers: Sequence[int], seed: int, engine: str = DEFAULT_ENGINE
+) -> list[ReplicationResult]:
+    model = model_class(engine)
+    return [model(plan, k, seed).run() for k in run_numbers]
 
 
 def _chunks(run_numbers: list[int], workers: int, stays_per_replication: float) -> list[list[int]]:
@@ -81,6 +88,7 @@ def _collect(
     workers: int | None,
     owner: Hashable | None = None,
     cancelled: Callable[[], bool] | None = None,
+    engine: str = DEFAULT_ENGINE,
 ) -> Iterator[tuple[int, int, list[ReplicationResult]]]:
     """(stage, scenario index, results) of every chunk as it finishes, and (stage, -1, [])
     when a stage is complete. ``workers`` 1 runs here; otherwise the chunks take their turns
@@ -93,7 +101,7 @@ def _collect(
                 if cancelled is not None and cancelled():
                     raise RunCancelledError
                 if numbers:
-                    yield stage, j, _run_chunk(plans[j], numbers, seeds[j])
+                    yield stage, j, _run_chunk(plans[j], numbers, seeds[j], engine)
             yield stage, -1, []
         return
     chunking = workers or pool_size()
@@ -102,7 +110,7 @@ def _collect(
     try:
         queued = [
             [
-                (j, chunk, run.submit(_run_chunk, plans[j], chunk, seeds[j]), False)
+                (j, chunk, run.submit(_run_chunk, plans[j], chunk, seeds[j], engine), False)
                 for j, numbers in items
                 if numbers
                 for chunk in _chunks(numbers, chunking, stays[j])
@@ -119,7 +127,7 @@ def _collect(
                     if retried:
                         raise
                     log.exception("a run lost a worker; running its chunk again, once")
-                    chunks[k] = (j, chunk, run.submit(_run_chunk, plans[j], chunk, seeds[j]), True)
+                    chunks[k] = (j, chunk, run.submit(_run_chunk, plans[j], chunk, seeds[j], engine), True)
                     continue
                 yield stage, j, results
                 k += 1
@@ -135,13 +143,14 @@ def run_replications(
     workers: int | None = None,
     progress: Progress | None = None,
     first: int = 0,
+    engine: str = DEFAULT_ENGINE,
 ) -> list[ReplicationResult]:
     """Replications first .. first+replications-1, in order. ``workers=1`` runs in this
     process; otherwise the shared pool runs them. Replication k is the same whichever call
     computes it, so a run can be done in parts."""
     run_numbers = list(range(first, first + replications))
     by_run: dict[int, ReplicationResult] = {}
-    for _, _, results in _collect([plan], [seed], [[(0, run_numbers)]], workers):
+    for _, _, results in _collect([plan], [seed], [[(0, run_numbers)]], workers, engine=engine):
         by_run.update((r.run_number, r) for r in results)
         if progress:
             progress(len(by_run), replications)
@@ -156,6 +165,7 @@ def run_in_stages(
     workers: int | None = None,
     owner: Hashable | None = None,
     cancelled: Callable[[], bool] | None = None,
+    engine: str = DEFAULT_ENGINE,
 ) -> list:
     """Full runs (``results.Results``) of resolved scenarios, in two stages: replications
     0 .. preview-1 of every scenario, summarised and handed to ``on_preview`` (a quick,
@@ -186,7 +196,7 @@ def run_in_stages(
                 ]
             )
 
-    for stage, j, results in _collect(plans, seeds, stages, workers, owner, cancelled):
+    for stage, j, results in _collect(plans, seeds, stages, workers, owner, cancelled, engine):
         if j < 0:  # a stage is complete: after the first, the provisional answer
             if stage == 0 and on_preview is not None:
                 preview_now()
@@ -223,6 +233,7 @@ def run_experiment(
     years: int | None = None,
     workers: int | None = None,
     progress: Progress | None = None,
+    engine: str = DEFAULT_ENGINE,
 ) -> Results:
     """Run a scenario's replications and summarise them (a ``results.Results``)."""
     from simulator.results import summarise
@@ -230,7 +241,7 @@ def run_experiment(
     resolved = resolve(scenario, replications, seed, years)
     plan = compile_plan(resolved)
     started = time.perf_counter()
-    reps = run_replications(plan, resolved.replications, resolved.seed, workers, progress)
+    reps = run_replications(plan, resolved.replications, resolved.seed, workers, progress, engine=engine)
     return summarise(plan, reps, runtime_seconds=time.perf_counter() - started)
 
 

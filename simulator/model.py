@@ -156,7 +156,6 @@ class Model:
         self.year_edges = plan.calendar.year_edges.tolist()
 
         self.capacity = [changes[0][1] for changes in plan.capacity_changes]
-        self.occupancy = [0] * n
         self.overflow = [0] * n
         self.blocked = [0] * n
         self.queues: list[deque] = [deque() for _ in range(n)]
@@ -182,47 +181,56 @@ class Model:
         self.waiting_new = 0  # new youths on a waiting list: they hold no place
         self.processes: list[simpy.Process] = []
 
-        self._start_initial()
-        self.env.process(self._arrivals())
-        for i, changes in enumerate(plan.capacity_changes):
-            for day, places in changes[1:]:
-                self.env.process(self._capacity_change(i, day, places))
+        self.occupancy = list(plan.initial)
+        self._start()
 
     # ------------------------------------------------------------ set-up
 
-    def _start_initial(self) -> None:
-        """Youths present at the start are mid-stay: their elapsed time follows the
-        equilibrium age distribution of the stay, thinned by the escalation hazard."""
-        n, epoch = self.n, self.plan.epochs[0]
-        for i in range(n):
-            count = self.plan.initial[i]
-            self.occupancy[i] = count
-            if count == 0:
-                continue
-            rng = self.rngs[(INITIAL, i)]
-            shape = self.stay_shape[i]
-            mean = epoch.stay_mean_days[i]
-            hazard = epoch.escalation_total_per_day[i]
-            ages: list[float] = []
-            totals: list[float] = []
-            need = count
-            while need > 0:
-                # Length-biased stays (gamma with shape+1) at a uniform point give the
-                # (age, total) pair of a stay in progress; survival of the escalation
-                # hazard over the age is accepted by rejection.
-                size = max(2 * need, 16)
-                total = rng.standard_gamma(shape + 1.0, size) * (mean / shape)
-                age = rng.random(size) * total
-                keep = rng.random(size) < np.exp(-hazard * age)
-                ages.extend(age[keep][:need].tolist())
-                totals.extend(total[keep][:need].tolist())
-                need = count - len(ages)
-            remaining = (np.array(totals) - np.array(ages)) / mean  # in mean stays
-            thresholds = rng.standard_exponential(count)  # escalation is memoryless
-            segments = self.segments[i]
-            for x, e in zip(remaining.tolist(), thresholds.tolist(), strict=True):
-                duration, escalated = stay_days(segments, 0.0, x, e)
-                self._spawn(self._youth(-1, i, (duration, escalated)))
+    def _start(self) -> None:
+        """The processes at day 0: the youths present, the inflow, the capacity changes."""
+        for i in range(self.n):
+            for duration, escalated in zip(*self._initial_stays(i), strict=True):
+                self._spawn(self._youth(-1, i, (duration, escalated, None)))
+        self.env.process(self._arrivals())
+        for i, changes in enumerate(self.plan.capacity_changes):
+            for day, places in changes[1:]:
+                self.env.process(self._capacity_change(i, day, places))
+
+    def _initial_stays(self, i: int) -> tuple[list[float], list[bool]]:
+        """The days left of each stay in progress in care type i at the start, and whether it
+        ends by escalation. Youths present at the start are mid-stay: their elapsed time
+        follows the equilibrium age distribution of the stay, thinned by the escalation
+        hazard."""
+        count = self.plan.initial[i]
+        if count == 0:
+            return [], []
+        epoch = self.plan.epochs[0]
+        rng = self.rngs[(INITIAL, i)]
+        shape = self.stay_shape[i]
+        mean = epoch.stay_mean_days[i]
+        hazard = epoch.escalation_total_per_day[i]
+        ages: list[float] = []
+        totals: list[float] = []
+        need = count
+        while need > 0:
+            # Length-biased stays (gamma with shape+1) at a uniform point give the
+            # (age, total) pair of a stay in progress; survival of the escalation
+            # hazard over the age is accepted by rejection.
+            size = max(2 * need, 16)
+            total = rng.standard_gamma(shape + 1.0, size) * (mean / shape)
+            age = rng.random(size) * total
+            keep = rng.random(size) < np.exp(-hazard * age)
+            ages.extend(age[keep][:need].tolist())
+            totals.extend(total[keep][:need].tolist())
+            need = count - len(ages)
+        remaining = (np.array(totals) - np.array(ages)) / mean  # in mean stays
+        thresholds = rng.standard_exponential(count)  # escalation is memoryless
+        segments = self.segments[i]
+        stays = [
+            stay_days(segments, 0.0, x, e)
+            for x, e in zip(remaining.tolist(), thresholds.tolist(), strict=True)
+        ]
+        return [duration for duration, _ in stays], [escalated for _, escalated in stays]
 
     def _spawn(self, generator: Generator[simpy.Event, Any, None]) -> None:
         process = self.env.process(generator)
@@ -276,11 +284,17 @@ class Model:
         self._admit_waiting(i)
 
     def _youth(
-        self, dest: int, place: int, first: tuple[float, bool] | None
+        self,
+        dest: int,
+        place: int,
+        first: tuple[float, bool, int | None] | None,
+        seen: dict[int, int] | None = None,
     ) -> Generator[simpy.Event, Any, None]:
         """One youth. ``place`` is where it is now: -1 nowhere (new), i a regional place in
-        type i, n + i a place elsewhere in type i. An initial youth starts in a place with
-        ``first`` = (days left of its stay, whether it ends by escalation) and ``dest`` -1."""
+        type i, n + i a place elsewhere in type i. A youth that starts later or mid-stay has
+        ``first`` = (days until it asks for its next place, whether its stay ends by
+        escalation, where it goes, or None to route it then). ``seen``: the year of its last
+        admission to each care type (for youths that come from the hybrid's bulk path)."""
         # Locals: this generator runs for every move of every youth.
         env, n = self.env, self.n
         log_t, log_ch, log_d = self.log_t, self.log_ch, self.log_d
@@ -298,12 +312,13 @@ class Model:
             self.can_escalate,
         )
         timeout = env.timeout
-        seen: dict[int, int] = {}  # care type -> year of this youth's last admission there
+        if seen is None:
+            seen = {}  # care type -> year of this youth's last admission there
         current, escalated = place, False
         if first is not None:
-            duration, escalated = first
+            duration, escalated, routed = first
             yield timeout(duration)
-            dest = self._route(current, escalated)
+            dest = self._route(current, escalated) if routed is None else routed
         while True:
             source = n if place < 0 else current
             if dest == EXIT_INDEX:
@@ -529,7 +544,7 @@ class Model:
             )
 
         counts = np.zeros((n_months, len(COUNTS), n))
-        if self.count_t:
+        if len(self.count_t):
             flat = np.bincount(
                 _month_of(self.count_t, month_edges) * len(COUNTS) * n + np.asarray(self.count_ch),
                 minlength=n_months * len(COUNTS) * n,
@@ -538,7 +553,7 @@ class Model:
             # Requests were logged only for youths who waited: the others asked when admitted.
             counts[:, REQUESTS] += counts[:, ADMISSIONS] - counts[:, WAITED]
         wait_days: np.ndarray = np.zeros((n_months, n))
-        if self.wait_t:
+        if len(self.wait_t):
             flat = np.bincount(
                 _month_of(self.wait_t, month_edges) * n + np.asarray(self.wait_ch),
                 weights=np.asarray(self.wait_days),

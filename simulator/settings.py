@@ -63,3 +63,9 @@ def positive_number(variable: str, default: float) -> float:
 def debug() -> bool:
     """Whether ``JZSIM_DEBUG`` is set (to anything but 0): the command line then shows tracebacks."""
     return os.environ.get(DEBUG_VARIABLE, "") not in ("", "0")
+
+
+# The engines (simulator.hybrid.model_class): every youth a SimPy process (the reference), or
+# the youths outside the care types with a capacity in bulk with numpy.
+ENGINES = ("simpy", "hybrid")
+DEFAULT_ENGINE = "simpy"  # the reference, until the hybrid has passed its tests against it

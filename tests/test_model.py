@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from simulator.experiment import run_experiment, run_in_stages, run_replications, scenario_key
+from simulator.hybrid import ENGINES, model_class
 from simulator.model import ARRIVALS, OVERFLOW, WAITING, Model, stream_seed
 from simulator.scenario import with_overrides
 from simulator.timeline import compile_plan
@@ -55,13 +56,19 @@ POLICIES = [
 ]
 
 
+@pytest.fixture(params=ENGINES)
+def engine(request):
+    """The mechanics hold in both engines: the reference and the hybrid."""
+    return request.param
+
+
 @pytest.fixture(scope="module")
 def busy_plan():
     return compile_plan(make_scenario(BUSY, years=4, policies=POLICIES))
 
 
-def test_youths_are_conserved_at_every_moment(busy_plan):
-    model = Model(busy_plan, 0, record=True)
+def test_youths_are_conserved_at_every_moment(busy_plan, engine):
+    model = model_class(engine)(busy_plan, 0, record=True)
     for day in np.linspace(1.0, busy_plan.horizon, 97):
         model.env.run(until=day)
         c = model.census()
@@ -82,10 +89,10 @@ def occupancy_after_each_change(model: Model, index: int) -> tuple[np.ndarray, n
 
 
 @pytest.mark.parametrize("name", ["residential", "jzplus"])
-def test_no_admission_takes_occupancy_above_capacity(busy_plan, name):
+def test_no_admission_takes_occupancy_above_capacity(busy_plan, name, engine):
     index = busy_plan.names.index(name)
     for run in range(3):
-        model = Model(busy_plan, run)
+        model = model_class(engine)(busy_plan, run)
         model.run()
         times, deltas, level = occupancy_after_each_change(model, index)
         admitted = deltas > 0
@@ -95,7 +102,7 @@ def test_no_admission_takes_occupancy_above_capacity(busy_plan, name):
         assert np.any(level[admitted] == capacity), f"{name}: capacity never binds; the test proves nothing"
 
 
-def test_a_capacity_cut_evicts_nobody():
+def test_a_capacity_cut_evicts_nobody(engine):
     """57 -> 43 with 57 present: occupancy only falls as stays end; no admission until below 43."""
     scenario = make_scenario(
         {
@@ -110,7 +117,7 @@ def test_a_capacity_cut_evicts_nobody():
         years=2,
     )
     plan = compile_plan(scenario)
-    model = Model(plan, 0)
+    model = model_class(engine)(plan, 0)
     model.env.run(until=plan.calendar.day_of("2022-01") + 1e-9)
     present = model.occupancy[0]
     assert present > 43, "the unit should be over the new capacity at the cut"
@@ -119,7 +126,7 @@ def test_a_capacity_cut_evicts_nobody():
     assert model.occupancy[0] >= present - 3, "a cut must not evict (only discharges lower occupancy)"
 
 
-def test_zero_inflow_empties_the_system():
+def test_zero_inflow_empties_the_system(engine):
     scenario = make_scenario(
         {
             "home": {"stay_months": 2, "initial": 30},
@@ -132,24 +139,24 @@ def test_zero_inflow_empties_the_system():
         },
         years=6,
     )
-    result = Model(compile_plan(scenario), 0).run()
+    result = model_class(engine)(compile_plan(scenario), 0).run()
     assert result.arrivals == 0
     assert result.exits == 60
     assert np.all(result.levels[-1] == 0), "nobody left in the last month"
 
 
-def test_unlimited_capacity_means_no_waiting_and_no_overflow(example):
+def test_unlimited_capacity_means_no_waiting_and_no_overflow(example, engine):
     unlimited = example.to_dict()
     for care in unlimited["care_types"].values():
         care.pop("capacity", None)
     scenario = make_scenario(unlimited["care_types"], years=3)
     for run in range(2):
-        result = Model(compile_plan(scenario), run).run()
+        result = model_class(engine)(compile_plan(scenario), run).run()
         assert result.levels[:, WAITING].max() == 0
         assert result.levels[:, OVERFLOW].max() == 0
 
 
-def test_a_full_wait_unit_keeps_a_fifo_list_and_waiting_youths_keep_their_place():
+def test_a_full_wait_unit_keeps_a_fifo_list_and_waiting_youths_keep_their_place(engine):
     """Residential youths escalating to a full JZ+ wait in their residential place."""
     scenario = make_scenario(
         {
@@ -164,7 +171,7 @@ def test_a_full_wait_unit_keeps_a_fifo_list_and_waiting_youths_keep_their_place(
         years=2,
     )
     plan = compile_plan(scenario)
-    model = Model(plan, 0, record=True)
+    model = model_class(engine)(plan, 0, record=True)
     model.env.run(until=200)
     queue = model.queues[1]
     assert len(queue) > 3
@@ -202,18 +209,18 @@ def test_circular_wait_without_max_wait_stalls_and_max_wait_resolves_it():
     assert flowing.monthly["placed_elsewhere"].sum() > 0
 
 
-def test_same_seed_same_numbers_and_other_seed_other_numbers(busy_plan):
-    a = Model(busy_plan, 3, seed=11).run()
-    b = Model(busy_plan, 3, seed=11).run()
-    c = Model(busy_plan, 3, seed=12).run()
+def test_same_seed_same_numbers_and_other_seed_other_numbers(busy_plan, engine):
+    a = model_class(engine)(busy_plan, 3, seed=11).run()
+    b = model_class(engine)(busy_plan, 3, seed=11).run()
+    c = model_class(engine)(busy_plan, 3, seed=12).run()
     assert np.array_equal(a.levels, b.levels) and np.array_equal(a.transitions, b.transitions)
     assert not np.array_equal(a.levels, c.levels)
 
 
-def test_replication_k_is_the_same_alone_in_series_and_in_parallel(busy_plan):
-    serial = run_replications(busy_plan, 6, seed=5, workers=1)
-    parallel = run_replications(busy_plan, 6, seed=5, workers=2)
-    alone = Model(busy_plan, 4, seed=5).run()
+def test_replication_k_is_the_same_alone_in_series_and_in_parallel(busy_plan, engine):
+    serial = run_replications(busy_plan, 6, seed=5, workers=1, engine=engine)
+    parallel = run_replications(busy_plan, 6, seed=5, workers=2, engine=engine)
+    alone = model_class(engine)(busy_plan, 4, seed=5).run()
     for s, p in zip(serial, parallel, strict=True):
         assert s.run_number == p.run_number
         assert np.array_equal(s.levels, p.levels) and np.array_equal(s.counts, p.counts)

@@ -228,13 +228,13 @@ def test_a_killed_worker_is_replaced_and_the_next_run_succeeds(fresh_pool, caplo
 REAL_RUN_CHUNK = experiment._run_chunk  # what a worker (a fresh import) calls
 
 
-def dies_the_first_time(marker, plan, run_numbers, seed):
+def dies_the_first_time(marker, plan, run_numbers, seed, engine):
     """A chunk whose worker dies once, as under the out-of-memory killer. Workers start
     from a forkserver and do not see this test's changes: the marker travels with the call."""
     if not marker.exists():
         marker.touch()
         os._exit(1)
-    return REAL_RUN_CHUNK(plan, run_numbers, seed)
+    return REAL_RUN_CHUNK(plan, run_numbers, seed, engine)
 
 
 def test_a_worker_dying_mid_run_costs_that_run_nothing_but_time(fresh_pool, monkeypatch, tmp_path):

@@ -13,10 +13,18 @@ import pytest
 from simulator.analytic import erlang_b, erlang_c, mmc_mean_waiting, steady_state
 from simulator.experiment import run_replications
 from simulator.results import yearly_arrays
+from simulator.settings import ENGINES
 from simulator.timeline import compile_plan
 from tests.conftest import make_scenario, mean_and_se, within
 
 pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(params=ENGINES)
+def engine(request):
+    """Theory holds for both engines: the reference and the hybrid."""
+    return request.param
+
 
 NETWORK = {
     "a": {
@@ -58,10 +66,10 @@ def per_replication(plan, reps, key, skip_years=0):
     return (values * days[None, :, None]).sum(axis=1) / days.sum()  # time average
 
 
-def test_flow_balance_and_littles_law_in_a_network_with_escalation_and_reentry():
+def test_flow_balance_and_littles_law_in_a_network_with_escalation_and_reentry(engine):
     scenario, theory = at_steady_state({k: dict(v) for k, v in NETWORK.items()}, years=10)
     plan = compile_plan(scenario)
-    reps = run_replications(plan, 30, seed=2024, workers=2)
+    reps = run_replications(plan, 30, seed=2024, workers=2, engine=engine)
     entries = per_replication(plan, reps, "admissions")
     occupancy = per_replication(plan, reps, "occupancy")
     for i, name in enumerate(plan.names):
@@ -80,7 +88,7 @@ def test_flow_balance_and_littles_law_in_a_network_with_escalation_and_reentry()
     assert flows[1, 0] > 0 and flows[0, 2] > 0 and flows[2, 1] > 0
 
 
-def test_initial_youths_start_mid_stay_not_all_fresh():
+def test_initial_youths_start_mid_stay_not_all_fresh(engine):
     """With the steady state as start, the first year's occupancy is the steady state. Had
     every initial youth started a full stay, year 1 would be about 50% too high here."""
     care = {
@@ -94,14 +102,14 @@ def test_initial_youths_start_mid_stay_not_all_fresh():
     }
     scenario, theory = at_steady_state(care, years=1)
     plan = compile_plan(scenario)
-    reps = run_replications(plan, 30, seed=11, workers=2)
+    reps = run_replications(plan, 30, seed=11, workers=2, engine=engine)
     first_year = per_replication(plan, reps, "occupancy")
     for i, name in enumerate(plan.names):
         mean, se = mean_and_se(first_year[:, i])
         assert within(mean, theory.occupancy[i], se), (name, mean, theory.occupancy[i], se)
 
 
-def test_erlang_b_for_a_full_unit_that_places_elsewhere_with_non_exponential_stays():
+def test_erlang_b_for_a_full_unit_that_places_elsewhere_with_non_exponential_stays(engine):
     """Erlang B is insensitive to the stay distribution: gamma stays with CV 0.5."""
     servers, load, stay_months = 10, 8.0, 3.0
     blocking = erlang_b(servers, load)
@@ -116,7 +124,7 @@ def test_erlang_b_for_a_full_unit_that_places_elsewhere_with_non_exponential_sta
         }
     }
     plan = compile_plan(make_scenario(care, years=20))
-    reps = run_replications(plan, 30, seed=3, workers=2)
+    reps = run_replications(plan, 30, seed=3, workers=2, engine=engine)
     placed = np.array([r.counts[:, 1, 0].sum() for r in reps])
     admitted = np.array([r.counts[:, 0, 0].sum() for r in reps])
     mean, se = mean_and_se(placed / admitted)
@@ -130,7 +138,7 @@ def test_erlang_b_for_a_full_unit_that_places_elsewhere_with_non_exponential_sta
     assert within(mean, blocking, se), (mean, blocking, se)
 
 
-def test_mmc_waiting_list_for_a_full_unit_that_keeps_a_fifo_list():
+def test_mmc_waiting_list_for_a_full_unit_that_keeps_a_fifo_list(engine):
     servers, load, stay_months = 4, 3.0, 3.0
     care = {
         "unit": {
@@ -143,7 +151,7 @@ def test_mmc_waiting_list_for_a_full_unit_that_keeps_a_fifo_list():
         }
     }
     plan = compile_plan(make_scenario(care, years=22))
-    reps = run_replications(plan, 40, seed=5, workers=2)
+    reps = run_replications(plan, 40, seed=5, workers=2, engine=engine)
     waiting = per_replication(plan, reps, "waiting", skip_years=2)[:, 0]  # two years of warm-up
     mean, se = mean_and_se(waiting)
     assert within(mean, mmc_mean_waiting(servers, load), se), (mean, mmc_mean_waiting(servers, load), se)
@@ -160,7 +168,7 @@ def test_mmc_waiting_list_for_a_full_unit_that_keeps_a_fifo_list():
     assert within(mean, wait_days, se), (mean, wait_days, se)
 
 
-def test_placements_per_unique_youth_a_year_with_returns_via_aftercare():
+def test_placements_per_unique_youth_a_year_with_returns_via_aftercare(engine):
     """JZ+ leavers go to a regional provider (80%) and come back at hazard 1.7 a year: the
     simulated placements / distinct youths a year against the closed form (no capacity,
     started at steady state)."""
@@ -183,7 +191,7 @@ def test_placements_per_unique_youth_a_year_with_returns_via_aftercare():
     }
     scenario, _ = at_steady_state(care, years=6)
     plan = compile_plan(scenario)
-    reps = run_replications(plan, 30, seed=8, workers=2)
+    reps = run_replications(plan, 30, seed=8, workers=2, engine=engine)
     arrays = yearly_arrays(plan, reps)
     ratio = arrays["admissions"][:, 1:, 1].sum(axis=1) / arrays["admitted_youths"][:, 1:, 1].sum(axis=1)
     theory, _ = placements_per_youth(6.5 * 365.25 / 12, 0.9, 12 * 365.25 / 12, 0.8, 0.8, hazard / 365.25)
