@@ -1,14 +1,18 @@
-"""Engine benchmark: speed and memory of the simulation on a four-type regional network.
+"""Engine benchmark: the hybrid engine against the reference engine, in one run.
 
-The network is scenarios/voorbeeldregio.yaml: foster care 300 entries/yr, residential care
-150, JeugdzorgPlus 60, with escalation (foster breakdown, residential -> JZ+), re-entry via
-home and step-down (JZ+ -> residential -> home/foster), 10 years.
+Scenarios: scenarios/zuid-west-jeugdzorgplus.yaml (foster care, residential care and
+JeugdzorgPlus with 57 -> 43 places, a waiting list; 10 years) and the same network with
+every capacity removed (nothing limited: the hybrid runs it entirely in bulk).
 
-Targets (issue 2, on the 2-core machine):
-- 30 replications in under 1.5 s in-process (run_experiment, process pool included);
-- `python -m simulator run` with 100 replications in under 5 s wall, start-up included.
+Measured per engine ("simpy": every youth a SimPy process, the reference; "hybrid"):
+- one replication, serial (median of 10);
+- 30 replications in-process (run_experiment, the process pool reused), Zuid-West;
+- `python -m simulator run` with 100 replications, wall time, for both scenarios.
+The ratios are reference / hybrid. Targets (issue 12, on the 2-core machine): Zuid-West 30
+replications in-process <= 0.25 s and >= 10x the reference; the command line >= 15x for the
+network without a capacity and >= 8x with the limited JeugdzorgPlus.
 
-Usage: python benchmarks/bench_engine.py [--repeat N] [--write benchmarks/results.md]
+Usage: python benchmarks/bench_engine.py [--repeat N]
 """
 
 from __future__ import annotations
@@ -26,17 +30,20 @@ import time
 import tracemalloc
 from pathlib import Path
 
+import yaml
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from simulator.experiment import run_experiment  # noqa: E402
-from simulator.model import Model  # noqa: E402
+from simulator.hybrid import model_class  # noqa: E402
 from simulator.pool import shutdown_pool  # noqa: E402
 from simulator.scenario import load_scenario  # noqa: E402
 from simulator.settings import PRESETS_DIR  # noqa: E402
 from simulator.timeline import compile_plan  # noqa: E402
 
-SCENARIO = PRESETS_DIR / "voorbeeldregio.yaml"
+SCENARIO = PRESETS_DIR / "zuid-west-jeugdzorgplus.yaml"
+ENGINES = ("simpy", "hybrid")
 
 
 def best_and_median(samples: list[float]) -> str:
@@ -44,92 +51,121 @@ def best_and_median(samples: list[float]) -> str:
     return f"best {min(samples):.3f} s, median {statistics.median(samples):.3f} s"
 
 
+def without_capacity(path: Path, folder: Path) -> Path:
+    """The scenario file with every capacity removed (and so no waiting and no placements
+    elsewhere), written to folder."""
+    data = load_scenario(path).to_dict()
+    for care in data["care_types"].values():
+        care.pop("capacity", None)
+    data["name"] = f"{data['name']} (no capacity)"
+    out = folder / "no-capacity.yaml"
+    out.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return out
+
+
+def one_replication(plan, engine: str) -> tuple[float, float]:
+    """Median seconds of one replication in this process, and its SimPy events."""
+    model = model_class(engine)
+    model(plan, 0).run()  # warm-up (imports, first numpy calls)
+    seconds, events = [], []
+    for k in range(10):
+        started = time.perf_counter()
+        result = model(plan, k).run()
+        seconds.append(time.perf_counter() - started)
+        events.append(result.n_events)
+    return statistics.median(seconds), statistics.median(events)
+
+
+def in_process(scenario, engine: str, repeat: int) -> list[float]:
+    """Seconds of run_experiment with 30 replications, the pool started beforehand."""
+    run_experiment(scenario, replications=4, engine=engine)  # the pool is up
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        run_experiment(scenario, replications=30, engine=engine)
+        samples.append(time.perf_counter() - started)
+    return samples
+
+
+def command_line(path: Path, engine: str, repeat: int, folder: Path) -> list[float]:
+    """Wall seconds of `python -m simulator run` with 100 replications, start-up included."""
+    walls = []
+    for k in range(repeat):
+        started = time.perf_counter()
+        subprocess.run(
+            [
+                *(sys.executable, "-m", "simulator", "run", str(path), "--replications", "100"),
+                *("--engine", engine, "--out", str(folder / f"{engine}-{path.stem}-{k}"), "--quiet"),
+            ],
+            cwd=ROOT,
+            check=True,
+        )
+        walls.append(time.perf_counter() - started)
+    return walls
+
+
+def verdict(ok: bool) -> str:
+    """Report text for a target."""
+    return "meets" if ok else "MISSES"
+
+
 def main() -> int:
-    """Time one replication, 30 in-process and the command line; print (and write) the report."""
+    """Time both engines; print the report."""
     parser = argparse.ArgumentParser()
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--write", type=Path, help="also write the report (markdown) to this file")
+    parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
 
     scenario = load_scenario(SCENARIO)
     plan = compile_plan(scenario)
     lines = [
         f"Engine benchmark, {dt.date.today()}, Python {platform.python_version()}, "
-        f"{os.cpu_count()} cores, scenario {SCENARIO.relative_to(ROOT)} (10 years)",
+        f"{os.cpu_count()} cores, {SCENARIO.relative_to(ROOT)} (10 years), reference (simpy) against hybrid",
         "",
     ]
-
-    # 1. One replication in this process: time, events, Python memory.
-    Model(plan, 0).run()  # warm-up (imports, first numpy calls)
-    per_rep, events = [], []
-    for k in range(10):
-        started = time.perf_counter()
-        result = Model(plan, k).run()
-        per_rep.append(time.perf_counter() - started)
-        events.append(result.n_events)
+    single = {engine: one_replication(plan, engine) for engine in ENGINES}
+    lines.append(
+        "- one replication, serial: "
+        + "; ".join(
+            f"{engine} median {single[engine][0] * 1000:.1f} ms ({single[engine][1]:,.0f} SimPy events)"
+            for engine in ENGINES
+        )
+        + f"; ratio {single['simpy'][0] / single['hybrid'][0]:.1f}x"
+    )
     tracemalloc.start()
-    Model(plan, 99).run()
+    model_class("hybrid")(plan, 99).run()
     _, peak_python = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    ms = statistics.median(per_rep) * 1000
-    rate = statistics.median(e / t for e, t in zip(events, per_rep, strict=True))
+    lines.append(f"- Python allocations of one hybrid replication: peak {peak_python / 2**20:.1f} MiB")
+
+    warm = {engine: in_process(scenario, engine, args.repeat) for engine in ENGINES}
+    shutdown_pool()
+    ratio = statistics.median(warm["simpy"]) / statistics.median(warm["hybrid"])
+    hybrid_median = statistics.median(warm["hybrid"])
     lines.append(
-        f"- one replication, serial: median {ms:.1f} ms ({statistics.median(events):,.0f} SimPy events, "
-        f"{rate:,.0f} events/s); Python allocations peak at {peak_python / 2**20:.1f} MiB"
+        f"- 30 replications in-process (summaries included, pool reused): simpy {best_and_median(warm['simpy'])}; "
+        f"hybrid {best_and_median(warm['hybrid'])}; ratio {ratio:.1f}x — {verdict(hybrid_median <= 0.25)} "
+        f"the 0.25 s target, {verdict(ratio >= 10)} the 10x target"
     )
 
-    # 2. 30 replications in-process on all cores: first call starts the pool, later calls reuse it.
-    shutdown_pool()
-    started = time.perf_counter()
-    run_experiment(scenario, replications=30)
-    cold = time.perf_counter() - started
-    warm = []
-    for _ in range(args.repeat):
-        started = time.perf_counter()
-        run_experiment(scenario, replications=30)
-        warm.append(time.perf_counter() - started)
-    shutdown_pool()
-    verdict = "meets" if cold < 1.5 else "MISSES"
-    lines.append(
-        f"- 30 replications in-process (summaries included): {cold:.3f} s with pool start-up; "
-        f"pool reused: {best_and_median(warm)} — {verdict} the 1.5 s target"
-    )
-
-    # 3. The command line, 100 replications, wall time including interpreter start-up and writing files.
-    walls = []
     with tempfile.TemporaryDirectory() as tmp:
-        for k in range(args.repeat):
-            started = time.perf_counter()
-            subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "simulator",
-                    "run",
-                    str(SCENARIO),
-                    "--replications",
-                    "100",
-                    "--out",
-                    str(Path(tmp) / f"out{k}"),
-                    "--quiet",
-                ],
-                cwd=ROOT,
-                check=True,
+        folder = Path(tmp)
+        for path, label, target in (
+            (without_capacity(SCENARIO, folder), "without a capacity", 15),
+            (SCENARIO, "with the limited JeugdzorgPlus", 8),
+        ):
+            walls = {engine: command_line(path, engine, args.repeat, folder) for engine in ENGINES}
+            ratio = statistics.median(walls["simpy"]) / statistics.median(walls["hybrid"])
+            lines.append(
+                f"- `python -m simulator run` with 100 replications, {label}: simpy {best_and_median(walls['simpy'])}; "
+                f"hybrid {best_and_median(walls['hybrid'])} wall; ratio {ratio:.1f}x — {verdict(ratio >= target)} "
+                f"the {target}x target"
             )
-            walls.append(time.perf_counter() - started)
     peak_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    verdict = "meets" if statistics.median(walls) < 5 else "MISSES"
-    lines.append(
-        f"- `python -m simulator run` with 100 replications: {best_and_median(walls)} wall — {verdict} "
-        f"the 5 s target; peak resident memory of one process {peak_children:.0f} MiB"
-    )
     peak_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    lines.append(f"- peak resident memory of this benchmark process: {peak_self:.0f} MiB")
-
-    report = "\n".join(lines)
-    print(report)
-    if args.write:
-        args.write.write_text(report + "\n", encoding="utf-8")
+    lines.append(
+        f"- peak resident memory: one command-line process {peak_children:.0f} MiB, this benchmark {peak_self:.0f} MiB"
+    )
+    print("\n".join(lines))
     return 0
 
 

@@ -23,6 +23,7 @@ inflow keeps a subset of the same arrivals, and a capacity does not change them.
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections.abc import Callable
 from functools import partial
 
@@ -45,8 +46,8 @@ from simulator.model import (
     _unit_gamma,
 )
 from simulator.settings import ENGINES
-from simulator.stays import Segments
-from simulator.timeline import EXIT_INDEX, Plan
+from simulator.stays import Segments, stay_days
+from simulator.timeline import EXIT_INDEX
 
 
 class Stream:
@@ -128,10 +129,6 @@ class HybridModel(Model):
     """``HybridModel(plan, run_number, seed).run()``: one replication, the youths outside the
     limited care types in bulk (see the module's text)."""
 
-    def __init__(self, plan: Plan, run_number: int = 0, seed: int | None = None, record: bool = False):
-        self.limited = [any(places != math.inf for _, places in changes) for changes in plan.capacity_changes]
-        super().__init__(plan, run_number, seed, record)
-
     def _start(self) -> None:
         n, plan = self.n, self.plan
         # Streams that the bulk rounds take from in blocks and the SimPy part one by one.
@@ -154,6 +151,12 @@ class HybridModel(Model):
         self.bulk_stays: list[tuple[np.ndarray, np.ndarray]] = []  # (start, end) of each stay in bulk
         self.bulk_exits: list[np.ndarray] = []  # days on which youths left care from the bulk path
         self.record_limit = budget.record_budget(plan)
+        # What the SimPy youths do in unlimited types without events (see _continue_in_bulk).
+        self.continue_in_bulk = self._continue_in_bulk
+        self.later_log: tuple[list[float], list[int], list[int]] = ([], [], [])
+        self.later_counts: tuple[list[float], list[int]] = ([], [])
+        self.later_exits: list[float] = []
+        self.later_in_care: list[tuple[float, float]] = []  # (from, until) of youths whose process ended
 
         # Stay ends in unlimited types (youths present at the start) and requests for one.
         ends = _Batch.empty()
@@ -269,17 +272,7 @@ class HybridModel(Model):
         n = self.n
         if not len(requests):
             return _Batch.empty()
-        self.bulk_records += 3 * len(requests)
-        if self.bulk_records > self.record_limit:
-            raise budget.RunLimitError(
-                Message(
-                    "b_events",
-                    run=self.run_number,
-                    events=self.bulk_records,
-                    max=self.record_limit,
-                    day=round(float(requests.t.min())),
-                )
-            )
+        self._spend(3 * len(requests), float(requests.t.min()))
         duration = np.empty(len(requests))
         escalated = np.zeros(len(requests), dtype=bool)
         for d in np.unique(requests.place).tolist():
@@ -325,6 +318,21 @@ class HybridModel(Model):
                     dest[where] = np.asarray(dests)[pick]
         return dest
 
+    def _spend(self, records: int, day: float) -> None:
+        """The budget of the bulk path, as the watchdog's of the SimPy part: a run that logs
+        far more than its estimate stops with a message (``RunLimitError``)."""
+        self.bulk_records += records
+        if self.bulk_records > self.record_limit:
+            raise budget.RunLimitError(
+                Message(
+                    "b_events",
+                    run=self.run_number,
+                    events=self.bulk_records,
+                    max=self.record_limit,
+                    day=round(day),
+                )
+            )
+
     def _log(self, t: np.ndarray, channel: np.ndarray, delta: int) -> None:
         self.bulk_log.append((t, channel, np.full(len(t), delta, dtype=np.int64)))
 
@@ -332,6 +340,53 @@ class HybridModel(Model):
         self.bulk_counts.append((t, channel))
 
     # ------------------------------------------------------------ results
+
+    def _continue_in_bulk(
+        self, current: int, end: float, escalated: bool, seen: dict[int, int]
+    ) -> tuple[float, int, bool, int] | None:
+        """A SimPy youth admitted to unlimited type ``current`` (its stay ends on ``end``):
+        its following stays in unlimited types, one after the other without events, as the
+        reference engine would run them. Returns (day, type it is in, ended by escalation,
+        limited type it asks for) for the process to wait until, or None when it leaves care
+        or is still in care at the horizon. What it does is logged with its own days; those
+        records are merged in time order at the end (and counted by ``census`` up to now)."""
+        n, horizon, now = self.n, self.plan.horizon, self.env.now
+        log_t, log_ch, log_d = self.later_log
+        count_t, count_ch = self.later_counts
+        transitions = self.transition_counts
+        while True:
+            if end >= horizon:
+                self.later_in_care.append((now, math.inf))
+                return None
+            dest = self._route(current, escalated, end)
+            if dest != EXIT_INDEX and self.limited[dest]:
+                return end, current, escalated, dest
+            log_t.append(end)
+            log_ch.append(OCCUPANCY * n + current)
+            log_d.append(-1)
+            count_t.append(end)
+            count_ch.append((ESCALATED if escalated else DISCHARGED) * n + current)
+            if dest == EXIT_INDEX:
+                transitions[current * (n + 1) + n] += 1
+                self.later_exits.append(end)
+                self.later_in_care.append((now, end))
+                return None
+            transitions[current * (n + 1) + dest] += 1
+            x = next(self.stay_draws[dest])
+            e = next(self.esc_draws[dest]) if self.can_escalate[dest] else math.inf
+            duration, next_escalated = stay_days(self.segments[dest], end, x, e)
+            log_t.append(end)
+            log_ch.append(dest)
+            log_d.append(1)
+            count_t.append(end)
+            count_ch.append(ADMISSIONS * n + dest)
+            year = bisect_right(self.year_edges, end)
+            if seen.get(dest) != year:
+                seen[dest] = year
+                count_t.append(end)
+                count_ch.append(ADMITTED_YOUTHS * n + dest)
+            self._spend(3, end)
+            current, escalated, end = dest, next_escalated, end + duration
 
     def census(self) -> dict[str, int]:
         """``Model.census`` at the current day, the bulk path's youths included: those in a
@@ -342,14 +397,19 @@ class HybridModel(Model):
         settled = self.bulk_log_t <= now
         occupancy = self.bulk_log_ch[settled] < self.n
         found["arrived"] = int(np.searchsorted(self.arrival_days, now, side="right"))
-        found["exited"] += int((self.bulk_exit_days <= now).sum())
-        found["in_places"] += int(self.bulk_log_d[settled][occupancy].sum())
+        found["exited"] += int((self.bulk_exit_days <= now).sum()) + sum(
+            day <= now for day in self.later_exits
+        )
+        found["in_places"] += int(self.bulk_log_d[settled][occupancy].sum()) + sum(
+            d for t, ch, d in zip(*self.later_log, strict=True) if t <= now and ch < self.n
+        )
         if self.record:
             in_bulk = np.searchsorted(self.bulk_stay_start, now, side="right") - np.searchsorted(
                 self.bulk_stay_end, now, side="right"
             )
             not_started = len(self.handover_days) - np.searchsorted(self.handover_days, now, side="right")
             found["alive"] += int(in_bulk) - int(not_started)
+            found["alive"] += sum(start <= now < until for start, until in self.later_in_care)
         return found
 
     def run(self) -> ReplicationResult:
@@ -357,20 +417,35 @@ class HybridModel(Model):
         self._watchdog_started = True
         self.env.process(self._watchdog(self.record_limit))
         self.env.run(until=self.plan.horizon)
-        t = np.concatenate([np.asarray(self.log_t, dtype=float), self.bulk_log_t])
-        channel = np.concatenate([np.asarray(self.log_ch, dtype=np.int64), self.bulk_log_ch])
-        delta = np.concatenate([np.asarray(self.log_d, dtype=np.int64), self.bulk_log_d])
+        later_t, later_ch, later_d = self.later_log
+        t = np.concatenate(
+            [np.asarray(self.log_t, dtype=float), self.bulk_log_t, np.asarray(later_t, dtype=float)]
+        )
+        channel = np.concatenate(
+            [np.asarray(self.log_ch, dtype=np.int64), self.bulk_log_ch, np.asarray(later_ch, dtype=np.int64)]
+        )
+        delta = np.concatenate(
+            [np.asarray(self.log_d, dtype=np.int64), self.bulk_log_d, np.asarray(later_d, dtype=np.int64)]
+        )
         order = np.argsort(t, kind="stable")  # the levels are integrated in time order
         self.log_t, self.log_ch, self.log_d = t[order], channel[order], delta[order]  # type: ignore[assignment]
         self.count_t = np.concatenate(
-            [np.asarray(self.count_t, dtype=float), *(part[0] for part in self.bulk_counts)]
+            [
+                np.asarray(self.count_t, dtype=float),
+                *(part[0] for part in self.bulk_counts),
+                np.asarray(self.later_counts[0], dtype=float),
+            ]
         )  # type: ignore[assignment]
         self.count_ch = np.concatenate(
-            [np.asarray(self.count_ch, dtype=np.int64), *(part[1] for part in self.bulk_counts)]
+            [
+                np.asarray(self.count_ch, dtype=np.int64),
+                *(part[1] for part in self.bulk_counts),
+                np.asarray(self.later_counts[1], dtype=np.int64),
+            ]
         )  # type: ignore[assignment]
         result = self.result()
         result.arrivals = len(self.arrival_days)
-        result.exits += len(self.bulk_exit_days)
+        result.exits += len(self.bulk_exit_days) + len(self.later_exits)
         return result
 
 

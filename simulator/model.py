@@ -180,6 +180,10 @@ class Model:
         self.exited = 0
         self.waiting_new = 0  # new youths on a waiting list: they hold no place
         self.processes: list[simpy.Process] = []
+        # The hybrid engine walks a youth's stays in unlimited types without events (None:
+        # every stay is an event, as here).
+        self.continue_in_bulk: Callable[..., tuple[float, int, bool, int] | None] | None = None
+        self.limited = [any(places != math.inf for _, places in changes) for changes in plan.capacity_changes]
 
         self.occupancy = list(plan.initial)
         self._start()
@@ -312,6 +316,7 @@ class Model:
             self.can_escalate,
         )
         timeout = env.timeout
+        in_bulk, limited = self.continue_in_bulk, self.limited
         if seen is None:
             seen = {}  # care type -> year of this youth's last admission there
         current, escalated = place, False
@@ -408,13 +413,23 @@ class Model:
                 seen[dest] = year
                 count_t.append(now)
                 count_ch.append(ADMITTED_YOUTHS * n + dest)
+            if in_bulk is not None and place < n and not limited[place]:
+                step = in_bulk(current, now + duration, escalated, seen)  # the hybrid: no events
+                if step is None:  # left care, or still in care at the horizon
+                    return
+                end, current, escalated, dest = step
+                place = current
+                yield timeout(end - now)
+                continue
             yield timeout(duration)
             dest = self._route(current, escalated)
 
-    def _route(self, current: int, escalated: bool) -> int:
-        """Where a stay that ends now leads: the shares in force now."""
+    def _route(self, current: int, escalated: bool, day: float | None = None) -> int:
+        """Where a stay that ends now (or on ``day``) leads: the shares in force then."""
         epochs = self.plan.epochs
-        k = 0 if self.single_epoch else bisect_right(self.epoch_starts, self.env.now) - 1
+        if day is None:
+            day = self.env.now
+        k = 0 if self.single_epoch else bisect_right(self.epoch_starts, day) - 1
         u = next(self.route_draws[current])
         if escalated:
             while k > 0 and epochs[k].escalation_total_per_day[current] <= 0.0:

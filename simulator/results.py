@@ -289,7 +289,12 @@ def expected_delayed_share(plan: Plan, loads: np.ndarray, requests: np.ndarray) 
 
 def _across(reduce: Callable[..., np.ndarray], values: np.ndarray, *args: Any) -> np.ndarray:
     """A reduction across replications (axis 0) that skips replications without a value
-    (a delayed share in a year without admissions), without warning about all-empty cells."""
+    (a delayed share in a year without admissions), without warning about all-empty cells.
+    Without any missing value a percentile is numpy's vectorised one: nanpercentile goes
+    column by column in Python (half the time of a summary)."""
+    if reduce is np.nanpercentile and not np.isnan(values).any():
+        (q,) = args
+        return np.asarray(np.percentile(values, q, axis=0))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         return reduce(values, *args, axis=0)

@@ -32,6 +32,9 @@ def fresh_pool():
 
 
 def timed_run(scenario, owner, out: dict, **kwargs) -> None:
+    """A run in stages, timed. On the reference engine unless told otherwise: these tests
+    are about turns and cancellation, and need the heavy run to last seconds."""
+    kwargs.setdefault("engine", "simpy")
     started = time.perf_counter()
     try:
         out["results"] = run_in_stages([scenario], 0, owner=owner, **kwargs)
@@ -41,10 +44,10 @@ def timed_run(scenario, owner, out: dict, **kwargs) -> None:
     out["ended"] = time.perf_counter()
 
 
-def one_replication_seconds(scenario) -> float:
+def one_replication_seconds(scenario, engine: str = "simpy") -> float:
     plan = compile_plan(scenario)
     started = time.perf_counter()
-    experiment.run_replication(plan, 0)
+    experiment.run_replication(plan, 0, engine=engine)
     return time.perf_counter() - started
 
 
@@ -62,7 +65,8 @@ def test_a_light_session_is_answered_while_a_heavy_one_runs(fresh_pool):
     """Before the turns, the light run waited behind every chunk of the heavy one (the whole
     heavy run). Now it waits at most one chunk per turn: with its chunks served in every
     other turn, it is done within (its chunks + 1) heavy chunks plus its own time, far
-    before the heavy run ends."""
+    before the heavy run ends. Both on the reference engine: the hybrid ends the heavy run
+    before the light one has had its turns."""
     pool_module.get_pool(2)
     heavy_chunk = one_replication_seconds(HEAVY)  # a heavy chunk is one replication (see above)
     light_alone: dict = {}
