@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy.stats import poisson
+from scipy.special import gammaln, pdtr, xlogy
 
 
 def erlang_b(capacity: ArrayLike, load: ArrayLike) -> np.ndarray:
@@ -31,8 +31,12 @@ def erlang_b(capacity: ArrayLike, load: ArrayLike) -> np.ndarray:
     busy = a > 0
     if busy.any():
         out = out.copy()
-        cdf = poisson.logcdf(c[busy], a[busy])
-        ratio = np.exp(poisson.logpmf(c[busy], a[busy]) - cdf)
+        # scipy.stats.poisson's own formulas, from scipy.special: importing scipy.stats costs
+        # over a second, at every start of the command line and of each worker.
+        cb, ab = c[busy], a[busy]
+        with np.errstate(divide="ignore"):
+            cdf = np.log(pdtr(cb, ab))
+        ratio = np.exp(xlogy(cb, ab) - gammaln(cb + 1.0) - ab - cdf)
         # Far above its capacity (a - c over ~38 sqrt(a)) P(N <= c) underflows to 0 and the
         # ratio to inf: there the reciprocal series is exact and converges fast.
         heavy = ~np.isfinite(cdf)
