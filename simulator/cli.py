@@ -358,6 +358,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         [r.yearly.assign(scenario=label) for r, label in zip(results, labels, strict=True)], ignore_index=True
     )
     info = {
+        "engine": results[0].engine,
         "seed": base.seed,
         "replications": base.replications,
         "baseline": labels[0],

@@ -191,7 +191,7 @@ def run_in_stages(
         if on_preview is not None:  # (checked again for mypy)
             on_preview(
                 [
-                    summarise(plan, [r[k] for k in sorted(r)], time.perf_counter() - started)
+                    summarise(plan, [r[k] for k in sorted(r)], time.perf_counter() - started, engine)
                     for plan, r in zip(plans, reps, strict=True)
                 ]
             )
@@ -206,7 +206,7 @@ def run_in_stages(
         if progress:
             progress(done, total)
     return [
-        summarise(plan, [r[k] for k in sorted(r)], time.perf_counter() - started)
+        summarise(plan, [r[k] for k in sorted(r)], time.perf_counter() - started, engine)
         for plan, r in zip(plans, reps, strict=True)
     ]
 
@@ -242,7 +242,7 @@ def run_experiment(
     plan = compile_plan(resolved)
     started = time.perf_counter()
     reps = run_replications(plan, resolved.replications, resolved.seed, workers, progress, engine=engine)
-    return summarise(plan, reps, runtime_seconds=time.perf_counter() - started)
+    return summarise(plan, reps, runtime_seconds=time.perf_counter() - started, engine=engine)
 
 
 HEALTH_TIMEOUT_SECONDS = 30.0

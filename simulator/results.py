@@ -54,6 +54,7 @@ from simulator.model import (
     ReplicationResult,
 )
 from simulator.schema import EXIT, NEW, Scenario
+from simulator.settings import DEFAULT_ENGINE
 from simulator.timeline import Calendar, Plan
 
 MONTHLY_COLUMNS = [
@@ -139,6 +140,7 @@ class Results:
     yearly: pd.DataFrame
     flows: pd.DataFrame
     warnings: list[Message] = field(default_factory=list)  # rendered where shown
+    engine: str = DEFAULT_ENGINE  # which engine computed the replications
 
     @property
     def scenario(self) -> Scenario:
@@ -146,11 +148,12 @@ class Results:
         return self.plan.scenario
 
     def run_info(self) -> dict:
-        """The contents of run.json: version, seed, replications, the scenario as data, runtime,
-        event count and warnings."""
+        """The contents of run.json: version, engine, seed, replications, the scenario as data,
+        runtime, event count and warnings."""
         scenario = self.scenario
         return {
             "version": __version__,
+            "engine": self.engine,
             "seed": scenario.seed,
             "replications": scenario.replications,
             "scenario": scenario.model_dump(mode="json", by_alias=True, exclude_none=True),
@@ -320,7 +323,9 @@ def demand_quantiles(plan: Plan, reps: list[ReplicationResult]) -> tuple[np.ndar
     return needed, p90
 
 
-def summarise(plan: Plan, reps: list[ReplicationResult], runtime_seconds: float = 0.0) -> Results:
+def summarise(
+    plan: Plan, reps: list[ReplicationResult], runtime_seconds: float = 0.0, engine: str = DEFAULT_ENGINE
+) -> Results:
     """The run's tables from its replications: monthly (per replication, month and care type),
     yearly (mean, P10/P50/P90 across replications, beds needed) and flows per year."""
     calendar, names, n = plan.calendar, plan.names, plan.n_types
@@ -420,7 +425,7 @@ def summarise(plan: Plan, reps: list[ReplicationResult], runtime_seconds: float 
     ]
     flows = pd.DataFrame(flow_rows, columns=FLOW_COLUMNS)
 
-    return Results(plan, reps, runtime_seconds, monthly, yearly, flows, plan_warnings(plan))
+    return Results(plan, reps, runtime_seconds, monthly, yearly, flows, plan_warnings(plan), engine)
 
 
 def monthly_summary(results: Results) -> pd.DataFrame:

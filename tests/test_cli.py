@@ -51,7 +51,24 @@ def test_run_end_to_end_as_a_subprocess(tmp_path):
     assert set(yearly["year"]) == {2021, 2022}
     assert not flows.empty
     assert (info["seed"], info["replications"], info["scenario"]["years"]) == (9, 4, 2)
+    assert info["engine"] == "hybrid"  # the default, recorded with the numbers
     assert "JeugdzorgPlus" in done.stdout  # the yearly summary uses the labels
+
+
+def test_the_engine_is_chosen_on_the_command_line_and_recorded(tmp_path):
+    """--engine simpy runs the reference engine: other numbers (another realisation), and
+    run.json says which; an unknown engine is refused by argparse (exit 2)."""
+    outs = {}
+    for engine in ("simpy", "hybrid"):
+        out = tmp_path / engine
+        args = ["run", str(EXAMPLE), "--out", str(out), "--years", "2", "--replications", "2"]
+        assert main([*args, "--engine", engine, "--workers", "1", "--quiet"]) == 0
+        outs[engine] = out
+        assert json.loads((out / "run.json").read_text())["engine"] == engine
+    assert (outs["simpy"] / "yearly.csv").read_text() != (outs["hybrid"] / "yearly.csv").read_text()
+    with pytest.raises(SystemExit) as refused:
+        main(["run", str(EXAMPLE), "--out", str(tmp_path / "x"), "--engine", "fast"])
+    assert refused.value.code == 2
 
 
 def test_same_seed_gives_identical_files(tmp_path):
