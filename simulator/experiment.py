@@ -47,14 +47,16 @@ def run_replication(
     plan: Plan, run_number: int, seed: int | None = None, engine: str = DEFAULT_ENGINE
 ) -> ReplicationResult:
     """Replication ``run_number`` in this process (``seed`` None: the scenario's seed)."""
-    return model_class(engine)(plan, run_number, seed).run()
+    model = model_class(engine)(plan, run_number, seed)
+    result = model.run()
+    model.release()
+    return result
 
 
 def _run_chunk(
     plan: Plan, run_numbers: Sequence[int], seed: int, engine: str = DEFAULT_ENGINE
 ) -> list[ReplicationResult]:
-    model = model_class(engine)
-    return [model(plan, k, seed).run() for k in run_numbers]
+    return [run_replication(plan, k, seed, engine) for k in run_numbers]
 
 
 def _chunks(run_numbers: list[int], workers: int, stays_per_replication: float) -> list[list[int]]:

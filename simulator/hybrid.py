@@ -448,6 +448,22 @@ class HybridModel(Model):
         result.exits += len(self.bulk_exit_days) + len(self.later_exits)
         return result
 
+    def release(self) -> None:
+        """``Model.release``, and the bulk path's records."""
+        super().release()
+        self.continue_in_bulk = None  # a reference to itself
+        self.bulk_log, self.bulk_counts, self.bulk_stays = [], [], []
+        empty = np.zeros(0)
+        self.bulk_log_t, self.bulk_log_ch, self.bulk_log_d = empty, empty, empty
+        self.bulk_stay_start, self.bulk_stay_end, self.bulk_exit_days = empty, empty, empty
+        self.later_log, self.later_counts, self.later_exits, self.later_in_care = (
+            ([], [], []),
+            ([], []),
+            [],
+            [],
+        )
+        self.last_year = np.zeros((0, self.n), dtype=np.int64)
+
 
 class _Batch:
     """Youths in one step of the bulk path: their ids, a time, a care type (the place they

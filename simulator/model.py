@@ -508,6 +508,16 @@ class Model:
         self.env.run(until=self.plan.horizon)
         return self.result()
 
+    def release(self) -> None:
+        """Drop the run's logs once its result is made (the runner calls this). The model's
+        pending SimPy processes refer back to it, so without this the logs would wait for the
+        cyclic garbage collector, which workers run rarely (measured, 120 replications in a
+        worker: 243 MiB for the hybrid without this, 57 MiB with a collection after each)."""
+        self.log_t, self.log_ch, self.log_d = [], [], []
+        self.count_t, self.count_ch = [], []
+        self.offer_start, self.offer_end, self.offer_ch = [], [], []
+        self.wait_t, self.wait_ch, self.wait_days = [], [], []
+
     def _watchdog(self, limit: int) -> Generator[simpy.Event, Any, None]:
         """Once a month: stop the run (``RunLimitError``) if it has logged far more than its
         estimate expects, before it fills the worker's memory or holds it for ever. It
