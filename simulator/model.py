@@ -38,6 +38,8 @@ from typing import Any
 
 import numpy as np
 import simpy
+from simpy.core import NORMAL, SimTime
+from simpy.events import EventPriority
 
 from simulator import budget
 from simulator.i18n import Message
@@ -89,6 +91,20 @@ def _draws(generator: Callable[[int], np.ndarray], block: int = BLOCK) -> Iterat
         yield from generator(block).tolist()
 
 
+class CountingEnvironment(simpy.Environment):
+    """A SimPy environment that counts the events it schedules (a replication's
+    ``n_events``) through the public ``schedule``: SimPy's own counter is private."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.scheduled = 0
+
+    def schedule(self, event: simpy.Event, priority: EventPriority = NORMAL, delay: SimTime = 0) -> None:
+        """Count the event, then schedule it as SimPy does."""
+        self.scheduled += 1
+        super().schedule(event, priority, delay)
+
+
 @dataclass
 class ReplicationResult:
     """What one replication returns: small numpy arrays, cheap to send between processes."""
@@ -118,7 +134,7 @@ class Model:
         self.record = record  # tests: keep process handles to count live youths
         self._watchdog_started = False
         self._watchdog_events = 1  # the watchdog's start; each check adds one (not the model's events)
-        self.env = simpy.Environment()
+        self.env = CountingEnvironment()
         n = self.n = plan.n_types
         self.names = plan.names
 
@@ -606,8 +622,8 @@ class Model:
             demand_time=demand_time,
             year_start=year_start,
             wait_days=wait_days,
-            # SimPy's count of events ever scheduled, less the watchdog's (when it ran).
-            n_events=next(self.env._eid) - (self._watchdog_events if self._watchdog_started else 0),
+            # Events ever scheduled, less the watchdog's (when it ran).
+            n_events=self.env.scheduled - (self._watchdog_events if self._watchdog_started else 0),
             initial_total=sum(plan.initial),
             arrivals=self.arrived,
             exits=self.exited,

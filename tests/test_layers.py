@@ -5,6 +5,7 @@ import ast
 import contextlib
 import io
 import json
+import re
 from pathlib import Path
 
 import jsonschema
@@ -16,7 +17,7 @@ from simulator import cli, settings
 from simulator.experiment import run_experiment
 from simulator.i18n import Message
 from simulator.scenario import ScenarioError, scenario_from_dict, with_overrides
-from tests.conftest import make_scenario
+from tests.conftest import ROOT, make_scenario
 
 PACKAGE = settings.ROOT / "simulator"
 
@@ -152,3 +153,13 @@ def test_every_field_of_the_schema_says_what_it_is():
         assert body.get("description"), model
         for field, spec in body["properties"].items():
             assert spec.get("description"), f"{model}.{field} has no description"
+
+
+def test_the_model_reads_no_private_simpy_attributes():
+    """SimPy's private fields (``env._eid``, ``env._queue``, ``event._value``, ...) may change
+    in any release; the events a replication schedules are counted through the public
+    ``schedule`` (``model.CountingEnvironment``)."""
+    private = re.compile(r"\b(env|event|process|request|environment)\._[a-z]")
+    for path in sorted((ROOT / "simulator").rglob("*.py")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            assert not private.search(line), f"{path.name}:{number}: {line.strip()}"
