@@ -60,10 +60,13 @@ validation: $(VENV)/.runtime
 slides: $(VENV)/.runtime
 	$(BIN)/python scripts/render_deck.py
 
-bench: $(VENV)/.runtime
+# Every benchmark (about 20 minutes on 2 cores); bench_load needs chromium and playwright (.dev).
+bench: $(VENV)/.dev
 	$(BIN)/python benchmarks/bench_engine.py
 	$(BIN)/python benchmarks/bench_app.py
 	$(BIN)/python benchmarks/bench_export.py
+	$(BIN)/python benchmarks/bench_memory.py
+	$(BIN)/python benchmarks/bench_load.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache
