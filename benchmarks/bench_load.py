@@ -32,6 +32,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from processes import rss_mib, workers_of  # this folder: sys.path[0] of a script
+
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
 FINAL = "Berekend met 30 replicaties"
@@ -82,39 +84,6 @@ def start_server(port: int, log: Path) -> subprocess.Popen:
             time.sleep(0.3)
     server.kill()
     raise SystemExit(f"the server did not start:\n{log.read_text()}")
-
-
-def children(pid: int) -> list[int]:
-    """Processes whose parent is ``pid``."""
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid:
-                found.append(int(entry))
-    return found
-
-
-def workers_of(pid: int) -> tuple[list[int], list[int]]:
-    """The pool's workers (forked by the forkserver, a child of the server) and every
-    process below the server (forkserver, resource tracker, workers)."""
-    helpers = children(pid)
-    workers = [worker for helper in helpers for worker in children(helper)]
-    return workers, helpers + workers
-
-
-def rss_mib(pid: int) -> float:
-    """Resident memory of one process in MiB (0 once it is gone)."""
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
 
 
 async def sample_server(server: subprocess.Popen, url: str, until: float, out: dict) -> None:

@@ -26,37 +26,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from processes import rss_mib, workers_of  # noqa: E402  (this folder: sys.path[0] of a script)
+
 from simulator.levers import apply_levers, default_levers  # noqa: E402
 from simulator.scenario import load_scenario  # noqa: E402
 from simulator.settings import PRESETS_DIR  # noqa: E402
 from ui.common import CACHE_ENTRIES, run_all, run_cache  # noqa: E402
 
 SCENARIO = PRESETS_DIR / "zuid-west-jeugdzorgplus.yaml"
-
-
-def rss_mib(pid: int) -> float:
-    """Resident memory of one process in MiB (0 once it is gone)."""
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
-
-
-def below(pid: int) -> list[int]:
-    """Every process below pid."""
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                parent = int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1])
-            except OSError:
-                continue
-            if parent == pid:
-                found.append(int(entry))
-    return found + [grandchild for child in found for grandchild in below(child)]
 
 
 def settings(count: int):
@@ -89,7 +66,7 @@ def main() -> int:
     samples = []
     for k, changed in enumerate(settings(args.settings)):
         run_all([changed, unchanged])
-        total = rss_mib(me) + sum(rss_mib(p) for p in below(me))
+        total = rss_mib(me) + sum(rss_mib(p) for p in workers_of(me)[1])
         samples.append((rss_mib(me), total))
         if at_full is None and len(run_cache()) >= CACHE_ENTRIES:
             at_full = (k + 1, samples[-1])
