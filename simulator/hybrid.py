@@ -181,8 +181,8 @@ class HybridModel(Model):
                 )
                 youth += count
         times, types = self._arrival_times()
-        self.arrival_days = np.asarray(times, dtype=float)
-        arrival_t, arrival_type = np.asarray(times, dtype=float), np.asarray(types, dtype=np.int64)
+        self.arrival_days = arrival_t = np.asarray(times, dtype=float)
+        arrival_type = np.asarray(types, dtype=np.int64)
         first_limited = (
             np.asarray([self.limited[i] for i in types], dtype=bool) if types else np.zeros(0, bool)
         )
@@ -229,9 +229,7 @@ class HybridModel(Model):
             np.sort(np.concatenate(stay_ends)),
         )
         self.bulk_exit_days = np.concatenate(self.bulk_exits) if self.bulk_exits else np.zeros(0)
-        for i, changes in enumerate(plan.capacity_changes):
-            for day, places in changes[1:]:
-                self.env.process(self._capacity_change(i, day, places))
+        self._start_capacity_changes()
 
     # ------------------------------------------------------------ the bulk rounds
 

@@ -212,6 +212,9 @@ class Model:
             for duration, escalated in zip(*self._initial_stays(i), strict=True):
                 self._spawn(self._youth(-1, i, (duration, escalated, None)))
         self.env.process(self._arrivals())
+        self._start_capacity_changes()
+
+    def _start_capacity_changes(self) -> None:
         for i, changes in enumerate(self.plan.capacity_changes):
             for day, places in changes[1:]:
                 self.env.process(self._capacity_change(i, day, places))
