@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from simulator.budget import estimate
-from simulator.hybrid import model_class
+from simulator.hybrid import model_class, runs_in_bulk
 from simulator.model import ReplicationResult
 from simulator.pool import LINE, pool_size
 from simulator.scenario import Scenario, scenario_from_dict, with_overrides
@@ -35,7 +35,13 @@ Progress = Callable[[int, int], None]  # (replications done, replications in all
 log = logging.getLogger("jeugdzorg_sim")
 
 POLL_SECONDS = 0.2  # how often a waiting run asks whether it is still wanted
-CHUNK_STAYS = 10_000  # stays in a chunk: about a quarter of a second of one core (40,000/s measured)
+# Stays per second of one core (measured on the 2-core machine, benchmarks/bench_engine.py,
+# rounded down): the reference engine, and the hybrid when nothing waits (all in bulk). The
+# hybrid with a waiting list runs its limited types in SimPy: counted at the reference speed.
+SIMPY_STAYS_PER_SECOND = 40_000
+BULK_STAYS_PER_SECOND = 800_000
+CHUNK_SECONDS = 0.25  # a chunk: long enough to be worth sending, short enough to take turns
+CHUNK_STAYS = int(SIMPY_STAYS_PER_SECOND * CHUNK_SECONDS)
 
 
 class RunCancelledError(Exception):
@@ -59,11 +65,34 @@ def _run_chunk(
     return [run_replication(plan, k, seed, engine) for k in run_numbers]
 
 
-def _chunks(run_numbers: list[int], workers: int, stays_per_replication: float) -> list[list[int]]:
+def stays_per_second(plan: Plan, engine: str) -> int:
+    """How fast one core runs this plan's stays (see SIMPY_STAYS_PER_SECOND)."""
+    return BULK_STAYS_PER_SECOND if engine == "hybrid" and runs_in_bulk(plan) else SIMPY_STAYS_PER_SECOND
+
+
+def chunk_stays(plan: Plan, engine: str) -> int:
+    """The stays in a chunk that take about CHUNK_SECONDS of one core."""
+    return int(stays_per_second(plan, engine) * CHUNK_SECONDS)
+
+
+def expected_seconds(scenarios: Sequence[Scenario], workers: int, engine: str = DEFAULT_ENGINE) -> float:
+    """About how long the scenarios' replications take on ``workers`` cores: whether a
+    provisional answer is worth showing first."""
+    total = 0.0
+    for scenario in scenarios:
+        plan = compile_plan(scenario)
+        total += estimate(plan).stays * scenario.replications / stays_per_second(plan, engine)
+    return total / max(1, workers)
+
+
+def _chunks(
+    run_numbers: list[int], workers: int, stays_per_replication: float, per_chunk: int = CHUNK_STAYS
+) -> list[list[int]]:
     """A scenario's replications in chunks: at least a few per worker (balanced load,
-    progress in steps), and small (about CHUNK_STAYS stays each), so that another session's
-    run waits for a fraction of a second, not for all of this one."""
-    by_size = math.ceil(len(run_numbers) * stays_per_replication / CHUNK_STAYS)
+    progress in steps), and small (about ``per_chunk`` stays each, ``chunk_stays``), so
+    that another session's run waits for a fraction of a second, not for all of this one.
+    Fewer chunks cost less: each one sends the plan to a worker and its results back."""
+    by_size = math.ceil(len(run_numbers) * stays_per_replication / per_chunk)
     n_chunks = min(len(run_numbers), max(4 * workers, by_size))
     return [run_numbers[j::n_chunks] for j in range(n_chunks)]
 
@@ -115,7 +144,7 @@ def _collect(
                 (j, chunk, run.submit(_run_chunk, plans[j], chunk, seeds[j], engine), False)
                 for j, numbers in items
                 if numbers
-                for chunk in _chunks(numbers, chunking, stays[j])
+                for chunk in _chunks(numbers, chunking, stays[j], chunk_stays(plans[j], engine))
             ]
             for items in work
         ]
@@ -179,6 +208,8 @@ def run_in_stages(
     from simulator.results import summarise
 
     plans = [compile_plan(s) for s in scenarios]
+    if preview <= 0:
+        on_preview = None  # one stage: nothing provisional to show
     stages = [
         [(j, list(range(min(preview, s.replications)))) for j, s in enumerate(scenarios)],
         [(j, list(range(min(preview, s.replications), s.replications))) for j, s in enumerate(scenarios)],

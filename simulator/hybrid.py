@@ -5,13 +5,24 @@ A care type without a capacity (in every period) admits every youth at once, so 
 in such types do not interact: each one's path is a chain of independent stays. Those paths
 are drawn here in vectorised rounds, with exactly the model of the reference engine (gamma
 stays in mean stays in force, competing escalation hazards, policies that reach stays in
-progress, routing with the shares in force when a stay ends; ``simulator.stays``). A youth
-stays in bulk until it leaves care, the horizon comes, or it asks for a place in a care type
-with a capacity (a limited type). From that request on it is a SimPy process of the
-reference engine (``Model._youth``) for the rest of the run: it keeps its place while it
-waits (a blocked bed), and the waiting list, placements elsewhere, maximum waits and
-capacity changes are the reference engine's own code. A scenario without any capacity runs
-entirely in bulk.
+progress, routing with the shares in force when a stay ends; ``simulator.stays``).
+
+Care types with a capacity come in two kinds:
+- Where every one of them places a youth elsewhere when it is full (``when_full:
+  elsewhere``), nobody ever waits: a youth's stay, and so its whole path, is the same whether
+  it gets a regional place or one elsewhere. Everything then runs in bulk, and afterwards
+  each limited type's requests are taken in time order (``HybridModel._scan``): a request
+  gets a regional place if the places held by earlier youths, less those they left before
+  it, leave one free under the capacity in force, else a place elsewhere. That is the
+  reference engine's admission rule, event for event; only no event loop is needed for it.
+- Where a limited type keeps a waiting list, youths interact: one who waits keeps its place
+  (a blocked bed) and starts its stay later. A youth in bulk that asks for a place in a
+  limited type becomes a SimPy process of the reference engine (``Model._youth``) from that
+  request on, in the place it holds, so the waiting list, placements elsewhere, maximum
+  waits and capacity changes are the reference engine's own code. Back in a type without a
+  capacity it walks its next stays without events (``_continue_in_bulk``) until it asks for
+  a limited type again.
+A scenario without any capacity runs entirely in bulk.
 
 What changes is the order in which random numbers are drawn (a round of many youths at a
 time instead of one event at a time), so a replication is a different, equally likely
@@ -22,6 +33,7 @@ inflow keeps a subset of the same arrivals, and a capacity does not change them.
 
 from __future__ import annotations
 
+import heapq
 import math
 from bisect import bisect_right
 from collections.abc import Callable
@@ -30,15 +42,20 @@ from functools import partial
 import numpy as np
 
 from simulator import budget
+from simulator.eventlog import DayIndex, EventLog
 from simulator.i18n import Message
 from simulator.model import (
     ADMISSIONS,
     ADMITTED_YOUTHS,
     BLOCK,
+    BLOCKED,
+    DELAYED,
     DISCHARGED,
     ESCALATED,
     ESCALATIONS,
     OCCUPANCY,
+    OVERFLOW,
+    PLACED_ELSEWHERE,
     ROUTING,
     STAYS,
     Model,
@@ -47,7 +64,7 @@ from simulator.model import (
 )
 from simulator.settings import ENGINES
 from simulator.stays import Segments, stay_days
-from simulator.timeline import EXIT_INDEX
+from simulator.timeline import EXIT_INDEX, Plan
 
 
 class Stream:
@@ -125,6 +142,44 @@ def stay_days_many(
     return duration, escalated
 
 
+class Routes:
+    """Where stays lead, for many stays at once: the routing of every epoch as lookup tables
+    (``Model._route``: the shares in force when the stay ends, an escalation that ends exactly
+    as a factor 0 starts in its own epoch)."""
+
+    def __init__(self, plan: Plan):
+        n, epochs = plan.n_types, plan.epochs
+        width = n + 2  # at most n + 1 destinations (the care types and exit), and one past the end
+        self.starts = np.asarray([epoch.start_day for epoch in epochs])
+        self.cum = np.full((len(epochs), n, 2, width), math.inf)
+        self.dest = np.full((len(epochs), n, 2, width), EXIT_INDEX, dtype=np.int64)
+        for k, epoch in enumerate(epochs):
+            for c in range(n):
+                j = k
+                while j > 0 and epochs[j].escalation_total_per_day[c] <= 0.0:
+                    j -= 1
+                choices = (
+                    (epoch.outflow_dests[c], epoch.outflow_cum[c]),
+                    (epochs[j].escalation_dests[c], epochs[j].escalation_cum[c]),
+                )
+                for flag, (dests, cum) in enumerate(choices):
+                    if dests:
+                        self.cum[k, c, flag, : len(cum)] = cum
+                        self.dest[k, c, flag, : len(dests)] = dests
+                        self.dest[k, c, flag, len(dests) :] = dests[-1]  # u at or above the last share
+
+    def pick(self, current: np.ndarray, escalated: np.ndarray, t: np.ndarray, u: np.ndarray) -> np.ndarray:
+        """The destination of each stay of type ``current`` ending on day ``t`` (by escalation
+        or not), for its uniform draw ``u``: the first whose cumulative share exceeds u."""
+        if len(self.starts) == 1:
+            epoch = np.zeros(len(t), dtype=np.int64)
+        else:
+            epoch = np.searchsorted(self.starts, t, side="right") - 1
+        flag = escalated.astype(np.int64)
+        passed = (self.cum[epoch, current, flag] <= u[:, None]).sum(axis=1)
+        return self.dest[epoch, current, flag, passed]
+
+
 class HybridModel(Model):
     """``HybridModel(plan, run_number, seed).run()``: one replication, the youths outside the
     limited care types in bulk (see the module's text)."""
@@ -132,24 +187,44 @@ class HybridModel(Model):
     def _start(self) -> None:
         n, plan = self.n, self.plan
         # Streams that the bulk rounds take from in blocks and the SimPy part one by one.
-        self.stay_draws = [
+        self.stay_streams = [
             Stream(self.rngs[(STAYS, i)].standard_exponential)
             if self.stay_shape[i] == 1.0
             else Stream(partial(_unit_gamma, self.rngs[(STAYS, i)], self.stay_shape[i]))
             for i in range(n)
         ]
-        self.esc_draws = [Stream(self.rngs[(ESCALATIONS, i)].standard_exponential) for i in range(n)]
-        self.route_draws = [Stream(self.rngs[(ROUTING, i)].random) for i in range(n)]
+        self.esc_streams = [Stream(self.rngs[(ESCALATIONS, i)].standard_exponential) for i in range(n)]
+        self.route_streams = [Stream(self.rngs[(ROUTING, i)].random) for i in range(n)]
+        self.stay_draws = list(self.stay_streams)  # the same streams, one by one, for the SimPy part
+        self.esc_draws = list(self.esc_streams)
+        self.route_draws = list(self.route_streams)
+        self.routes = Routes(plan)
+        # Care types whose stays take the same parameters all run (most of them): their stays
+        # in one expression; the others through stay_days_many.
+        self.constant = np.asarray([s.constant for s in self.segments])
+        self.first_mean = np.asarray([s.mean_days[0] for s in self.segments])
+        self.first_hazard = np.asarray([s.hazard[0] for s in self.segments])
+        self.escalates = np.asarray(self.can_escalate)
+        # Where nothing waits (every limited type places a full one elsewhere), a youth's path
+        # does not depend on who gets a regional place: everything runs in bulk and each
+        # limited type's admissions are decided afterwards, in time order (_scan). Otherwise
+        # the limited types are SimPy's (handed over).
+        scan = runs_in_bulk(plan)
+        self.scanned = np.asarray([self.limited[i] and scan for i in range(n)], dtype=bool)
+        self.handed = np.asarray([self.limited[i] and not scan for i in range(n)], dtype=bool)
+        self.handed_or_exit = np.append(self.handed, False)  # indexed by dest, exit (-1) last
+        self.scanned_or_exit = np.append(self.scanned, False)
         # Counted by the bulk rounds (numpy) and by the SimPy youths (one at a time).
         self.transition_counts = np.zeros((n + 1) * (n + 1), dtype=np.int64)
         self.transitions = self.transition_counts  # type: ignore[assignment]
-        self.epoch_start_array = np.asarray(self.epoch_starts)
-        self.year_edge_array = np.asarray(self.year_edges)
+        self.year_of = DayIndex(plan.calendar.year_edges)
         self.bulk_log: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         self.bulk_counts: list[tuple[np.ndarray, np.ndarray]] = []
+        self.bulk_waits: list[tuple[np.ndarray, np.ndarray]] = []  # placements elsewhere (scan)
         self.bulk_records = 0
         self.bulk_stays: list[tuple[np.ndarray, np.ndarray]] = []  # (start, end) of each stay in bulk
         self.bulk_exits: list[np.ndarray] = []  # days on which youths left care from the bulk path
+        self.scan_requests: list[list[tuple[np.ndarray, np.ndarray]]] = [[] for _ in range(n)]
         self.record_limit = budget.record_budget(plan)
         # What the SimPy youths do in unlimited types without events (see _continue_in_bulk).
         self.continue_in_bulk = self._continue_in_bulk
@@ -158,53 +233,52 @@ class HybridModel(Model):
         self.later_exits: list[float] = []
         self.later_in_care: list[tuple[float, float]] = []  # (from, until) of youths whose process ended
 
-        # Stay ends in unlimited types (youths present at the start) and requests for one.
-        ends = _Batch.empty()
-        requests = _Batch.empty()
+        # The youths present at the start: a stay in progress each.
+        stays = _Batch.empty()
         handed: list[tuple[float, int, int, bool, int]] = []  # (day, youth, place, escalated, dest)
         youth = 0
+        initial_ends: list[np.ndarray] = [np.zeros(0)] * n
         for i in range(n):
-            durations, escalations = self._initial_stays(i)
-            if self.limited[i]:
-                for duration, escalated in zip(durations, escalations, strict=True):
-                    self._spawn(self._youth(-1, i, (duration, escalated, None)))
-            elif durations:
-                count = len(durations)
-                self.bulk_stays.append((np.zeros(count), np.asarray(durations)))
-                ends = ends.plus(
-                    _Batch(
-                        np.arange(youth, youth + count),
-                        np.asarray(durations),
-                        np.full(count, i),
-                        np.asarray(escalations),
-                    )
-                )
-                youth += count
-        times, types = self._arrival_times()
-        self.arrival_days = arrival_t = np.asarray(times, dtype=float)
-        arrival_type = np.asarray(types, dtype=np.int64)
-        first_limited = (
-            np.asarray([self.limited[i] for i in types], dtype=bool) if types else np.zeros(0, bool)
-        )
-        for t, i in zip(arrival_t[first_limited].tolist(), arrival_type[first_limited].tolist(), strict=True):
+            remaining, thresholds = self._initial_amounts(i)
+            if not len(remaining):
+                continue
+            duration, ends_by_escalation = stay_days_many(
+                self.segments[i], np.zeros(len(remaining)), remaining, thresholds
+            )
+            if self.handed[i]:
+                for days, flag in zip(duration.tolist(), ends_by_escalation.tolist(), strict=True):
+                    self._spawn(self._youth(-1, i, (days, flag, None)))
+                continue
+            count = len(duration)
+            self.bulk_stays.append((np.zeros(count), duration))
+            initial_ends[i] = duration
+            stays = stays.plus(
+                _Batch(np.arange(youth, youth + count), duration, np.full(count, i), ends_by_escalation)
+            )
+            youth += count
+        self.initial_ends = initial_ends
+        # The inflow: requests from outside (flag n: new).
+        arrival_t, arrival_type = self._arrivals_by_type()  # the bulk rounds need no time order
+        self.arrival_days = np.sort(arrival_t)
+        to_simpy = self.handed[arrival_type] if len(arrival_type) else np.zeros(0, bool)
+        for t, i in zip(arrival_t[to_simpy].tolist(), arrival_type[to_simpy].tolist(), strict=True):
             handed.append((t, -1, -1, False, i))
-        count = int((~first_limited).sum())
+        count = int((~to_simpy).sum())
         requests = _Batch(
-            np.arange(youth, youth + count),
-            arrival_t[~first_limited],
-            arrival_type[~first_limited],
-            np.full(count, n),
+            np.arange(youth, youth + count), arrival_t[~to_simpy], arrival_type[~to_simpy], np.full(count, n)
         )
         youth += count
         self.last_year = np.full(
             (youth, n), -1, dtype=np.int64
         )  # year of each youth's last admission to each type
 
-        while len(ends) or len(requests):  # one round: every youth in bulk takes one step
-            more_requests, more_handed = self._end_stays(ends)
+        while len(stays) or len(requests):  # one round: every youth in bulk takes one step
+            more_requests, more_handed = self._end_stays(stays)
             handed.extend(more_handed)
-            ends = self._admit(requests.plus(more_requests))
+            stays = self._admit(requests.plus(more_requests))
             requests = _Batch.empty()
+        for i in np.flatnonzero(self.scanned).tolist():
+            self._scan(i)
 
         self.handover_days = np.sort([day for day, *_ in handed]) if handed else np.zeros(0)
         for day, youth_id, place, escalated, dest in handed:
@@ -233,88 +307,113 @@ class HybridModel(Model):
 
     # ------------------------------------------------------------ the bulk rounds
 
-    def _end_stays(self, ends: _Batch) -> tuple[_Batch, list[tuple[float, int, int, bool, int]]]:
-        """Stays in unlimited types that end before the horizon: where they lead (the shares
-        in force then). Returns the requests for unlimited types and the hand-overs to SimPy
-        (requests for a limited type)."""
+    def _end_stays(self, stays: _Batch) -> tuple[_Batch, list[tuple[float, int, int, bool, int]]]:
+        """Stays in bulk that end before the horizon: where they lead (the shares in force
+        then). Returns the requests for types in bulk and the hand-overs to SimPy (requests
+        for a limited type that keeps a waiting list)."""
         n, horizon = self.n, self.plan.horizon
-        ends = ends.select(ends.t < horizon)
+        ends = stays.select(stays.t < horizon)
         if not len(ends):
             return _Batch.empty(), []
-        dest = self._route_many(ends.place, ends.flag, ends.t)
-        leaving = ~np.isin(dest, np.flatnonzero(self.limited))  # released here: exit or an unlimited type
-        left = ends.select(leaving)
-        kind = np.where(left.flag, ESCALATED, DISCHARGED)
-        self._log(left.t, OCCUPANCY * n + left.place, -1)
-        self._count(left.t, kind * n + left.place)
-        exits = dest[leaving] == EXIT_INDEX
-        np.add.at(self.transition_counts, left.place[exits] * (n + 1) + n, 1)
-        self.bulk_exits.append(left.t[exits])
-        moving = left.select(~exits)
-        requests = _Batch(moving.youth, moving.t, dest[leaving][~exits], moving.place)
-        stay = ends.select(~leaving)  # asks for a limited type: SimPy takes it from here, in its place
-        handed = list(
-            zip(
-                stay.t.tolist(),
-                stay.youth.tolist(),
-                stay.place.tolist(),
-                stay.flag.tolist(),
-                dest[~leaving].tolist(),
-                strict=True,
+        u = _one_each(self.route_streams, ends.place, n)
+        dest = self.routes.pick(ends.place, ends.flag, ends.t, u)
+        to_simpy = self.handed_or_exit[dest]
+        handed: list[tuple[float, int, int, bool, int]] = []
+        if to_simpy.any():  # SimPy takes it from here, in its place
+            stay = ends.select(to_simpy)
+            handed = list(
+                zip(
+                    stay.t.tolist(),
+                    stay.youth.tolist(),
+                    stay.place.tolist(),
+                    stay.flag.tolist(),
+                    dest[to_simpy].tolist(),
+                    strict=True,
+                )
             )
-        )
-        return requests, handed
+            ends, dest = ends.select(~to_simpy), dest[~to_simpy]
+        kind = np.where(ends.flag, ESCALATED, DISCHARGED)
+        released = ~self.scanned[ends.place]  # a scanned type's places are logged by _scan
+        self._log(ends.t[released], OCCUPANCY * n + ends.place[released], -1)
+        self._count(ends.t, kind * n + ends.place)
+        exits = dest == EXIT_INDEX
+        self.transition_counts += np.bincount(ends.place[exits] * (n + 1) + n, minlength=(n + 1) * (n + 1))
+        self.bulk_exits.append(ends.t[exits])
+        moving = ends.select(~exits)
+        return _Batch(moving.youth, moving.t, dest[~exits], moving.place), handed
 
     def _admit(self, requests: _Batch) -> _Batch:
-        """Requests for unlimited types: admitted at once. Returns the stays they start."""
+        """Requests for types in bulk: admitted at once (in a scanned type to a place decided
+        later). Returns the stays they start."""
         n = self.n
         if not len(requests):
             return _Batch.empty()
         self._spend(3 * len(requests), float(requests.t.min()))
-        duration = np.empty(len(requests))
-        escalated = np.zeros(len(requests), dtype=bool)
-        for d in np.unique(requests.place).tolist():
-            where = np.flatnonzero(requests.place == d)
-            x = self.stay_draws[d].take(len(where))
-            e = self.esc_draws[d].take(len(where)) if self.can_escalate[d] else np.full(len(where), math.inf)
-            duration[where], escalated[where] = stay_days_many(self.segments[d], requests.t[where], x, e)
         dest, t, youth = requests.place, requests.t, requests.youth
-        self._log(t, dest, 1)
+        duration, escalated = self._stays(dest, t)
+        end = t + duration
+        scanned = self.scanned[dest]
+        self._log(t[~scanned], dest[~scanned], 1)
+        for i in np.unique(dest[scanned]).tolist():
+            mine = dest == i
+            self.scan_requests[i].append((t[mine], end[mine]))
         self._count(t, ADMISSIONS * n + dest)
-        self.bulk_stays.append((t, t + duration))
-        np.add.at(self.transition_counts, requests.flag.astype(np.int64) * (n + 1) + dest, 1)
-        year = np.searchsorted(self.year_edge_array, t, side="right")
+        self.bulk_stays.append((t, end))
+        self.transition_counts += np.bincount(requests.flag * (n + 1) + dest, minlength=(n + 1) * (n + 1))
+        year = self.year_of(t) + 1  # as bisect_right(year_edges, t), as the SimPy youths count
         first = self.last_year[youth, dest] != year  # the youth's first admission to this type this year
         self._count(t[first], ADMITTED_YOUTHS * n + dest[first])
         self.last_year[youth, dest] = year
-        return _Batch(youth, t + duration, dest, escalated)
+        return _Batch(youth, end, dest, escalated)
 
-    def _route_many(self, current: np.ndarray, escalated: np.ndarray, t: np.ndarray) -> np.ndarray:
-        """``Model._route`` for many stays that end: one routing draw each, from the stream
-        of the type they leave, with the shares of the epoch in force."""
-        epochs = self.plan.epochs
-        u = np.empty(len(current))
-        for c in np.unique(current).tolist():
-            where = np.flatnonzero(current == c)
-            u[where] = self.route_draws[c].take(len(where))
-        k = np.searchsorted(self.epoch_start_array, t, side="right") - 1
-        dest = np.empty(len(current), dtype=np.int64)
-        for c in np.unique(current).tolist():
-            for flag in (False, True):
-                for epoch_index in np.unique(k[(current == c) & (escalated == flag)]).tolist():
-                    where = np.flatnonzero((current == c) & (escalated == flag) & (k == epoch_index))
-                    j = epoch_index
-                    if flag:
-                        while j > 0 and epochs[j].escalation_total_per_day[c] <= 0.0:
-                            j -= 1  # an escalation that ends exactly as a factor 0 starts: its own epoch
-                        dests, cum = epochs[j].escalation_dests[c], epochs[j].escalation_cum[c]
-                    else:
-                        dests, cum = epochs[j].outflow_dests[c], epochs[j].outflow_cum[c]
-                    pick = np.minimum(
-                        np.searchsorted(np.asarray(cum), u[where], side="right"), len(dests) - 1
-                    )
-                    dest[where] = np.asarray(dests)[pick]
-        return dest
+    def _stays(self, dest: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Stays that start on days t in care types dest: (days, ended by escalation)."""
+        x = _one_each(self.stay_streams, dest, self.n)
+        e = np.full(len(dest), math.inf)
+        can = self.escalates[dest]
+        if can.any():
+            e[can] = _one_each(self.esc_streams, dest[can], self.n)
+        regular = x * self.first_mean[dest]
+        hazard = self.first_hazard[dest]
+        escalate = np.divide(e, hazard, out=np.full(len(dest), math.inf), where=hazard > 0.0)
+        duration, escalated = np.minimum(regular, escalate), escalate < regular
+        for i in np.unique(dest[~self.constant[dest]]).tolist():  # parameters that change
+            mine = dest == i
+            duration[mine], escalated[mine] = stay_days_many(self.segments[i], t[mine], x[mine], e[mine])
+        return duration, escalated
+
+    def _scan(self, i: int) -> None:
+        """Admissions to limited type i where a full type places youths elsewhere: each
+        request in time order gets a regional place if one is free (the places held less
+        those released before it), else a place elsewhere. Stays are the same either way."""
+        n, horizon = self.n, self.plan.horizon
+        parts = self.scan_requests[i]
+        t = np.concatenate([np.zeros(0), *(p[0] for p in parts)])
+        end = np.concatenate([np.zeros(0), *(p[1] for p in parts)])
+        order = np.argsort(t)  # ties (the same day) are for the one that asks first: none
+        t, end = t[order], end[order]
+        change_days = [day for day, _ in self.plan.capacity_changes[i]]
+        places = [count for _, count in self.plan.capacity_changes[i]]
+        held = self.initial_ends[i].tolist()  # release days of the regional places in use
+        heapq.heapify(held)
+        regional = np.zeros(len(t), dtype=bool)
+        for k, (day, leaves) in enumerate(zip(t.tolist(), end.tolist(), strict=True)):
+            while held and held[0] < day:  # left before this request (its own place only after it)
+                heapq.heappop(held)
+            if len(held) < places[bisect_right(change_days, day) - 1]:
+                heapq.heappush(held, leaves)
+                regional[k] = True
+        channel = np.where(regional, OCCUPANCY * n + i, OVERFLOW * n + i)
+        self._log(t, channel, 1)
+        left = end < horizon
+        self._log(end[left], channel[left], -1)
+        initial_left = self.initial_ends[i][self.initial_ends[i] < horizon]
+        self._log(initial_left, np.full(len(initial_left), OCCUPANCY * n + i), -1)
+        away = t[~regional]
+        self._count(away, np.full(len(away), PLACED_ELSEWHERE * n + i))
+        self._count(away, np.full(len(away), DELAYED * n + i))
+        self.bulk_waits.append((away, np.full(len(away), i)))
+        self.scan_requests[i] = []
 
     def _spend(self, records: int, day: float) -> None:
         """The budget of the bulk path, as the watchdog's of the SimPy part: a run that logs
@@ -401,6 +500,10 @@ class HybridModel(Model):
         found["in_places"] += int(self.bulk_log_d[settled][occupancy].sum()) + sum(
             d for t, ch, d in zip(*self.later_log, strict=True) if t <= now and ch < self.n
         )
+        away = (self.bulk_log_ch[settled] >= OVERFLOW * self.n) & (
+            self.bulk_log_ch[settled] < BLOCKED * self.n
+        )
+        found["elsewhere"] += int(self.bulk_log_d[settled][away].sum())
         if self.record:
             in_bulk = np.searchsorted(self.bulk_stay_start, now, side="right") - np.searchsorted(
                 self.bulk_stay_end, now, side="right"
@@ -411,46 +514,52 @@ class HybridModel(Model):
         return found
 
     def run(self) -> ReplicationResult:
-        """Simulate the limited care types with SimPy; merge the bulk path's logs in."""
+        """Simulate the limited care types with SimPy; add the bulk path's records."""
         self._watchdog_started = True
         self.env.process(self._watchdog(self.record_limit))
         self.env.run(until=self.plan.horizon)
-        later_t, later_ch, later_d = self.later_log
-        t = np.concatenate(
-            [np.asarray(self.log_t, dtype=float), self.bulk_log_t, np.asarray(later_t, dtype=float)]
-        )
-        channel = np.concatenate(
-            [np.asarray(self.log_ch, dtype=np.int64), self.bulk_log_ch, np.asarray(later_ch, dtype=np.int64)]
-        )
-        delta = np.concatenate(
-            [np.asarray(self.log_d, dtype=np.int64), self.bulk_log_d, np.asarray(later_d, dtype=np.int64)]
-        )
-        order = np.argsort(t, kind="stable")  # the levels are integrated in time order
-        self.log_t, self.log_ch, self.log_d = t[order], channel[order], delta[order]  # type: ignore[assignment]
-        self.count_t = np.concatenate(
-            [
-                np.asarray(self.count_t, dtype=float),
-                *(part[0] for part in self.bulk_counts),
-                np.asarray(self.later_counts[0], dtype=float),
-            ]
-        )  # type: ignore[assignment]
-        self.count_ch = np.concatenate(
-            [
-                np.asarray(self.count_ch, dtype=np.int64),
-                *(part[1] for part in self.bulk_counts),
-                np.asarray(self.later_counts[1], dtype=np.int64),
-            ]
-        )  # type: ignore[assignment]
         result = self.result()
         result.arrivals = len(self.arrival_days)
         result.exits += len(self.bulk_exit_days) + len(self.later_exits)
         return result
 
+    def event_log(self) -> EventLog:
+        """The SimPy part's records, the bulk path's and those of SimPy youths in bulk, in
+        that order (not in time order: ``simulator.eventlog`` needs none)."""
+        own = super().event_log()
+        later_t, later_ch, later_d = self.later_log
+        waits = self.bulk_waits
+        return EventLog(
+            t=np.concatenate([own.t, self.bulk_log_t, np.asarray(later_t, dtype=float)]),
+            ch=np.concatenate([own.ch, self.bulk_log_ch, np.asarray(later_ch, dtype=np.int64)]),
+            d=np.concatenate([own.d, self.bulk_log_d, np.asarray(later_d, dtype=np.int64)]),
+            count_t=np.concatenate(
+                [
+                    own.count_t,
+                    *(part[0] for part in self.bulk_counts),
+                    np.asarray(self.later_counts[0], dtype=float),
+                ]
+            ),
+            count_ch=np.concatenate(
+                [
+                    own.count_ch,
+                    *(part[1] for part in self.bulk_counts),
+                    np.asarray(self.later_counts[1], dtype=np.int64),
+                ]
+            ),
+            offer_start=own.offer_start,
+            offer_end=own.offer_end,
+            offer_ch=own.offer_ch,
+            wait_t=np.concatenate([own.wait_t, *(part[0] for part in waits)]),
+            wait_ch=np.concatenate([own.wait_ch, *(part[1] for part in waits)]),
+            wait_days=np.concatenate([own.wait_days, *(np.zeros(len(part[0])) for part in waits)]),
+        )
+
     def release(self) -> None:
         """``Model.release``, and the bulk path's records."""
         super().release()
         self.continue_in_bulk = None  # a reference to itself
-        self.bulk_log, self.bulk_counts, self.bulk_stays = [], [], []
+        self.bulk_log, self.bulk_counts, self.bulk_stays, self.bulk_waits = [], [], [], []
         empty = np.zeros(0)
         self.bulk_log_t, self.bulk_log_ch, self.bulk_log_d = empty, empty, empty
         self.bulk_stay_start, self.bulk_stay_end, self.bulk_exit_days = empty, empty, empty
@@ -494,6 +603,31 @@ class _Batch:
             np.concatenate([self.place, other.place]),
             np.concatenate([self.flag, other.flag]),
         )
+
+
+def _one_each(streams: list[Stream], kinds: np.ndarray, n: int) -> np.ndarray:
+    """One draw for each element from the stream of its care type (in element order within
+    a type)."""
+    if not len(kinds):
+        return np.zeros(0)
+    first = int(kinds[0])
+    if (kinds == first).all():  # one type: no grouping
+        return streams[first].take(len(kinds))
+    drawn = np.empty(len(kinds))
+    for i in range(n):  # a pass per type: far cheaper than a stable sort
+        where = np.flatnonzero(kinds == i)
+        if len(where):
+            drawn[where] = streams[i].take(len(where))
+    return drawn
+
+
+def runs_in_bulk(plan: Plan) -> bool:
+    """True when the hybrid needs no SimPy youths: every care type with a capacity places a
+    youth elsewhere when it is full, so nobody waits (HybridModel._scan)."""
+    return all(
+        elsewhere or all(places == math.inf for _, places in changes)
+        for elsewhere, changes in zip(plan.when_full_elsewhere, plan.capacity_changes, strict=True)
+    )
 
 
 def model_class(engine: str) -> type[Model]:

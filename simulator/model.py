@@ -22,7 +22,8 @@ Speed matters (a workshop wants answers in a second), hence:
 - a stay's length is computed when it starts (policies are known in advance), so policy
   dates need no events;
 - the model only appends (time, channel, delta) to lists while it runs; time-weighted
-  monthly means and demand histograms are computed afterwards with numpy.
+  monthly means and demand histograms are computed afterwards with numpy
+  (``simulator.eventlog``).
 """
 
 from __future__ import annotations
@@ -42,6 +43,25 @@ from simpy.core import NORMAL, SimTime
 from simpy.events import EventPriority
 
 from simulator import budget
+from simulator.eventlog import (  # noqa: F401 (the channels, for the engines and tests)
+    ADMISSIONS,
+    ADMITTED_YOUTHS,
+    BLOCKED,
+    COUNTS,
+    DELAYED,
+    DISCHARGED,
+    ESCALATED,
+    LEVELS,
+    OCCUPANCY,
+    OFFERED,
+    OVERFLOW,
+    PLACED_ELSEWHERE,
+    REQUESTS,
+    WAITED,
+    WAITING,
+    EventLog,
+    condense,
+)
 from simulator.i18n import Message
 from simulator.stays import Segments, stay_days
 from simulator.timeline import EXIT_INDEX, Plan
@@ -51,22 +71,6 @@ from simulator.timeline import EXIT_INDEX, Plan
 ARRIVALS, STAYS, ESCALATIONS, ROUTING, INITIAL = range(5)
 BLOCK = 512
 CHECK_EVERY_DAYS = 30.0  # how often a run looks at its budget
-
-# Channels of the level log ...
-OCCUPANCY, WAITING, OVERFLOW, BLOCKED, OFFERED = range(5)
-LEVELS = ("occupancy", "waiting", "overflow", "blocked", "offered")
-# ... and of the count log.
-ADMISSIONS, PLACED_ELSEWHERE, ESCALATED, DISCHARGED, REQUESTS, DELAYED, ADMITTED_YOUTHS, WAITED = range(8)
-COUNTS = (
-    "admissions",
-    "placed_elsewhere",
-    "escalations",
-    "discharges",
-    "requests",
-    "delayed",
-    "admitted_youths",
-    "waited",
-)
 
 
 def type_code(name: str) -> int:
@@ -221,12 +225,23 @@ class Model:
 
     def _initial_stays(self, i: int) -> tuple[list[float], list[bool]]:
         """The days left of each stay in progress in care type i at the start, and whether it
-        ends by escalation. Youths present at the start are mid-stay: their elapsed time
-        follows the equilibrium age distribution of the stay, thinned by the escalation
+        ends by escalation (``_initial_amounts``)."""
+        remaining, thresholds = self._initial_amounts(i)
+        segments = self.segments[i]
+        stays = [
+            stay_days(segments, 0.0, x, e)
+            for x, e in zip(remaining.tolist(), thresholds.tolist(), strict=True)
+        ]
+        return [duration for duration, _ in stays], [escalated for _, escalated in stays]
+
+    def _initial_amounts(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+        """The regular stay left (in mean stays) and the escalation threshold of each youth in
+        care type i at the start. Youths present at the start are mid-stay: their elapsed
+        time follows the equilibrium age distribution of the stay, thinned by the escalation
         hazard."""
         count = self.plan.initial[i]
         if count == 0:
-            return [], []
+            return np.zeros(0), np.zeros(0)
         epoch = self.plan.epochs[0]
         rng = self.rngs[(INITIAL, i)]
         shape = self.stay_shape[i]
@@ -248,12 +263,7 @@ class Model:
             need = count - len(ages)
         remaining = (np.array(totals) - np.array(ages)) / mean  # in mean stays
         thresholds = rng.standard_exponential(count)  # escalation is memoryless
-        segments = self.segments[i]
-        stays = [
-            stay_days(segments, 0.0, x, e)
-            for x, e in zip(remaining.tolist(), thresholds.tolist(), strict=True)
-        ]
-        return [duration for duration, _ in stays], [escalated for _, escalated in stays]
+        return remaining, thresholds
 
     def _spawn(self, generator: Generator[simpy.Event, Any, None]) -> None:
         process = self.env.process(generator)
@@ -261,10 +271,17 @@ class Model:
             self.processes.append(process)
 
     def _arrival_times(self) -> tuple[list[float], list[int]]:
-        """Inflow for the whole horizon: a unit-rate Poisson process per type mapped through
-        the inverse cumulative intensity, so a lower rate keeps a subset of the same youths
-        (common random numbers between scenarios)."""
-        times, types = [], []
+        """The inflow (``_arrivals_by_type``) in time order."""
+        all_times, all_types = self._arrivals_by_type()
+        order = np.argsort(all_times, kind="stable")
+        return all_times[order].tolist(), all_types[order].tolist()
+
+    def _arrivals_by_type(self) -> tuple[np.ndarray, np.ndarray]:
+        """Inflow for the whole horizon, care type by care type (days and types): a
+        unit-rate Poisson process per type mapped through the inverse cumulative intensity,
+        so a lower rate keeps a subset of the same youths (common random numbers between
+        scenarios)."""
+        times, types = [np.zeros(0)], [np.zeros(0, dtype=np.int64)]
         horizon = self.plan.horizon
         for i in range(self.n):
             knots, rates = self.plan.inflow_knots[i], self.plan.inflow_rates[i]
@@ -285,11 +302,7 @@ class Model:
             arrival = edges[segment] + (points - cum[segment]) / rates[segment]
             times.append(arrival)
             types.append(np.full(len(arrival), i))
-        if not times:
-            return [], []
-        all_times = np.concatenate(times)
-        order = np.argsort(all_times, kind="stable")
-        return all_times[order].tolist(), np.concatenate(types)[order].tolist()
+        return np.concatenate(times), np.concatenate(types)
 
     # ------------------------------------------------------------ processes
 
@@ -550,81 +563,37 @@ class Model:
                     Message("b_events", run=self.run_number, events=used, max=limit, day=round(self.env.now))
                 )
 
+    def event_log(self) -> EventLog:
+        """The run's records as arrays (``simulator.eventlog``)."""
+        floats = lambda values: np.asarray(values, dtype=float)  # noqa: E731
+        ints = lambda values: np.asarray(values, dtype=np.int64)  # noqa: E731
+        return EventLog(
+            t=floats(self.log_t),
+            ch=ints(self.log_ch),
+            d=ints(self.log_d),
+            count_t=floats(self.count_t),
+            count_ch=ints(self.count_ch),
+            offer_start=floats(self.offer_start),
+            offer_end=floats(self.offer_end),
+            offer_ch=ints(self.offer_ch),
+            wait_t=floats(self.wait_t),
+            wait_ch=ints(self.wait_ch),
+            wait_days=floats(self.wait_days),
+        )
+
     def result(self) -> ReplicationResult:
         """The logs of a finished run condensed: monthly levels and counts, transitions, days per
         demand level and youths in care on each 1 January."""
         plan, n = self.plan, self.n
-        calendar = plan.calendar
-        month_edges = calendar.month_edges
-        n_months = calendar.n_months
-        t = np.asarray(self.log_t, dtype=float)
-        ch = np.asarray(self.log_ch, dtype=np.int64)
-        d = np.asarray(self.log_d, dtype=np.int64)
-
-        levels = np.zeros((n_months, len(LEVELS), n))
-        widths = np.diff(month_edges)
-        for c in range(OFFERED * n):  # the channels logged in time order
-            mask = ch == c
-            start = plan.initial[c] if c < n else 0
-            area = _area_at(t[mask], d[mask], start, month_edges)
-            levels[:, c // n, c % n] = np.diff(area) / widths
-        # The offered load: each request holds a virtual place for the stay it asked for. For
-        # youths placed at once that is their active stay (in a place, not blocked); for those
-        # who waited the virtual stay replaces the actual one.
-        offer_ch = np.asarray(self.offer_ch, dtype=np.int64)
-        offer_times = np.concatenate([self.offer_start, self.offer_end])
-        sign = np.where(offer_ch < n, 1, -1)
-        offer_deltas = np.concatenate([sign, -sign])
-        offer_types = np.concatenate([offer_ch % n, offer_ch % n]) if n else offer_ch
-        for i in range(n):
-            mask = offer_types == i
-            order = np.argsort(offer_times[mask], kind="stable")
-            area = _area_at(offer_times[mask][order], offer_deltas[mask][order], 0, month_edges)
-            levels[:, OFFERED, i] = (
-                levels[:, OCCUPANCY, i]
-                + levels[:, OVERFLOW, i]
-                - levels[:, BLOCKED, i]
-                + np.diff(area) / widths
-            )
-
-        counts = np.zeros((n_months, len(COUNTS), n))
-        if len(self.count_t):
-            flat = np.bincount(
-                _month_of(self.count_t, month_edges) * len(COUNTS) * n + np.asarray(self.count_ch),
-                minlength=n_months * len(COUNTS) * n,
-            )
-            counts = flat.reshape(n_months, len(COUNTS), n).astype(float)
-            # Requests were logged only for youths who waited: the others asked when admitted.
-            counts[:, REQUESTS] += counts[:, ADMISSIONS] - counts[:, WAITED]
-        wait_days: np.ndarray = np.zeros((n_months, n))
-        if len(self.wait_t):
-            flat = np.bincount(
-                _month_of(self.wait_t, month_edges) * n + np.asarray(self.wait_ch),
-                weights=np.asarray(self.wait_days),
-                minlength=n_months * n,
-            )
-            wait_days = flat.reshape(n_months, n)
-
-        year_edges = calendar.year_edges
-        demand_time = []
-        year_start = np.zeros((len(year_edges) - 1, n))
-        for i in range(n):
-            in_demand = (ch == OCCUPANCY * n + i) | (ch == WAITING * n + i) | (ch == OVERFLOW * n + i)
-            demand_time.append(_time_at_level(t[in_demand], d[in_demand], plan.initial[i], year_edges))
-            in_care = (ch == OCCUPANCY * n + i) | (ch == OVERFLOW * n + i)
-            moves = np.cumsum(np.concatenate([[0], d[in_care]]))
-            year_start[:, i] = (
-                plan.initial[i] + moves[np.searchsorted(t[in_care], year_edges[:-1], side="left")]
-            )
-
+        condensed = condense(plan, self.event_log())
         return ReplicationResult(
             run_number=self.run_number,
-            levels=levels,
-            counts=counts,
+            levels=condensed.levels,
+            counts=condensed.counts,
             transitions=np.asarray(self.transitions, dtype=np.int64).reshape(n + 1, n + 1),
-            demand_time=demand_time,
-            year_start=year_start,
-            wait_days=wait_days,
+            demand_time=condensed.demand_time,
+            year_start=condensed.year_start,
+            wait_days=condensed.wait_days,
             # Events ever scheduled, less the watchdog's (when it ran).
             n_events=self.env.scheduled - (self._watchdog_events if self._watchdog_started else 0),
             initial_total=sum(plan.initial),
@@ -633,46 +602,8 @@ class Model:
         )
 
 
-def _month_of(times: list[float], month_edges: np.ndarray) -> np.ndarray:
-    month = np.searchsorted(month_edges, np.asarray(times), side="right") - 1
-    return np.minimum(month, len(month_edges) - 2)
-
-
 def _pick(dests: list[int], cum: list[float], u: float) -> int:
     for dest, c in zip(dests, cum, strict=True):
         if u < c:
             return dest
     return dests[-1]
-
-
-def _area_at(times: np.ndarray, deltas: np.ndarray, start_level: int, edges: np.ndarray) -> np.ndarray:
-    """Integral of a step function (start_level, +deltas at times) from 0 to each edge."""
-    if len(times) == 0:
-        return start_level * edges
-    level_after = start_level + np.cumsum(deltas)
-    level_before = np.concatenate([[start_level], level_after[:-1]])
-    area_at_events = np.cumsum(level_before * np.diff(np.concatenate([[0.0], times])))
-    j = np.searchsorted(times, edges, side="right") - 1
-    before = j < 0
-    jj = np.maximum(j, 0)
-    area = area_at_events[jj] + level_after[jj] * (edges - times[jj])
-    area[before] = start_level * edges[before]
-    return area
-
-
-def _time_at_level(
-    times: np.ndarray, deltas: np.ndarray, start_level: int, year_edges: np.ndarray
-) -> np.ndarray:
-    """Days spent at each level in each year: array (n_years, max_level + 1)."""
-    n_years = len(year_edges) - 1
-    bounds = year_edges[1:-1]
-    all_t = np.concatenate([[0.0], times, bounds])
-    all_d = np.concatenate([[start_level], deltas, np.zeros(len(bounds), dtype=np.int64)])
-    order = np.argsort(all_t, kind="stable")
-    all_t, all_d = all_t[order], all_d[order]
-    level = np.cumsum(all_d)
-    duration = np.diff(np.append(all_t, year_edges[-1]))
-    year = np.clip(np.searchsorted(year_edges, all_t, side="right") - 1, 0, n_years - 1)
-    top = int(level.max()) + 1
-    flat = np.bincount(year * top + level, weights=duration, minlength=n_years * top)
-    return flat.reshape(n_years, top)

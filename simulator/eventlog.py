@@ -1,0 +1,180 @@
+"""A replication's event log condensed into its result: time-weighted monthly levels, counts
+per month, days at each demand level per year and youths in care on each 1 January.
+
+Both engines write the same log while they run: level changes (day, channel, +1/-1; the
+channels of ``LEVELS``, ``kind * n + care type``), counted events (day, channel of
+``COUNTS``), the offered load of youths who waited and their waits. The hybrid engine writes
+parts of it out of time order (a bulk round at a time), so everything here except the demand
+histogram is computed without sorting: a level's integral over a month is its level at the
+month's start times the month's length, plus each change in the month times the part of the
+month after it (``bincount``). Only the demand histogram walks the levels in time order, one
+care type at a time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from simulator.timeline import Plan
+
+# Channels of the level log ...
+OCCUPANCY, WAITING, OVERFLOW, BLOCKED, OFFERED = range(5)
+LEVELS = ("occupancy", "waiting", "overflow", "blocked", "offered")
+# ... and of the count log.
+ADMISSIONS, PLACED_ELSEWHERE, ESCALATED, DISCHARGED, REQUESTS, DELAYED, ADMITTED_YOUTHS, WAITED = range(8)
+COUNTS = (
+    "admissions",
+    "placed_elsewhere",
+    "escalations",
+    "discharges",
+    "requests",
+    "delayed",
+    "admitted_youths",
+    "waited",
+)
+
+
+@dataclass
+class EventLog:
+    """What a run recorded, as arrays (any order unless said)."""
+
+    t: np.ndarray  # level changes: day ...
+    ch: np.ndarray  # ... channel (LEVELS kind * n + care type) ...
+    d: np.ndarray  # ... and change (+1 or -1); in time order within a day's ties as logged
+    count_t: np.ndarray  # counted events: day and channel (COUNTS kind * n + care type)
+    count_ch: np.ndarray
+    offer_start: np.ndarray  # youths who waited: the virtual stay they asked for (care type)
+    offer_end: np.ndarray  # and their actual one (care type + n), see Model
+    offer_ch: np.ndarray
+    wait_t: np.ndarray  # delayed admissions: day, care type and days waited
+    wait_ch: np.ndarray
+    wait_days: np.ndarray
+
+
+@dataclass
+class Condensed:
+    """A replication's result arrays (``ReplicationResult`` without its totals)."""
+
+    levels: np.ndarray  # (n_months, 5, n_types): time-weighted monthly means of LEVELS
+    counts: np.ndarray  # (n_months, 8, n_types): COUNTS per month
+    demand_time: list[np.ndarray]  # per type: (n_years, max_level + 1) days at each demand level
+    year_start: np.ndarray  # (n_years, n_types): youths in care (regional or elsewhere) on 1 January
+    wait_days: np.ndarray  # (n_months, n_types): days waited by the month's admissions
+
+
+def condense(plan: Plan, log: EventLog) -> Condensed:
+    """The result arrays of one replication from its log."""
+    n, calendar = plan.n_types, plan.calendar
+    months, years = DayIndex(calendar.month_edges), DayIndex(calendar.year_edges)
+    n_months, n_years = calendar.n_months, len(years.edges) - 1
+    t, ch, d = log.t, log.ch, log.d
+    initial = np.asarray(plan.initial, dtype=float)
+
+    start = np.zeros(OFFERED * n)
+    start[:n] = initial
+    logged = ch < OFFERED * n
+    means = level_means(t[logged], ch[logged], d[logged], start, months)  # (months, channels)
+    levels = np.zeros((n_months, len(LEVELS), n))
+    levels[:, :OFFERED, :] = means.reshape(n_months, OFFERED, n)
+    # The offered load: each request holds a virtual place for the stay it asked for. For
+    # youths placed at once that is their active stay (in a place, not blocked); for those
+    # who waited the virtual stay replaces the actual one.
+    sign = np.where(log.offer_ch < n, 1.0, -1.0)
+    virtual = level_means(
+        np.concatenate([log.offer_start, log.offer_end]),
+        np.concatenate([log.offer_ch % n, log.offer_ch % n]) if n else log.offer_ch,
+        np.concatenate([sign, -sign]),
+        np.zeros(n),
+        months,
+    )
+    levels[:, OFFERED] = levels[:, OCCUPANCY] + levels[:, OVERFLOW] - levels[:, BLOCKED] + virtual
+
+    counts = np.zeros((n_months, len(COUNTS), n))
+    if len(log.count_t):
+        flat = np.bincount(
+            months(log.count_t) * len(COUNTS) * n + log.count_ch, minlength=n_months * len(COUNTS) * n
+        )
+        counts = flat.reshape(n_months, len(COUNTS), n).astype(float)
+        # Requests were logged only for youths who waited: the others asked when admitted.
+        counts[:, REQUESTS] += counts[:, ADMISSIONS] - counts[:, WAITED]
+    wait_days: np.ndarray = np.zeros((n_months, n))
+    if len(log.wait_t):
+        wait_days = np.bincount(
+            months(log.wait_t) * n + log.wait_ch, weights=log.wait_days, minlength=n_months * n
+        ).reshape(n_months, n)
+
+    # Youths in care on each 1 January: the changes strictly before it.
+    kind, care = np.divmod(ch, n) if n else (ch, ch)
+    in_care = (kind == OCCUPANCY) | (kind == OVERFLOW)
+    moves = np.bincount(
+        years(t[in_care]) * n + care[in_care], weights=d[in_care], minlength=n_years * n
+    ).reshape(n_years, n)
+    year_start = initial + np.concatenate([np.zeros((1, n)), np.cumsum(moves, axis=0)[:-1]])
+
+    in_demand = in_care | (kind == WAITING)
+    demand_t, demand_d, demand_care = t[in_demand], d[in_demand], care[in_demand]
+    demand_time = []
+    for i in range(n):
+        mine = demand_care == i
+        times, deltas = demand_t[mine], demand_d[mine]
+        demand_time.append(time_at_level(times[deltas > 0], times[deltas < 0], plan.initial[i], years))
+    return Condensed(levels, counts, demand_time, year_start, wait_days)
+
+
+class DayIndex:
+    """The interval (month or year) of each day, for edges on whole days: a table lookup,
+    several times faster than a binary search for the tens of thousands of records of a
+    run. Days at or past the last edge fall in the last interval."""
+
+    def __init__(self, edges: np.ndarray):
+        whole = edges.astype(np.int64)
+        if not np.array_equal(whole, edges):
+            raise ValueError("interval edges must be whole days")
+        self.edges = edges
+        self._of_day = np.repeat(np.arange(len(edges) - 1), np.diff(whole))
+
+    def __call__(self, days: np.ndarray) -> np.ndarray:
+        """The interval index of each day (days >= 0)."""
+        return self._of_day[np.minimum(days.astype(np.int64), len(self._of_day) - 1)]
+
+
+def level_means(
+    t: np.ndarray, channel: np.ndarray, delta: np.ndarray, start: np.ndarray, intervals: DayIndex
+) -> np.ndarray:
+    """Time-weighted mean per interval of step functions, one per channel (``start[c]`` at
+    day 0, changed by ``delta`` at ``t``): array (intervals, channels)."""
+    edges = intervals.edges
+    n_intervals, n_channels = len(edges) - 1, len(start)
+    widths = np.diff(edges)
+    interval = intervals(t)
+    after = np.maximum(edges[interval + 1] - t, 0.0)  # the part of the interval after the change
+    key = channel * n_intervals + interval
+    size = n_channels * n_intervals
+    change = np.bincount(key, weights=delta, minlength=size).reshape(n_channels, n_intervals)
+    late = np.bincount(key, weights=delta * after, minlength=size).reshape(n_channels, n_intervals)
+    at_start = start[:, None] + np.concatenate(
+        [np.zeros((n_channels, 1)), np.cumsum(change, axis=1)[:, :-1]], axis=1
+    )
+    return (at_start + late / widths).T
+
+
+def time_at_level(ups: np.ndarray, downs: np.ndarray, start_level: int, years: DayIndex) -> np.ndarray:
+    """Days spent at each level in each year of a level that starts at ``start_level`` and
+    goes up by one on each day of ``ups`` and down by one on each of ``downs`` (any order):
+    array (n_years, max_level + 1). The level after a day's changes is the start plus the
+    ups less the downs up to that day, counted in the sorted days (plain sorts: several
+    times faster than ordering the changes themselves, and simultaneous changes never show
+    a level they pass through)."""
+    year_edges = years.edges
+    n_years = len(year_edges) - 1
+    ups, downs = np.sort(ups), np.sort(downs)
+    days = np.sort(np.concatenate([[0.0], ups, downs, year_edges[1:-1]]))
+    level = (
+        start_level + np.searchsorted(ups, days, side="right") - np.searchsorted(downs, days, side="right")
+    )
+    duration = np.diff(np.append(days, year_edges[-1]))
+    top = int(level.max()) + 1
+    flat = np.bincount(years(days) * top + level, weights=duration, minlength=n_years * top)
+    return flat.reshape(n_years, top)
