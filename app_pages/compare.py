@@ -22,6 +22,7 @@ from ui.common import (
     run_all,
     scenario_files,
     scenario_title,
+    show_chart,
     t,
 )
 
@@ -133,18 +134,16 @@ st.caption(t("compare_kpis_caption", level=f"{summaries[0].scenario.service_leve
 # ---------------------------------------------------------------- overlays
 monthly, totals = overlay_frames(summaries, labels)
 st.subheader(t("chart_occupancy"))
-st.altair_chart(charts.scenario_legend(labels, L), width="stretch")
+show_chart(charts.scenario_legend(labels, L))
 care_types = list(dict.fromkeys(name for scenario in scenarios for name in scenario.type_names))
 for start in range(0, len(care_types), 2):
     for column, name in zip(st.columns(2), care_types[start : start + 2], strict=False):
-        column.altair_chart(charts.comparison_panel(monthly, name, names[name], L), width="stretch")
+        show_chart(charts.comparison_panel(monthly, name, names[name], L), column)
 st.subheader(t("compare_totals"))
 for column, (measure, key) in zip(
     st.columns(2), (("in_care", "compare_in_care"), ("cost", "compare_cost")), strict=False
 ):
-    column.altair_chart(
-        charts.comparison_totals_chart(totals, measure, t(key, care_type=""), L), width="stretch"
-    )
+    show_chart(charts.comparison_totals_chart(totals, measure, t(key, care_type=""), L), column)
 
 # ---------------------------------------------------------------- parameters
 st.subheader(t("compare_parameters"))

@@ -31,6 +31,7 @@ from ui.common import (
     save_form,
     scenario_files,
     scenario_title,
+    show_chart,
     t,
 )
 
@@ -301,9 +302,8 @@ def draw(current, baseline) -> None:
     st.caption(t("chart_occupancy_caption", n=current.replications))
     for row in range(0, len(scenario.type_names), 2):
         for column, name in zip(st.columns(2), scenario.type_names[row : row + 2], strict=False):
-            column.altair_chart(
-                charts.occupancy_panel(current.monthly, name, labels, L, baseline=baseline.monthly),
-                width="stretch",
+            show_chart(
+                charts.occupancy_panel(current.monthly, name, labels, L, baseline=baseline.monthly), column
             )
     limited = [n for n in scenario.type_names if changed.care_types[n].capacity is not None]
     if limited and current.loads is not None:
@@ -312,7 +312,7 @@ def draw(current, baseline) -> None:
         colour = charts.colours(scenario.type_names)
         for column, name in zip(st.columns(min(2, len(limited))) * len(limited), limited, strict=False):
             table = tradeoff_table(current, name, kpi_year)
-            column.altair_chart(
+            show_chart(
                 charts.tradeoff_chart(
                     table,
                     labels[name],
@@ -321,23 +321,23 @@ def draw(current, baseline) -> None:
                     capacity=yearly_value(current.yearly, name, "capacity_mean"),
                     service_level=changed.service_level,
                 ),
-                width="stretch",
+                column,
             )
     panels = [
         (
             "chart_beds",
             lambda: (
                 st.caption(t("chart_beds_caption", level=f"{changed.service_level:.0%}")),
-                st.altair_chart(charts.beds_chart(current.yearly, labels, L), width="stretch"),
+                show_chart(charts.beds_chart(current.yearly, labels, L)),
             ),
         ),
         (
             "chart_waiting",
-            lambda: st.altair_chart(charts.waiting_chart(current.monthly, labels, L), width="stretch"),
+            lambda: show_chart(charts.waiting_chart(current.monthly, labels, L)),
         ),
         (
             "chart_cost",
-            lambda: st.altair_chart(charts.cost_chart(current.yearly, labels, L), width="stretch"),
+            lambda: show_chart(charts.cost_chart(current.yearly, labels, L)),
         ),
         (
             "chart_flows",

@@ -25,7 +25,9 @@ if TYPE_CHECKING:
 from simulator import i18n, settings, store
 from simulator.budget import RunLimitError, app_limits, over_budget
 from simulator.cache import RunCache
-from simulator.experiment import RunCancelledError, run_in_stages, scenario_key
+from simulator.charts import Chart
+from simulator.experiment import RunCancelledError, expected_seconds, run_in_stages, scenario_key
+from simulator.pool import pool_size
 from simulator.results import Summary
 from simulator.scenario import Scenario, ScenarioError, load_scenario_cached
 
@@ -131,6 +133,7 @@ def preset_titles(stems) -> pd.DataFrame:
 CACHE_ENTRIES = 64
 CACHE_BYTES = 256 * 2**20  # about 800 runs of a preset, or 60 of 100 replications over 20 years
 PREVIEW_REPLICATIONS = 6  # a first, provisional answer (3 replications per core) well within a second
+PREVIEW_ABOVE_SECONDS = 1.0  # only a run expected to take longer shows a provisional answer first
 
 
 @st.cache_resource
@@ -214,6 +217,9 @@ def _compute(
             bar.progress(done / all_, text=t("running", done=done, total=all_))
 
     previews: dict[str, Summary] = {}
+    # A run that is done within about a second is shown once, final: a provisional page
+    # first would cost a second drawing and show numbers that change a moment later.
+    slow = expected_seconds(list(todo.values()), pool_size()) > PREVIEW_ABOVE_SECONDS
 
     def preview(partial: list) -> None:
         previews.update({key: Summary.of(r) for key, r in zip(todo, partial, strict=True)})
@@ -224,7 +230,7 @@ def _compute(
     try:
         finished = run_in_stages(
             list(todo.values()),
-            PREVIEW_REPLICATIONS,
+            PREVIEW_REPLICATIONS if slow else 0,
             preview,
             update,
             owner=session,
@@ -243,7 +249,7 @@ def _compute(
     with _lock:
         for key, results in zip(todo, finished, strict=True):
             summary = Summary.of(results)
-            if summary.replications > PREVIEW_REPLICATIONS:
+            if key in previews:
                 summary.preview = previews[key]
             cache.put(key, summary)
             known[key] = summary
@@ -323,3 +329,16 @@ def export_section(key: str, make: Callable) -> None:
         column.download_button(
             t(label), data=data, file_name=name, mime=mime, width="stretch", key=f"download_{label}"
         )
+
+
+def show_chart(chart: Chart, target=None) -> None:
+    """An Altair chart in the page (``target``: a column or container; default the page),
+    stretched to its width. Our charts are built by code that the tests validate against
+    the Vega-Lite schema, so here the spec is made without validating it again: that took
+    a third of the time of a workshop page (``st.altair_chart`` always validates). As
+    there, without Altair's default theme of 300 x 300 views."""
+    spec = chart.to_dict(validate=False)
+    view = spec.get("config", {}).get("view", {})
+    for key in ("continuousWidth", "continuousHeight"):
+        view.pop(key, None)
+    (target or st).vega_lite_chart(spec, width="stretch")

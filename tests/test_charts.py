@@ -1,0 +1,70 @@
+"""Every chart the pages draw is valid Vega-Lite, in both languages and in the app's
+stretched size: the pages send the specs without validating them (ui.common.show_chart),
+so this is where a malformed chart is caught."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator import charts
+from simulator.compare import overlay_frames
+from simulator.experiment import run_experiment
+from simulator.levers import apply_levers, default_levers
+from simulator.results import Summary, key_care_type, tradeoff_table
+from simulator.scenario import load_scenario, with_overrides
+from tests.conftest import EXAMPLE
+
+
+@pytest.fixture(scope="module")
+def runs():
+    base = with_overrides(load_scenario(EXAMPLE), years=3, replications=3)
+    levers = default_levers(base)
+    levers.inflow_change["jzplus"] = -0.2
+    changed = apply_levers(base, levers)
+    return Summary.of(run_experiment(base, workers=1)), Summary.of(run_experiment(changed, workers=1))
+
+
+def page_charts(before: Summary, after: Summary, lang: str) -> list[charts.Chart]:
+    """The workshop's and the comparison page's charts, as those pages build them."""
+    scenario = after.scenario
+    labels = {name: scenario.label(name) for name in scenario.type_names}
+    heavy = key_care_type(scenario)
+    year = before.years[1]
+    found = [
+        charts.occupancy_panel(after.monthly, name, labels, lang, baseline=before.monthly)
+        for name in scenario.type_names
+    ]
+    found.append(
+        charts.tradeoff_chart(
+            tradeoff_table(after, heavy, year),
+            labels[heavy],
+            "#123456",
+            lang,
+            capacity=43,
+            service_level=0.95,
+        )
+    )
+    found += [
+        charts.beds_chart(after.yearly, labels, lang),
+        charts.waiting_chart(after.monthly, labels, lang),
+        charts.cost_chart(after.yearly, labels, lang),
+    ]
+    names = ["basis", "minder"]
+    monthly, totals = overlay_frames([before, after], names)
+    found.append(charts.scenario_legend(names, lang))
+    found += [charts.comparison_panel(monthly, name, labels[name], lang) for name in scenario.type_names]
+    found += [charts.comparison_totals_chart(totals, measure, "", lang) for measure in ("in_care", "cost")]
+    return found
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_every_chart_of_the_pages_is_valid_vega_lite(runs, lang):
+    found = page_charts(*runs, lang)
+    assert len(found) == 4 + 1 + 3 + 1 + 4 + 2
+    decimals = []
+    for chart in found:
+        spec = chart.to_dict()  # validates against the Vega-Lite schema: raises on an error
+        assert spec["$schema"].startswith("https://vega.github.io/schema/vega-lite/")
+        decimals.append(spec.get("config", {}).get("locale", {}).get("number", {}).get("decimal"))
+    # Every chart with numbers uses the language's decimal sign (the legend has none).
+    assert decimals.count("," if lang == "nl" else ".") == len(found) - 1
