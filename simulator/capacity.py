@@ -17,9 +17,14 @@ counted as need (the offered load holds no waiting time).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from numpy.typing import ArrayLike
 from scipy.special import gammaln, pdtr, xlogy
+
+if TYPE_CHECKING:
+    from simulator.timeline import Calendar, Plan
 
 
 def erlang_b(capacity: ArrayLike, load: ArrayLike) -> np.ndarray:
@@ -95,10 +100,19 @@ def beds_needed(loads: np.ndarray, weights: np.ndarray, service_level: float, wa
     """The smallest whole capacity whose delayed share (``delayed_share``) is at most
     1 - ``service_level``, for every period at once (loads and weights: (..., months))."""
     loads = np.asarray(loads, dtype=float)
+    weights = np.asarray(weights, dtype=float)
     target = 1.0 - service_level + 1e-12  # a tiny slack absorbs rounding
     shape = loads.shape[:-1]
     peak = loads.max(axis=-1) if loads.shape[-1] else np.zeros(shape)
-    high = np.ceil(peak + 10.0 * np.sqrt(peak) + 10.0)
+    # A bracket as narrow as the theory allows (each step below evaluates every period):
+    # far above the load the share is tiny (checked, and widened if not), and a unit
+    # carries at most c of a load a, so B(c, a) >= 1 - c / a (and C >= B): below
+    # (1 - target) times the lowest load of a month with requests, every month delays
+    # more than the target.
+    high = np.ceil(peak + 4.0 * np.sqrt(peak) + 5.0)
+    asked = weights > 0
+    lowest = np.where(asked, loads, np.inf).min(axis=-1) if loads.shape[-1] else np.zeros(shape)
+    lowest = np.where(np.isfinite(lowest), lowest, 0.0)
     for _ in range(64):  # make sure the top of the bracket meets the target
         short = delayed_share(high, loads, weights, wait) > target
         if not short.any():
@@ -108,9 +122,10 @@ def beds_needed(loads: np.ndarray, weights: np.ndarray, service_level: float, wa
         raise ArithmeticError(
             f"no capacity meets the service level {service_level} at loads up to {peak.max()}"
         )
-    low = np.full(shape, -1.0)  # capacity -1 "fails" by definition
+    low = np.maximum(np.floor(lowest * (1.0 - target)) - 1.0, -1.0)  # fails (capacity -1 by definition)
     ok_at_zero = delayed_share(np.zeros(shape), loads, weights, wait) <= target
     high = np.where(ok_at_zero, 0.0, high)
+    low = np.where(ok_at_zero, -1.0, np.minimum(low, high - 1.0))
     while np.any(high - low > 1):
         middle = np.maximum(np.floor((low + high) / 2), 0.0)  # closed brackets (high 0, low -1) stay at 0
         ok = delayed_share(middle, loads, weights, wait) <= target
@@ -130,3 +145,27 @@ def occupancy_rate(capacity: ArrayLike, loads: np.ndarray, days: np.ndarray, wai
     mean = (carried * days).sum(axis=-1) / days.sum(axis=-1)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(c[..., 0] > 0, mean / c[..., 0], np.nan)
+
+
+def months_by_year(calendar: Calendar, values: np.ndarray) -> np.ndarray:
+    """(..., M) monthly values -> (..., Y, 12), months in calendar order within their year;
+    months a partial year lacks are 0 (and weigh nothing)."""
+    years = calendar.month_year_index
+    first_month = calendar.start_month - 1
+    slot = (np.arange(calendar.n_months) + first_month) % 12
+    out = np.zeros((*values.shape[:-1], len(calendar.years), 12))
+    out[..., years, slot] = values
+    return out
+
+
+def plan_beds_needed(plan: Plan, loads: np.ndarray, requests: np.ndarray) -> np.ndarray:
+    """Beds needed per year and care type from monthly offered loads and requests
+    ((..., M, n) each): array (..., Y, n)."""
+    calendar, level = plan.calendar, plan.scenario.service_level
+    out = np.empty((*loads.shape[:-2], len(calendar.years), plan.n_types), dtype=np.int64)
+    for i in range(plan.n_types):
+        wait = not plan.when_full_elsewhere[i]
+        out[..., i] = beds_needed(
+            months_by_year(calendar, loads[..., i]), months_by_year(calendar, requests[..., i]), level, wait
+        )
+    return out
