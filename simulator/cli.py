@@ -276,6 +276,14 @@ def _check_out_dir(out: Path, flag: str = "--out", names: tuple[str, ...] | None
     _check_writable(out.resolve().parent, f"{flag} {out}")
 
 
+def _warm_up(args: argparse.Namespace) -> None:
+    """Start the workers while this process imports the rest (simulator.pool.warm_up)."""
+    if args.workers != 1:
+        from simulator.pool import warm_up
+
+        warm_up(args.workers)
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     """``run``: simulate one scenario, write monthly.csv, yearly.csv, flows.csv and run.json to
     --out and print the summary; returns the exit code."""
@@ -283,6 +291,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     _check_out_dir(out, names=RUN_FILES)
     scenario = _resolve(args)
     check_budget(scenario, args, args.scenario)
+    _warm_up(args)
     from simulator.experiment import run_experiment
 
     bar = ProgressBar(enabled=not args.quiet)
@@ -324,6 +333,7 @@ def _run_aligned(
     scenarios = aligned(base, loaded[1:])
     for scenario, path in zip(scenarios, args.scenarios, strict=True):
         check_budget(scenario, args, path)
+    _warm_up(args)
     labels = [Path(path).stem for path in args.scenarios]
     if len(set(labels)) < len(labels):
         labels = [f"{k}:{label}" for k, label in enumerate(labels)]

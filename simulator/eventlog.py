@@ -59,7 +59,8 @@ class Condensed:
 
     levels: np.ndarray  # (n_months, 5, n_types): time-weighted monthly means of LEVELS
     counts: np.ndarray  # (n_months, 8, n_types): COUNTS per month
-    demand_time: list[np.ndarray]  # per type: (n_years, max_level + 1) days at each demand level
+    demand_time: list[np.ndarray]  # per type: (n_years, levels) days at each demand level ...
+    demand_low: list[int]  # ... from this lowest level on (a national stock is not 0 .. 20,000 wide)
     year_start: np.ndarray  # (n_years, n_types): youths in care (regional or elsewhere) on 1 January
     wait_days: np.ndarray  # (n_months, n_types): days waited by the month's admissions
 
@@ -115,12 +116,14 @@ def condense(plan: Plan, log: EventLog) -> Condensed:
 
     in_demand = in_care | (kind == WAITING)
     demand_t, demand_d, demand_care = t[in_demand], d[in_demand], care[in_demand]
-    demand_time = []
+    demand_time, demand_low = [], []
     for i in range(n):
         mine = demand_care == i
         times, deltas = demand_t[mine], demand_d[mine]
-        demand_time.append(time_at_level(times[deltas > 0], times[deltas < 0], plan.initial[i], years))
-    return Condensed(levels, counts, demand_time, year_start, wait_days)
+        low, histogram = time_at_level(times[deltas > 0], times[deltas < 0], plan.initial[i], years)
+        demand_low.append(low)
+        demand_time.append(histogram)
+    return Condensed(levels, counts, demand_time, demand_low, year_start, wait_days)
 
 
 class DayIndex:
@@ -160,10 +163,12 @@ def level_means(
     return (at_start + late / widths).T
 
 
-def time_at_level(ups: np.ndarray, downs: np.ndarray, start_level: int, years: DayIndex) -> np.ndarray:
+def time_at_level(
+    ups: np.ndarray, downs: np.ndarray, start_level: int, years: DayIndex
+) -> tuple[int, np.ndarray]:
     """Days spent at each level in each year of a level that starts at ``start_level`` and
     goes up by one on each day of ``ups`` and down by one on each of ``downs`` (any order):
-    array (n_years, max_level + 1). The level after a day's changes is the start plus the
+    (lowest level, array (n_years, highest - lowest + 1)). The level after a day's changes is the start plus the
     ups less the downs up to that day, counted in the sorted days (plain sorts: several
     times faster than ordering the changes themselves, and simultaneous changes never show
     a level they pass through)."""
@@ -175,6 +180,7 @@ def time_at_level(ups: np.ndarray, downs: np.ndarray, start_level: int, years: D
         start_level + np.searchsorted(ups, days, side="right") - np.searchsorted(downs, days, side="right")
     )
     duration = np.diff(np.append(days, year_edges[-1]))
-    top = int(level.max()) + 1
-    flat = np.bincount(years(days) * top + level, weights=duration, minlength=n_years * top)
-    return flat.reshape(n_years, top)
+    low = int(level.min())
+    width = int(level.max()) - low + 1
+    flat = np.bincount(years(days) * width + level - low, weights=duration, minlength=n_years * width)
+    return low, flat.reshape(n_years, width)

@@ -117,7 +117,7 @@ class ReplicationResult:
     levels: np.ndarray  # (n_months, 5, n_types): time-weighted monthly means of LEVELS
     counts: np.ndarray  # (n_months, 8, n_types): COUNTS per month
     transitions: np.ndarray  # (n_types + 1, n_types + 1): row 'new' last, column 'exit' last
-    demand_time: list[np.ndarray]  # per type: (n_years, max_level + 1) days spent at each demand level
+    demand_time: list[np.ndarray]  # per type: (n_years, levels) days spent at each demand level ...
     n_events: int
     initial_total: int
     arrivals: int
@@ -126,6 +126,7 @@ class ReplicationResult:
         None  # (n_years, n_types): youths in care (regional or elsewhere) on 1 January
     )
     wait_days: np.ndarray | None = None  # (n_months, n_types): days waited by the month's admissions
+    demand_low: list[int] | None = None  # ... from this lowest level on (None: from 0)
 
 
 class Model:
@@ -592,6 +593,7 @@ class Model:
             counts=condensed.counts,
             transitions=np.asarray(self.transitions, dtype=np.int64).reshape(n + 1, n + 1),
             demand_time=condensed.demand_time,
+            demand_low=condensed.demand_low,
             year_start=condensed.year_start,
             wait_days=condensed.wait_days,
             # Events ever scheduled, less the watchdog's (when it ran).

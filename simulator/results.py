@@ -293,14 +293,17 @@ def demand_quantiles(plan: Plan, reps: list[ReplicationResult]) -> tuple[np.ndar
     needed = np.zeros((n_years, n))
     p90 = np.zeros((n_years, n))
     for i in range(n):
-        width = max(r.demand_time[i].shape[1] for r in reps)
+        # Each replication's histogram starts at its own lowest level (ReplicationResult.demand_low).
+        lows = [r.demand_low[i] if r.demand_low is not None else 0 for r in reps]
+        bottom = min(lows)
+        width = max(low + r.demand_time[i].shape[1] for low, r in zip(lows, reps, strict=True)) - bottom
         pooled = np.zeros((n_years, width))
-        for r in reps:
-            pooled[:, : r.demand_time[i].shape[1]] += r.demand_time[i]
+        for low, r in zip(lows, reps, strict=True):
+            pooled[:, low - bottom : low - bottom + r.demand_time[i].shape[1]] += r.demand_time[i]
         cum = np.cumsum(pooled, axis=1)
         share = cum / cum[:, -1:]
-        needed[:, i] = np.argmax(share >= level - 1e-12, axis=1)
-        p90[:, i] = np.argmax(share >= 0.9 - 1e-12, axis=1)
+        needed[:, i] = bottom + np.argmax(share >= level - 1e-12, axis=1)
+        p90[:, i] = bottom + np.argmax(share >= 0.9 - 1e-12, axis=1)
     return needed, p90
 
 
@@ -351,29 +354,27 @@ def summarise(
     years = calendar.years
     year_ends = np.nextafter(calendar.year_edges[1:], 0)
     capacity_end = [[plan.capacity_at(i, end) for i in range(n)] for end in year_ends]
-    columns: dict[str, Any] = dict(
-        {
-            "year": np.repeat(years, n),
-            "care_type": np.tile(names, len(years)),
-            "beds_needed": needed.ravel().astype(np.int64),
-            "beds_needed_p10": np.percentile(needed_each, 10, axis=0, method="inverted_cdf")
-            .ravel()
-            .astype(np.int64),
-            "beds_needed_p90": np.percentile(needed_each, 90, axis=0, method="inverted_cdf")
-            .ravel()
-            .astype(np.int64),
-            "demand_p90": demand_p90.ravel().astype(np.int64),
-            "capacity": pd.array(
-                [None if math.isinf(c) else int(c) for row in capacity_end for c in row], dtype="Int64"
-            ),
-            "capacity_mean": np.where(np.isinf(per_year["capacity"]), np.nan, per_year["capacity"]).ravel(),
-            "days": np.repeat(np.round(per_year["days"]).astype(np.int64), n),
-            "delayed_share_expected": expected_delayed_share(plan, loads, requests).ravel(),
-            "in_care_start_mean": per_year["in_care_start"].mean(axis=0).ravel(),
-            "offered_load_mean": per_year["offered_load"].mean(axis=0).ravel(),
-            "requests_mean": per_year["requests"].mean(axis=0).ravel(),
-        }
-    )
+    columns: dict[str, Any] = {
+        "year": np.repeat(years, n),
+        "care_type": np.tile(names, len(years)),
+        "beds_needed": needed.ravel().astype(np.int64),
+        "beds_needed_p10": np.percentile(needed_each, 10, axis=0, method="inverted_cdf")
+        .ravel()
+        .astype(np.int64),
+        "beds_needed_p90": np.percentile(needed_each, 90, axis=0, method="inverted_cdf")
+        .ravel()
+        .astype(np.int64),
+        "demand_p90": demand_p90.ravel().astype(np.int64),
+        "capacity": pd.array(
+            [None if math.isinf(c) else int(c) for row in capacity_end for c in row], dtype="Int64"
+        ),
+        "capacity_mean": np.where(np.isinf(per_year["capacity"]), np.nan, per_year["capacity"]).ravel(),
+        "days": np.repeat(np.round(per_year["days"]).astype(np.int64), n),
+        "delayed_share_expected": expected_delayed_share(plan, loads, requests).ravel(),
+        "in_care_start_mean": per_year["in_care_start"].mean(axis=0).ravel(),
+        "offered_load_mean": per_year["offered_load"].mean(axis=0).ravel(),
+        "requests_mean": per_year["requests"].mean(axis=0).ravel(),
+    }
     for key in (
         "occupancy",
         "admissions",

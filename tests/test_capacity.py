@@ -128,4 +128,3 @@ def test_erlang_b_stays_a_probability_far_above_capacity():
     for servers, load in ((0, 1113.0), (3, 2000.0), (50, 5000.0), (900, 1e6)):
         assert capacity.erlang_b(servers, load) == pytest.approx(analytic.erlang_b(servers, load), rel=1e-9)
         assert capacity.erlang_c(servers, load) == 1.0
-

@@ -115,6 +115,11 @@ def test_demand_p90_is_the_quantile_of_time_at_each_demand_level():
     other[0, 11] = 100
     needed, _ = demand_quantiles(plan, [fake(demand), fake(other)])
     assert needed[0, 0] == 11
+    # A histogram that starts at a higher level (demand_low) pools at its own levels.
+    shifted = fake(np.full((1, 2), 50.0))
+    shifted.demand_low = [20]  # half the time at 20, half at 21
+    needed, p90 = demand_quantiles(plan, [fake(demand), shifted])
+    assert needed[0, 0] == 21 and p90[0, 0] == 21
 
 
 def test_demand_histogram_covers_every_day_and_matches_occupancy(results):
@@ -123,7 +128,7 @@ def test_demand_histogram_covers_every_day_and_matches_occupancy(results):
         for i in range(plan.n_types):
             days_in_years = r.demand_time[i].sum(axis=1)
             assert days_in_years == pytest.approx(np.diff(plan.calendar.year_edges))
-            levels = np.arange(r.demand_time[i].shape[1])
+            levels = r.demand_low[i] + np.arange(r.demand_time[i].shape[1])
             mean_demand = (r.demand_time[i] * levels).sum() / r.demand_time[i].sum()
             month_days = np.diff(plan.calendar.month_edges)
             demand = r.levels[:, [OCCUPANCY, WAITING, OVERFLOW], i].sum(axis=1)  # not blocked or offered
