@@ -36,7 +36,6 @@ from __future__ import annotations
 import heapq
 import math
 from bisect import bisect_right
-from collections.abc import Callable
 from functools import partial
 
 import numpy as np
@@ -47,59 +46,20 @@ from simulator.i18n import Message
 from simulator.model import (
     ADMISSIONS,
     ADMITTED_YOUTHS,
-    BLOCK,
     BLOCKED,
     DELAYED,
     DISCHARGED,
     ESCALATED,
-    ESCALATIONS,
     OCCUPANCY,
     OVERFLOW,
     PLACED_ELSEWHERE,
-    ROUTING,
-    STAYS,
     Model,
     ReplicationResult,
-    _unit_gamma,
 )
 from simulator.settings import ENGINES
 from simulator.stays import Segments, stay_days
+from simulator.streams import ESCALATIONS, ROUTING, STAYS, Stream, unit_gamma
 from simulator.timeline import EXIT_INDEX, Plan
-
-
-class Stream:
-    """Draws of one random stream, taken in vectorised blocks (``take``) or one by one
-    (``next``, for the SimPy part), in one order."""
-
-    def __init__(self, generator: Callable[[int], np.ndarray]):
-        self._generator = generator
-        self._buffer = np.empty(0)
-        self._as_list: list[float] | None = None  # the buffer as floats, for draws one by one
-        self._position = 0
-
-    def take(self, count: int) -> np.ndarray:
-        """The next ``count`` draws."""
-        left = len(self._buffer) - self._position
-        if count > left:
-            fresh = self._generator(max(BLOCK, count - left))
-            self._buffer = np.concatenate([self._buffer[self._position :], fresh])
-            self._as_list = None
-            self._position = 0
-        taken = self._buffer[self._position : self._position + count]
-        self._position += count
-        return taken
-
-    def __iter__(self) -> Stream:
-        return self
-
-    def __next__(self) -> float:
-        if self._position >= len(self._buffer):  # used up: a fresh block
-            self._buffer, self._as_list, self._position = self._generator(BLOCK), None, 0
-        if self._as_list is None:
-            self._as_list = self._buffer.tolist()
-        value = self._as_list[self._position]
-        self._position += 1
-        return value
 
 
 def stay_days_many(
@@ -190,7 +150,7 @@ class HybridModel(Model):
         self.stay_streams = [
             Stream(self.rngs[(STAYS, i)].standard_exponential)
             if self.stay_shape[i] == 1.0
-            else Stream(partial(_unit_gamma, self.rngs[(STAYS, i)], self.stay_shape[i]))
+            else Stream(partial(unit_gamma, self.rngs[(STAYS, i)], self.stay_shape[i]))
             for i in range(n)
         ]
         self.esc_streams = [Stream(self.rngs[(ESCALATIONS, i)].standard_exponential) for i in range(n)]

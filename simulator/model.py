@@ -29,10 +29,8 @@ Speed matters (a workshop wants answers in a second), hence:
 from __future__ import annotations
 
 import math
-import zlib
 from bisect import bisect_right
-from collections import deque
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -63,36 +61,23 @@ from simulator.eventlog import (  # noqa: F401 (the channels, for the engines an
     condense,
 )
 from simulator.i18n import Message
+from simulator.places import Places
 from simulator.stays import Segments, stay_days
+from simulator.streams import (  # noqa: F401 (the purposes, for the engines and tests)
+    ARRIVALS,
+    BLOCK,
+    ESCALATIONS,
+    INITIAL,
+    ROUTING,
+    STAYS,
+    draws,
+    generators,
+    stream_seed,
+    unit_gamma,
+)
 from simulator.timeline import EXIT_INDEX, Plan
 
-# Purposes of the random streams. Each (replication, purpose, care type) has its own
-# stream, so changing one lever disturbs as few other draws as possible.
-ARRIVALS, STAYS, ESCALATIONS, ROUTING, INITIAL = range(5)
-BLOCK = 512
 CHECK_EVERY_DAYS = 30.0  # how often a run looks at its budget
-
-
-def type_code(name: str) -> int:
-    """Stable integer for a care type name: streams follow the name, not the position."""
-    return zlib.crc32(name.encode("utf-8"))
-
-
-def stream_seed(seed: int, run_number: int, purpose: int, name: str) -> np.random.SeedSequence:
-    """The seed of one stream. Equal to ``SeedSequence(seed).spawn(...)`` children for
-    replication ``run_number`` then ``purpose``, addressed by the care type's name."""
-    return np.random.SeedSequence(seed, spawn_key=(run_number, purpose, type_code(name)))
-
-
-def _unit_gamma(rng: np.random.Generator, shape: float, size: int) -> np.ndarray:
-    """Gamma draws with mean 1 and coefficient of variation 1/sqrt(shape)."""
-    return rng.standard_gamma(shape, size) / shape
-
-
-def _draws(generator: Callable[[int], np.ndarray], block: int = BLOCK) -> Iterator[float]:
-    """Endless iterator over blocks of draws: ``generator(block)`` returns an array."""
-    while True:
-        yield from generator(block).tolist()
 
 
 class CountingEnvironment(simpy.Environment):
@@ -143,11 +128,7 @@ class Model:
         n = self.n = plan.n_types
         self.names = plan.names
 
-        self.rngs = {
-            (purpose, i): np.random.default_rng(stream_seed(self.seed, run_number, purpose, name))
-            for purpose in (ARRIVALS, STAYS, ESCALATIONS, ROUTING, INITIAL)
-            for i, name in enumerate(self.names)
-        }
+        self.rngs = generators(self.seed, run_number, self.names)
         self.stay_draws = []
         self.stay_shape = []
         for i in range(n):
@@ -156,11 +137,11 @@ class Model:
             self.stay_shape.append(shape)
             # Unit-mean draws: the stay's length in mean stays (simulator.stays).
             if shape == 1.0:
-                self.stay_draws.append(_draws(rng.standard_exponential))
+                self.stay_draws.append(draws(rng.standard_exponential))
             else:
-                self.stay_draws.append(_draws(partial(_unit_gamma, rng, shape)))
-        self.esc_draws = [_draws(self.rngs[(ESCALATIONS, i)].standard_exponential) for i in range(n)]
-        self.route_draws = [_draws(self.rngs[(ROUTING, i)].random) for i in range(n)]
+                self.stay_draws.append(draws(partial(unit_gamma, rng, shape)))
+        self.esc_draws = [draws(self.rngs[(ESCALATIONS, i)].standard_exponential) for i in range(n)]
+        self.route_draws = [draws(self.rngs[(ROUTING, i)].random) for i in range(n)]
 
         epochs = plan.epochs
         self.epoch_starts = [e.start_day for e in epochs]
@@ -175,13 +156,6 @@ class Model:
         self.can_escalate = [any(h > 0.0 for h in s.hazard) for s in self.segments]
         self.single_epoch = len(epochs) == 1
         self.year_edges = plan.calendar.year_edges.tolist()
-
-        self.capacity = [changes[0][1] for changes in plan.capacity_changes]
-        self.overflow = [0] * n
-        self.blocked = [0] * n
-        self.queues: list[deque] = [deque() for _ in range(n)]
-        self.elsewhere = plan.when_full_elsewhere
-        self.max_wait = plan.max_wait_days
 
         self.log_t: list[float] = []
         self.log_ch: list[int] = []
@@ -206,7 +180,13 @@ class Model:
         self.continue_in_bulk: Callable[..., tuple[float, int, bool, int] | None] | None = None
         self.limited = [any(places != math.inf for _, places in changes) for changes in plan.capacity_changes]
 
-        self.occupancy = list(plan.initial)
+        self.places = Places(self.env, plan, (self.log_t, self.log_ch, self.log_d))
+        # The places' lists themselves (census, tests).
+        self.occupancy, self.overflow, self.queues = (
+            self.places.occupancy,
+            self.places.overflow,
+            self.places.queues,
+        )
         self._start()
 
     # ------------------------------------------------------------ set-up
@@ -220,9 +200,7 @@ class Model:
         self._start_capacity_changes()
 
     def _start_capacity_changes(self) -> None:
-        for i, changes in enumerate(self.plan.capacity_changes):
-            for day, places in changes[1:]:
-                self.env.process(self._capacity_change(i, day, places))
+        self.places.start_capacity_changes()
 
     def _initial_stays(self, i: int) -> tuple[list[float], list[bool]]:
         """The days left of each stay in progress in care type i at the start, and whether it
@@ -315,11 +293,6 @@ class Model:
             self.arrived += 1
             self._spawn(self._youth(i, -1, None))
 
-    def _capacity_change(self, i: int, day: float, places: float) -> Generator[simpy.Event, Any, None]:
-        yield self.env.timeout(day)
-        self.capacity[i] = places  # a cut never evicts: it only blocks admissions
-        self._admit_waiting(i)
-
     def _youth(
         self,
         dest: int,
@@ -336,12 +309,7 @@ class Model:
         env, n = self.env, self.n
         log_t, log_ch, log_d = self.log_t, self.log_ch, self.log_d
         count_t, count_ch = self.count_t, self.count_ch
-        occupancy, capacity, queues, transitions = (
-            self.occupancy,
-            self.capacity,
-            self.queues,
-            self.transitions,
-        )
+        places, transitions = self.places, self.transitions
         stay_draws, esc_draws, segments, can_escalate = (
             self.stay_draws,
             self.esc_draws,
@@ -363,7 +331,7 @@ class Model:
                 if place >= 0:
                     count_t.append(env.now)
                     count_ch.append((ESCALATED if escalated else DISCHARGED) * n + current)
-                    self._release(place)
+                    places.release(place)
                 transitions[source * (n + 1) + n] += 1
                 self.exited += 1
                 return
@@ -380,21 +348,10 @@ class Model:
             else:
                 duration, next_escalated = stay_days(seg, requested, x, e)
             # Admission: a free place (and nobody ahead in the queue), elsewhere, or wait.
-            delayed = True
-            if occupancy[dest] < capacity[dest] and not queues[dest]:
-                occupancy[dest] += 1
-                log_t.append(requested)
-                log_ch.append(dest)
-                log_d.append(1)
-                new_place, delayed = dest, False
-            elif self.elsewhere[dest]:
-                new_place = self._place_elsewhere(dest)
-            else:
-                request = env.event()
-                queues[dest].append(request)
-                log_t.append(requested)
-                log_ch.append(WAITING * n + dest)
-                log_d.append(1)
+            new_place = places.admit(dest)
+            delayed = new_place != dest
+            if new_place < 0:
+                request = places.wait(dest)
                 count_t.append(requested)
                 count_ch.append(REQUESTS * n + dest)
                 self.offer_start.append(requested)
@@ -406,9 +363,7 @@ class Model:
                     log_t.append(requested)
                     log_ch.append(BLOCKED * n + current)
                     log_d.append(1)
-                max_wait = self.max_wait[dest]
-                if max_wait is not None:
-                    env.timeout(max_wait).callbacks.append(partial(self._give_up, dest, request))
+                places.start_max_wait(dest, request)
                 new_place = yield request
                 if place < 0:
                     self.waiting_new -= 1
@@ -427,7 +382,7 @@ class Model:
             if place >= 0:
                 count_t.append(now)
                 count_ch.append((ESCALATED if escalated else DISCHARGED) * n + current)
-                self._release(place)
+                places.release(place)
             transitions[source * (n + 1) + dest] += 1
             current, place, escalated = dest, new_place, next_escalated
             count_t.append(now)
@@ -471,53 +426,6 @@ class Model:
             return _pick(epoch.escalation_dests[current], epoch.escalation_cum[current], u)
         epoch = epochs[k]
         return _pick(epoch.outflow_dests[current], epoch.outflow_cum[current], u)
-
-    # ------------------------------------------------------------ places
-
-    def _place_elsewhere(self, i: int) -> int:
-        self.overflow[i] += 1
-        self.log_t.append(self.env.now)
-        self.log_ch.append(OVERFLOW * self.n + i)
-        self.log_d.append(1)
-        return self.n + i
-
-    def _release(self, place: int) -> None:
-        now, n = self.env.now, self.n
-        if place < n:
-            self.occupancy[place] -= 1
-            self.log_t.append(now)
-            self.log_ch.append(place)
-            self.log_d.append(-1)
-            if self.queues[place]:
-                self._admit_waiting(place)
-        else:
-            self.overflow[place - n] -= 1
-            self.log_t.append(now)
-            self.log_ch.append(OVERFLOW * n + place - n)
-            self.log_d.append(-1)
-
-    def _admit_waiting(self, i: int) -> None:
-        """Fill free places from the head of the FIFO list. The place is taken now; the
-        youth moves (and frees its old place) when its process resumes at the same time."""
-        queue, now, n = self.queues[i], self.env.now, self.n
-        while queue and self.occupancy[i] < self.capacity[i]:
-            request = queue.popleft()
-            self.occupancy[i] += 1
-            self.log_t.extend((now, now))
-            self.log_ch.extend((i, WAITING * n + i))
-            self.log_d.extend((1, -1))
-            request.succeed(i)
-
-    def _give_up(self, i: int, request: simpy.Event, _timer: simpy.Event) -> None:
-        """``max_wait_months`` reached: the youth is placed elsewhere. This breaks circular
-        waits (JZ+ full of youths waiting for places held by youths waiting for JZ+)."""
-        if request.triggered:
-            return
-        self.queues[i].remove(request)
-        self.log_t.append(self.env.now)
-        self.log_ch.append(WAITING * self.n + i)
-        self.log_d.append(-1)
-        request.succeed(self._place_elsewhere(i))
 
     # ------------------------------------------------------------ running and results
 

@@ -21,12 +21,13 @@ import pytest
 from scipy import stats
 
 from simulator.experiment import run_replications
-from simulator.hybrid import HybridModel, Stream, model_class, stay_days_many
+from simulator.hybrid import HybridModel, model_class, stay_days_many
 from simulator.model import Model
 from simulator.results import yearly_arrays
 from simulator.scenario import ScenarioError, load_scenario, scenario_from_dict, with_overrides
 from simulator.settings import PRESETS_DIR
 from simulator.stays import Segments, stay_days
+from simulator.streams import Stream
 from simulator.timeline import compile_plan
 from tests.conftest import make_scenario
 
