@@ -6,6 +6,7 @@ import time
 
 import streamlit as st
 
+
 from simulator import charts, i18n
 from simulator.experiment import scenario_key
 from simulator.export import scenario_export
@@ -303,7 +304,8 @@ def draw(current, baseline) -> None:
     for row in range(0, len(scenario.type_names), 2):
         for column, name in zip(st.columns(2), scenario.type_names[row : row + 2], strict=False):
             show_chart(
-                charts.occupancy_panel(current.monthly, name, labels, L, baseline=baseline.monthly), column
+                charts.occupancy_panel_spec(current.monthly, name, labels, L, baseline=baseline.monthly),
+                column,
             )
     limited = [n for n in scenario.type_names if changed.care_types[n].capacity is not None]
     if limited and current.loads is not None:

@@ -6,6 +6,12 @@ Texts come from simulator.i18n; numbers use the language's separators.
 
 from __future__ import annotations
 
+import copy
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+
 import altair as alt
 import numpy as np
 import pandas as pd
@@ -55,6 +61,16 @@ def _size(chart: Chart, width: int | None, height: int, title: str | None = None
     return chart.properties(**sizes, **({} if title is None else {"title": title}))
 
 
+def _occupancy_frame(summary: pd.DataFrame, name: str, baseline: pd.DataFrame | None) -> pd.DataFrame:
+    """The data of one care type's occupancy panel."""
+    columns = ["month", "occupancy_mean", "occupancy_p10", "occupancy_p90", "capacity", "expected"]
+    part = summary.loc[summary["care_type"] == name, columns].reset_index(drop=True)
+    if baseline is not None:
+        part["baseline"] = baseline.loc[baseline["care_type"] == name, "occupancy_mean"].to_numpy()
+    part["month"] = _month_text(part["month"])
+    return part
+
+
 def _occupancy_layers(
     summary: pd.DataFrame,
     name: str,
@@ -64,12 +80,14 @@ def _occupancy_layers(
     width: int | None,
     height: int,
 ) -> Chart:
-    columns = ["month", "occupancy_mean", "occupancy_p10", "occupancy_p90", "capacity", "expected"]
-    part = summary.loc[summary["care_type"] == name, columns].reset_index(drop=True)
-    if baseline is not None:
-        part["baseline"] = baseline.loc[baseline["care_type"] == name, "occupancy_mean"].to_numpy()
-    part["month"] = _month_text(part["month"])
+    part = _occupancy_frame(summary, name, baseline)
     colour = colours(list(dict.fromkeys(summary["care_type"])))[name]
+    return _occupancy_layers_of(part, colour, title, lang, width, height)
+
+
+def _occupancy_layers_of(
+    part: pd.DataFrame, colour: str, title: str, lang: str, width: int | None, height: int
+) -> Chart:
     free = alt.Scale(zero=False)  # not from zero: the workshop must see where capacity bites
     # The data sits on the layer, not on each mark: Altair then converts and copies it once.
     base = alt.Chart().encode(x=alt.X("month:T", title=t("month", lang), axis=alt.Axis(format="%Y")))
@@ -81,7 +99,7 @@ def _occupancy_layers(
             y=alt.Y("expected:Q", scale=free)
         ),
     ]
-    if baseline is not None:
+    if "baseline" in part:
         layers.append(
             base.mark_line(color=BASELINE_GREY, strokeWidth=2).encode(y=alt.Y("baseline:Q", scale=free))
         )
@@ -120,6 +138,79 @@ def occupancy_panel(
     return _finish(
         _occupancy_layers(summary, name, labels.get(name, name), lang, baseline, width, height), lang
     )
+
+
+def occupancy_panel_spec(
+    summary: pd.DataFrame,
+    name: str,
+    labels: dict[str, str],
+    lang: str = "nl",
+    baseline: pd.DataFrame | None = None,
+    height: int = 240,
+) -> dict:
+    """``occupancy_panel`` in the app's stretched size, as a Vega-Lite spec: made by Altair
+    once per kind of panel (``TEMPLATES``), then only its data is new. Altair took about 60
+    ms a panel, a quarter of a workshop page; the spec is the same."""
+    part = _occupancy_frame(summary, name, baseline)
+    colour = colours(list(dict.fromkeys(summary["care_type"])))[name]
+    title = labels.get(name, name)
+    key = (
+        "occupancy",
+        tuple(part.columns),
+        bool(part["capacity"].notna().any()),
+        colour,
+        title,
+        lang,
+        height,
+    )
+    return TEMPLATES.spec(
+        key, lambda: _finish(_occupancy_layers_of(part, colour, title, lang, None, height), lang), part
+    )
+
+
+class SpecTemplates:
+    """Vega-Lite specs of charts that differ only in their one dataset, each made by Altair
+    once (bounded, least recently used first out; shared by the app's sessions). A spec
+    handed out is a fresh copy holding the new data frame as its dataset, named by its
+    content; Streamlit sends that frame to the browser as Arrow."""
+
+    def __init__(self, size: int = 128):
+        self.size = size
+        self._specs: OrderedDict[Hashable, dict] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def spec(self, key: Hashable, build: Callable[[], Chart], data: pd.DataFrame) -> dict:
+        """The spec of ``build()`` (a chart with ``data`` as its one, top-level dataset),
+        for this data."""
+        with self._lock:
+            template = self._specs.get(key)
+            if template is not None:
+                self._specs.move_to_end(key)
+        if template is None:
+            template = build().to_dict(validate=False)
+            (name,) = template.pop("datasets")
+            if template.get("data") != {"name": name}:
+                raise ValueError(f"a template needs one top-level dataset: {key}")
+            view = template.get("config", {}).get("view", {})
+            for size in ("continuousWidth", "continuousHeight"):  # Altair's default theme
+                view.pop(size, None)
+            with self._lock:
+                self._specs[key] = template
+                while len(self._specs) > self.size:
+                    self._specs.popitem(last=False)
+        spec = copy.deepcopy(template)
+        name = (
+            "data-"
+            + hashlib.sha256(pd.util.hash_pandas_object(data, index=False).to_numpy().tobytes()).hexdigest()[
+                :32
+            ]
+        )
+        spec["data"] = {"name": name}
+        spec["datasets"] = {name: data}
+        return spec
+
+
+TEMPLATES = SpecTemplates()
 
 
 def occupancy_chart(

@@ -68,3 +68,25 @@ def test_every_chart_of_the_pages_is_valid_vega_lite(runs, lang):
         decimals.append(spec.get("config", {}).get("locale", {}).get("number", {}).get("decimal"))
     # Every chart with numbers uses the language's decimal sign (the legend has none).
     assert decimals.count("," if lang == "nl" else ".") == len(found) - 1
+
+
+def test_an_occupancy_panel_from_its_template_is_altairs_own_spec_with_the_new_data(runs):
+    """The workshop's panels are made by Altair once per kind (charts.TEMPLATES), then only
+    their data changes: the spec must be what Altair makes for that data, and every spec a
+    fresh copy (Streamlit edits the spec it is given)."""
+    before, after = runs
+    labels = {name: name for name in after.scenario.type_names}
+    charts.TEMPLATES = charts.SpecTemplates()  # an empty cache: the first call makes the template
+    for summary in (before, after):  # the second comes from the first's template
+        spec = charts.occupancy_panel_spec(summary.monthly, "jzplus", labels, "nl", baseline=before.monthly)
+        own = charts.occupancy_panel(summary.monthly, "jzplus", labels, "nl", baseline=before.monthly).to_dict()
+        (name,), (own_name,) = spec["datasets"], own["datasets"]
+        frame = spec["datasets"][name]
+        assert frame.to_dict("records") == own["datasets"][own_name]  # the same values
+        for key in set(spec) | set(own):
+            if key not in ("data", "datasets", "config"):
+                assert spec[key] == own[key], key
+        assert spec["config"]["locale"] == own["config"]["locale"]
+    spec["layer"].clear()
+    again = charts.occupancy_panel_spec(after.monthly, "jzplus", labels, "nl", baseline=before.monthly)
+    assert again["layer"] and len(charts.TEMPLATES._specs) == 1

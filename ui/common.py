@@ -331,13 +331,14 @@ def export_section(key: str, make: Callable) -> None:
         )
 
 
-def show_chart(chart: Chart, target=None) -> None:
-    """An Altair chart in the page (``target``: a column or container; default the page),
-    stretched to its width. Our charts are built by code that the tests validate against
-    the Vega-Lite schema, so here the spec is made without validating it again: that took
+def show_chart(chart: Chart | dict, target=None) -> None:
+    """An Altair chart, or a Vega-Lite spec (``charts.occupancy_panel_spec``), in the page
+    (``target``: a column or container; default the page), stretched to its width. Our
+    charts are built by code that the tests validate against the Vega-Lite schema
+    (tests/test_charts.py), so here the spec is made without validating it again: that took
     a third of the time of a workshop page (``st.altair_chart`` always validates). As
     there, without Altair's default theme of 300 x 300 views."""
-    spec = chart.to_dict(validate=False)
+    spec = chart if isinstance(chart, dict) else chart.to_dict(validate=False)
     view = spec.get("config", {}).get("view", {})
     for key in ("continuousWidth", "continuousHeight"):
         view.pop(key, None)
