@@ -422,12 +422,10 @@ def monthly_summary(results: Results) -> pd.DataFrame:
     levels = _stack(results.replications, "levels")  # (R, M, 5, n)
     edges = calendar.month_edges
     M = calendar.n_months
-    frame = pd.DataFrame(
-        {
-            "month": np.repeat(pd.to_datetime(calendar.month_labels, format="%Y-%m"), n),
-            "care_type": np.tile(names, M),
-        }
-    )
+    columns: dict[str, Any] = {
+        "month": np.repeat(pd.to_datetime(calendar.month_labels, format="%Y-%m"), n),
+        "care_type": np.tile(names, M),
+    }
     for k, measure in (
         (OCCUPANCY, "occupancy"),
         (WAITING, "waiting"),
@@ -435,19 +433,21 @@ def monthly_summary(results: Results) -> pd.DataFrame:
         (BLOCKED, "blocked"),
     ):
         values = levels[:, :, k, :]
-        frame[f"{measure}_mean"] = values.mean(axis=0).ravel()
-        frame[f"{measure}_p10"] = np.percentile(values, 10, axis=0).ravel()
-        frame[f"{measure}_p90"] = np.percentile(values, 90, axis=0).ravel()
-    capacity = [plan.capacity_at(i, edges[m]) for m in range(M) for i in range(n)]
-    frame["capacity"] = [np.nan if math.isinf(c) else c for c in capacity]
-    expected = {}
+        columns[f"{measure}_mean"] = values.mean(axis=0).ravel()
+        p10, p90 = np.percentile(values, [10, 90], axis=0)  # one sort for both
+        columns[f"{measure}_p10"], columns[f"{measure}_p90"] = p10.ravel(), p90.ravel()
+    capacity = monthly_capacity(plan).ravel()
+    columns["capacity"] = np.where(np.isinf(capacity), np.nan, capacity)
+    expected = np.empty((M, n))
+    solved: dict[tuple, np.ndarray] = {}
     for m in range(M):
         middle = (edges[m] + edges[m + 1]) / 2
         epoch_key = (id(plan.epoch_at(middle)), tuple(plan.inflow_per_year_at(i, middle) for i in range(n)))
-        if epoch_key not in expected:  # one linear solve per distinct set of parameters
-            expected[epoch_key] = steady_state(plan, middle).occupancy
-        frame.loc[m * n : (m + 1) * n - 1, "expected"] = expected[epoch_key]
-    return frame
+        if epoch_key not in solved:  # one linear solve per distinct set of parameters
+            solved[epoch_key] = np.asarray(steady_state(plan, middle).occupancy, dtype=float)
+        expected[m] = solved[epoch_key]
+    columns["expected"] = expected.ravel()
+    return pd.DataFrame(columns)  # built once: adding columns one by one cost half its time
 
 
 TOTAL_MEASURES = ("in_care", "waiting", "overflow", "cost")
