@@ -7,10 +7,12 @@ every capacity removed (nothing limited: the hybrid runs it entirely in bulk).
 Measured per engine ("simpy": every youth a SimPy process, the reference; "hybrid"):
 - one replication, serial (median of 10);
 - 30 replications in-process (run_experiment, the process pool reused), Zuid-West;
-- `python -m simulator run` with 100 replications, wall time, for both scenarios.
+- `python -m simulator run` with 100 replications, wall time: the network without a
+  capacity, the preset (JeugdzorgPlus places youths elsewhere when full: the hybrid runs
+  it all in bulk) and the preset with a JeugdzorgPlus waiting list (SimPy in the hybrid).
 The ratios are reference / hybrid. Targets (issue 12, on the 2-core machine): Zuid-West 30
 replications in-process <= 0.25 s and >= 10x the reference; the command line >= 15x for the
-network without a capacity and >= 8x with the limited JeugdzorgPlus.
+network without a capacity and >= 8x with the limited JeugdzorgPlus (waiting list).
 
 Usage: python benchmarks/bench_engine.py [--repeat N]
 """
@@ -59,6 +61,17 @@ def without_capacity(path: Path, folder: Path) -> Path:
         care.pop("capacity", None)
     data["name"] = f"{data['name']} (no capacity)"
     out = folder / "no-capacity.yaml"
+    out.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return out
+
+
+def with_waiting_list(path: Path, folder: Path) -> Path:
+    """The scenario file with JeugdzorgPlus keeping a FIFO waiting list when full instead
+    of placing youths elsewhere: the limited type then runs in SimPy in the hybrid too."""
+    data = load_scenario(path).to_dict()
+    data["care_types"]["jzplus"]["when_full"] = "wait"
+    data["name"] = f"{data['name']} (waiting list)"
+    out = folder / "waiting-list.yaml"
     out.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return out
 
@@ -151,7 +164,8 @@ def main() -> int:
         folder = Path(tmp)
         for path, label, target in (
             (without_capacity(SCENARIO, folder), "without a capacity", 15),
-            (SCENARIO, "with the limited JeugdzorgPlus", 8),
+            (SCENARIO, "with the limited JeugdzorgPlus placing youths elsewhere (the preset)", 8),
+            (with_waiting_list(SCENARIO, folder), "with the limited JeugdzorgPlus keeping a waiting list", 8),
         ):
             walls = {engine: command_line(path, engine, args.repeat, folder) for engine in ENGINES}
             ratio = statistics.median(walls["simpy"]) / statistics.median(walls["hybrid"])

@@ -352,15 +352,18 @@ class HybridModel(Model):
         end = np.concatenate([np.zeros(0), *(p[1] for p in parts)])
         order = np.argsort(t)  # ties (the same day) are for the one that asks first: none
         t, end = t[order], end[order]
-        change_days = [day for day, _ in self.plan.capacity_changes[i]]
-        places = [count for _, count in self.plan.capacity_changes[i]]
+        changes = self.plan.capacity_changes[i]
+        change_days = np.asarray([day for day, _ in changes])
+        places = np.asarray([count for _, count in changes])[
+            np.searchsorted(change_days, t, side="right") - 1
+        ]
         held = self.initial_ends[i].tolist()  # release days of the regional places in use
         heapq.heapify(held)
         regional = np.zeros(len(t), dtype=bool)
-        for k, (day, leaves) in enumerate(zip(t.tolist(), end.tolist(), strict=True)):
+        for k, (day, leaves, free) in enumerate(zip(t.tolist(), end.tolist(), places.tolist(), strict=True)):
             while held and held[0] < day:  # left before this request (its own place only after it)
                 heapq.heappop(held)
-            if len(held) < places[bisect_right(change_days, day) - 1]:
+            if len(held) < free:
                 heapq.heappush(held, leaves)
                 regional[k] = True
         channel = np.where(regional, OCCUPANCY * n + i, OVERFLOW * n + i)
@@ -475,8 +478,10 @@ class HybridModel(Model):
 
     def run(self) -> ReplicationResult:
         """Simulate the limited care types with SimPy; add the bulk path's records."""
-        self._watchdog_started = True
-        self.env.process(self._watchdog(self.record_limit))
+        if self.handed.any():  # SimPy youths: the watchdog keeps their records within budget
+            self._watchdog_started = True
+            self.env.process(self._watchdog(self.record_limit))
+        # (All in bulk, the rounds kept to the budget themselves: _spend.)
         self.env.run(until=self.plan.horizon)
         result = self.result()
         result.arrivals = len(self.arrival_days)
