@@ -6,7 +6,6 @@ import time
 
 import streamlit as st
 
-
 from simulator import charts, i18n
 from simulator.experiment import scenario_key
 from simulator.export import scenario_export

@@ -174,9 +174,9 @@ class HybridModel(Model):
         self.handed = np.asarray([self.limited[i] and not scan for i in range(n)], dtype=bool)
         self.handed_or_exit = np.append(self.handed, False)  # indexed by dest, exit (-1) last
         self.scanned_or_exit = np.append(self.scanned, False)
-        # Counted by the bulk rounds (numpy) and by the SimPy youths (one at a time).
+        # Counted by the bulk rounds (numpy); the SimPy youths count in the reference
+        # engine's list (self.transitions: a numpy element costs far more one at a time).
         self.transition_counts = np.zeros((n + 1) * (n + 1), dtype=np.int64)
-        self.transitions = self.transition_counts  # type: ignore[assignment]
         self.year_of = DayIndex(plan.calendar.year_edges)
         self.bulk_log: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         self.bulk_counts: list[tuple[np.ndarray, np.ndarray]] = []
@@ -410,10 +410,10 @@ class HybridModel(Model):
         limited type it asks for) for the process to wait until, or None when it leaves care
         or is still in care at the horizon. What it does is logged with its own days; those
         records are merged in time order at the end (and counted by ``census`` up to now)."""
-        n, horizon, now = self.n, self.plan.horizon, self.env.now
+        n, horizon, now = self.n, self.horizon, self.env.now
         log_t, log_ch, log_d = self.later_log
         count_t, count_ch = self.later_counts
-        transitions = self.transition_counts
+        transitions = self.transitions
         while True:
             if end >= horizon:
                 self.later_in_care.append((now, math.inf))
@@ -484,6 +484,7 @@ class HybridModel(Model):
         # (All in bulk, the rounds kept to the budget themselves: _spend.)
         self.env.run(until=self.plan.horizon)
         result = self.result()
+        result.transitions = result.transitions + self.transition_counts.reshape(self.n + 1, self.n + 1)
         result.arrivals = len(self.arrival_days)
         result.exits += len(self.bulk_exit_days) + len(self.later_exits)
         return result

@@ -127,6 +127,7 @@ class Model:
         self.env = CountingEnvironment()
         n = self.n = plan.n_types
         self.names = plan.names
+        self.horizon = plan.horizon  # a property that computes dates: read once
 
         self.rngs = generators(self.seed, run_number, self.names)
         self.stay_draws = []

@@ -79,7 +79,9 @@ def test_an_occupancy_panel_from_its_template_is_altairs_own_spec_with_the_new_d
     charts.TEMPLATES = charts.SpecTemplates()  # an empty cache: the first call makes the template
     for summary in (before, after):  # the second comes from the first's template
         spec = charts.occupancy_panel_spec(summary.monthly, "jzplus", labels, "nl", baseline=before.monthly)
-        own = charts.occupancy_panel(summary.monthly, "jzplus", labels, "nl", baseline=before.monthly).to_dict()
+        own = charts.occupancy_panel(
+            summary.monthly, "jzplus", labels, "nl", baseline=before.monthly
+        ).to_dict()
         (name,), (own_name,) = spec["datasets"], own["datasets"]
         frame = spec["datasets"][name]
         assert frame.to_dict("records") == own["datasets"][own_name]  # the same values
