@@ -63,10 +63,12 @@ slides: $(VENV)/.runtime
 # Every benchmark (about 20 minutes on 2 cores); bench_load needs chromium and playwright (.dev).
 bench: $(VENV)/.dev
 	$(BIN)/python benchmarks/bench_engine.py
+	$(BIN)/python benchmarks/bench_national.py
 	$(BIN)/python benchmarks/bench_app.py
 	$(BIN)/python benchmarks/bench_export.py
 	$(BIN)/python benchmarks/bench_memory.py
 	$(BIN)/python benchmarks/bench_load.py
+	$(BIN)/python benchmarks/bench_load.py --users 3
 
 clean:
 	rm -rf $(VENV) out .pytest_cache

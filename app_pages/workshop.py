@@ -314,7 +314,7 @@ def draw(current, baseline) -> None:
         for column, name in zip(st.columns(min(2, len(limited))) * len(limited), limited, strict=False):
             table = tradeoff_table(current, name, kpi_year)
             show_chart(
-                charts.tradeoff_chart(
+                charts.tradeoff_spec(
                     table,
                     labels[name],
                     colour[name],

@@ -169,9 +169,9 @@ def occupancy_panel_spec(
 
 
 class SpecTemplates:
-    """Vega-Lite specs of charts that differ only in their one dataset, each made by Altair
-    once (bounded, least recently used first out; shared by the app's sessions). A spec
-    handed out is a fresh copy holding the new data frame as its dataset, named by its
+    """Vega-Lite specs of charts that differ only in their top-level dataset, each made by
+    Altair once (bounded, least recently used first out; shared by the app's sessions). A
+    spec handed out is a fresh copy holding the new data frame as that dataset, named by its
     content; Streamlit sends that frame to the browser as Arrow."""
 
     def __init__(self, size: int = 128):
@@ -180,17 +180,18 @@ class SpecTemplates:
         self._lock = threading.Lock()
 
     def spec(self, key: Hashable, build: Callable[[], Chart], data: pd.DataFrame) -> dict:
-        """The spec of ``build()`` (a chart with ``data`` as its one, top-level dataset),
-        for this data."""
+        """The spec of ``build()`` (a chart whose top-level dataset is ``data``; any other
+        dataset, such as a layer's reference lines, must be fixed by ``key``), for this data."""
         with self._lock:
             template = self._specs.get(key)
             if template is not None:
                 self._specs.move_to_end(key)
         if template is None:
             template = build().to_dict(validate=False)
-            (name,) = template.pop("datasets")
-            if template.get("data") != {"name": name}:
-                raise ValueError(f"a template needs one top-level dataset: {key}")
+            main = template.get("data", {}).get("name")
+            if main not in template.get("datasets", {}):
+                raise ValueError(f"a template needs a top-level dataset: {key}")
+            del template["datasets"][main]
             view = template.get("config", {}).get("view", {})
             for size in ("continuousWidth", "continuousHeight"):  # Altair's default theme
                 view.pop(size, None)
@@ -199,14 +200,10 @@ class SpecTemplates:
                 while len(self._specs) > self.size:
                     self._specs.popitem(last=False)
         spec = copy.deepcopy(template)
-        name = (
-            "data-"
-            + hashlib.sha256(pd.util.hash_pandas_object(data, index=False).to_numpy().tobytes()).hexdigest()[
-                :32
-            ]
-        )
+        digest = hashlib.sha256(pd.util.hash_pandas_object(data, index=False).to_numpy().tobytes())
+        name = "data-" + digest.hexdigest()[:32]
         spec["data"] = {"name": name}
-        spec["datasets"] = {name: data}
+        spec["datasets"][name] = data
         return spec
 
 
@@ -382,18 +379,64 @@ def tradeoff_chart(
     youths not placed at once (band P10-P90) and the occupancy rate against the number of
     places, with the 90% occupancy at which tariffs cover costs, the service level's limit
     and the capacity in force."""
+    long = _tradeoff_frame(table, lang)
+    return _tradeoff_of(
+        long, _tradeoff_top(long), label, colour, lang, capacity, service_level, width, height
+    )
+
+
+def tradeoff_spec(
+    table: pd.DataFrame,
+    label: str,
+    colour: str,
+    lang: str = "nl",
+    capacity: float | None = None,
+    service_level: float = 0.95,
+    height: int = 380,
+) -> dict:
+    """``tradeoff_chart`` in the app's stretched size, as a Vega-Lite spec from a template
+    (``occupancy_panel_spec``)."""
+    long = _tradeoff_frame(table, lang)
+    top = _tradeoff_top(long)
+    place = None if capacity is None or pd.isna(capacity) else float(capacity)
+    key = ("tradeoff", label, colour, lang, place, service_level, height, top)
+    return TEMPLATES.spec(
+        key, lambda: _tradeoff_of(long, top, label, colour, lang, place, service_level, None, height), long
+    )
+
+
+def _tradeoff_frame(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The trade-off's measures in long form: capacity, value, p10, p90, measure."""
     measures = {"delayed_share": t("tradeoff_delayed", lang), "occupancy_rate": t("tradeoff_rate", lang)}
-    long = pd.concat(
+    return pd.concat(
         [
             table[["capacity", m, f"{m}_p10", f"{m}_p90"]]
             .set_axis(["capacity", "value", "p10", "p90"], axis=1)
             .assign(measure=text)
             for m, text in measures.items()
-        ]
+        ],
+        ignore_index=True,
     )
-    scale = alt.Scale(domain=list(measures.values()), range=[colour, CAPACITY_COLOUR])
+
+
+def _tradeoff_top(long: pd.DataFrame) -> float:
+    return max(1.0, float(long["p90"].max()))  # a rate can pass 100% after a cut (nobody is evicted)
+
+
+def _tradeoff_of(
+    long: pd.DataFrame,
+    top: float,
+    label: str,
+    colour: str,
+    lang: str,
+    capacity: float | None,
+    service_level: float,
+    width: int | None,
+    height: int,
+) -> Chart:
+    measures = [t("tradeoff_delayed", lang), t("tradeoff_rate", lang)]
+    scale = alt.Scale(domain=measures, range=[colour, CAPACITY_COLOUR])
     percent = alt.Axis(format="%", title=t("tradeoff_share", lang))
-    top = max(1.0, float(long["p90"].max()))  # a rate can pass 100% after a cut (nobody is evicted)
     base = alt.Chart().encode(
         x=alt.X("capacity:Q", title=t("tradeoff_places", lang), scale=alt.Scale(zero=False))
     )
@@ -415,11 +458,13 @@ def tradeoff_chart(
             ],
         ),
     ]
-    rules = pd.DataFrame(
-        {
-            "y": [TARIFF_NORM, 1 - service_level],
-            "text": [t("tradeoff_norm", lang), t("tradeoff_level", lang, level=f"{1 - service_level:.0%}")],
-        }
+    # The reference lines carry their few values in the layer itself (not a dataset of
+    # their own): the chart's one dataset is then the trade-off (see SpecTemplates).
+    rules = alt.InlineData(
+        values=[
+            {"y": TARIFF_NORM, "text": t("tradeoff_norm", lang)},
+            {"y": 1 - service_level, "text": t("tradeoff_level", lang, level=f"{1 - service_level:.0%}")},
+        ]
     )
     layers.append(
         alt.Chart(rules)
@@ -433,7 +478,7 @@ def tradeoff_chart(
     )
     if capacity is not None and not pd.isna(capacity):
         layers.append(
-            alt.Chart(pd.DataFrame({"capacity": [float(capacity)]}))
+            alt.Chart(alt.InlineData(values=[{"capacity": float(capacity)}]))
             .mark_rule(color=CAPACITY_COLOUR, strokeWidth=2)
             .encode(x="capacity:Q")
         )

@@ -92,3 +92,24 @@ def test_an_occupancy_panel_from_its_template_is_altairs_own_spec_with_the_new_d
     spec["layer"].clear()
     again = charts.occupancy_panel_spec(after.monthly, "jzplus", labels, "nl", baseline=before.monthly)
     assert again["layer"] and len(charts.TEMPLATES._specs) == 1
+
+
+def test_a_tradeoff_chart_from_its_template_is_altairs_own_spec_with_the_new_data(runs):
+    before, after = runs
+    heavy = key_care_type(after.scenario)
+    year = after.years[1]
+    charts.TEMPLATES = charts.SpecTemplates()
+    for summary in (before, after):
+        table = tradeoff_table(summary, heavy, year)
+        spec = charts.tradeoff_spec(table, "JZ+", "#123456", "nl", capacity=43, service_level=0.95)
+        own = charts.tradeoff_chart(table, "JZ+", "#123456", "nl", capacity=43, service_level=0.95).to_dict()
+        name, own_name = spec["data"]["name"], own["data"]["name"]
+        assert spec["datasets"][name].to_dict("records") == own["datasets"][own_name]
+        lines = {k: v for k, v in spec["datasets"].items() if k != name}  # the reference lines
+        assert lines == {k: v for k, v in own["datasets"].items() if k != own_name} and len(lines) == 2
+        skip = ("data", "datasets", "config")  # config: without Altair's default 300 x 300 views
+        assert {k: v for k, v in spec.items() if k not in skip} == {
+            k: v for k, v in own.items() if k not in skip
+        }
+        assert spec["config"]["locale"] == own["config"]["locale"]
+    assert len(charts.TEMPLATES._specs) == 1  # the same kind of chart: one template
