@@ -173,7 +173,6 @@ class HybridModel(Model):
         self.scanned = np.asarray([self.limited[i] and scan for i in range(n)], dtype=bool)
         self.handed = np.asarray([self.limited[i] and not scan for i in range(n)], dtype=bool)
         self.handed_or_exit = np.append(self.handed, False)  # indexed by dest, exit (-1) last
-        self.scanned_or_exit = np.append(self.scanned, False)
         # Counted by the bulk rounds (numpy); the SimPy youths count in the reference
         # engine's list (self.transitions: a numpy element costs far more one at a time).
         self.transition_counts = np.zeros((n + 1) * (n + 1), dtype=np.int64)
@@ -182,7 +181,9 @@ class HybridModel(Model):
         self.bulk_counts: list[tuple[np.ndarray, np.ndarray]] = []
         self.bulk_waits: list[tuple[np.ndarray, np.ndarray]] = []  # placements elsewhere (scan)
         self.bulk_records = 0
-        self.bulk_stays: list[tuple[np.ndarray, np.ndarray]] = []  # (start, end) of each stay in bulk
+        self.bulk_stays: list[
+            tuple[np.ndarray, np.ndarray]
+        ] = []  # (start, end) of each stay in bulk (record)
         self.bulk_exits: list[np.ndarray] = []  # days on which youths left care from the bulk path
         self.scan_requests: list[list[tuple[np.ndarray, np.ndarray]]] = [[] for _ in range(n)]
         self.record_limit = budget.record_budget(plan)
@@ -210,7 +211,8 @@ class HybridModel(Model):
                     self._spawn(self._youth(-1, i, (days, flag, None)))
                 continue
             count = len(duration)
-            self.bulk_stays.append((np.zeros(count), duration))
+            if self.record:
+                self.bulk_stays.append((np.zeros(count), duration))
             initial_ends[i] = duration
             stays = stays.plus(
                 _Batch(np.arange(youth, youth + count), duration, np.full(count, i), ends_by_escalation)
@@ -255,13 +257,11 @@ class HybridModel(Model):
         self.bulk_log_d: np.ndarray = np.concatenate(
             [np.zeros(0, np.int64), *(part[2] for part in self.bulk_log)]
         )
-        starts, stay_ends = (
-            zip(*self.bulk_stays, strict=True) if self.bulk_stays else ((np.zeros(0),), (np.zeros(0),))
-        )
-        self.bulk_stay_start, self.bulk_stay_end = (
-            np.sort(np.concatenate(starts)),
-            np.sort(np.concatenate(stay_ends)),
-        )
+        self.bulk_stay_start, self.bulk_stay_end = np.zeros(0), np.zeros(0)
+        if self.record and self.bulk_stays:  # census counts the youths alive (tests)
+            starts, stay_ends = zip(*self.bulk_stays, strict=True)
+            self.bulk_stay_start = np.sort(np.concatenate(starts))
+            self.bulk_stay_end = np.sort(np.concatenate(stay_ends))
         self.bulk_exit_days = np.concatenate(self.bulk_exits) if self.bulk_exits else np.zeros(0)
         self._start_capacity_changes()
 
@@ -318,7 +318,8 @@ class HybridModel(Model):
             mine = dest == i
             self.scan_requests[i].append((t[mine], end[mine]))
         self._count(t, ADMISSIONS * n + dest)
-        self.bulk_stays.append((t, end))
+        if self.record:
+            self.bulk_stays.append((t, end))
         self.transition_counts += np.bincount(requests.flag * (n + 1) + dest, minlength=(n + 1) * (n + 1))
         year = self.year_of(t) + 1  # as bisect_right(year_edges, t), as the SimPy youths count
         first = self.last_year[youth, dest] != year  # the youth's first admission to this type this year
