@@ -89,13 +89,29 @@ def test_a_run_expected_to_take_long_shows_a_provisional_answer_first(monkeypatc
     first, then the final page."""
     import ui.common
 
-    at = start()
+    ui.common.run_cache().clear()  # the unchanged scenario too runs in two stages
     monkeypatch.setattr(ui.common, "PREVIEW_ABOVE_SECONDS", 0.0)
+    at = start()
     slider(at, "lever:inflow.jzplus").set_value(-15.0).run()
     assert not at.exception
     drawn = at.session_state["drawn_at"]
     assert 0 < drawn["preview"] < drawn["final"]
     assert at.caption[0].value.startswith("Berekend met 30 replicaties")
+
+
+def test_no_provisional_answer_against_a_cached_run_without_its_first_replications(monkeypatch):
+    """The unchanged scenario was cached from a fast run (no preview kept), so a provisional
+    page would set the changed run's first six replications against all thirty of the
+    unchanged one: chance, not policy. Only the final page is drawn."""
+    import ui.common
+
+    ui.common.run_cache().clear()
+    at = start()  # fast: the unchanged scenario is cached without a preview
+    monkeypatch.setattr(ui.common, "PREVIEW_ABOVE_SECONDS", 0.0)
+    slider(at, "lever:inflow.jzplus").set_value(-25.0).run()
+    assert not at.exception
+    drawn = at.session_state["drawn_at"]
+    assert "preview" not in drawn and drawn["final"] > 0
 
 
 def test_a_capacity_cut_shows_in_beds_and_capacity():

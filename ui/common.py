@@ -218,19 +218,29 @@ def _compute(
 
     previews: dict[str, Summary] = {}
     # A run that is done within about a second is shown once, final: a provisional page
-    # first would cost a second drawing and show numbers that change a moment later.
-    slow = expected_seconds(list(todo.values()), pool_size()) > PREVIEW_ABOVE_SECONDS
+    # first would cost a second drawing and show numbers that change a moment later. A
+    # provisional page compares the same first replications of every scenario (common random
+    # numbers), so a cached run without them (it was fast) leaves only the final page.
+    provisional = (
+        on_preview is not None
+        and any(s.replications > PREVIEW_REPLICATIONS for s in todo.values())
+        and all(
+            key in todo or known[key].preview is not None or known[key].replications <= PREVIEW_REPLICATIONS
+            for key in keys
+        )
+        and expected_seconds(list(todo.values()), pool_size()) > PREVIEW_ABOVE_SECONDS
+    )
 
     def preview(partial: list) -> None:
         previews.update({key: Summary.of(r) for key, r in zip(todo, partial, strict=True)})
-        if on_preview is not None and any(s.replications > PREVIEW_REPLICATIONS for s in todo.values()):
+        if on_preview is not None:
             on_preview([previews.get(key) or known[key].preview or known[key] for key in keys])
 
     session = _session_id()
     try:
         finished = run_in_stages(
             list(todo.values()),
-            PREVIEW_REPLICATIONS if slow else 0,
+            PREVIEW_REPLICATIONS if provisional else 0,
             preview,
             update,
             owner=session,
@@ -249,8 +259,8 @@ def _compute(
     with _lock:
         for key, results in zip(todo, finished, strict=True):
             summary = Summary.of(results)
-            if key in previews:
-                summary.preview = previews[key]
+            if key in previews and todo[key].replications > PREVIEW_REPLICATIONS:
+                summary.preview = previews[key]  # (else the run itself is its preview)
             cache.put(key, summary)
             known[key] = summary
 
