@@ -96,43 +96,80 @@ def delayed_share(
     return np.divide(share, total, out=np.zeros_like(share), where=total > 0)
 
 
-def beds_needed(loads: np.ndarray, weights: np.ndarray, service_level: float, wait: bool) -> np.ndarray:
+def beds_needed(
+    loads: np.ndarray,
+    weights: np.ndarray,
+    service_level: float,
+    wait: bool,
+    beta: ArrayLike | None = None,
+) -> np.ndarray:
     """The smallest whole capacity whose delayed share (``delayed_share``) is at most
-    1 - ``service_level``, for every period at once (loads and weights: (..., months))."""
+    1 - ``service_level``, for every period at once (loads and weights: (..., months)).
+
+    The delayed share falls as places are added, so each period's search starts at a
+    guess, its request-weighted mean load a plus beta sqrt(a) (square-root staffing;
+    ``beta`` broadcast to the periods, by default 1.75, which puts Erlang C at 5%, or 1 for
+    Erlang B at moderate loads), steps away from it in doubling steps until the answer is
+    bracketed, and then halves the bracket. Only the periods still open are evaluated: two
+    or three evaluations of Erlang B or C per period when the guess is close, a few more
+    where it is not. ``staffing_beta`` gives the beta of a solved period."""
     loads = np.asarray(loads, dtype=float)
     weights = np.asarray(weights, dtype=float)
     target = 1.0 - service_level + 1e-12  # a tiny slack absorbs rounding
     shape = loads.shape[:-1]
-    peak = loads.max(axis=-1) if loads.shape[-1] else np.zeros(shape)
-    # A bracket as narrow as the theory allows (each step below evaluates every period):
-    # far above the load the share is tiny (checked, and widened if not), and a unit
-    # carries at most c of a load a, so B(c, a) >= 1 - c / a (and C >= B): below
-    # (1 - target) times the lowest load of a month with requests, every month delays
-    # more than the target.
-    high = np.ceil(peak + 4.0 * np.sqrt(peak) + 5.0)
-    asked = weights > 0
-    lowest = np.where(asked, loads, np.inf).min(axis=-1) if loads.shape[-1] else np.zeros(shape)
-    lowest = np.where(np.isfinite(lowest), lowest, 0.0)
-    for _ in range(64):  # make sure the top of the bracket meets the target
-        short = delayed_share(high, loads, weights, wait) > target
-        if not short.any():
+    flat_loads = loads.reshape(-1, loads.shape[-1])
+    flat_weights = weights.reshape(-1, weights.shape[-1])
+    total = flat_weights.sum(axis=-1)
+    mean = weighted_load(flat_loads, flat_weights)
+    beta = np.broadcast_to(np.asarray((1.75 if wait else 1.0) if beta is None else beta, dtype=float), shape)
+    start = np.where(total > 0, np.maximum(np.round(mean + beta.ravel() * np.sqrt(mean)), 0.0), 0.0)
+
+    def meets(which: np.ndarray, capacity: np.ndarray) -> np.ndarray:
+        return delayed_share(capacity, flat_loads[which], flat_weights[which], wait) <= target
+
+    # Known: ``high`` meets the target, ``low`` does not (a capacity of -1 never does).
+    everyone = np.arange(len(total))
+    ok = meets(everyone, start)
+    high = np.where(ok, start, np.inf)
+    low = np.where(ok, np.where(start == 0, -1.0, -np.inf), start)
+    step = 1.0
+    for _ in range(64):
+        which = np.flatnonzero(np.isinf(high) | np.isinf(low))
+        if not len(which):
             break
-        high = np.where(short, 2 * high, high)
+        up = np.isinf(high[which])
+        probe = np.where(up, low[which] + step, np.maximum(high[which] - step, 0.0))
+        ok = meets(which, probe)
+        high[which] = np.where(ok, probe, high[which])
+        low[which] = np.where(ok, np.where(probe == 0, -1.0, low[which]), probe)  # meets at 0: nothing below
+        step *= 2
     else:  # a delayed share that never falls (NaN or inf once hung the server here)
         raise ArithmeticError(
-            f"no capacity meets the service level {service_level} at loads up to {peak.max()}"
+            f"no capacity meets the service level {service_level} at loads up to {loads.max()}"
         )
-    low = np.maximum(np.floor(lowest * (1.0 - target)) - 1.0, -1.0)  # fails (capacity -1 by definition)
-    ok_at_zero = delayed_share(np.zeros(shape), loads, weights, wait) <= target
-    high = np.where(ok_at_zero, 0.0, high)
-    low = np.where(ok_at_zero, -1.0, np.minimum(low, high - 1.0))
-    while np.any(high - low > 1):
-        middle = np.maximum(np.floor((low + high) / 2), 0.0)  # closed brackets (high 0, low -1) stay at 0
-        ok = delayed_share(middle, loads, weights, wait) <= target
-        open_ = high - low > 1
-        high = np.where(open_ & ok, middle, high)
-        low = np.where(open_ & ~ok, middle, low)
-    return high.astype(np.int64)
+    while True:
+        which = np.flatnonzero(high - low > 1)
+        if not len(which):
+            break
+        middle = np.floor((low[which] + high[which]) / 2)
+        ok = meets(which, middle)
+        high[which] = np.where(ok, middle, high[which])
+        low[which] = np.where(ok, low[which], middle)
+    return high.reshape(shape).astype(np.int64)
+
+
+def weighted_load(loads: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """The request-weighted mean of the monthly loads of each period (0 without requests)."""
+    total = weights.sum(axis=-1)
+    return np.divide((weights * loads).sum(axis=-1), total, out=np.zeros(total.shape), where=total > 0)
+
+
+def staffing_beta(places: np.ndarray, loads: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """beta with places = a + beta sqrt(a), a the request-weighted mean load (0 where a = 0):
+    where ``beds_needed`` starts for periods like these."""
+    mean = weighted_load(loads, weights)
+    root = np.sqrt(mean)
+    return np.divide(places - mean, root, out=np.zeros(mean.shape), where=root > 0)
 
 
 def occupancy_rate(capacity: ArrayLike, loads: np.ndarray, days: np.ndarray, wait: bool) -> np.ndarray:
@@ -158,14 +195,19 @@ def months_by_year(calendar: Calendar, values: np.ndarray) -> np.ndarray:
     return out
 
 
-def plan_beds_needed(plan: Plan, loads: np.ndarray, requests: np.ndarray) -> np.ndarray:
+def plan_beds_needed(
+    plan: Plan, loads: np.ndarray, requests: np.ndarray, like: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Beds needed per year and care type from monthly offered loads and requests
-    ((..., M, n) each): array (..., Y, n)."""
+    ((..., M, n) each): array (..., Y, n), and the staffing beta of each answer (same
+    shape). ``like``: such betas (broadcast), where the search starts."""
     calendar, level = plan.calendar, plan.scenario.service_level
     out = np.empty((*loads.shape[:-2], len(calendar.years), plan.n_types), dtype=np.int64)
+    betas = np.empty(out.shape)
     for i in range(plan.n_types):
         wait = not plan.when_full_elsewhere[i]
-        out[..., i] = beds_needed(
-            months_by_year(calendar, loads[..., i]), months_by_year(calendar, requests[..., i]), level, wait
-        )
-    return out
+        type_loads = months_by_year(calendar, loads[..., i])
+        type_requests = months_by_year(calendar, requests[..., i])
+        out[..., i] = beds_needed(type_loads, type_requests, level, wait, None if like is None else like[..., i])
+        betas[..., i] = staffing_beta(out[..., i], type_loads, type_requests)
+    return out, betas

@@ -250,8 +250,9 @@ def capacity_inputs(plan: Plan, reps: list[ReplicationResult]) -> tuple[np.ndarr
 def beds_needed(plan: Plan, loads: np.ndarray, requests: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Beds needed per (year, type) from the replications' mean offered load (the modified
     offered load), and per (replication, year, type) from each replication's own load."""
-    mean = capacity.plan_beds_needed(plan, loads.mean(axis=0), requests.mean(axis=0))
-    return mean, capacity.plan_beds_needed(plan, loads, requests)
+    mean, beta = capacity.plan_beds_needed(plan, loads.mean(axis=0), requests.mean(axis=0))
+    # Each replication's answer lies about as far above its own load as the mean's does.
+    return mean, capacity.plan_beds_needed(plan, loads, requests, like=beta)[0]
 
 
 def expected_delayed_share(plan: Plan, loads: np.ndarray, requests: np.ndarray) -> np.ndarray:

@@ -45,6 +45,31 @@ def test_beds_needed_at_a_constant_load_is_the_erlang_inverse(wait):
         assert found.tolist() == [inverse(a, level, wait) for a in loads], level
 
 
+@pytest.mark.parametrize("wait", [False, True])
+def test_beds_needed_is_the_smallest_capacity_meeting_the_level_whatever_the_guess(wait):
+    """Time-varying loads with uneven requests (months and whole periods without any), from
+    any starting beta: the search's answer meets the level and one place less does not,
+    checked by the definition (delayed_share), the same answer from every guess."""
+    rng = np.random.default_rng(7)
+    periods = 60
+    base = rng.choice([0.0, 0.4, 3.0, 25.0, 140.0, 900.0], size=periods)
+    loads = base[:, None] * rng.uniform(0.5, 1.6, size=(periods, 12))
+    requests = rng.poisson(np.maximum(loads, 0.5)) * (rng.random((periods, 12)) < 0.8)
+    requests[:5] = 0  # periods without a request need no place
+    level = 0.95
+    answers = [
+        capacity.beds_needed(loads, requests, level, wait, beta=beta) for beta in (None, -3.0, 0.0, 2.5, 9.0)
+    ]
+    for found in answers[1:]:
+        assert found.tolist() == answers[0].tolist()
+    found = answers[0]
+    assert (found[:5] == 0).all()
+    share = capacity.delayed_share(found, loads, requests, wait)
+    below = capacity.delayed_share(np.maximum(found - 1, 0), loads, requests, wait)
+    assert (share <= 1 - level + 1e-12).all()
+    assert ((below > 1 - level + 1e-12) | (found == 0)).all()
+
+
 def test_a_year_with_a_trend_is_not_sized_for_its_peak():
     """Half the year at load 20, half at 40, requests in proportion: the year's 95% lies
     between the two constant answers, well below the peak's."""
