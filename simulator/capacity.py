@@ -208,6 +208,8 @@ def plan_beds_needed(
         wait = not plan.when_full_elsewhere[i]
         type_loads = months_by_year(calendar, loads[..., i])
         type_requests = months_by_year(calendar, requests[..., i])
-        out[..., i] = beds_needed(type_loads, type_requests, level, wait, None if like is None else like[..., i])
+        out[..., i] = beds_needed(
+            type_loads, type_requests, level, wait, None if like is None else like[..., i]
+        )
         betas[..., i] = staffing_beta(out[..., i], type_loads, type_requests)
     return out, betas
