@@ -168,17 +168,26 @@ def time_at_level(
 ) -> tuple[int, np.ndarray]:
     """Days spent at each level in each year of a level that starts at ``start_level`` and
     goes up by one on each day of ``ups`` and down by one on each of ``downs`` (any order):
-    (lowest level, array (n_years, highest - lowest + 1)). The level after a day's changes is the start plus the
-    ups less the downs up to that day, counted in the sorted days (plain sorts: several
-    times faster than ordering the changes themselves, and simultaneous changes never show
-    a level they pass through)."""
+    (lowest level, array (n_years, highest - lowest + 1)). The changes are put in time order
+    by one quicksort (about twice as fast as sorting ups and downs and counting them with
+    binary searches); of changes on the same day only the level after the last counts, so
+    simultaneous changes never show a level they pass through."""
     year_edges = years.edges
     n_years = len(year_edges) - 1
-    ups, downs = np.sort(ups), np.sort(downs)
-    days = np.sort(np.concatenate([[0.0], ups, downs, year_edges[1:-1]]))
-    level = (
-        start_level + np.searchsorted(ups, days, side="right") - np.searchsorted(downs, days, side="right")
-    )
+    times = np.concatenate([ups, downs])
+    order = np.argsort(times)
+    days = times[order]
+    level = start_level + np.cumsum(np.where(order < len(ups), 1, -1))
+    last = np.append(days[1:] != days[:-1], True) if len(days) else np.zeros(0, bool)
+    days, level = days[last], level[last]
+    if not len(days) or days[0] > 0:  # the start level holds until the first change
+        days = np.concatenate([[0.0], days])
+        level = np.concatenate([[start_level], level])
+    # Each year starts a new stretch at the level in force: after the changes before it.
+    inner = year_edges[1:-1]
+    at = np.searchsorted(days, inner, side="left")
+    days = np.insert(days, at, inner)
+    level = np.insert(level, at, level[at - 1])
     duration = np.diff(np.append(days, year_edges[-1]))
     low = int(level.min())
     width = int(level.max()) - low + 1
