@@ -100,15 +100,21 @@ def in_process(scenario, engine: str, repeat: int) -> list[float]:
     return samples
 
 
-def command_line(path: Path, engine: str, repeat: int, folder: Path) -> list[float]:
-    """Wall seconds of `python -m simulator run` with 100 replications, start-up included."""
+def command_line(path: Path, engine: str, repeat: int, folder: Path, replications: int = 100) -> list[float]:
+    """Wall seconds of `python -m simulator run` with ``replications``, start-up included."""
     walls = []
     for k in range(repeat):
         started = time.perf_counter()
         subprocess.run(
             [
-                *(sys.executable, "-m", "simulator", "run", str(path), "--replications", "100"),
-                *("--engine", engine, "--out", str(folder / f"{engine}-{path.stem}-{k}"), "--quiet"),
+                *(sys.executable, "-m", "simulator", "run", str(path), "--replications", str(replications)),
+                *(
+                    "--engine",
+                    engine,
+                    "--out",
+                    str(folder / f"{engine}-{path.stem}-{replications}-{k}"),
+                    "--quiet",
+                ),
             ],
             cwd=ROOT,
             check=True,
@@ -167,6 +173,12 @@ def main() -> int:
             (SCENARIO, "with the limited JeugdzorgPlus placing youths elsewhere (the preset)", 8),
             (with_waiting_list(SCENARIO, folder), "with the limited JeugdzorgPlus keeping a waiting list", 8),
         ):
+            if label == "without a capacity":  # what the command line costs whatever the run
+                fixed = command_line(path, "hybrid", args.repeat, folder, replications=1)
+                lines.append(
+                    f"- `python -m simulator run` with 1 replication, {label}, hybrid (start-up, "
+                    f"imports, workers, writing): {best_and_median(fixed)} wall"
+                )
             walls = {engine: command_line(path, engine, args.repeat, folder) for engine in ENGINES}
             ratio = statistics.median(walls["simpy"]) / statistics.median(walls["hybrid"])
             lines.append(

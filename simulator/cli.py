@@ -277,7 +277,11 @@ def _check_out_dir(out: Path, flag: str = "--out", names: tuple[str, ...] | None
 
 
 def _warm_up(args: argparse.Namespace) -> None:
-    """Start the workers while this process imports the rest (simulator.pool.warm_up)."""
+    """Import the model, then start the workers: forked from this process by ``python -m
+    simulator`` (``simulator.pool.use_fork``), they start at once with the model imported.
+    This process loads pandas and scipy while they run (``experiment._load_summaries``)."""
+    import simulator.experiment  # noqa: F401
+
     if args.workers != 1:
         from simulator.pool import warm_up
 

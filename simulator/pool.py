@@ -36,6 +36,7 @@ log = logging.getLogger("jeugdzorg_sim")
 
 _pool: ProcessPoolExecutor | None = None
 _pool_size = 0
+_fork = False  # the command line's choice (use_fork)
 _pool_lock = threading.Lock()  # sessions of the app create, replace and use the pool at once
 
 
@@ -62,10 +63,23 @@ def _worker_context() -> multiprocessing.context.BaseContext:
     server's threads' locks in whatever state they were. Spawn is the fallback where there
     is no forkserver (Windows, macOS's default)."""
     methods = multiprocessing.get_all_start_methods()
+    if _fork and "fork" in methods:
+        return multiprocessing.get_context("fork")
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     if "forkserver" in methods:
         context.set_forkserver_preload(["simulator.experiment"])
     return context
+
+
+def use_fork() -> None:
+    """Fork the workers from this process itself (``python -m simulator``): the command line
+    holds no sockets, and its pool starts before any thread but the main one (with fork,
+    the executor starts every worker at its first task: ``warm_up``), so its workers start
+    at once with the model imported; a forkserver first starts a process that imports the
+    model again (about half a second of a short run). Call it before the pool is made. The
+    app and the tests keep the forkserver."""
+    global _fork
+    _fork = True
 
 
 def get_pool(size: int | None = None) -> ProcessPoolExecutor:

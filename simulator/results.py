@@ -37,6 +37,7 @@ import pandas as pd
 from simulator import __version__, capacity
 from simulator.capacity import months_by_year
 from simulator.checks import plan_warnings
+from simulator.csvtext import csv_text
 from simulator.files import write_folder
 from simulator.i18n import Message
 from simulator.model import (
@@ -168,9 +169,9 @@ class Results:
         return write_folder(
             Path(out_dir),
             {
-                "monthly.csv": self.monthly.to_csv(index=False),
-                "yearly.csv": self.yearly.to_csv(index=False),
-                "flows.csv": self.flows.to_csv(index=False),
+                "monthly.csv": csv_text(self.monthly),
+                "yearly.csv": csv_text(self.yearly),
+                "flows.csv": csv_text(self.flows),
                 "run.json": json.dumps(self.run_info(), indent=2, ensure_ascii=False),
             },
         )

@@ -53,6 +53,14 @@ def test_run_end_to_end_as_a_subprocess(tmp_path):
     assert (info["seed"], info["replications"], info["scenario"]["years"]) == (9, 4, 2)
     assert info["engine"] == "hybrid"  # the default, recorded with the numbers
     assert "JeugdzorgPlus" in done.stdout  # the yearly summary uses the labels
+    # Workers forked from the command line (simulator.pool.use_fork) give the same files,
+    # byte for byte (simulator.csvtext writes them as pandas would), as one process here.
+    serial = tmp_path / "serial"
+    flags = ["--replications", "4", "--years", "2", "--seed", "9", "--workers", "1", "--quiet"]
+    assert main(["run", str(EXAMPLE), "--out", str(serial), *flags]) == 0
+    for name in ("monthly.csv", "yearly.csv", "flows.csv"):
+        assert (out / name).read_bytes() == (serial / name).read_bytes(), name
+    assert (out / "monthly.csv").read_text() == monthly.to_csv(index=False)
 
 
 def test_the_engine_is_chosen_on_the_command_line_and_recorded(tmp_path):
