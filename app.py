@@ -4,7 +4,13 @@ import streamlit as st
 
 from ui.common import t
 
-st.set_page_config(page_title="Jeugdzorg scenario-simulator", page_icon=":material/home:", layout="wide")
+# A presentation link (present=1) opens with the sidebar folded away: the projector shows the page.
+st.set_page_config(
+    page_title="Jeugdzorg scenario-simulator",
+    page_icon=":material/home:",
+    layout="wide",
+    initial_sidebar_state="collapsed" if st.query_params.get("present") == "1" else "auto",
+)
 
 # The default page is served at /, but Streamlit reserves its pathname as well: it gets one of
 # its own, so that /workshop can forward to it (below).

@@ -26,6 +26,7 @@ from ui.common import (
     language_toggle,
     load,
     log,
+    page_style,
     plain,
     run_all,
     save_form,
@@ -48,7 +49,16 @@ PREFIX = "lever:"  # widget keys are PREFIX + the lever's URL parameter name
 LEVERS_KEY = "levers"
 
 language_toggle()
-st.title(t("page_workshop"))
+# Presentation mode (for the projector): the key figures and the main chart large, no levers.
+# In the link as present=1; the toggle's key keeps it while the page is open.
+if "present" not in st.session_state:
+    st.session_state["present"] = st.query_params.get("present") == "1"
+presenting = bool(st.session_state["present"])
+page_style(presenting)
+# One row for the title, the scenario and the key figures' year: the first screen of a
+# projector (1280 x 720) then holds the key figures and the main chart.
+head = st.columns([1.0, 2.4, 1.6], vertical_alignment="bottom")
+head[0].title(t("page_workshop"))
 
 # ---------------------------------------------------------------- scenario
 files = scenario_files()
@@ -59,7 +69,7 @@ stems = [f.stem for f in files]
 requested = st.query_params.get("scenario")
 if st.session_state.get("scenario_choice") not in stems:  # first visit, or its file was deleted meanwhile
     st.session_state["scenario_choice"] = requested if requested in stems else stems[0]
-stem = st.selectbox(
+stem = head[1].selectbox(
     t("scenario"),
     stems,
     key="scenario_choice",
@@ -72,9 +82,9 @@ if scenario is None:
     st.code(problem, language=None)
     st.stop()
 
-if scenario.region:
-    st.markdown(f"**{t('region')}:** {plain(scenario.region)}")
-with st.expander(plain(scenario.name), expanded=False):
+about = t("about_scenario") + (f" · {t('region')}: {plain(scenario.region)}" if scenario.region else "")
+with st.expander(about, expanded=False):
+    st.markdown(f"**{plain(scenario.name)}**")
     st.markdown(plain(scenario.description))
 
 defaults = default_levers(scenario)
@@ -135,6 +145,11 @@ def slider(key: str, label: str, help_text: str) -> float:
 
 
 with st.sidebar:
+    st.toggle(t("present"), key="present", help=t("present_help"))
+
+
+def draw_levers() -> None:
+    """The levers in the sidebar (not in presentation mode: their values stay in LEVERS_KEY)."""
     st.header(t("levers"))
     st.button(t("reset"), on_click=reset_levers, help=t("reset_help"), width="stretch")
     slider("policy_year", t("policy_year"), t("policy_year_help"))
@@ -175,9 +190,15 @@ with st.sidebar:
                 t("capacity_help", default=defaults.capacity_target[name]),
             )
 
+
+if not presenting:
+    with st.sidebar:
+        draw_levers()
+
 params = {key: f"{value:g}" for key, value in stored["values"].items()}
 levers = from_params(scenario, params)
-st.query_params.from_dict({"scenario": stem, **to_params(levers)})  # a link reopens exactly this state
+link = {"scenario": stem, **to_params(levers), **({"present": "1"} if presenting else {})}
+st.query_params.from_dict(link)  # a link reopens exactly this state
 
 # ---------------------------------------------------------------- run
 try:
@@ -188,30 +209,33 @@ except ScenarioError as error:  # a lever combination the checks refuse: say whi
     st.stop()
 
 # ---------------------------------------------------------------- save and share (sidebar)
-with st.sidebar:
-    st.header(t("save_header"))
-    to_save = changed.model_copy(
-        update={
-            "description": t(
-                "saved_description",
-                base=scenario.name,
-                date=datetime.date.today().isoformat(),
-                description=scenario.description,
-            )
-        }
-    )
-    save_name = save_form(to_save, t("save_default_name", name=scenario.name), "save", t("save_name_help"))
-    st.download_button(
-        t("download_yaml"),
-        data=dump_scenario(to_save.model_copy(update={"name": save_name or scenario.name})),
-        file_name=f"{stem}-workshop.yaml",
-        mime="application/x-yaml",
-        width="stretch",
-        help=t("download_yaml_help"),
-    )
+if not presenting:  # presentation mode: the sidebar holds only its toggle
+    with st.sidebar:
+        st.header(t("save_header"))
+        to_save = changed.model_copy(
+            update={
+                "description": t(
+                    "saved_description",
+                    base=scenario.name,
+                    date=datetime.date.today().isoformat(),
+                    description=scenario.description,
+                )
+            }
+        )
+        save_name = save_form(
+            to_save, t("save_default_name", name=scenario.name), "save", t("save_name_help")
+        )
+        st.download_button(
+            t("download_yaml"),
+            data=dump_scenario(to_save.model_copy(update={"name": save_name or scenario.name})),
+            file_name=f"{stem}-workshop.yaml",
+            mime="application/x-yaml",
+            width="stretch",
+            help=t("download_yaml_help"),
+        )
 
 years = Calendar.of(changed).years
-kpi_year = st.select_slider(
+kpi_year = head[2].select_slider(
     t("kpi_year"),
     options=years,
     value=levers.policy_year if levers.policy_year in years else years[0],
@@ -239,7 +263,22 @@ def draw(current, baseline) -> None:
         st.caption(t("provisional", done=current.replications, total=changed.replications))
     else:
         st.caption(t("computed_with", n=current.replications, seed=changed.seed))
-    cols = st.columns(3) + st.columns(3)  # two rows: wide enough for the numbers on a projector
+    # The key figures two by two beside the main chart: both on a projector's first screen.
+    figures, main = st.columns([1.1, 1.0], gap="medium")
+    with figures:
+        cols = [column for _ in range(3) for column in st.columns(2)]
+    show_chart(
+        charts.main_chart_spec(
+            current.monthly,
+            current.yearly,
+            heavy,
+            labels,
+            L,
+            baseline=baseline.monthly,
+            height=400 if presenting else 330,  # the legend's two rows included
+        ),
+        main,
+    )
     beds = int(yearly_value(current.yearly, heavy, "beds_needed"))
     beds_base = int(yearly_value(baseline.yearly, heavy, "beds_needed"))
     capacity = yearly_value(current.yearly, heavy, "capacity")

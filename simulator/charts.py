@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -166,6 +167,148 @@ def occupancy_panel_spec(
     return TEMPLATES.spec(
         key, lambda: _finish(_occupancy_layers_of(part, colour, title, lang, None, height), lang), part
     )
+
+
+BEDS_COLOUR = "#7c3aed"  # beds needed: apart from every care type's colour and the capacity's
+
+
+def _tint(colour: str, share: float) -> str:
+    """``colour`` (#rrggbb) mixed with white: ``share`` of the colour is left."""
+    rgb = [int(colour[k : k + 2], 16) for k in (1, 3, 5)]
+    return "#" + "".join(f"{round(255 - share * (255 - c)):02x}" for c in rgb)
+
+
+def _main_frame(
+    summary: pd.DataFrame, yearly: pd.DataFrame, name: str, baseline: pd.DataFrame | None
+) -> pd.DataFrame:
+    """The data of the workshop's main chart: the occupancy panel's, with each month's year's
+    beds needed."""
+    part = _occupancy_frame(summary, name, baseline)
+    needed = yearly.loc[yearly["care_type"] == name].set_index("year")["beds_needed"]
+    years = pd.to_datetime(part["month"]).dt.year
+    part["beds_needed"] = years.map(needed).astype(float).to_numpy()
+    return part
+
+
+def _main_layers(part: pd.DataFrame, colour: str, title: str, lang: str, height: int) -> Chart:
+    """Band, mean, capacity steps, beds needed per year and the unchanged scenario, with a
+    legend below the plot whose labels are never cut (the panels explain theirs in a caption)."""
+    free = alt.Scale(zero=False)
+    names = {
+        "mean": t("legend_mean", lang),
+        "band": "P10–P90",
+        "capacity": t("capacity", lang),
+        "beds": t("legend_beds_needed", lang),
+        "baseline": t("legend_unchanged", lang),
+    }
+    limited = bool(part["capacity"].notna().any())
+    shown = ["mean", "band", *(["capacity"] if limited else []), "beds"]
+    shown += ["baseline"] if "baseline" in part else []
+    palette = {
+        "mean": colour,
+        "band": _tint(colour, 0.3),  # opaque and light: the legend tells it from the mean
+        "capacity": CAPACITY_COLOUR,
+        "beds": BEDS_COLOUR,
+        "baseline": BASELINE_GREY,
+    }
+    series = alt.Scale(domain=[names[k] for k in shown], range=[palette[k] for k in shown])
+    legend = alt.Legend(
+        title=None,
+        orient="bottom",
+        columns=2,
+        labelLimit=0,
+        symbolType="square",
+        symbolOpacity=0.9,
+        symbolStrokeWidth=0,
+        symbolSize=140,
+    )
+
+    def coloured(kind: str) -> alt.Color:  # every layer the same scale and legend: Vega-Lite draws one
+        return alt.Color("series:N", scale=series, legend=legend)
+
+    base = alt.Chart().encode(x=alt.X("month:T", title=None, axis=alt.Axis(format="%Y")))
+
+    def tagged(kind: str) -> alt.Chart:
+        return base.transform_calculate(series=json.dumps(names[kind]))  # a string literal
+
+    layers = [
+        tagged("band")
+        .mark_area()
+        .encode(
+            y=alt.Y("occupancy_p10:Q", title=t("occupancy", lang), scale=free),
+            y2="occupancy_p90:Q",
+            color=coloured("band"),
+        )
+    ]
+    if "baseline" in part:
+        layers.append(
+            tagged("baseline")
+            .mark_line(strokeWidth=2)
+            .encode(y=alt.Y("baseline:Q", scale=free), color=coloured("baseline"))
+        )
+    layers += [
+        tagged("beds")
+        .mark_line(interpolate="step-after", strokeDash=[6, 3], strokeWidth=2.5)
+        .encode(y=alt.Y("beds_needed:Q", scale=free), color=coloured("beds")),
+        *(
+            [
+                tagged("capacity")
+                .mark_line(interpolate="step-after", strokeWidth=2.5)
+                .encode(y=alt.Y("capacity:Q", scale=free), color=coloured("capacity"))
+            ]
+            if limited
+            else []
+        ),
+        tagged("mean")
+        .mark_line(strokeWidth=3)
+        .encode(
+            y=alt.Y("occupancy_mean:Q", scale=free),
+            color=coloured("mean"),
+            tooltip=[
+                alt.Tooltip("month:T", format="%Y-%m", title=t("month", lang)),
+                alt.Tooltip("occupancy_mean:Q", format=",.1f", title=t("mean", lang)),
+                alt.Tooltip("occupancy_p10:Q", format=",.1f", title="P10"),
+                alt.Tooltip("occupancy_p90:Q", format=",.1f", title="P90"),
+                alt.Tooltip("capacity:Q", format=",.0f", title=t("capacity", lang)),
+                alt.Tooltip("beds_needed:Q", format=",.0f", title=names["beds"]),
+            ],
+        ),
+    ]
+    return _size(alt.layer(*layers, data=part), None, height, title)
+
+
+def main_chart_spec(
+    summary: pd.DataFrame,
+    yearly: pd.DataFrame,
+    name: str,
+    labels: dict[str, str],
+    lang: str = "nl",
+    baseline: pd.DataFrame | None = None,
+    height: int = 330,
+) -> dict:
+    """The workshop's main chart, beside the key figures on the first screen: the limited
+    care type's occupancy (P10–P90 band and mean), its capacity steps and each year's beds
+    needed, against the unchanged scenario (``height`` includes the legend). A Vega-Lite
+    spec, made by Altair once per kind (TEMPLATES)."""
+    part, key, build = _main_build(summary, yearly, name, labels, lang, baseline, height)
+    return TEMPLATES.spec(key, build, part)
+
+
+def _main_build(
+    summary: pd.DataFrame,
+    yearly: pd.DataFrame,
+    name: str,
+    labels: dict[str, str],
+    lang: str,
+    baseline: pd.DataFrame | None,
+    height: int,
+) -> tuple[pd.DataFrame, Hashable, Callable[[], Chart]]:
+    """The main chart's data, its kind (a TEMPLATES key) and how Altair makes it."""
+    part = _main_frame(summary, yearly, name, baseline)
+    colour = colours(list(dict.fromkeys(summary["care_type"])))[name]
+    title = labels.get(name, name)
+    key = ("main", tuple(part.columns), bool(part["capacity"].notna().any()), colour, title, lang, height)
+    return part, key, lambda: _finish(_main_layers(part, colour, title, lang, height), lang)
 
 
 class SpecTemplates:

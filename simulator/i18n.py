@@ -185,6 +185,18 @@ TEXT: dict[str, tuple[str, str]] = {
     "occupancy": ("Bezetting (jeugdigen)", "Occupancy (youths)"),
     "mean": ("Gemiddelde", "Mean"),
     "capacity": ("Capaciteit", "Capacity"),
+    "legend_mean": ("Bezetting (gemiddelde)", "Occupancy (mean)"),
+    "legend_beds_needed": ("Bedden nodig per jaar", "Beds needed per year"),
+    "legend_unchanged": ("Ongewijzigd scenario", "Unchanged scenario"),
+    "present": ("Presentatie", "Presentation"),
+    "present_help": (
+        "Alleen de kengetallen en de hoofdgrafiek, groot, zonder knoppen: voor de beamer. "
+        "De knoppen houden hun stand; zet de schakelaar uit om ze terug te zien. De link "
+        "onthoudt de stand.",
+        "Only the key figures and the main chart, large, without levers: for the projector. "
+        "The levers keep their values; switch this off to see them again. The link remembers it.",
+    ),
+    "about_scenario": ("Over dit scenario", "About this scenario"),
     "expected": ("Verwachting zonder grens", "Expected without limit"),
     "beds_needed": ("Bedden nodig", "Beds needed"),
     "waiting": ("Wachtlijst", "Waiting list"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 
@@ -60,8 +61,12 @@ def test_workshop_opens_in_dutch_with_levers_kpis_and_charts(workshop):
     )  # youths, not time, said in words
     assert re.fullmatch(r"\d+%", metric_values(at)["Bezettingsgraad (2022)"])
     assert "90%" in at.metric[1].help
-    # one occupancy chart per care type, the capacity trade-off, beds, waiting and cost; the flow diagram
-    assert len(at.get("vega_lite_chart")) == 4 + 1 + 3 and len(at.get("graphviz_chart")) == 1
+    # the main chart beside the key figures, one occupancy chart per care type, the capacity
+    # trade-off, beds, waiting and cost; the flow diagram
+    found = at.get("vega_lite_chart")
+    assert len(found) == 1 + 4 + 1 + 3 and len(at.get("graphviz_chart")) == 1
+    main = json.loads(found[0].proto.spec)
+    assert main["title"] == "JeugdzorgPlus" and "Bedden nodig per jaar" in found[0].proto.spec
     assert any("Afweging capaciteit (2022)" in h.value for h in at.subheader)
     cost = metric_values(at)["Kosten per jaar (2022)"]
     assert re.fullmatch(r"€ \d+,\d mln", cost), cost  # Dutch number format
@@ -112,6 +117,21 @@ def test_no_provisional_answer_against_a_cached_run_without_its_first_replicatio
     assert not at.exception
     drawn = at.session_state["drawn_at"]
     assert "preview" not in drawn and drawn["final"] > 0
+
+
+def test_presentation_mode_shows_figures_and_main_chart_without_levers_and_keeps_them():
+    """present=1 in a link: no levers in the sidebar (only the toggle), the key figures and
+    the main chart; the levers of the link still apply and stay in the link. Switched off,
+    the levers come back with those values."""
+    at = start({"scenario": "zuid-west-jeugdzorgplus", "present": "1", "capacity_target.jzplus": "35"})
+    assert not at.sidebar.slider and at.sidebar.toggle[-1].value is True
+    assert len(at.metric) == 6 and metric_values(at)["Bedden JeugdzorgPlus (2022)"].endswith("/ 35")
+    assert at.query_params["present"] == "1" and at.query_params["capacity_target.jzplus"] == "35"
+    assert "Bedden nodig per jaar" in at.get("vega_lite_chart")[0].proto.spec
+    at.sidebar.toggle[-1].set_value(False).run()
+    assert not at.exception
+    assert slider(at, "lever:capacity_target.jzplus").value == 35.0
+    assert "present" not in at.query_params and at.query_params["capacity_target.jzplus"] == "35"
 
 
 def test_a_capacity_cut_shows_in_beds_and_capacity():

@@ -144,7 +144,12 @@ def test_workshop_in_a_real_browser(app_url):
             linked = browser.new_page(viewport={"width": 1400, "height": 900})
             linked.goto(f"{app_url}/workshop?scenario=voorbeeldregio&years=12", wait_until="domcontentloaded")
             linked.wait_for_url("**/?scenario=voorbeeldregio*", timeout=60_000)
-            linked.get_by_text("Voorbeeldregio (illustratie)").first.wait_for(timeout=60_000)
+            # The picker shows the linked scenario (its name is the combobox's value).
+            linked.wait_for_function(
+                "() => document.querySelector('input[aria-label=\"Scenario\"]')?.value"
+                " === 'Voorbeeldregio (illustratie)'",
+                timeout=60_000,
+            )
             assert "years=12" in linked.url and linked.get_by_text("Page not found").count() == 0
             linked.close()
             page = browser.new_page(viewport={"width": 1600, "height": 1100})
@@ -180,7 +185,7 @@ def test_workshop_in_a_real_browser(app_url):
             # A provisional answer first, then the final one (all replications) with its charts.
             page.get_by_text("Berekend met 30 replicaties").wait_for(timeout=60_000)
             page.wait_for_function(
-                "document.querySelectorAll('[data-testid=\"stVegaLiteChart\"]').length === 8", timeout=60_000
+                "document.querySelectorAll('[data-testid=\"stVegaLiteChart\"]').length === 9", timeout=60_000
             )
             page.locator(
                 '[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg'
@@ -193,6 +198,61 @@ def test_workshop_in_a_real_browser(app_url):
             page.screenshot(path=str(SCREENSHOT), full_page=True)
             assert SCREENSHOT.stat().st_size > 50_000
 
+        finally:
+            browser.close()
+
+
+FIRST_SCREEN = ROOT / "out" / "screenshots"
+
+# Each key figure's box and the main chart's (the first chart), and whether a figure's text
+# is wider than its box (cut off).
+BOXES = """
+() => {
+  const box = (el) => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+  const metrics = [...document.querySelectorAll('[data-testid="stMetric"]')];
+  const values = [...document.querySelectorAll('[data-testid="stMetricValue"]')];
+  const labels = [...document.querySelectorAll('[data-testid="stMetricLabel"]')];
+  const chart = document.querySelector('[data-testid="stVegaLiteChart"]');
+  return {
+    metrics: metrics.map(box),
+    chart: box(chart),
+    cut: [...values, ...labels].filter((el) => el.scrollWidth > el.clientWidth + 1).map((el) => el.innerText),
+  };
+}
+"""
+
+
+@pytest.mark.parametrize("present", [False, True])
+def test_the_first_screen_of_a_projector_holds_the_key_figures_and_the_main_chart(app_url, present):
+    """At 1280 x 720 (a projector) the six key figures, uncut, and the main chart (the
+    limited care type's occupancy, capacity and beds needed) lie inside the first screen,
+    with the levers and in presentation mode (present=1: the sidebar folded away)."""
+    sync_playwright = playwright_or_skip()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 720})
+            query = "?scenario=zuid-west-jeugdzorgplus" + ("&present=1" if present else "")
+            page.goto(app_url + "/" + query, wait_until="domcontentloaded")
+            page.wait_for_function(
+                "document.querySelectorAll('[data-testid=\"stMetricValue\"]').length === 6", timeout=60_000
+            )
+            page.locator(
+                '[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg'
+            ).first.wait_for(timeout=60_000)
+            page.wait_for_timeout(1500)  # the charts' final size
+            found = page.evaluate(BOXES)
+            for left, top, right, bottom in [*found["metrics"], found["chart"]]:
+                assert 0 <= left < right <= 1280 and 0 <= top < bottom <= 720, found
+            chart_left, chart_top, chart_right, chart_bottom = found["chart"]
+            assert chart_right - chart_left > 350 and chart_bottom - chart_top > 250, found["chart"]
+            assert not found["cut"], found["cut"]
+            # Presentation mode folds the sidebar away: the page then starts at the left edge.
+            assert (found["metrics"][0][0] < 100) == present, found["metrics"][0]
+            FIRST_SCREEN.mkdir(parents=True, exist_ok=True)
+            page.screenshot(
+                path=str(FIRST_SCREEN / f"workshop-1280x720{'-presentation' if present else ''}.png")
+            )
         finally:
             browser.close()
 

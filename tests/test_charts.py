@@ -4,6 +4,7 @@ so this is where a malformed chart is caught."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from simulator import charts
@@ -45,6 +46,7 @@ def page_charts(before: Summary, after: Summary, lang: str) -> list[charts.Chart
         )
     )
     found += [
+        main_chart(after, before, heavy, labels, lang),
         charts.beds_chart(after.yearly, labels, lang),
         charts.waiting_chart(after.monthly, labels, lang),
         charts.cost_chart(after.yearly, labels, lang),
@@ -57,10 +59,16 @@ def page_charts(before: Summary, after: Summary, lang: str) -> list[charts.Chart
     return found
 
 
+def main_chart(after, before, name, labels, lang):
+    """The Altair chart behind charts.main_chart_spec (validated by to_dict)."""
+    build = charts._main_build(after.monthly, after.yearly, name, labels, lang, before.monthly, 330)[2]
+    return build()
+
+
 @pytest.mark.parametrize("lang", ["nl", "en"])
 def test_every_chart_of_the_pages_is_valid_vega_lite(runs, lang):
     found = page_charts(*runs, lang)
-    assert len(found) == 4 + 1 + 3 + 1 + 4 + 2
+    assert len(found) == 4 + 1 + 1 + 3 + 1 + 4 + 2
     decimals = []
     for chart in found:
         spec = chart.to_dict()  # validates against the Vega-Lite schema: raises on an error
@@ -92,6 +100,40 @@ def test_an_occupancy_panel_from_its_template_is_altairs_own_spec_with_the_new_d
     spec["layer"].clear()
     again = charts.occupancy_panel_spec(after.monthly, "jzplus", labels, "nl", baseline=before.monthly)
     assert again["layer"] and len(charts.TEMPLATES._specs) == 1
+
+
+def test_the_main_chart_shows_each_years_beds_needed_and_names_every_line_in_its_legend(runs):
+    """The workshop's main chart: the limited type's capacity steps and each year's beds
+    needed (the yearly table's, on every month of that year), with a legend of every line
+    whose labels are never cut (labelLimit 0); without a capacity, no capacity entry."""
+    before, after = runs
+    heavy = key_care_type(after.scenario)
+    labels = {name: name for name in after.scenario.type_names}
+    charts.TEMPLATES = charts.SpecTemplates()
+    spec = charts.main_chart_spec(after.monthly, after.yearly, heavy, labels, "nl", baseline=before.monthly)
+    own = main_chart(after, before, heavy, labels, "nl").to_dict()
+    for key in set(spec) | set(own):  # the template is Altair's own spec
+        if key not in ("data", "datasets", "config"):
+            assert spec[key] == own[key], key
+    frame = spec["datasets"][spec["data"]["name"]]
+    needed = after.yearly[after.yearly["care_type"] == heavy].set_index("year")["beds_needed"]
+    years = pd.to_datetime(frame["month"]).dt.year
+    assert (frame["beds_needed"].to_numpy() == years.map(needed).to_numpy()).all()
+    colour = next(layer["encoding"]["color"] for layer in spec["layer"])
+    assert colour["scale"]["domain"] == [
+        "Bezetting (gemiddelde)",
+        "P10–P90",
+        "Capaciteit",
+        "Bedden nodig per jaar",
+        "Ongewijzigd scenario",
+    ]
+    assert colour["legend"]["labelLimit"] == 0
+    unlimited = after.monthly.assign(capacity=float("nan"))
+    domain = next(
+        layer["encoding"]["color"]["scale"]["domain"]
+        for layer in charts.main_chart_spec(unlimited, after.yearly, heavy, labels, "en")["layer"]
+    )
+    assert domain == ["Occupancy (mean)", "P10–P90", "Beds needed per year"]
 
 
 def test_a_tradeoff_chart_from_its_template_is_altairs_own_spec_with_the_new_data(runs):

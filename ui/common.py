@@ -341,6 +341,23 @@ def export_section(key: str, make: Callable) -> None:
         )
 
 
+def page_style(presenting: bool = False) -> None:
+    """Room on a projector (1280 x 720): the page starts just below Streamlit's header and
+    uses more of the width; in presentation mode the key figures are larger. (CSS only: a
+    <style> block takes no room in the page.)"""
+    css = """
+    [data-testid="stMainBlockContainer"] { padding-top: 3.6rem; padding-left: 2rem; padding-right: 2rem; }
+    [data-testid="stMainBlockContainer"] h1 { padding: 0 0 0.2rem 0; font-size: 2.1rem; }
+    [data-testid="stMetricLabel"] p { white-space: normal; }
+    """
+    if presenting:
+        css += """
+        [data-testid="stMetricValue"] { font-size: 3.1rem; }
+        [data-testid="stMetricLabel"] p { font-size: 1.15rem; }
+        """
+    st.html(f"<style>{css}</style>")
+
+
 def show_chart(chart: Chart | dict, target=None) -> None:
     """An Altair chart, or a Vega-Lite spec (``charts.occupancy_panel_spec``), in the page
     (``target``: a column or container; default the page), stretched to its width. Our
