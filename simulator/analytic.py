@@ -74,7 +74,7 @@ def routing_matrix(plan: Plan, epoch: Epoch) -> tuple[np.ndarray, np.ndarray, np
             epoch.stay_mean_days[i], plan.stay_cv[i], epoch.escalation_total_per_day[i]
         )
         total = epoch.escalation_total_per_day[i]
-        for dest, rate in epoch.escalation_per_day[i].items():
+        for dest, rate in epoch.escalation_per_day[i].items() if total > 0 else ():  # 0/0: no escalation
             routing[i, dest] += p_esc[i] * rate / total
         for dest, share in epoch.outflow_shares[i].items():
             if dest != EXIT_INDEX:

@@ -71,3 +71,26 @@ def test_expected_by_year_follows_policies():
     assert by_year[2021].occupancy[0] == pytest.approx(50)
     assert by_year[2022].occupancy[0] == pytest.approx(90 * 0.25)
     assert by_year[2023].occupancy[0] == pytest.approx(81 * 0.25)
+
+
+def test_an_escalation_switched_off_by_a_policy_leaves_the_expectation_finite():
+    """An escalation factor of 0 (the workshop's escalation lever at -100%) makes a care
+    type's escalation hazard 0: its expectation is the chain without that escalation, not
+    NaN (0 x 0 / 0 in the routing hid the dashed line in the app)."""
+    chain = {
+        "foster": {
+            "stay_months": 12,
+            "inflow_per_year": 50,
+            "escalation_per_year": {"residential": 0.2},
+            "outflow": {"exit": 1.0},
+        },
+        "residential": {"stay_months": 6},
+    }
+    switched_off = make_scenario(
+        chain, policies=[{"name": "geen escalatie", "from": "2021-01", "escalation_factor": {"foster": 0.0}}]
+    )
+    without = make_scenario({**chain, "foster": {**chain["foster"], "escalation_per_year": {}}})
+    state = steady_state(switched_off)
+    assert np.isfinite(state.occupancy).all()
+    assert state.occupancy == pytest.approx(steady_state(without).occupancy)
+    assert state.occupancy == pytest.approx([50.0, 0.0])
