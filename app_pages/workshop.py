@@ -260,7 +260,10 @@ def draw(current, baseline) -> None:
         st.warning(warning.text(L))
     # Always one status line, so the final page has the preview's elements in the same places.
     if current.replications < changed.replications:
-        st.caption(t("provisional", done=current.replications, total=changed.replications))
+        st.caption(
+            ":material/hourglass_top: "
+            + t("provisional", done=current.replications, total=changed.replications)
+        )
     else:
         st.caption(t("computed_with", n=current.replications, seed=changed.seed))
     # The key figures two by two beside the main chart: both on a projector's first screen.
@@ -398,7 +401,8 @@ drawn_at = st.session_state.setdefault("drawn_at", {})  # benchmarks read when e
 
 
 def draw_preview(previews) -> None:
-    with body.container():
+    # Greyed (ui.common.page_style: the "provisional" container) until the final figures come.
+    with body.container(key="provisional"):
         draw(*previews)
     drawn_at["preview"] = time.perf_counter()
 

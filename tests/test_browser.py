@@ -257,6 +257,52 @@ def test_the_first_screen_of_a_projector_holds_the_key_figures_and_the_main_char
             browser.close()
 
 
+GREYED = """
+() => {
+  const caption = [...document.querySelectorAll('[data-testid="stCaptionContainer"]')].some((el) =>
+    el.innerText.includes("Voorlopig"));
+  const value = document.querySelector('[data-testid="stMetricValue"]');
+  if (!value) return null;
+  let opacity = 1;
+  for (let el = value; el; el = el.parentElement) opacity *= parseFloat(getComputedStyle(el).opacity);
+  return {caption, opacity};
+}
+"""
+
+
+def test_provisional_figures_are_greyed_until_the_final_ones_come(app_url):
+    """A national scenario with a waiting list is expected to take over a second, so its
+    first six replications come first: greyed, under a "Voorlopig" line, until the final
+    figures replace them at full strength."""
+    sync_playwright = playwright_or_skip()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 720})
+            # A setting no other test runs: the server's cache would answer at once, final.
+            page.goto(
+                app_url + "/?scenario=nederland-trend&capacity_target.jzplus=511",
+                wait_until="domcontentloaded",
+            )
+            seen = []
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline:
+                state = page.evaluate(GREYED)
+                if state is not None:
+                    seen.append((state["caption"], round(state["opacity"], 2)))
+                    if not state["caption"] and page.get_by_text("Berekend met 30 replicaties").count():
+                        break
+                page.wait_for_timeout(40)
+            states = [state for k, state in enumerate(seen) if k == 0 or state != seen[k - 1]]
+            # Greyed under "Voorlopig" first; full strength once final (for a moment the final
+            # figures are drawn before the status line above them is replaced).
+            assert states[0][0] and states[0][1] < 0.6, states
+            assert states[-1] == (False, 1.0), states
+            assert all(caption for caption, opacity in states if opacity < 1), states
+        finally:
+            browser.close()
+
+
 # Clicks the language toggle as soon as it is on the screen (before the sliders, which come
 # later in the page), from inside the page: a poll from the test would be too slow for it.
 CLICK_TOGGLE_AT_ONCE = """

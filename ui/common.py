@@ -349,6 +349,8 @@ def page_style(presenting: bool = False) -> None:
     [data-testid="stMainBlockContainer"] { padding-top: 3.6rem; padding-left: 2rem; padding-right: 2rem; }
     [data-testid="stMainBlockContainer"] h1 { padding: 0 0 0.2rem 0; font-size: 2.1rem; }
     [data-testid="stMetricLabel"] p { white-space: normal; }
+    .st-key-provisional [data-testid="stMetricValue"], .st-key-provisional [data-testid="stMetricDelta"],
+    .st-key-provisional [data-testid="stVegaLiteChart"] { opacity: 0.4; }
     """
     if presenting:
         css += """
