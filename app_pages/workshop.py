@@ -12,6 +12,7 @@ from simulator.export import scenario_export
 from simulator.levers import (
     apply_levers,
     default_levers,
+    describe_changes,
     from_params,
     ranges,
     start_year,
@@ -82,6 +83,7 @@ if scenario is None:
     st.code(problem, language=None)
     st.stop()
 
+changed_line = st.empty()  # "Gewijzigd: ..." once the levers are read (below)
 about = t("about_scenario") + (f" · {t('region')}: {plain(scenario.region)}" if scenario.region else "")
 with st.expander(about, expanded=False):
     st.markdown(f"**{plain(scenario.name)}**")
@@ -207,6 +209,17 @@ try:
 except ScenarioError as error:  # a lever combination the checks refuse: say which field
     st.error(error.message(lang()))
     st.stop()
+# A changed scenario says so, in words, and its name (the deck's title, the images' source
+# lines, a saved copy; at most the save form's 120 characters) carries the changes. The name is content, like the presets' own names:
+# in Dutch whatever the page's language, so that one run serves both languages (the cache key
+# holds the name).
+changes = describe_changes(scenario, levers, lang())
+if changes:
+    changed_line.markdown(f":orange-badge[{t('changed')}] " + "; ".join(changes))
+    named = i18n.t(
+        "changed_name", "nl", name=scenario.name, changes="; ".join(describe_changes(scenario, levers))
+    )
+    changed = changed.model_copy(update={"name": named if len(named) <= 120 else named[:119] + "…"})
 
 # ---------------------------------------------------------------- save and share (sidebar)
 if not presenting:  # presentation mode: the sidebar holds only its toggle
@@ -220,10 +233,14 @@ if not presenting:  # presentation mode: the sidebar holds only its toggle
                     date=datetime.date.today().isoformat(),
                     description=scenario.description,
                 )
+                + (" " + t("changed_levers", changes="; ".join(changes)) if changes else "")
             }
         )
         save_name = save_form(
-            to_save, t("save_default_name", name=scenario.name), "save", t("save_name_help")
+            to_save,
+            changed.name if changes else t("save_default_name", name=scenario.name),
+            "save",
+            t("save_name_help"),
         )
         st.download_button(
             t("download_yaml"),

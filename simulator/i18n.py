@@ -230,6 +230,22 @@ TEXT: dict[str, tuple[str, str]] = {
         "folder of saved scenarios (scenarios/saved/). It then appears in the list and on Compare.",
     ),
     "save_default_name": ("{name} (workshop)", "{name} (workshop)"),
+    "changed": ("Gewijzigd", "Changed"),
+    "changed_name": ("{name} – gewijzigd: {changes}", "{name} – changed: {changes}"),
+    "changed_levers": ("Knoppen in de workshop: {changes}.", "Workshop levers: {changes}."),
+    "change_policy_year": ("beleid vanaf {old} → {new}", "policy from {old} → {new}"),
+    "change_years": ("horizon {old} → {new} jaar", "horizon {old} → {new} years"),
+    "change_inflow": ("instroom {label} {new}% per jaar", "inflow {label} {new}% a year"),
+    "change_stay": ("verblijf {label} {old} → {new} maanden", "stay {label} {old} → {new} months"),
+    "change_escalation": ("escalatie vanuit {label} {new}%", "escalation from {label} {new}%"),
+    "change_capacity_start": (
+        "capaciteit {label} in {year} {old} → {new}",
+        "capacity {label} in {year} {old} → {new}",
+    ),
+    "change_capacity": (
+        "capaciteit {label} vanaf {year} {old} → {new}",
+        "capacity {label} from {year} {old} → {new}",
+    ),
     "save_replace": (
         "Vervang een opgeslagen scenario met dezelfde naam",
         "Replace a saved scenario of the same name",

@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from simulator.i18n import number, signed, t
 from simulator.scenario import Scenario, scenario_from_dict, year_month_tuple
 
 WORKSHOP_POLICY = "Workshop"
@@ -202,3 +203,40 @@ def apply_levers(scenario: Scenario, levers: Levers) -> Scenario:
     if len(policy) > 2:
         data.setdefault("policies", []).append(policy)
     return scenario_from_dict(data, scenario.name)
+
+
+def describe_changes(scenario: Scenario, levers: Levers, lang: str = "nl") -> list[str]:
+    """The levers that differ from the scenario's own values, in words ("Capaciteit
+    JeugdzorgPlus vanaf 2022: 43 → 35"): what the workshop says changed, and what a saved
+    scenario's name and description carry. Empty when nothing changed."""
+    defaults = default_levers(scenario)
+    out = []
+
+    def months(value: float) -> str:
+        return number(value, lang, 2).rstrip("0").rstrip(",.")
+
+    if levers.policy_year != defaults.policy_year:
+        out.append(t("change_policy_year", lang, old=defaults.policy_year, new=levers.policy_year))
+    if levers.years != defaults.years:
+        out.append(t("change_years", lang, old=defaults.years, new=levers.years))
+    for name in scenario.type_names:
+        label = scenario.label(name)
+        change = levers.inflow_change.get(name, 0.0)
+        if abs(change) > 1e-12:
+            out.append(t("change_inflow", lang, label=label, new=signed(100 * change, lang, 0)))
+        stay, own = levers.stay_months[name], defaults.stay_months[name]
+        if abs(stay - own) > 1e-9:
+            out.append(t("change_stay", lang, label=label, old=months(own), new=months(stay)))
+        change = levers.escalation_change.get(name, 0.0)
+        if abs(change) > 1e-12:
+            out.append(t("change_escalation", lang, label=label, new=signed(100 * change, lang, 0)))
+        if name in levers.capacity_start:
+            first, own_first = levers.capacity_start[name], defaults.capacity_start[name]
+            if first != own_first:
+                year = start_year(scenario)
+                out.append(t("change_capacity_start", lang, label=label, year=year, old=own_first, new=first))
+            target, own_target = levers.capacity_target[name], defaults.capacity_target[name]
+            if target != own_target:
+                year = levers.policy_year
+                out.append(t("change_capacity", lang, label=label, year=year, old=own_target, new=target))
+    return out

@@ -134,6 +134,24 @@ def test_presentation_mode_shows_figures_and_main_chart_without_levers_and_keeps
     assert "present" not in at.query_params and at.query_params["capacity_target.jzplus"] == "35"
 
 
+def test_a_changed_scenario_says_so_and_its_name_and_saved_copy_carry_the_changes():
+    """After the levers set 35 places the page says "Gewijzigd" with the change in words,
+    the save form proposes a name that says 35 (not only "57 → 43"), and the reset takes
+    both away."""
+    at = start()
+    assert not [m for m in at.markdown if "Gewijzigd" in m.value]
+    slider(at, "lever:capacity_target.jzplus").set_value(35.0).run()
+    said = [m.value for m in at.markdown if "Gewijzigd" in m.value]
+    assert said and "capaciteit JeugdzorgPlus vanaf 2022 43 → 35" in said[0]
+    name = at.sidebar.text_input(key="save_name").value
+    assert name.startswith("Zuid-West JeugdzorgPlus: 57 → 43 plaatsen – gewijzigd:") and name.endswith(
+        "43 → 35"
+    )
+    at.sidebar.button[0].click().run()  # Terug naar scenario
+    assert not [m for m in at.markdown if "Gewijzigd" in m.value]
+    assert at.sidebar.text_input(key="save_name").value.endswith("(workshop)")
+
+
 def test_a_capacity_cut_shows_in_beds_and_capacity():
     at = start()
     slider(at, "lever:capacity_target.jzplus").set_value(30.0).run()

@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from simulator.i18n import euro, number, signed
-from simulator.levers import WORKSHOP_POLICY, apply_levers, default_levers, from_params, to_params
+from simulator.levers import (
+    WORKSHOP_POLICY,
+    apply_levers,
+    default_levers,
+    describe_changes,
+    from_params,
+    to_params,
+)
 
 
 def test_unchanged_levers_leave_the_scenario_as_it_is(example):
@@ -57,3 +64,28 @@ def test_money_and_signs():
     assert euro(850_000, "nl") == "€ 850.000"
     assert euro(-2_500_000, "nl") == "-€ 2,5 mln"
     assert signed(-2, "nl") == "-2" and signed(3.5, "nl", 1) == "+3,5" and signed(0, "nl") == "±0"
+
+
+def test_changed_levers_are_described_in_words_in_both_languages(example):
+    """What the workshop shows as "Gewijzigd" and writes into a saved copy's name and
+    description: every lever that differs from the scenario, with its old and new value;
+    nothing for unchanged levers."""
+    defaults = default_levers(example)
+    assert describe_changes(example, defaults) == []
+    params = to_params(defaults)
+    params.update({"capacity_target.jzplus": "35", "inflow.jzplus": "-20", "stay.jzplus": "2.5"})
+    params.update({"escalation.foster": "-50", "policy_year": "2023", "years": "12"})
+    levers = from_params(example, params)
+    label = example.label("jzplus")
+    assert describe_changes(example, levers) == [
+        "beleid vanaf 2022 → 2023",
+        "horizon 10 → 12 jaar",
+        f"escalatie vanuit {example.label('foster')} -50%",
+        f"instroom {label} -20% per jaar",
+        f"verblijf {label} 5 → 2,5 maanden",
+        f"capaciteit {label} vanaf 2023 43 → 35",
+    ]
+    english = describe_changes(example, levers, "en")
+    assert (
+        english[-1] == f"capacity {label} from 2023 43 → 35" and english[4] == f"stay {label} 5 → 2.5 months"
+    )

@@ -285,8 +285,14 @@ def _wait_for_others(events: list[threading.Event], progress_slot) -> None:
 
 def save_form(scenario: Scenario, default_name: str, key: str, help_text: str | None = None) -> str:
     """Name, 'replace' and a save button for a scenario; says where it was saved or why not.
-    Returns the name as typed (for a download of the same scenario)."""
-    name = st.text_input(t("save_name"), value=default_name, key=f"{key}_name", help=help_text, max_chars=120)
+    Returns the name as typed (for a download of the same scenario). The proposed name
+    follows ``default_name`` (it changes with the levers) unless the user typed another."""
+    field, proposed = f"{key}_name", f"{key}_name_proposed"
+    if st.session_state.get(proposed) != default_name:
+        if st.session_state.get(field) in (None, st.session_state.get(proposed)):  # not typed over
+            st.session_state[field] = default_name
+        st.session_state[proposed] = default_name
+    name = st.text_input(t("save_name"), key=field, help=help_text, max_chars=120)
     replace = st.checkbox(t("save_replace"), key=f"{key}_replace")
     if st.button(t("save"), key=f"{key}_button", type="primary", width="stretch"):
         try:
