@@ -38,6 +38,7 @@ from ui.common import (
 )
 
 PREFIX = "lever:"  # widget keys are PREFIX + the lever's URL parameter name
+EXACT = "exact:"  # the number box beside a capacity slider: EXACT + the lever's name
 # The levers' values, kept in a plain session key: {"for": scenario stem, "values": {URL
 # parameter name: value}}, written in one assignment. The slider keys are set from it at the
 # start of every run and copied back by their on_change callbacks (like the language toggle).
@@ -98,12 +99,13 @@ def reset_levers() -> None:
     st.session_state[LEVERS_KEY] = {"for": stem, "values": {k: float(v) for k, v in default_params.items()}}
 
 
-def lever_changed(key: str) -> None:
-    """A slider moved: its new value into the levers (one assignment)."""
+def lever_changed(key: str, widget: str = PREFIX) -> None:
+    """A slider moved (or its number box changed): its new value into the levers (one
+    assignment)."""
     kept = st.session_state.get(LEVERS_KEY)
     if kept is None or key not in kept["values"]:
         return
-    value = float(st.session_state[PREFIX + key])
+    value = float(st.session_state[widget + key])
     st.session_state[LEVERS_KEY] = {"for": kept["for"], "values": {**kept["values"], key: value}}
 
 
@@ -125,15 +127,20 @@ if not fits(stored):
     st.session_state[LEVERS_KEY] = stored
 for key, value in stored["values"].items():  # every run, so every run tells the browser
     st.session_state[PREFIX + key] = value
+    if key.startswith("capacity_"):
+        st.session_state[EXACT + key] = int(value)
 
 # ---------------------------------------------------------------- levers (sidebar)
 labels = {name: scenario.label(name) for name in scenario.type_names}
 first_year = start_year(scenario)
 
 
-def slider(key: str, label: str, help_text: str) -> float:
+def slider(key: str, label: str, help_text: str, exact: bool = False) -> None:
+    """A lever's slider; ``exact``: with a number box beside it (a capacity of 0-124 places on
+    a slider of 240 pixels cannot be set to the place)."""
     r = limits[key]
-    return st.slider(
+    where = st.columns([2.6, 1.4], vertical_alignment="bottom") if exact else [st.container()]
+    where[0].slider(
         label,
         min_value=float(r.low),
         max_value=float(r.high),
@@ -144,6 +151,17 @@ def slider(key: str, label: str, help_text: str) -> float:
         help=help_text,
         format="%g",
     )
+    if exact:
+        where[1].number_input(
+            label,
+            min_value=int(r.low),
+            max_value=int(r.high),
+            step=1,
+            key=EXACT + key,
+            on_change=lever_changed,
+            args=(key, EXACT),
+            label_visibility="collapsed",
+        )
 
 
 with st.sidebar:
@@ -185,11 +203,13 @@ def draw_levers() -> None:
                 f"capacity_start.{name}",
                 t("capacity_start", label=labels[name], year=first_year),
                 t("capacity_help", default=defaults.capacity_start[name]),
+                exact=True,
             )
             slider(
                 f"capacity_target.{name}",
                 t("capacity_target", label=labels[name]),
                 t("capacity_help", default=defaults.capacity_target[name]),
+                exact=True,
             )
 
 

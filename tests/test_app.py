@@ -152,6 +152,22 @@ def test_a_changed_scenario_says_so_and_its_name_and_saved_copy_carry_the_change
     assert at.sidebar.text_input(key="save_name").value.endswith("(workshop)")
 
 
+def test_a_capacity_is_set_to_the_place_in_its_number_box_and_follows_its_slider():
+    """Beside each capacity slider a number box (0-124 places on a narrow slider cannot be
+    set exactly): typing 37 moves the slider, the key figures and the link; moving the
+    slider changes the box."""
+    at = start()
+    box = at.sidebar.number_input(key="exact:capacity_target.jzplus")
+    assert box.value == 43
+    box.set_value(37).run()
+    assert not at.exception
+    assert slider(at, "lever:capacity_target.jzplus").value == 37.0
+    assert metric_values(at)["Bedden JeugdzorgPlus (2022)"].endswith("/ 37")
+    assert at.query_params["capacity_target.jzplus"] == "37"
+    slider(at, "lever:capacity_target.jzplus").set_value(40.0).run()
+    assert at.sidebar.number_input(key="exact:capacity_target.jzplus").value == 40
+
+
 def test_a_capacity_cut_shows_in_beds_and_capacity():
     at = start()
     slider(at, "lever:capacity_target.jzplus").set_value(30.0).run()
