@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui.common import t
+from ui.common import language_from_link, t
 
 # A presentation link (present=1) opens with the sidebar folded away: the projector shows the page.
 st.set_page_config(
@@ -11,6 +11,7 @@ st.set_page_config(
     layout="wide",
     initial_sidebar_state="collapsed" if st.query_params.get("present") == "1" else "auto",
 )
+language_from_link()  # before the navigation's titles
 
 # The default page is served at /, but Streamlit reserves its pathname as well: it gets one of
 # its own, so that /workshop can forward to it (below).

@@ -14,6 +14,7 @@ from simulator.levers import (
     default_levers,
     describe_changes,
     from_params,
+    ignored_params,
     ranges,
     start_year,
     to_params,
@@ -49,6 +50,8 @@ EXACT = "exact:"  # the number box beside a capacity slider: EXACT + the lever's
 # and its next message (any slider move) makes those minimums the levers. And a page that
 # does not draw the sliders drops their values.
 LEVERS_KEY = "levers"
+IGNORED_KEY = "link_ignored"  # "key=value" of a link's parameters that could not be used
+PAGE_PARAMS = frozenset({"scenario", "lang", "kpi_year", "present"})  # the rest are levers
 
 language_toggle()
 # Presentation mode (for the projector): the key figures and the main chart large, no levers.
@@ -71,6 +74,17 @@ stems = [f.stem for f in files]
 requested = st.query_params.get("scenario")
 if st.session_state.get("scenario_choice") not in stems:  # first visit, or its file was deleted meanwhile
     st.session_state["scenario_choice"] = requested if requested in stems else stems[0]
+    # What a link asked for that the page cannot use is listed once, not dropped in silence.
+    link = st.query_params.to_dict()
+    st.session_state[IGNORED_KEY] = [
+        f"{key}={value}"
+        for key, value, fine in (
+            ("scenario", link.get("scenario"), link.get("scenario") in (None, *stems)),
+            ("lang", link.get("lang"), link.get("lang") in (None, "nl", "en")),
+            ("present", link.get("present"), link.get("present") in (None, "0", "1")),
+        )
+        if not fine
+    ]
 stem = head[1].selectbox(
     t("scenario"),
     stems,
@@ -85,6 +99,7 @@ if scenario is None:
     st.stop()
 
 changed_line = st.empty()  # "Gewijzigd: ..." once the levers are read (below)
+link_notice = st.empty()  # what a link asked for that could not be used (below)
 about = t("about_scenario") + (f" · {t('region')}: {plain(scenario.region)}" if scenario.region else "")
 with st.expander(about, expanded=False):
     st.markdown(f"**{plain(scenario.name)}**")
@@ -105,6 +120,7 @@ def lever_changed(key: str, widget: str = PREFIX) -> None:
     kept = st.session_state.get(LEVERS_KEY)
     if kept is None or key not in kept["values"]:
         return
+    st.session_state.pop(IGNORED_KEY, None)  # the link's notice has been read
     value = float(st.session_state[widget + key])
     st.session_state[LEVERS_KEY] = {"for": kept["for"], "values": {**kept["values"], key: value}}
 
@@ -122,7 +138,12 @@ def fits(kept) -> bool:
 # First visit of this scenario in this session: start from the URL, else the defaults.
 stored = st.session_state.get(LEVERS_KEY)
 if not fits(stored):
-    url_levers = to_params(from_params(scenario, dict(st.query_params) if requested == stem else {}))
+    from_link = st.query_params.to_dict() if requested == stem else {}
+    url_levers = to_params(from_params(scenario, from_link))
+    st.session_state[IGNORED_KEY] = [
+        *st.session_state.get(IGNORED_KEY, []),
+        *ignored_params(scenario, from_link, PAGE_PARAMS),
+    ]
     stored = {"for": stem, "values": {k: float(v) for k, v in url_levers.items()}}
     st.session_state[LEVERS_KEY] = stored
 for key, value in stored["values"].items():  # every run, so every run tells the browser
@@ -219,8 +240,6 @@ if not presenting:
 
 params = {key: f"{value:g}" for key, value in stored["values"].items()}
 levers = from_params(scenario, params)
-link = {"scenario": stem, **to_params(levers), **({"present": "1"} if presenting else {})}
-st.query_params.from_dict(link)  # a link reopens exactly this state
 
 # ---------------------------------------------------------------- run
 try:
@@ -272,12 +291,18 @@ if not presenting:  # presentation mode: the sidebar holds only its toggle
         )
 
 years = Calendar.of(changed).years
-kpi_year = head[2].select_slider(
-    t("kpi_year"),
-    options=years,
-    value=levers.policy_year if levers.policy_year in years else years[0],
-    key="kpi_year",
-)
+if st.session_state.get("kpi_year") not in years:  # first visit (a link's year), or a shorter horizon
+    asked = st.query_params.get("kpi_year")
+    fallback = levers.policy_year if levers.policy_year in years else years[0]
+    if asked is not None and asked not in [str(year) for year in years]:
+        st.session_state[IGNORED_KEY] = [*st.session_state.get(IGNORED_KEY, []), f"kpi_year={asked}"]
+    st.session_state["kpi_year"] = int(asked) if asked in [str(year) for year in years] else fallback
+kpi_year = head[2].select_slider(t("kpi_year"), options=years, key="kpi_year")
+# The link reopens exactly this state: scenario, levers, key figures' year, language, mode.
+link = {"scenario": stem, **to_params(levers), "kpi_year": str(kpi_year), "lang": lang()}
+st.query_params.from_dict({**link, **({"present": "1"} if presenting else {})})
+if st.session_state.get(IGNORED_KEY):
+    link_notice.warning(t("link_ignored", items=", ".join(st.session_state[IGNORED_KEY])))
 heavy = key_care_type(scenario)
 away = ", ".join(labels[n] for n in scenario.type_names if scenario.out_of_home(n))
 L = lang()

@@ -231,6 +231,11 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "save_default_name": ("{name} (workshop)", "{name} (workshop)"),
     "changed": ("Gewijzigd", "Changed"),
+    "link_ignored": (
+        "Uit de link niet gebruikt (onbekend of buiten het bereik): {items}. De rest van de "
+        "link is toegepast.",
+        "Not used from the link (unknown or out of range): {items}. The rest of the link was applied.",
+    ),
     "changed_name": ("{name} – gewijzigd: {changes}", "{name} – changed: {changes}"),
     "changed_levers": ("Knoppen in de workshop: {changes}.", "Workshop levers: {changes}."),
     "change_policy_year": ("beleid vanaf {old} → {new}", "policy from {old} → {new}"),

@@ -140,20 +140,41 @@ def to_params(levers: Levers) -> dict[str, str]:
     return params
 
 
+def _lever_value(limits: dict[str, Range], key: str, raw: object) -> float | None:
+    """A link's value for lever ``key``, or None when it is missing, not a number, out of
+    the lever's range or for no lever at all."""
+    try:
+        value = float(raw)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    r = limits.get(key)
+    if r is None or math.isnan(value) or not r.low <= value <= r.high:
+        return None
+    return value
+
+
+def ignored_params(
+    scenario: Scenario, params: dict[str, str], own: frozenset[str] = frozenset()
+) -> list[str]:
+    """The parameters of a link that ``from_params`` cannot use ("key=value"): not a
+    number, out of range, or for no lever of this scenario; ``own``: keys the page reads
+    itself (the scenario, the language, ...), which it checks."""
+    limits = ranges(scenario)
+    return [
+        f"{key}={value}"
+        for key, value in params.items()
+        if key not in own and _lever_value(limits, key, value) is None
+    ]
+
+
 def from_params(scenario: Scenario, params: dict[str, str]) -> Levers:
     """Levers from URL parameters; anything missing, unknown or out of range keeps its default."""
     levers = default_levers(scenario)
     limits = ranges(scenario)
 
     def read(key: str, default: float) -> float:
-        try:
-            value = float(params[key])
-        except (KeyError, TypeError, ValueError):
-            return default
-        r = limits.get(key)
-        if r is None or math.isnan(value) or not r.low <= value <= r.high:
-            return default
-        return value
+        value = _lever_value(limits, key, params.get(key))
+        return default if value is None else value
 
     levers.policy_year = int(read("policy_year", levers.policy_year))
     levers.years = int(read("years", levers.years))

@@ -197,10 +197,30 @@ def test_a_link_reopens_the_same_settings():
     assert slider(at, "lever:policy_year").value == 2023.0
 
 
-def test_nonsense_in_the_link_falls_back_to_the_scenario():
-    at = start({"scenario": "voorbeeldregio", "inflow.jzplus": "banaan", "stay.jzplus": "-4"})
+def test_nonsense_in_the_link_falls_back_to_the_scenario_and_is_listed():
+    at = start(
+        {"scenario": "voorbeeldregio", "inflow.jzplus": "banaan", "stay.jzplus": "-4", "kleur": "rood"}
+    )
     assert slider(at, "lever:inflow.jzplus").value == 0.0
     assert slider(at, "lever:stay.jzplus").value == 5.0
+    (notice,) = [w.value for w in at.warning if "Uit de link niet gebruikt" in w.value]
+    assert "inflow.jzplus=banaan" in notice and "stay.jzplus=-4" in notice and "kleur=rood" in notice
+    slider(at, "lever:inflow.jzplus").set_value(-5.0).run()  # read: it goes once the user acts
+    assert not [w for w in at.warning if "Uit de link" in w.value]
+    assert "kleur" not in at.query_params
+
+
+def test_a_link_restores_the_language_and_the_key_figures_year():
+    """lang and kpi_year are in the link the page writes, and a link with them opens in that
+    language on that year; a year outside the horizon is listed and falls back."""
+    at = start({"scenario": "zuid-west-jeugdzorgplus", "lang": "en", "kpi_year": "2025"})
+    assert at.metric[0].label == "Beds JeugdzorgPlus (2025)" and not at.warning
+    assert at.query_params["lang"] == "en" and at.query_params["kpi_year"] == "2025"
+    at = start({"scenario": "zuid-west-jeugdzorgplus", "kpi_year": "1999", "lang": "fr"})
+    assert at.metric[0].label == "Bedden JeugdzorgPlus (2022)"
+    (notice,) = [w.value for w in at.warning if "Uit de link niet gebruikt" in w.value]
+    assert "kpi_year=1999" in notice and "lang=fr" in notice
+    assert at.query_params["lang"] == "nl" and at.query_params["kpi_year"] == "2022"
 
 
 def test_the_language_toggle_switches_labels():

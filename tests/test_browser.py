@@ -324,8 +324,10 @@ def lever_values(page) -> list[float]:
 
 
 def url_levers(page) -> dict[str, str]:
+    """The levers in the page's address (not the scenario, year, language or mode)."""
     query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(page.url).query))
-    query.pop("scenario", None)
+    for key in ("scenario", "kpi_year", "lang", "present"):
+        query.pop(key, None)
     return query
 
 

@@ -339,7 +339,7 @@ def test_user_text_is_shown_as_text_not_markdown(tmp_path, monkeypatch):
     (tmp_path / "spoor.yaml").write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
     monkeypatch.setenv("JZSIM_SCENARIOS", str(tmp_path))
     at = start({"scenario": "spoor"})
-    shown = " ".join(m.value for m in at.markdown)
+    shown = " ".join([*(m.value for m in at.markdown), *(e.label for e in at.expander)])
     assert (
         r"\!\[x\]\(http\:" in shown
         and r"\*\*dit\*\*" in shown

@@ -51,6 +51,14 @@ def lang() -> str:
     return "en" if st.session_state.get(LANGUAGE_KEY) else "nl"
 
 
+def language_from_link() -> None:
+    """``lang=en`` (or ``nl``) in a link sets the language of a new session, before the
+    navigation is drawn; the toggle changes it from then on."""
+    wanted = st.query_params.get("lang")
+    if LANGUAGE_KEY not in st.session_state and wanted in ("nl", "en"):
+        st.session_state[LANGUAGE_KEY] = wanted == "en"
+
+
 def _language_changed() -> None:
     st.session_state[LANGUAGE_KEY] = st.session_state[TOGGLE_KEY]
 
