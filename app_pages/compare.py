@@ -13,6 +13,7 @@ from simulator.compare import (
 )
 from simulator.experiment import scenario_key
 from simulator.export import comparison_export
+from simulator.export.tables import csv_text
 from ui.common import (
     export_section,
     lang,
@@ -153,12 +154,12 @@ if differences.empty:
 else:
     st.dataframe(differences, hide_index=True, width="stretch")
 downloads = st.columns(2)
-downloads[0].download_button(
-    t("download_kpis"), data=kpis.to_csv(index=False), file_name="kpis.csv", mime="text/csv"
+downloads[0].download_button(  # for a spreadsheet in the page's language (Dutch: ';' and ',')
+    t("download_kpis"), data=csv_text(kpis, L), file_name="kpis.csv", mime="text/csv"
 )
 downloads[1].download_button(
     t("download_parameters"),
-    data=differences.to_csv(index=False),
+    data=csv_text(differences, L),
     file_name="parameters.csv",
     mime="text/csv",
 )

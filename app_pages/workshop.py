@@ -9,6 +9,7 @@ import streamlit as st
 from simulator import charts, i18n
 from simulator.experiment import scenario_key
 from simulator.export import scenario_export
+from simulator.export.flow import flow_svg
 from simulator.levers import (
     apply_levers,
     default_levers,
@@ -444,16 +445,16 @@ def draw(current, baseline) -> None:
             "chart_cost",
             lambda: show_chart(charts.cost_chart(current.yearly, labels, L)),
         ),
-        (
-            "chart_flows",
-            lambda: st.graphviz_chart(charts.flow_dot(current.flows, labels, L), width="stretch"),
-        ),
     ]
     for pair in (panels[:2], panels[2:]):
         for column, (title, chart) in zip(st.columns(2), pair, strict=False):
             with column:
                 st.subheader(t(title))
                 chart()
+    # The flow diagram across the page, drawn as the export draws it (Graphviz in a half
+    # column had labels about 5 px high).
+    st.subheader(t("chart_flows"))
+    st.image(flow_svg(current.flows, labels, L), width="stretch")
 
 
 # ---------------------------------------------------------------- run and show

@@ -14,10 +14,9 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
 import altair as alt
-import numpy as np
 import pandas as pd
 
-from simulator.i18n import number, t
+from simulator.i18n import t
 
 # Any top-level Altair chart: a chart, a layer, a concatenation.
 Chart = alt.Chart | alt.LayerChart | alt.ConcatChart | alt.HConcatChart | alt.VConcatChart | alt.FacetChart
@@ -44,7 +43,9 @@ def _finish(chart: Chart, lang: str) -> Chart:
     return chart.configure(
         locale=_locale(lang),
         axis=alt.AxisConfig(labelFontSize=13, titleFontSize=14),
-        legend=alt.LegendConfig(labelFontSize=13, titleFontSize=13, orient="bottom"),
+        # Two columns below the plot, labels never cut: one row of four care types did not fit
+        # a half-width panel, and the last label (JeugdzorgPlus) was dropped.
+        legend=alt.LegendConfig(labelFontSize=13, titleFontSize=13, orient="bottom", columns=2, labelLimit=0),
         title=alt.TitleConfig(fontSize=16),
     )
 
@@ -451,7 +452,8 @@ def waiting_chart(
                 title=t("care_type", lang),
                 scale=alt.Scale(domain=[labels.get(n, n) for n in names], range=[colour[n] for n in names]),
             ),
-            strokeDash=alt.StrokeDash("measure:N", title=t("measure", lang)),
+            # Above the plot: beside the care types' legend below it, it ran off a half-width panel.
+            strokeDash=alt.StrokeDash("measure:N", title=t("measure", lang), legend=alt.Legend(orient="top")),
             tooltip=[
                 alt.Tooltip("month:T", format="%Y-%m", title=t("month", lang)),
                 alt.Tooltip("label:N", title=t("care_type", lang)),
@@ -847,34 +849,3 @@ def national_backtest_chart(
         )
     )
     return _finish(_size(alt.layer(*layers), width, height), lang)
-
-
-def flow_dot(flows: pd.DataFrame, labels: dict[str, str], lang: str = "nl", minimum: float = 0.5) -> str:
-    """Graphviz DOT of the chain: care types left to right (light -> heavy), yearly flows on the arrows."""
-    names = list(labels)
-    colour = colours(names)
-
-    def node(name: str) -> str:
-        return {"new": "_new", "exit": "_exit"}.get(name, name)
-
-    lines = [
-        "digraph flows {",
-        "  rankdir=LR; bgcolor=transparent;",
-        '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=14, fontcolor=white];',
-        '  edge [fontname="Helvetica", fontsize=12];',
-        f'  _new [label="{t("new", lang)}", shape=plaintext, fontcolor=black, style=""];',
-        f'  _exit [label="{t("exit", lang)}", shape=plaintext, fontcolor=black, style=""];',
-    ]
-    for name in names:
-        label = labels[name].replace('"', "'")
-        lines.append(f'  "{name}" [label="{label}", fillcolor="{colour[name]}", color="{colour[name]}"];')
-    top = max(flows["per_year_mean"].max(), 1.0) if len(flows) else 1.0
-    for source, target, value in zip(flows["from"], flows["to"], flows["per_year_mean"], strict=True):
-        if value < minimum:
-            continue
-        width = 1 + 5 * np.sqrt(value / top)
-        lines.append(
-            f'  "{node(source)}" -> "{node(target)}" [label="{number(value, lang, 0)}", penwidth={width:.1f}];'
-        )
-    lines.append("}")
-    return "\n".join(lines)

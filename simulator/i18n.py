@@ -476,7 +476,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "export_deck": ("PowerPoint (.pptx)", "PowerPoint (.pptx)"),
     "export_images": ("Afbeeldingen (.zip)", "Images (.zip)"),
     "export_workbook": ("Excel (.xlsx)", "Excel (.xlsx)"),
-    "export_csv": ("CSV-bestanden (.zip)", "CSV files (.zip)"),
+    "export_csv": ("CSV-bestanden (.zip; puntkomma, decimale komma)", "CSV files (.zip)"),
     "export_ready": (
         "Klaar in {seconds} s; kies hieronder wat u wilt downloaden.",
         "Ready in {seconds} s; pick below what to download.",
@@ -922,6 +922,77 @@ def _render(key: str, lang: str, values: dict) -> str:
 def localized(text: str, lang: str) -> str:
     """A Message in ``lang``; any other text as it is."""
     return text.text(lang) if isinstance(text, Message) else text
+
+
+# Dutch column headers of the downloadable tables: a measure's name, then what of it.
+COLUMNS_NL = {
+    "year": "jaar",
+    "month": "maand",
+    "care_type": "zorgvorm",
+    "scenario": "scenario",
+    "name": "naam",
+    "measure": "maat",
+    "from": "van",
+    "to": "naar",
+    "parameter": "parameter",
+    "value": "waarde",
+    "table": "tabel",
+    "source": "bron",
+    "document": "document",
+    "section": "onderdeel",
+    "what_was_read": "wat is gelezen (Engels)",
+    "what_was_read_nl": "wat is gelezen",
+    "days": "dagen",
+    "capacity": "capaciteit",
+    "expected": "verwachting zonder grens",
+    "beds_needed": "bedden nodig",
+    "demand_p90": "vraag P90",
+    "delayed_share": "aandeel niet direct geplaatst",
+    "occupancy_rate": "bezettingsgraad",
+    "delayed_share_expected": "aandeel niet direct geplaatst, verwacht",
+    "mean": "gemiddelde",
+    "p10": "P10",
+    "p90": "P90",
+    "difference": "verschil",
+    "difference_p10": "verschil P10",
+    "difference_p90": "verschil P90",
+}
+MEASURES_NL = {
+    "occupancy": "bezetting",
+    "admissions": "opnames",
+    "waiting": "wachtlijst",
+    "overflow": "buiten de regio",
+    "cost": "kosten (euro)",
+    "escalations": "escalaties",
+    "discharges": "uitstroom",
+    "clients": "jeugdigen in zorg",
+    "beds_needed": "bedden nodig",
+    "delayed_share": "aandeel niet direct geplaatst",
+    "occupancy_rate": "bezettingsgraad",
+    "mean_wait_days": "wachttijd (dagen)",
+    "blocked": "wacht op doorstroom",
+    "in_care_start": "in zorg op 1 januari",
+    "admitted_youths": "opgenomen jeugdigen",
+    "offered_load": "aangeboden last",
+    "requests": "aanvragen",
+    "capacity": "capaciteit",
+    "per_year": "per jaar",
+}
+SUFFIXES_NL = {"_mean": " (gemiddelde)", "_p10": " P10", "_p50": " P50", "_p90": " P90"}
+
+
+def column_header(column: str, lang: str = "nl") -> str:
+    """A downloadable table's column header: its name in English (the files' own names),
+    in Dutch a Dutch header ("occupancy_p10" -> "bezetting P10"). A column without one keeps
+    its name (a scenario's own name in a comparison)."""
+    if lang != "nl":
+        return column
+    if column in COLUMNS_NL:
+        return COLUMNS_NL[column]
+    for suffix, text in SUFFIXES_NL.items():
+        if column.endswith(suffix) and column[: -len(suffix)] in MEASURES_NL:
+            return MEASURES_NL[column[: -len(suffix)]] + text
+    return MEASURES_NL.get(column, column)
 
 
 def number(value: float, lang: str = "nl", decimals: int = 0) -> str:

@@ -64,7 +64,7 @@ def test_workshop_opens_in_dutch_with_levers_kpis_and_charts(workshop):
     # the main chart beside the key figures, one occupancy chart per care type, the capacity
     # trade-off, beds, waiting and cost; the flow diagram
     found = at.get("vega_lite_chart")
-    assert len(found) == 1 + 4 + 1 + 3 and len(at.get("graphviz_chart")) == 1
+    assert len(found) == 1 + 4 + 1 + 3 and len(at.get("image")) == 1  # the flow diagram (SVG)
     main = json.loads(found[0].proto.spec)
     assert main["title"] == "JeugdzorgPlus" and "Bedden nodig per jaar" in found[0].proto.spec
     assert any("Afweging capaciteit (2022)" in h.value for h in at.subheader)
@@ -448,9 +448,12 @@ def test_exporting_from_the_workshop_and_the_compare_page():
     button(at, "Maak export").click().run()
     assert not at.exception and at.success and "Klaar in" in at.success[-1].value
     downloads = [b.label for b in at.get("download_button")]
-    assert {"PowerPoint (.pptx)", "Afbeeldingen (.zip)", "Excel (.xlsx)", "CSV-bestanden (.zip)"} <= set(
-        downloads
-    )
+    assert {
+        "PowerPoint (.pptx)",
+        "Afbeeldingen (.zip)",
+        "Excel (.xlsx)",
+        "CSV-bestanden (.zip; puntkomma, decimale komma)",
+    } <= set(downloads)
     key, export, _ = at.session_state["export"]
     assert export.deck[:2] == b"PK" and export.workbook[:2] == b"PK" and "stromen.png" in export.images
     assert "workshop:" in key

@@ -22,7 +22,7 @@ from simulator.experiment import run_experiment
 from simulator.export import comparison_export, scenario_export
 from simulator.export.deck import kpi_rows
 from simulator.export.tables import SHEETS
-from simulator.i18n import euro
+from simulator.i18n import column_header, euro
 from simulator.levers import apply_levers, default_levers
 from simulator.results import Summary
 from simulator.scenario import load_scenario, with_overrides
@@ -167,9 +167,10 @@ def test_the_workbook_has_its_sheets_and_the_numbers(export, runs):
     assert book.sheetnames == SHEETS
     yearly = runs[2].yearly
     rows = list(book["yearly"].iter_rows(values_only=True))
-    assert list(rows[0]) == list(yearly.columns) and len(rows) == len(yearly) + 1
-    column = rows[0].index("occupancy_mean")
-    assert np.allclose([r[column] for r in rows[1:]], yearly["occupancy_mean"])
+    # The export is Dutch: Dutch headers, numbers rounded to 4 decimals.
+    assert list(rows[0]) == [column_header(c, "nl") for c in yearly.columns] and len(rows) == len(yearly) + 1
+    column = rows[0].index("bezetting (gemiddelde)")
+    assert np.allclose([r[column] for r in rows[1:]], yearly["occupancy_mean"], atol=5e-5)
     parameters = dict(list(book["parameters"].iter_rows(values_only=True))[1:])
     assert parameters["care_types.jzplus.stay_months"] == "5.0"
     sources = [r[1] for r in list(book["sources"].iter_rows(values_only=True))[1:]]
@@ -259,3 +260,33 @@ def test_export_refuses_bad_flags_and_writes_nothing(tmp_path, capsys, args, mes
     assert main(["export", str(EXAMPLE), *args]) == 2
     assert message in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_dutch_csv_downloads_open_right_in_dutch_excel(runs):
+    """Dutch: ';' between fields, a decimal comma, a UTF-8 byte order mark and Dutch headers
+    for every column of every sheet of a run; English: ',' and '.' and the columns' names.
+    Both read back to the same numbers (rounded to 4 decimals)."""
+    import io
+
+    from simulator.export.tables import csv_files, scenario_tables
+    from simulator.i18n import column_header
+
+    sheets = scenario_tables(runs[1])
+    for name, frame in sheets.items():
+        untranslated = [
+            c
+            for c in frame.columns
+            if column_header(c, "nl") == c and c not in ("parameter", "scenario", "document")
+        ]
+        assert not untranslated, (name, untranslated)
+    dutch, english = csv_files(sheets, "nl"), csv_files(sheets, "en")
+    data = dutch["yearly.csv"]
+    assert data.startswith(b"\xef\xbb\xbf") and not english["yearly.csv"].startswith(b"\xef\xbb\xbf")
+    header = data.decode("utf-8-sig").splitlines()[0].split(";")
+    assert header[:3] == ["jaar", "zorgvorm", "bezetting (gemiddelde)"] and "bezetting P10" in header
+    read_nl = pd.read_csv(io.BytesIO(data), sep=";", decimal=",", encoding="utf-8-sig")
+    read_en = pd.read_csv(io.BytesIO(english["yearly.csv"]))
+    assert list(read_en.columns) == list(sheets["yearly"].columns)
+    assert read_nl["bezetting (gemiddelde)"].tolist() == read_en["occupancy_mean"].tolist()
+    assert read_en["occupancy_mean"].tolist() == sheets["yearly"]["occupancy_mean"].round(4).tolist()
+    assert "," in data.decode("utf-8-sig").splitlines()[1]  # a decimal comma in the numbers

@@ -62,7 +62,7 @@ def scenario_export(
     )
     report(0.9, "tables")
     sheets = tables.scenario_tables(summary, year)
-    result = Export(pptx, pictures, tables.csv_files(sheets), tables.workbook(sheets))
+    result = Export(pptx, pictures, tables.csv_files(sheets, lang), tables.workbook(sheets, lang))
     report(1.0, "done")
     return result
 
@@ -95,6 +95,6 @@ def comparison_export(
     sheets = tables.comparison_tables(
         summaries, labels, kpis, parameter_differences([s.scenario for s in summaries], labels)
     )
-    result = Export(pptx, pictures, tables.csv_files(sheets), tables.workbook(sheets))
+    result = Export(pptx, pictures, tables.csv_files(sheets, lang), tables.workbook(sheets, lang))
     report(1.0, "done")
     return result

@@ -6,6 +6,8 @@ the scenario cites, with what was read from them), and tradeoff (for each care t
 capacity: the share not placed at once and the occupancy rate per number of places, in the
 key figures' year). A comparison adds kpis (with paired
 differences) and parameters that differ, and its yearly sheet has a scenario column.
+Spreadsheet files are for people: headers and number format in the export's language
+(``csv_text``); the command line's run files (monthly.csv, ...) stay in their fixed format.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import io
 
 import pandas as pd
 
+from simulator.i18n import column_header
 from simulator.results import Summary
 from simulator.schema import Scenario
 
@@ -102,11 +105,21 @@ def comparison_tables(
     }
 
 
-def workbook(tables: dict[str, pd.DataFrame]) -> bytes:
-    """An .xlsx with one sheet per table, a frozen header row and columns wide enough to read."""
+def for_people(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A table as a spreadsheet user reads it: headers in the language (``column_header``)
+    and decimals rounded to 4 places (16 digits of simulation noise help nobody)."""
+    floats = frame.select_dtypes("float").columns
+    rounded = frame.assign(**{str(c): frame[c].round(4) for c in floats}) if len(floats) else frame
+    return rounded.rename(columns=lambda c: column_header(str(c), lang))
+
+
+def workbook(tables: dict[str, pd.DataFrame], lang: str = "nl") -> bytes:
+    """An .xlsx with one sheet per table, a frozen header row and columns wide enough to
+    read; headers in the language."""
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="xlsxwriter") as writer:
         for name, frame in tables.items():
+            frame = for_people(frame, lang)
             frame.to_excel(writer, sheet_name=name[:31], index=False)
             sheet = writer.sheets[name[:31]]
             sheet.freeze_panes(1, 0)
@@ -116,6 +129,17 @@ def workbook(tables: dict[str, pd.DataFrame]) -> bytes:
     return buffer.getvalue()
 
 
-def csv_files(tables: dict[str, pd.DataFrame]) -> dict[str, bytes]:
-    """Each table as UTF-8 CSV bytes, by file name '<name>.csv'."""
-    return {f"{name}.csv": frame.to_csv(index=False).encode("utf-8") for name, frame in tables.items()}
+def csv_text(frame: pd.DataFrame, lang: str = "nl") -> bytes:
+    """One table as a CSV file for a spreadsheet in the language: in Dutch ';' between the
+    fields, a decimal comma, Dutch headers and a UTF-8 byte order mark (what Dutch Excel
+    needs to open it right: with ',' and '.' it reads 52.8 as 528 or as a date); in English
+    ',' and '.', the columns' own names, plain UTF-8."""
+    shown = for_people(frame, lang)
+    if lang == "nl":
+        return shown.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig")
+    return shown.to_csv(index=False).encode("utf-8")
+
+
+def csv_files(tables: dict[str, pd.DataFrame], lang: str = "nl") -> dict[str, bytes]:
+    """Each table as CSV bytes (``csv_text``), by file name '<name>.csv'."""
+    return {f"{name}.csv": csv_text(frame, lang) for name, frame in tables.items()}
