@@ -23,7 +23,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from simulator.experiment import health_check
-from simulator.pool import shutdown_pool
+from simulator.pool import shutdown_pool, warm_up
 
 STOP_GRACE_SECONDS = 3.0  # a worker busy longer than this at a stop is terminated
 
@@ -38,7 +38,11 @@ async def health(request: Request) -> JSONResponse:
 
 @asynccontextmanager
 async def lifespan(app: st.App) -> AsyncIterator[None]:
-    """Nothing to start (the pool starts with the first run); at the end, stop the workers."""
+    """Start the workers with the server; at the end, stop them. Started here, outside any
+    page run, the forkserver imports the model only: started by a page, it took the page
+    script for the main module and ran app.py again in bare mode (a screenful of
+    "missing ScriptRunContext" warnings in the server log, and a slower first page)."""
+    await run_in_threadpool(warm_up)
     yield
     await run_in_threadpool(shutdown_pool, STOP_GRACE_SECONDS)
 

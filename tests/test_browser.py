@@ -550,3 +550,23 @@ def test_a_typed_address_opens_after_the_workshop_was_idle(tmp_path):
             page.get_by_role("heading", name="Over het model", exact=True).wait_for(timeout=60_000)
         finally:
             browser.close()
+
+
+def test_the_server_log_has_no_warnings_after_pages_and_runs(tmp_path):
+    """A fresh server, the workshop and a national run (its workers start while the page
+    runs): the log holds no warning and no traceback. A worker started during a page run
+    took the page script for its main module and ran app.py in bare mode: a screenful of
+    "missing ScriptRunContext" warnings (issue 13)."""
+    sync_playwright = playwright_or_skip()
+    log = tmp_path / "server.log"
+    with serving(log) as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 720})
+            for query in ("", "?scenario=nederland-2030"):
+                page.goto(url + "/" + query, wait_until="domcontentloaded")
+                page.get_by_text("Berekend met 30 replicaties").wait_for(timeout=120_000)
+        finally:
+            browser.close()
+    text = log.read_text()
+    assert "WARNING" not in text and "Traceback" not in text, text[-3000:]
