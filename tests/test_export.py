@@ -290,3 +290,17 @@ def test_dutch_csv_downloads_open_right_in_dutch_excel(runs):
     assert read_nl["bezetting (gemiddelde)"].tolist() == read_en["occupancy_mean"].tolist()
     assert read_en["occupancy_mean"].tolist() == sheets["yearly"]["occupancy_mean"].round(4).tolist()
     assert "," in data.decode("utf-8-sig").splitlines()[1]  # a decimal comma in the numbers
+
+
+def test_every_slide_has_its_title_in_a_title_placeholder(export, runs):
+    """PowerPoint's outline and its accessibility check read a slide's title from its title
+    placeholder: every slide of both decks has one, with the text of its title, inside the
+    slide."""
+    comparison = comparison_export([runs[1], runs[2]], ["basis", "minder"], "nl", year=2022)
+    for data in (export.deck, comparison.deck):
+        prs = deck_of(data)
+        for number, slide in enumerate(prs.slides, start=1):
+            title = slide.shapes.title
+            assert title is not None and title.text_frame.text.strip(), number
+            assert title.left >= 0 and title.left + title.width <= prs.slide_width + 1, number
+    assert deck_of(export.deck).slides[0].shapes.title.text_frame.text == runs[2].scenario.name

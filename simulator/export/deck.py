@@ -22,7 +22,7 @@ from pptx.chart.data import CategoryChartData, ChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
 from pptx.enum.dml import MSO_LINE_DASH_STYLE
-from pptx.enum.text import PP_ALIGN
+from pptx.enum.text import MSO_AUTO_SIZE, PP_ALIGN
 from pptx.shapes.autoshape import Shape
 from pptx.shapes.graphfrm import GraphicFrame
 from pptx.slide import Slide
@@ -58,13 +58,37 @@ class Deck:
         self.lang = lang
         self.prs = Presentation()
         self.prs.slide_width, self.prs.slide_height = WIDTH, HEIGHT
-        self.blank = self.prs.slide_layouts[6]
+        # The default template's layouts: 0 title slide, 5 title only, 6 blank. Titles go into
+        # the layouts' title placeholders, so that PowerPoint's outline, its accessibility check
+        # and a screen reader see every slide's title (a text box is just text).
+        self.title_layout, self.titled, self.blank = (self.prs.slide_layouts[k] for k in (0, 5, 6))
+
+    @staticmethod
+    def _place(
+        shape: Shape, text: str, box: tuple[float, float, float, float], size: int, colour: RGBColor
+    ) -> None:
+        """Fill a placeholder: its text, font and box (the template's boxes are for 4:3)."""
+        shape.left, shape.top, shape.width, shape.height = _emu(*box)
+        frame = shape.text_frame
+        frame.word_wrap = True
+        frame.text = text
+        frame.auto_size = MSO_AUTO_SIZE.NONE  # the template's shrink-to-fit would undo the size
+        for paragraph in frame.paragraphs:
+            paragraph.alignment = PP_ALIGN.LEFT
+            for font in (
+                paragraph.font,
+                *(run.font for run in paragraph.runs),
+            ):  # runs: over the layout's style
+                font.size, font.bold, font.color.rgb = Pt(size), True, colour
 
     def slide(self, title: str | None = None, note: str | None = None) -> Slide:
-        """A new blank slide, with the title at the top and a small grey note at the foot if given."""
-        slide = self.prs.slides.add_slide(self.blank)
+        """A new slide, with its title in the title placeholder at the top and a small grey
+        note at the foot if given (blank without a title)."""
+        slide = self.prs.slides.add_slide(self.titled if title else self.blank)
         if title:
-            self.text(slide, title, MARGIN, Inches(0.3), WIDTH - 2 * MARGIN, Inches(0.8), size=32, bold=True)
+            self._place(
+                slide.shapes.title, title, (MARGIN, Inches(0.3), WIDTH - 2 * MARGIN, Inches(0.8)), 32, DARK
+            )
         if note:
             self.text(
                 slide,
@@ -207,10 +231,16 @@ class Deck:
 
 
 def _title_slide(deck: Deck, title: str, subtitle: str, replications: int) -> None:
-    slide = deck.slide()
+    slide = deck.prs.slides.add_slide(deck.title_layout)
     lang = deck.lang
-    deck.text(slide, title, MARGIN, Inches(2.2), WIDTH - 2 * MARGIN, Inches(1.4), size=40, bold=True)
-    deck.text(slide, subtitle, MARGIN, Inches(3.7), WIDTH - 2 * MARGIN, Inches(0.8), size=24, colour=GREY)
+    title_box, subtitle_box = slide.placeholders[0], slide.placeholders[1]
+    deck._place(title_box, title, (MARGIN, Inches(2.2), WIDTH - 2 * MARGIN, Inches(1.4)), 40, DARK)
+    deck._place(
+        subtitle_box, subtitle or " ", (MARGIN, Inches(3.7), WIDTH - 2 * MARGIN, Inches(0.8)), 24, GREY
+    )
+    for paragraph in subtitle_box.text_frame.paragraphs:
+        for font in (paragraph.font, *(run.font for run in paragraph.runs)):
+            font.bold = False
     deck.text(
         slide,
         t("x_title_meta", lang, date=dt.date.today().isoformat(), n=replications),
