@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 from PIL import Image
 from pptx import Presentation
+from pptx.enum.chart import XL_CHART_TYPE
 from pptx.util import Inches
 
 from simulator.cli import main
@@ -304,3 +305,15 @@ def test_every_slide_has_its_title_in_a_title_placeholder(export, runs):
             assert title is not None and title.text_frame.text.strip(), number
             assert title.left >= 0 and title.left + title.width <= prs.slide_width + 1, number
     assert deck_of(export.deck).slides[0].shapes.title.text_frame.text == runs[2].scenario.name
+
+
+def test_bar_charts_start_their_value_axis_at_zero(export, runs):
+    """A bar's length is its value: every column chart of both decks has its value axis from 0."""
+    comparison = comparison_export([runs[1], runs[2]], ["basis", "minder"], "nl", year=2022)
+    bars = [
+        chart
+        for data in (export.deck, comparison.deck)
+        for chart in charts_of(deck_of(data))
+        if chart.chart_type in (XL_CHART_TYPE.COLUMN_CLUSTERED, XL_CHART_TYPE.COLUMN_STACKED)
+    ]
+    assert len(bars) >= 2 and all(chart.value_axis.minimum_scale == 0 for chart in bars)

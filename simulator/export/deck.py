@@ -176,6 +176,8 @@ class Deck:
             chart.legend.include_in_layout = False
             chart.legend.font.size = Pt(14)
         line_kind = kind in (XL_CHART_TYPE.LINE, XL_CHART_TYPE.LINE_MARKERS)
+        if not line_kind:  # a bar's length is its value: the axis starts at 0 (it started at 37)
+            chart.value_axis.minimum_scale = 0
         for plotted, (_, _, colour, dashed) in zip(chart.plots[0].series, series, strict=True):
             if colour is None:
                 continue
