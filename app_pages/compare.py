@@ -40,7 +40,11 @@ if st.session_state.get("compare_baseline") not in stems:
 if "compare_others" in st.session_state:
     st.session_state["compare_others"] = [s for s in st.session_state["compare_others"] if s in stems]
 base_stem = st.selectbox(
-    t("baseline"), stems, format_func=lambda s: scenario_title(files[s]), key="compare_baseline"
+    t("baseline"),
+    stems,
+    format_func=lambda s: scenario_title(files[s]),
+    key="compare_baseline",
+    placeholder=t("choose_one"),  # Streamlit's own is English ("Choose an option")
 )
 other_stems = st.multiselect(
     t("compare_with"),
@@ -49,6 +53,7 @@ other_stems = st.multiselect(
     format_func=lambda s: scenario_title(files[s]),
     key="compare_others",
     help=t("compare_with_help", n=MAX_OTHERS),
+    placeholder=t("choose_more"),  # Streamlit's own is English ("Choose options")
 )
 if not other_stems:
     st.info(t("compare_choose"))

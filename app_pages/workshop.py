@@ -91,6 +91,7 @@ stem = head[1].selectbox(
     stems,
     key="scenario_choice",
     help=t("scenario_help"),
+    placeholder=t("choose_one"),
     format_func=lambda s: scenario_title(files[stems.index(s)]),
 )
 scenario, problem = load(files[stems.index(stem)])

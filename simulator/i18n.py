@@ -231,6 +231,8 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "save_default_name": ("{name} (workshop)", "{name} (workshop)"),
     "changed": ("Gewijzigd", "Changed"),
+    "choose_one": ("Kies een scenario", "Choose a scenario"),
+    "choose_more": ("Kies een of meer scenario's", "Choose one or more scenarios"),
     "link_ignored": (
         "Uit de link niet gebruikt (onbekend of buiten het bereik): {items}. De rest van de "
         "link is toegepast.",

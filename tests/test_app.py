@@ -375,6 +375,7 @@ def test_the_compare_page_overlays_scenarios_with_paired_differences():
     at = start()
     at.switch_page("app_pages/compare.py").run()
     assert at.info  # asks to choose scenarios
+    assert at.multiselect[0].proto.placeholder == "Kies een of meer scenario's"  # not Streamlit's English
     at.multiselect[0].set_value(["voorbeeldregio"]).run()
     assert not at.exception and not at.error
     kpis = at.dataframe[0].value
