@@ -232,7 +232,10 @@ def test_the_first_screen_of_a_projector_holds_the_key_figures_and_the_main_char
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 720})
-            query = "?scenario=zuid-west-jeugdzorgplus" + ("&present=1" if present else "")
+            # Presentation mode with a changed lever: its "Gewijzigd" line takes room too.
+            query = "?scenario=zuid-west-jeugdzorgplus" + (
+                "&present=1&capacity_target.jzplus=35" if present else ""
+            )
             page.goto(app_url + "/" + query, wait_until="domcontentloaded")
             page.wait_for_function(
                 "document.querySelectorAll('[data-testid=\"stMetricValue\"]').length === 6", timeout=60_000

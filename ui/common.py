@@ -368,7 +368,7 @@ def page_style(presenting: bool = False) -> None:
     """
     if presenting:
         css += """
-        [data-testid="stMetricValue"] { font-size: 3.1rem; }
+        [data-testid="stMetricValue"] { font-size: 2.8rem; }
         [data-testid="stMetricLabel"] p { font-size: 1.15rem; }
         """
     st.html(f"<style>{css}</style>")
