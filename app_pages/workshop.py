@@ -398,7 +398,7 @@ def draw(current, baseline) -> None:
         col.metric(
             t(key, year=kpi_year),
             show(now["mean"]),
-            delta=(("+" if delta > 0 else "") + i18n.euro(delta, L)) if money else i18n.signed(delta, L, 1),
+            delta=i18n.euro_delta(delta, now["mean"], L) if money else i18n.signed(delta, L, 1),
             delta_color="inverse" if abs(delta) > 1e-9 else "off",
             delta_arrow="auto" if abs(delta) > 1e-9 else "off",
             help=t(key + "_help", year=kpi_year, p10=show(now["p10"]), p90=show(now["p90"]), types=away),

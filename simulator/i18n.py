@@ -1011,16 +1011,34 @@ def euro(value: float, lang: str = "nl") -> str:
     """Amounts as people say them: € 1,2 mln / € 1.2 mln, € 850.000 / € 850,000."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
-    sign = "-" if value < 0 else ""
-    value = abs(value)
-    if value >= 1e9:
-        return f"{sign}€ {number(value / 1e9, lang, 1)} {'mld' if lang == 'nl' else 'bn'}"
-    if value >= 1e6:
-        return f"{sign}€ {number(value / 1e6, lang, 1)} mln"
-    return f"{sign}€ {number(value, lang, 0)}"
+    scale, decimals, unit = _euro_unit(value, lang)
+    sign = "-" if round(value / scale, decimals) < 0 else ""  # no "-€ 0"
+    return f"{sign}€ {number(abs(value) / scale, lang, decimals)}{unit}"
+
+
+def _euro_unit(value: float, lang: str) -> tuple[float, int, str]:
+    """(scale, decimals, unit text) in which ``value`` euro is said."""
+    if abs(value) >= 1e9:
+        return 1e9, 1, " mld" if lang == "nl" else " bn"
+    if abs(value) >= 1e6:
+        return 1e6, 1, " mln"
+    return 1.0, 0, ""
+
+
+def euro_delta(delta: float, reference: float, lang: str = "nl") -> str:
+    """A change of an amount in the unit the amount is said in, with one decimal more, and
+    its sign: "-€ 0,05 mln" beside "€ 66,0 mln", not "-€ 52.873"; "±€ 0,00 mln" for a change
+    that rounds to nothing (never "-€ 0")."""
+    if delta is None or (isinstance(delta, float) and math.isnan(delta)):
+        return "–"
+    scale, decimals, unit = _euro_unit(reference, lang)
+    decimals += 1 if scale > 1 else 0
+    rounded = round(delta / scale, decimals)
+    sign = "±" if rounded == 0 else "+" if rounded > 0 else "-"
+    return f"{sign}€ {number(abs(rounded), lang, decimals)}{unit}"
 
 
 def signed(value: float, lang: str = "nl", decimals: int = 0) -> str:
-    """``number`` with its sign: '+' or '-', '±' for zero."""
-    text = number(abs(value), lang, decimals)
-    return ("+" if value > 0 else "-" if value < 0 else "±") + text
+    """``number`` with its sign: '+' or '-', '±' for what rounds to zero (never "-0,0")."""
+    rounded = round(value, decimals)
+    return ("+" if rounded > 0 else "-" if rounded < 0 else "±") + number(abs(rounded), lang, decimals)

@@ -23,7 +23,7 @@ from simulator.experiment import run_experiment
 from simulator.export import comparison_export, scenario_export
 from simulator.export.deck import kpi_rows
 from simulator.export.tables import SHEETS
-from simulator.i18n import column_header, euro
+from simulator.i18n import column_header, euro, euro_delta
 from simulator.levers import apply_levers, default_levers
 from simulator.results import Summary
 from simulator.scenario import load_scenario, with_overrides
@@ -133,9 +133,9 @@ def test_the_key_figure_table_matches_the_run(export, runs):
     ]
     row = next(r for r in cells if r[0] == "Kosten per jaar")
     assert row[1].startswith(euro(cost["mean"], "nl"))
-    assert row[2] == euro(
-        cost["mean"] - before_cost["mean"], "nl"
-    )  # cheaper: the euro text carries the minus
+    # cheaper: the minus, in the unit of the value (millions) with one decimal more
+    assert row[2] == euro_delta(cost["mean"] - before_cost["mean"], cost["mean"], "nl")
+    assert row[2].startswith("-€ ") and row[2].endswith(" mln")
 
 
 def test_the_assumptions_slide_names_the_levers_and_the_sources(export):

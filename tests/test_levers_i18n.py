@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from simulator.i18n import euro, number, signed
+from simulator.i18n import euro, euro_delta, number, signed
 from simulator.levers import (
     WORKSHOP_POLICY,
     apply_levers,
@@ -64,6 +64,12 @@ def test_money_and_signs():
     assert euro(850_000, "nl") == "€ 850.000"
     assert euro(-2_500_000, "nl") == "-€ 2,5 mln"
     assert signed(-2, "nl") == "-2" and signed(3.5, "nl", 1) == "+3,5" and signed(0, "nl") == "±0"
+    # No negative zero; a change of money in the unit of the amount it changes.
+    assert signed(-0.04, "nl", 1) == "±0,0" and euro(-0.3, "nl") == "€ 0"
+    assert euro_delta(-52_873, 66_000_000, "nl") == "-€ 0,05 mln"
+    assert euro_delta(1_250_000, 66_000_000, "en") == "+€ 1.25 mln"
+    assert euro_delta(-1_000, 66_000_000, "nl") == "±€ 0,00 mln"
+    assert euro_delta(-52_873, 800_000, "nl") == "-€ 52.873"
 
 
 def test_changed_levers_are_described_in_words_in_both_languages(example):

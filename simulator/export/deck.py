@@ -30,7 +30,7 @@ from pptx.table import Table
 from pptx.util import Emu, Inches, Length, Pt
 
 from simulator import __version__, charts
-from simulator.i18n import euro, number, t
+from simulator.i18n import euro, euro_delta, number, signed, t
 from simulator.results import Summary
 from simulator.schema import Scenario
 
@@ -263,10 +263,13 @@ def _value(value: float, measure: str, lang: str) -> str:
     )
 
 
-def _signed(value: float, measure: str, lang: str) -> str:
+def _signed(value: float, measure: str, lang: str, reference: float | None = None) -> str:
+    """A difference with its sign, in the unit of the value (``reference``) for money."""
     if value is None or pd.isna(value):
         return "–"
-    return ("+" if value > 0 else "") + _value(value, measure, lang)
+    if measure == "cost":
+        return euro_delta(value, value if reference is None or pd.isna(reference) else reference, lang)
+    return signed(value, lang, 0 if measure == "beds_needed" else 1)
 
 
 def _sources_slide(deck: Deck, scenarios: Sequence[Scenario], extra: list[str]) -> None:
@@ -559,7 +562,7 @@ def kpi_rows(summary: Summary, year: int, lang: str, baseline: Summary | None) -
             value += f" ({_value(row.p10, row.measure, lang)} – {_value(row.p90, row.measure, lang)})"
         line = [label, value]
         if baseline is not None:
-            line.append(_signed(row.difference, row.measure, lang))
+            line.append(_signed(row.difference, row.measure, lang, row.mean))
         rows.append(line)
     return rows
 
@@ -604,9 +607,10 @@ def comparison_deck(
                 spread = (
                     ""
                     if pd.isna(row.difference_p10)
-                    else f" ({_signed(row.difference_p10, measure, lang)} – {_signed(row.difference_p90, measure, lang)})"
+                    else f" ({_signed(row.difference_p10, measure, lang, row.mean)} – "
+                    f"{_signed(row.difference_p90, measure, lang, row.mean)})"
                 )
-                cell += f"\n{_signed(row.difference, measure, lang)}{spread}"
+                cell += f"\n{_signed(row.difference, measure, lang, row.mean)}{spread}"
             cells.append(cell)
         if measure == "beds_needed":  # each scenario's heaviest care type, without its capacity here
             heavy = part["care_type"].iloc[0]
