@@ -134,8 +134,28 @@ def test_the_key_figure_table_matches_the_run(export, runs):
     row = next(r for r in cells if r[0] == "Kosten per jaar")
     assert row[1].startswith(euro(cost["mean"], "nl"))
     # cheaper: the minus, in the unit of the value (millions) with one decimal more
-    assert row[2] == euro_delta(cost["mean"] - before_cost["mean"], cost["mean"], "nl")
-    assert row[2].startswith("-€ ") and row[2].endswith(" mln")
+    # The changed scenario beside the unchanged one: its value, then the difference,
+    # cheaper: the minus, in the unit of the value (millions) with one decimal more.
+    assert cells[0][2:] == ["Ongewijzigd scenario", "Verschil met ongewijzigd"]
+    assert row[2] == euro(before_cost["mean"], "nl")
+    assert row[3] == euro_delta(cost["mean"] - before_cost["mean"], cost["mean"], "nl")
+    assert row[3].startswith("-€ ") and row[3].endswith(" mln")
+
+
+def test_the_occupancy_charts_show_the_unchanged_scenario_beside_the_changed_one(export, runs):
+    """Each occupancy chart of the workshop deck has the unchanged scenario's yearly mean as
+    a series of its own, next to the changed scenario's mean, P10 and P90."""
+    _, before, after = runs
+    found = [
+        chart
+        for chart in charts_of(deck_of(export.deck))
+        if any(series.name == "Ongewijzigd scenario" for series in chart.plots[0].series)
+    ]
+    assert len(found) == len(after.scenario.type_names)
+    for chart, name in zip(found, after.scenario.type_names, strict=True):
+        series = next(s for s in chart.plots[0].series if s.name == "Ongewijzigd scenario")
+        expected = before.yearly[before.yearly["care_type"] == name]["occupancy_mean"]
+        assert np.allclose(list(series.values), expected)
 
 
 def test_the_assumptions_slide_names_the_levers_and_the_sources(export):

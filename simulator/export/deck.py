@@ -378,6 +378,7 @@ def scenario_deck(
     note = t("x_slide_note", lang, scenario=scenario.name, n=summary.replications)
 
     _title_slide(deck, scenario.name, scenario.region or "", summary.replications)
+    before = None if baseline is None else baseline.yearly
 
     # Key figures.
     slide = deck.slide(t("x_kpi_title", lang, year=year), note)
@@ -403,6 +404,16 @@ def scenario_deck(
                         t("capacity", lang),
                         part["capacity"].astype("float").tolist(),
                         charts.CAPACITY_COLOUR,
+                        False,
+                    )
+                )
+            if before is not None:  # the unchanged scenario, as in the app
+                unchanged = before[before["care_type"] == name].set_index("year")["occupancy_mean"]
+                series.append(
+                    (
+                        t("legend_unchanged", lang),
+                        [unchanged.get(y) for y in part["year"]],
+                        charts.BASELINE_GREY,
                         False,
                     )
                 )
@@ -538,16 +549,19 @@ def scenario_deck(
 
 
 def kpi_rows(summary: Summary, year: int, lang: str, baseline: Summary | None) -> list[list[str]]:
-    """The key-figure table: measure, value (P10-P90), and the difference against the baseline."""
+    """The key-figure table: measure, value (P10-P90), and with a baseline the unchanged
+    scenario's value and the difference against it (the changed scenario against the
+    unchanged one, side by side)."""
     from simulator.compare import kpi_table
 
     scenario = summary.scenario
     heavy = scenario.type_names[-1]
     header = [t("measure", lang), t("value_p10_p90", lang)]
     if baseline is not None:
-        header.append(t("x_difference_unchanged", lang))
+        header += [t("legend_unchanged", lang), t("x_difference_unchanged", lang)]
     table = kpi_table([baseline or summary, summary], year)
     own = table[table["scenario"] == 1]
+    unchanged = table[table["scenario"] == 0].set_index("measure")["mean"]
     rows = [header]
     capacity = summary.yearly.loc[
         (summary.yearly["year"] == year) & (summary.yearly["care_type"] == heavy), "capacity"
@@ -562,7 +576,10 @@ def kpi_rows(summary: Summary, year: int, lang: str, baseline: Summary | None) -
             value += f" ({_value(row.p10, row.measure, lang)} – {_value(row.p90, row.measure, lang)})"
         line = [label, value]
         if baseline is not None:
-            line.append(_signed(row.difference, row.measure, lang, row.mean))
+            line += [
+                _value(unchanged[row.measure], row.measure, lang),
+                _signed(row.difference, row.measure, lang, row.mean),
+            ]
         rows.append(line)
     return rows
 
