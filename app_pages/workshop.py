@@ -76,15 +76,11 @@ requested = st.query_params.get("scenario")
 if st.session_state.get("scenario_choice") not in stems:  # first visit, or its file was deleted meanwhile
     st.session_state["scenario_choice"] = requested if requested in stems else stems[0]
     # What a link asked for that the page cannot use is listed once, not dropped in silence.
-    link = st.query_params.to_dict()
+    asked = st.query_params.to_dict()
     st.session_state[IGNORED_KEY] = [
-        f"{key}={value}"
-        for key, value, fine in (
-            ("scenario", link.get("scenario"), link.get("scenario") in (None, *stems)),
-            ("lang", link.get("lang"), link.get("lang") in (None, "nl", "en")),
-            ("present", link.get("present"), link.get("present") in (None, "0", "1")),
-        )
-        if not fine
+        f"{key}={asked[key]}"
+        for key, allowed in (("scenario", stems), ("lang", ("nl", "en")), ("present", ("0", "1")))
+        if key in asked and asked[key] not in allowed
     ]
 stem = head[1].selectbox(
     t("scenario"),
@@ -251,15 +247,14 @@ except ScenarioError as error:  # a lever combination the checks refuse: say whi
     st.error(error.message(lang()))
     st.stop()
 # A changed scenario says so, in words, and its name (the deck's title, the images' source
-# lines, a saved copy; at most the save form's 120 characters) carries the changes. The name is content, like the presets' own names:
-# in Dutch whatever the page's language, so that one run serves both languages (the cache key
-# holds the name).
-changes = describe_changes(scenario, levers, lang())
+# lines, a saved copy; at most the save form's 120 characters) carries the changes. The name
+# is content, like the presets' own names: Dutch whatever the page's language, so that one
+# run serves both languages (the cache key holds the name).
+dutch = describe_changes(scenario, levers)
+changes = dutch if lang() == "nl" else describe_changes(scenario, levers, lang())
 if changes:
     changed_line.markdown(f":orange-badge[{t('changed')}] " + "; ".join(changes))
-    named = i18n.t(
-        "changed_name", "nl", name=scenario.name, changes="; ".join(describe_changes(scenario, levers))
-    )
+    named = i18n.t("changed_name", "nl", name=scenario.name, changes="; ".join(dutch))
     changed = changed.model_copy(update={"name": named if len(named) <= 120 else named[:119] + "…"})
 
 # ---------------------------------------------------------------- save and share (sidebar)
@@ -293,12 +288,15 @@ if not presenting:  # presentation mode: the sidebar holds only its toggle
         )
 
 years = Calendar.of(changed).years
-if st.session_state.get("kpi_year") not in years:  # first visit (a link's year), or a shorter horizon
-    asked = st.query_params.get("kpi_year")
-    fallback = levers.policy_year if levers.policy_year in years else years[0]
-    if asked is not None and asked not in [str(year) for year in years]:
-        st.session_state[IGNORED_KEY] = [*st.session_state.get(IGNORED_KEY, []), f"kpi_year={asked}"]
-    st.session_state["kpi_year"] = int(asked) if asked in [str(year) for year in years] else fallback
+fallback = levers.policy_year if levers.policy_year in years else years[0]
+if "kpi_year" not in st.session_state:  # first visit: the link's year
+    asked_year = st.query_params.get("kpi_year")
+    by_text = {str(year): year for year in years}
+    if asked_year is not None and asked_year not in by_text:
+        st.session_state[IGNORED_KEY] = [*st.session_state.get(IGNORED_KEY, []), f"kpi_year={asked_year}"]
+    st.session_state["kpi_year"] = by_text.get(asked_year, fallback)
+elif st.session_state["kpi_year"] not in years:  # a shorter horizon: not the link's doing
+    st.session_state["kpi_year"] = fallback
 kpi_year = head[2].select_slider(t("kpi_year"), options=years, key="kpi_year")
 # The link reopens exactly this state: scenario, levers, key figures' year, language, mode.
 link = {"scenario": stem, **to_params(levers), "kpi_year": str(kpi_year), "lang": lang()}

@@ -221,6 +221,11 @@ def test_a_link_restores_the_language_and_the_key_figures_year():
     (notice,) = [w.value for w in at.warning if "Uit de link niet gebruikt" in w.value]
     assert "kpi_year=1999" in notice and "lang=fr" in notice
     assert at.query_params["lang"] == "nl" and at.query_params["kpi_year"] == "2022"
+    # The user's own year, then a shorter horizon without it: back to the policy year, no notice.
+    at.select_slider(key="kpi_year").set_value(2030).run()
+    slider(at, "lever:years").set_value(5.0).run()
+    assert not at.exception and at.query_params["kpi_year"] == "2022"
+    assert not [w for w in at.warning if "Uit de link" in w.value]
 
 
 def test_the_language_toggle_switches_labels():

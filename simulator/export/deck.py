@@ -65,9 +65,15 @@ class Deck:
 
     @staticmethod
     def _place(
-        shape: Shape, text: str, box: tuple[float, float, float, float], size: int, colour: RGBColor
+        shape: Shape,
+        text: str,
+        box: tuple[float, float, float, float],
+        size: int,
+        colour: RGBColor,
+        bold: bool = True,
     ) -> None:
-        """Fill a placeholder: its text, font and box (the template's boxes are for 4:3)."""
+        """Fill a placeholder: its text, font and box (the template's boxes are for 4:3). The
+        font goes on the runs too: PowerPoint takes the layout's style over a paragraph's."""
         shape.left, shape.top, shape.width, shape.height = _emu(*box)
         frame = shape.text_frame
         frame.word_wrap = True
@@ -75,11 +81,8 @@ class Deck:
         frame.auto_size = MSO_AUTO_SIZE.NONE  # the template's shrink-to-fit would undo the size
         for paragraph in frame.paragraphs:
             paragraph.alignment = PP_ALIGN.LEFT
-            for font in (
-                paragraph.font,
-                *(run.font for run in paragraph.runs),
-            ):  # runs: over the layout's style
-                font.size, font.bold, font.color.rgb = Pt(size), True, colour
+            for font in (paragraph.font, *(run.font for run in paragraph.runs)):
+                font.size, font.bold, font.color.rgb = Pt(size), bold, colour
 
     def slide(self, title: str | None = None, note: str | None = None) -> Slide:
         """A new slide, with its title in the title placeholder at the top and a small grey
@@ -237,12 +240,8 @@ def _title_slide(deck: Deck, title: str, subtitle: str, replications: int) -> No
     lang = deck.lang
     title_box, subtitle_box = slide.placeholders[0], slide.placeholders[1]
     deck._place(title_box, title, (MARGIN, Inches(2.2), WIDTH - 2 * MARGIN, Inches(1.4)), 40, DARK)
-    deck._place(
-        subtitle_box, subtitle or " ", (MARGIN, Inches(3.7), WIDTH - 2 * MARGIN, Inches(0.8)), 24, GREY
-    )
-    for paragraph in subtitle_box.text_frame.paragraphs:
-        for font in (paragraph.font, *(run.font for run in paragraph.runs)):
-            font.bold = False
+    subtitle_area = (MARGIN, Inches(3.7), WIDTH - 2 * MARGIN, Inches(0.8))
+    deck._place(subtitle_box, subtitle or " ", subtitle_area, 24, GREY, bold=False)
     deck.text(
         slide,
         t("x_title_meta", lang, date=dt.date.today().isoformat(), n=replications),
