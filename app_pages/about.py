@@ -6,9 +6,10 @@ import streamlit as st
 from simulator import i18n
 from simulator.settings import PRESETS_DIR
 from simulator.validation import ASSUMPTIONS_FILE
-from ui.common import lang, language_toggle, load, markdown_text, plain, t
+from ui.common import lang, language_toggle, load, markdown_text, page_style, plain, t
 
 language_toggle()
+page_style()  # the projector's room, as on the workshop
 st.title(t("page_about"))
 st.markdown(markdown_text("about"))
 

@@ -5,9 +5,10 @@ import streamlit as st
 from simulator import store
 from simulator.scenario import ScenarioError, dump_scenario
 from simulator.settings import PRESETS_DIR
-from ui.common import DEFAULT_SCENARIO, lang, language_toggle, plain, save_form, t
+from ui.common import DEFAULT_SCENARIO, lang, language_toggle, page_style, plain, save_form, t
 
 language_toggle()
+page_style()  # the projector's room, as on the workshop
 st.title(t("page_scenarios"))
 st.caption(t("scenarios_intro"))
 

@@ -9,12 +9,13 @@ from simulator.calibrate import backtest
 from simulator.data import load_sources, load_table
 from simulator.settings import PRESETS_DIR
 from simulator.validation import VALIDATION_FILE, model_text, national_backtest
-from ui.common import lang, language_toggle, load, markdown_text, preset_titles, run_all, t
+from ui.common import lang, language_toggle, load, markdown_text, page_style, preset_titles, run_all, t
 
 BACKTEST_SCENARIO = PRESETS_DIR / "gooi-en-vechtstreek.yaml"
 NATIONAL_SCENARIO = PRESETS_DIR / "nederland-trend.yaml"
 
 language_toggle()
+page_style()  # the projector's room, as on the workshop
 st.title(t("page_sources"))
 st.caption(t("sources_intro"))
 st.markdown(markdown_text("sources"))

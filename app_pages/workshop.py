@@ -11,7 +11,7 @@ from simulator.experiment import scenario_key
 from simulator.export import scenario_export
 from simulator.export.flow import flow_svg
 from simulator.levers import (
-    apply_levers,
+    changed_scenario,
     default_levers,
     describe_changes,
     from_params,
@@ -24,6 +24,7 @@ from simulator.results import key_care_type, tradeoff_table
 from simulator.scenario import ScenarioError, dump_scenario, with_overrides
 from simulator.timeline import Calendar
 from ui.common import (
+    LEVERS_KEY,
     export_section,
     lang,
     language_toggle,
@@ -41,16 +42,15 @@ from ui.common import (
 
 PREFIX = "lever:"  # widget keys are PREFIX + the lever's URL parameter name
 EXACT = "exact:"  # the number box beside a capacity slider: EXACT + the lever's name
-# The levers' values, kept in a plain session key: {"for": scenario stem, "values": {URL
-# parameter name: value}}, written in one assignment. The slider keys are set from it at the
-# start of every run and copied back by their on_change callbacks (like the language toggle).
+# The levers' values, kept in a plain session key (ui.common.LEVERS_KEY), written in one
+# assignment. The slider keys are set from it at the start of every run and copied back by
+# their on_change callbacks (like the language toggle).
 # A slider's key alone is not durable. Streamlit tells the browser a value set through the
 # session state only with the run that set it: when the browser does not take that run's
 # sliders (a rerun, say the language toggle clicked during the first load, began before they
 # were sent, or they arrived after the browser asked for it), it draws them at their minimum,
 # and its next message (any slider move) makes those minimums the levers. And a page that
 # does not draw the sliders drops their values.
-LEVERS_KEY = "levers"
 IGNORED_KEY = "link_ignored"  # "key=value" of a link's parameters that could not be used
 PAGE_PARAMS = frozenset({"scenario", "lang", "kpi_year", "present"})  # the rest are levers
 
@@ -74,7 +74,11 @@ if not files:
 stems = [f.stem for f in files]
 requested = st.query_params.get("scenario")
 if st.session_state.get("scenario_choice") not in stems:  # first visit, or its file was deleted meanwhile
-    st.session_state["scenario_choice"] = requested if requested in stems else stems[0]
+    # The link's scenario, else the one whose levers a comparison's link has set, else the first.
+    kept_for = (st.session_state.get(LEVERS_KEY) or {}).get("for")
+    st.session_state["scenario_choice"] = (
+        requested if requested in stems else kept_for if kept_for in stems else stems[0]
+    )
     # What a link asked for that the page cannot use is listed once, not dropped in silence.
     asked = st.query_params.to_dict()
     st.session_state[IGNORED_KEY] = [
@@ -241,21 +245,15 @@ levers = from_params(scenario, params)
 
 # ---------------------------------------------------------------- run
 try:
-    changed = apply_levers(scenario, levers)
+    changed = changed_scenario(scenario, levers)  # named after its changes
     baseline_scenario = with_overrides(scenario, years=levers.years)
 except ScenarioError as error:  # a lever combination the checks refuse: say which field
     st.error(error.message(lang()))
     st.stop()
-# A changed scenario says so, in words, and its name (the deck's title, the images' source
-# lines, a saved copy; at most the save form's 120 characters) carries the changes. The name
-# is content, like the presets' own names: Dutch whatever the page's language, so that one
-# run serves both languages (the cache key holds the name).
-dutch = describe_changes(scenario, levers)
-changes = dutch if lang() == "nl" else describe_changes(scenario, levers, lang())
+# A changed scenario says so, in words, and its name carries the changes (changed_scenario).
+changes = describe_changes(scenario, levers, lang())
 if changes:
     changed_line.markdown(f":orange-badge[{t('changed')}] " + "; ".join(changes))
-    named = i18n.t("changed_name", "nl", name=scenario.name, changes="; ".join(dutch))
-    changed = changed.model_copy(update={"name": named if len(named) <= 120 else named[:119] + "…"})
 
 # ---------------------------------------------------------------- save and share (sidebar)
 if not presenting:  # presentation mode: the sidebar holds only its toggle
@@ -301,6 +299,14 @@ kpi_year = head[2].select_slider(t("kpi_year"), options=years, key="kpi_year")
 # The link reopens exactly this state: scenario, levers, key figures' year, language, mode.
 link = {"scenario": stem, **to_params(levers), "kpi_year": str(kpi_year), "lang": lang()}
 st.query_params.from_dict({**link, **({"present": "1"} if presenting else {})})
+if changes and not presenting:  # the unsaved settings beside the unchanged scenario, by link
+    st.sidebar.page_link(
+        "app_pages/compare.py",
+        label=t("compare_link"),
+        icon=":material/compare_arrows:",
+        help=t("compare_link_help"),
+        query_params={"baseline": stem, "with": "_workshop", **link},
+    )
 if st.session_state.get(IGNORED_KEY):
     link_notice.warning(t("link_ignored", items=", ".join(st.session_state[IGNORED_KEY])))
 heavy = key_care_type(scenario)

@@ -692,7 +692,8 @@ def comparison_panel(
     legend: bool = False,
 ) -> Chart:
     """One care type's occupancy in every scenario: a line each (the baseline black) with a faint
-    P10-P90 band; the scenario column holds the labels, baseline first."""
+    P10-P90 band, and its capacity where it has one as a dashed step line of the same colour;
+    the scenario column holds the labels, baseline first."""
     labels = list(dict.fromkeys(monthly["scenario"]))
     part = monthly.loc[
         monthly["care_type"] == care_type,
@@ -717,7 +718,24 @@ def comparison_panel(
             alt.Tooltip("occupancy_p90:Q", format=",.1f", title="P90"),
         ],
     )
-    return _finish(_size(alt.layer(band, line, data=part), width, height, title), lang)
+    places = part.dropna(subset=["capacity"])
+    layers = [band, line]
+    if len(places):  # a care type without a limit in every scenario has no capacity line
+        layers.append(
+            alt.Chart(places)
+            .mark_line(strokeWidth=1.8, strokeDash=[6, 4], interpolate="step-after")
+            .encode(
+                x="month:T",
+                y=alt.Y("capacity:Q"),
+                color=colour,
+                tooltip=[
+                    alt.Tooltip("scenario:N", title=t("scenario", lang)),
+                    alt.Tooltip("month:T", format="%Y-%m", title=t("month", lang)),
+                    alt.Tooltip("capacity:Q", format=",.0f", title=t("capacity", lang)),
+                ],
+            )
+        )
+    return _finish(_size(alt.layer(*layers, data=part), width, height, title), lang)
 
 
 def comparison_totals_chart(
@@ -729,7 +747,9 @@ def comparison_totals_chart(
     height: int = 240,
     legend: bool = False,
 ) -> Chart:
-    """A chain-wide figure per year (mean with P10-P90 as a rule) for every scenario."""
+    """A chain-wide figure per year for every scenario: its mean as a line with points and its
+    P10-P90 as a faint band, on an axis around the values (dots side by side on an axis from 0
+    hid a difference of a few percent)."""
     labels = list(dict.fromkeys(totals["scenario"]))
     part = totals.loc[totals["measure"] == measure, ["scenario", "year", "mean", "p10", "p90"]].copy()
     money = measure == "cost"
@@ -739,11 +759,12 @@ def comparison_totals_chart(
     colour = _scenario_encoding(labels, lang, legend)
     base = alt.Chart().encode(
         x=alt.X("year:O", title=t("year", lang), axis=alt.Axis(labelAngle=0)),
-        xOffset=alt.XOffset("scenario:N", sort=labels),
         color=colour,
     )
-    rule = base.mark_rule(strokeWidth=2).encode(y=alt.Y("p10:Q", title=y_title), y2="p90:Q")
-    point = base.mark_point(filled=True, size=70).encode(
+    band = base.mark_area(opacity=0.12).encode(
+        y=alt.Y("p10:Q", title=y_title, scale=alt.Scale(zero=False)), y2="p90:Q"
+    )
+    point = base.mark_line(point=alt.OverlayMarkDef(filled=True, size=50), strokeWidth=2.5).encode(
         y="mean:Q",
         tooltip=[
             alt.Tooltip("scenario:N", title=t("scenario", lang)),
@@ -753,7 +774,7 @@ def comparison_totals_chart(
             alt.Tooltip("p90:Q", format=",.2f" if money else ",.1f", title="P90"),
         ],
     )
-    return _finish(_size(alt.layer(rule, point, data=part), width, height, title), lang)
+    return _finish(_size(alt.layer(band, point, data=part), width, height, title), lang)
 
 
 def backtest_chart(

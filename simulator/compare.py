@@ -9,6 +9,9 @@ effect with little noise, and its P10-P90 says how sure that effect is.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -100,6 +103,46 @@ def kpi_table(summaries: list[Summary], year: int, labels: list[str] | None = No
                 }
             )
     return pd.DataFrame(rows, columns=KPI_COLUMNS)
+
+
+KPI_MEASURES = ("beds_needed", "in_care", "waiting", "overflow", "cost")
+
+
+@dataclass(frozen=True)
+class KpiCell:
+    """One scenario's key figure as text: the value with its P10-P90, and (not for the
+    baseline) the paired difference against the baseline with its P10-P90; "" where none."""
+
+    value: str
+    value_range: str
+    difference: str
+    difference_range: str
+
+
+def kpi_grid(kpis: pd.DataFrame, lang: str = "nl") -> dict[str, list[KpiCell]]:
+    """``kpi_table``'s rows as text, per measure (``KPI_MEASURES`` order) a cell per scenario,
+    baseline first: scenarios become columns, the compact table of the page and the deck."""
+    from simulator.i18n import measure_delta, measure_value
+
+    def span(low: float, high: float, show: Callable[[float], str]) -> str:
+        return "" if np.isnan(low) else f"{show(low)} – {show(high)}"
+
+    grid = {}
+    for measure in KPI_MEASURES:
+        cells = []
+        for row in kpis[kpis["measure"] == measure].itertuples():
+            value = partial(measure_value, measure=measure, lang=lang)
+            delta = partial(measure_delta, measure=measure, lang=lang, reference=row.mean)
+            cells.append(
+                KpiCell(
+                    value(row.mean),
+                    span(row.p10, row.p90, value),
+                    "" if row.scenario == 0 else delta(row.difference),
+                    "" if row.scenario == 0 else span(row.difference_p10, row.difference_p90, delta),
+                )
+            )
+        grid[measure] = cells
+    return grid
 
 
 def _beds(summary: Summary, care_type: str, year: int) -> tuple[float, float, float]:

@@ -367,6 +367,88 @@ TEXT: dict[str, tuple[str, str]] = {
     "compare_totals": ("Per jaar, alle zorgvormen samen", "Per year, all care types together"),
     "compare_parameters": ("Parameters die verschillen", "Parameters that differ"),
     "compare_same_parameters": ("Alle parameters zijn gelijk.", "All parameters are equal."),
+    "compare_workshop_entry": ("Workshop, niet bewaard: {name}", "Workshop, not saved: {name}"),
+    "compare_workshop_hint": (
+        "De instellingen van de workshop staan ook in de lijsten ('Workshop, niet bewaard'): "
+        "vergelijken kan zonder eerst op te slaan.",
+        "The workshop's settings are in the lists too ('Workshop, not saved'): compare them "
+        "without saving first.",
+    ),
+    "compare_link": (
+        "Vergelijk met het ongewijzigde scenario",
+        "Compare with the unchanged scenario",
+    ),
+    "compare_link_help": (
+        "Opent Vergelijken met deze instellingen naast het scenario zonder wijzigingen. De link "
+        "in de adresbalk van Vergelijken opent die vergelijking weer.",
+        "Opens Compare with these settings beside the scenario without changes. The link in "
+        "Compare's address bar opens that comparison again.",
+    ),
+    "compare_difference_row": ("↳ verschil met basis", "↳ difference from baseline"),
+    "compare_occupancy_caption": (
+        "Lijn: gemiddelde bezetting, band: P10 – P90; gestreept: de capaciteit van elk scenario "
+        "(in dezelfde kleur). De link in de adresbalk opent deze vergelijking.",
+        "Line: mean occupancy, band: P10 – P90; dashed: each scenario's capacity (in the same "
+        "colour). The link in the address bar opens this comparison.",
+    ),
+    "compare_parameters_caption": (
+        "Capaciteit zoals die geldt (uit het schema en het beleid), per maand waarvanaf ze "
+        "verschilt. 'geen': het scenario heeft die instelling of dat beleid niet.",
+        "Capacity as in force (from the schedule and the policies), per month from which it "
+        "differs. 'none': the scenario does not have that setting or policy.",
+    ),
+    # settings in words (simulator/differences.py)
+    "d_setting": ("Instelling", "Setting"),
+    "d_region": ("Regio", "Region"),
+    "d_start": ("Startmaand", "Start month"),
+    "d_years": ("Horizon (jaren)", "Horizon (years)"),
+    "d_replications": ("Replicaties", "Replications"),
+    "d_seed": ("Seed", "Seed"),
+    "d_service_level": ("Bedden nodig: direct geplaatst", "Beds needed: placed at once"),
+    "d_care_type": ("Zorgvorm {label} in het scenario", "Care type {label} in the scenario"),
+    "d_initial": ("{label}: jongeren bij de start", "{label}: youths at the start"),
+    "d_inflow": ("{label}: nieuwe instroom per jaar", "{label}: new inflow per year"),
+    "d_stay": ("{label}: gemiddelde verblijfsduur (maanden)", "{label}: average stay (months)"),
+    "d_stay_cv": ("{label}: spreiding verblijfsduur (cv)", "{label}: spread of stays (cv)"),
+    "d_when_full": ("{label}: als het vol is", "{label}: when full"),
+    "d_when_full_wait": ("wachtlijst", "waiting list"),
+    "d_when_full_elsewhere": ("elders geplaatst", "placed elsewhere"),
+    "d_max_wait": ("{label}: langste wachttijd (maanden)", "{label}: longest wait (months)"),
+    "d_cost": ("{label}: kosten per dag", "{label}: cost per day"),
+    "d_out_of_home": ("{label}: telt als verblijf", "{label}: counts as out-of-home"),
+    "d_automatic": ("automatisch", "automatic"),
+    "d_escalation": (
+        "{label}: escalatie naar {target} (per jaar)",
+        "{label}: escalation to {target} (per year)",
+    ),
+    "d_outflow": ("{label}: uitstroom naar {target}", "{label}: outflow to {target}"),
+    "d_capacity": ("Capaciteit {label} vanaf {when}", "Capacity {label} from {when}"),
+    "d_policy_from": ("Beleid '{policy}': gaat in", "Policy '{policy}': starts"),
+    "d_policy_inflow_change": (
+        "Beleid '{policy}': instroom {label} per jaar",
+        "Policy '{policy}': inflow {label} per year",
+    ),
+    "d_policy_inflow_factor": (
+        "Beleid '{policy}': instroom {label} (factor)",
+        "Policy '{policy}': inflow {label} (factor)",
+    ),
+    "d_policy_stay_factor": (
+        "Beleid '{policy}': verblijfsduur {label} (factor)",
+        "Policy '{policy}': stay {label} (factor)",
+    ),
+    "d_policy_escalation_factor": (
+        "Beleid '{policy}': escalatie vanuit {label} (factor)",
+        "Policy '{policy}': escalation from {label} (factor)",
+    ),
+    "d_policy_outflow": (
+        "Beleid '{policy}': uitstroom {label} naar {target}",
+        "Policy '{policy}': outflow {label} to {target}",
+    ),
+    "d_exit": ("einde jeugdhulp", "end of care"),
+    "d_none": ("geen", "none"),
+    "d_absent": ("niet in dit scenario", "not in this scenario"),
+    "d_yes": ("ja", "yes"),
+    "d_no": ("nee", "no"),
     "download_kpis": ("Download kengetallen (CSV)", "Download key figures (CSV)"),
     "download_parameters": ("Download parameters (CSV)", "Download parameters (CSV)"),
     # exports (images, slides, workbook)
@@ -1042,3 +1124,24 @@ def signed(value: float, lang: str = "nl", decimals: int = 0) -> str:
     """``number`` with its sign: '+' or '-', '±' for what rounds to zero (never "-0,0")."""
     rounded = round(value, decimals)
     return ("+" if rounded > 0 else "-" if rounded < 0 else "±") + number(abs(rounded), lang, decimals)
+
+
+def measure_value(value: float, measure: str, lang: str = "nl") -> str:
+    """A key figure as shown everywhere: cost in euro (mln), beds in whole places, youths with
+    one decimal (a mean over replications); "–" for no value."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if measure == "cost":
+        return euro(value, lang)
+    return number(value, lang, 0 if measure == "beds_needed" else 1)
+
+
+def measure_delta(value: float, measure: str, lang: str = "nl", reference: float | None = None) -> str:
+    """A key figure's difference with its sign, money in the unit of ``reference`` (the value
+    it is the difference of)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if measure == "cost":
+        unit_of = value if reference is None or math.isnan(reference) else reference
+        return euro_delta(value, unit_of, lang)
+    return signed(value, lang, 0 if measure == "beds_needed" else 1)

@@ -261,3 +261,22 @@ def describe_changes(scenario: Scenario, levers: Levers, lang: str = "nl") -> li
                 year = levers.policy_year
                 out.append(t("change_capacity", lang, label=label, year=year, old=own_target, new=target))
     return out
+
+
+MAX_NAME = 120  # the save form's limit on a scenario's name
+
+
+def changed_scenario(scenario: Scenario, levers: Levers) -> Scenario:
+    """The scenario with the levers applied and, when they change anything, named after the
+    changes: the workshop's title, the deck's title, the images' source lines, a saved copy
+    and a comparison's column all say what changed. The name is content, like the presets'
+    own names: Dutch whatever the page's language, so that one run serves both languages
+    (the cache key holds the name)."""
+    changed = apply_levers(scenario, levers)
+    dutch = describe_changes(scenario, levers)
+    if not dutch:
+        return changed
+    named = t("changed_name", "nl", name=scenario.name, changes="; ".join(dutch))
+    return changed.model_copy(
+        update={"name": named if len(named) <= MAX_NAME else named[: MAX_NAME - 1] + "…"}
+    )

@@ -383,16 +383,82 @@ def test_the_compare_page_overlays_scenarios_with_paired_differences():
     assert at.multiselect[0].proto.placeholder == "Kies een of meer scenario's"  # not Streamlit's English
     at.multiselect[0].set_value(["voorbeeldregio"]).run()
     assert not at.exception and not at.error
-    kpis = at.dataframe[0].value
-    assert len(kpis) == 2 * 5 and kpis.iloc[0, 0].startswith("Zuid-West")
-    assert (
-        kpis.iloc[5:, 3].str.len().min() > 0 and (kpis.iloc[:5, 3] == "").all()
-    )  # differences for the other only
+    # Key figures: scenarios as columns, a row of values and a row of differences per figure.
+    kpis = at.table[0].value
+    assert [column.replace("\\", "") for column in kpis.columns[1:]] == [  # Markdown escaped: as typed
+        "Zuid-West JeugdzorgPlus: 57 → 43 plaatsen",
+        "Voorbeeldregio (illustratie)",
+    ]
+    assert len(kpis) == 2 * 5 and kpis.iloc[0, 0] == "**Bedden nodig JeugdzorgPlus**"
+    values, differences = kpis.iloc[0::2], kpis.iloc[1::2]
+    assert values.iloc[:, 1:].map(lambda cell: cell.startswith("**")).all().all()
+    assert (differences.iloc[:, 1] == "").all()  # the baseline against itself: nothing
+    assert differences.iloc[:, 2].str.match(r"^[-+±]").all()  # the other's differences, signed
     assert len(at.get("vega_lite_chart")) == 1 + 4 + 2  # the legend, a panel per care type, two totals
-    parameters = at.dataframe[1].value
-    assert "care_types.jzplus.inflow_per_year" in set(parameters["parameter"])
-    assert "care_types.jzplus.capacity.2022" not in set(parameters["parameter"])  # 43 in both
+    # Settings in words, not schema paths; capacity as in force (43 from 2022 in both: no row).
+    parameters = at.dataframe[0].value
+    settings = set(parameters["Instelling"])
+    assert "JeugdzorgPlus: nieuwe instroom per jaar" in settings
+    assert not [s for s in settings if s.startswith("Capaciteit JeugdzorgPlus vanaf 2022")]
+    assert not [s for s in settings if "care_types" in s or "[" in s]
     assert "seed 20210101" in at.caption[1].value
+
+
+def test_the_unsaved_workshop_settings_are_compared_without_saving_and_by_link():
+    at = start()
+    slider(at, "lever:capacity_target.jzplus").set_value(35.0).run()
+    link = next(p for p in at.sidebar.get("page_link") if p.proto.page == "vergelijken")
+    assert (
+        "with=_workshop" in link.proto.query_string and "capacity_target.jzplus=35" in link.proto.query_string
+    )
+    at.switch_page("app_pages/compare.py").run()
+    assert at.selectbox[0].options[-1].startswith("Workshop, niet bewaard: Zuid-West")
+    assert [c for c in at.caption if c.value.startswith("De instellingen van de workshop")]
+    at.multiselect[0].set_value(["_workshop"]).run()
+    assert not at.exception and not at.error
+    kpis = at.table[0].value
+    assert "gewijzigd: capaciteit JeugdzorgPlus vanaf 2022 43 → 35" in kpis.columns[2].replace("\\", "")
+    parameters = at.dataframe[0].value
+    row = parameters[parameters["Instelling"] == "Capaciteit JeugdzorgPlus vanaf 2022"].iloc[0]
+    assert list(row.iloc[1:]) == ["43", "35"]  # the example, in words
+    shared = dict(at.query_params)
+    assert shared["baseline"] == "zuid-west-jeugdzorgplus" and shared["with"] == "_workshop"
+    assert shared["capacity_target.jzplus"] == "35" and shared["kpi_year"] == "2022"
+
+    # The link in a new session: the same comparison, and the workshop gets the same levers.
+    fresh = start()
+    fresh.switch_page("app_pages/compare.py")
+    fresh.query_params.clear()
+    fresh.query_params.update({**shared, "kpi_year": "2024"})
+    fresh.run()
+    assert not fresh.exception and not fresh.warning
+    assert fresh.selectbox[0].value == "zuid-west-jeugdzorgplus" and fresh.multiselect[0].value == [
+        "_workshop"
+    ]
+    assert fresh.select_slider(key="compare_year").value == 2024
+    assert fresh.table[0].value.equals(at.table[0].value) is False  # another year: other figures
+    assert list(fresh.table[0].value.columns) == list(kpis.columns)
+    fresh.switch_page("app_pages/workshop.py")
+    fresh.query_params.clear()
+    fresh.run()
+    assert slider(fresh, "lever:capacity_target.jzplus").value == 35.0
+
+
+def test_a_comparison_link_with_nonsense_says_what_it_did_not_use():
+    at = start()
+    at.switch_page("app_pages/compare.py")
+    at.query_params.clear()
+    at.query_params.update(
+        {"baseline": "voorbeeldregio", "with": "nope,zuid-west-jeugdzorgplus", "kpi_year": "1999", "x": "1"}
+    )
+    at.run()
+    assert not at.exception
+    assert at.selectbox[0].value == "voorbeeldregio" and at.multiselect[0].value == [
+        "zuid-west-jeugdzorgplus"
+    ]
+    notice = at.warning[0].value
+    assert "with=nope" in notice and "kpi_year=1999" in notice and "x=1" not in notice  # x: no workshop in it
+    assert at.select_slider(key="compare_year").value == 2022  # the default year, not 1999
 
 
 def test_saving_from_the_workshop_puts_the_scenario_in_the_list(saved_folder):
@@ -491,7 +557,8 @@ def test_every_page_speaks_english_after_the_toggle(page, heading):
     assert at.title[0].value == heading
     if page.endswith("compare.py"):
         at.multiselect[0].set_value(["voorbeeldregio"]).run()
-        assert not at.exception and "Beds needed JeugdzorgPlus" in set(at.dataframe[0].value["Measure"])
+        assert not at.exception and "**Beds needed JeugdzorgPlus**" in set(at.table[0].value["Measure"])
+        assert "JeugdzorgPlus: new inflow per year" in set(at.dataframe[0].value["Setting"])
 
 
 @pytest.mark.parametrize("stem", sorted(p.stem for p in PRESETS_DIR.glob("*.yaml")))

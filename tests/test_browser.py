@@ -260,6 +260,42 @@ def test_the_first_screen_of_a_projector_holds_the_key_figures_and_the_main_char
             browser.close()
 
 
+def test_a_comparison_link_opens_the_comparison_and_keeps_it_across_pages(app_url):
+    """A comparison's link (with the workshop's unsaved levers in it) opens the key-figure
+    table on the first screen of a projector, with a column per scenario; after a visit to the
+    workshop, the navigation back finds the same comparison (Streamlit drops widget state on a
+    page switch; the page keeps its choices)."""
+    sync_playwright = playwright_or_skip()
+    link = (
+        "/vergelijken?baseline=zuid-west-jeugdzorgplus&with=_workshop,voorbeeldregio&kpi_year=2023"
+        "&scenario=zuid-west-jeugdzorgplus&capacity_target.jzplus=35"
+    )
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 720})
+            page.goto(app_url + link, wait_until="domcontentloaded")
+            table = page.locator('[data-testid="stTable"]')
+            table.wait_for(timeout=120_000)
+            headers = table.locator("th").all_inner_texts()
+            assert (
+                len(headers) == 4 and "gewijzigd: capaciteit JeugdzorgPlus vanaf 2022 43 → 35" in headers[2]
+            )
+            top = table.bounding_box()["y"]
+            assert top < 720 - 150, top  # the header row and the first figures on the first screen
+            page.wait_for_function("location.search.includes('kpi_year=2023')", timeout=30_000)
+            FIRST_SCREEN.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(FIRST_SCREEN / "compare-1280x720.png"))
+            page.get_by_role("link", name="Workshop").first.click()
+            page.locator('[data-testid="stMetricValue"]').first.wait_for(timeout=60_000)
+            assert "capacity_target.jzplus=35" in page.evaluate("location.search")  # the link's levers
+            page.get_by_role("link", name="Vergelijken").first.click()
+            page.locator('[data-testid="stTable"] th').nth(3).wait_for(timeout=120_000)
+            assert page.locator('[data-testid="stTable"] th').all_inner_texts() == headers
+        finally:
+            browser.close()
+
+
 GREYED = """
 () => {
   const caption = [...document.querySelectorAll('[data-testid="stCaptionContainer"]')].some((el) =>

@@ -155,3 +155,34 @@ def test_a_tradeoff_chart_from_its_template_is_altairs_own_spec_with_the_new_dat
         }
         assert spec["config"]["locale"] == own["config"]["locale"]
     assert len(charts.TEMPLATES._specs) == 1  # the same kind of chart: one template
+
+
+def _layers(spec: dict) -> list[dict]:
+    return spec.get("layer", [spec])
+
+
+def _mark(layer: dict) -> dict:
+    return layer["mark"] if isinstance(layer["mark"], dict) else {"type": layer["mark"]}
+
+
+def test_comparison_panels_draw_each_scenarios_capacity_dashed(runs):
+    before, after = runs
+    monthly, _ = overlay_frames([before, after], ["basis", "minder"])
+    spec = charts.comparison_panel(monthly, "jzplus", "JeugdzorgPlus").to_dict()
+    dashed = [layer for layer in _layers(spec) if _mark(layer).get("strokeDash")]
+    assert len(dashed) == 1 and dashed[0]["encoding"]["y"]["field"] == "capacity"
+    assert _mark(dashed[0])["interpolate"] == "step-after"  # places change on a date, not gradually
+    values = pd.DataFrame(spec["datasets"][dashed[0]["data"]["name"]])
+    assert set(values["scenario"]) == {"basis", "minder"} and set(values["capacity"]) == {57, 43}
+    # A care type without a limit in every scenario has no capacity line.
+    unlimited = charts.comparison_panel(monthly, "foster", "Pleegzorg").to_dict()
+    assert not [layer for layer in _layers(unlimited) if _mark(layer).get("strokeDash")]
+
+
+def test_comparison_totals_are_lines_on_an_axis_around_the_values(runs):
+    before, after = runs
+    _, totals = overlay_frames([before, after], ["basis", "minder"])
+    spec = charts.comparison_totals_chart(totals, "cost", "", "nl").to_dict()
+    marks = [_mark(layer)["type"] for layer in _layers(spec)]
+    assert marks == ["area", "line"]  # the P10-P90 band, then the means joined per scenario
+    assert spec["layer"][0]["encoding"]["y"]["scale"]["zero"] is False

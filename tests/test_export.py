@@ -229,6 +229,22 @@ def test_a_comparison_deck_has_one_chart_with_every_scenario_as_a_series(runs):
     book = openpyxl.load_workbook(io.BytesIO(made.workbook), read_only=True)
     assert {"kpis", "parameters_differ", "yearly"} <= set(book.sheetnames)
     assert aligned(base, [after.scenario])[1].seed == base.seed
+    # The settings that differ, in words, on the slide and in the workbook (no schema paths).
+    prs = deck_of(made.deck)
+    cells = [
+        [cell.text for cell in row.cells]
+        for slide in prs.slides
+        for shape in slide.shapes
+        if shape.has_table
+        for row in shape.table.rows
+    ]
+    assert ["Beleid 'Workshop': instroom JeugdzorgPlus per jaar", "geen", "-20%"] in cells
+    assert not [row for row in cells if "policies[" in row[0] or "care_types." in row[0]]
+    sheet = list(book["parameters_differ"].iter_rows(values_only=True))
+    assert sheet[0] == ("Instelling", "basis", "minder") and len(sheet) == 1 + 2  # its start and its change
+    # The key figures: the other's cell holds its value, then its difference from the baseline.
+    kpi = next(row for row in cells if row[0] == "Jeugdigen in verblijf")
+    assert "\n" not in kpi[1] and kpi[2].count("\n") == 1
 
 
 def test_export_on_the_command_line(tmp_path, capsys):
@@ -337,3 +353,16 @@ def test_bar_charts_start_their_value_axis_at_zero(export, runs):
         if chart.chart_type in (XL_CHART_TYPE.COLUMN_CLUSTERED, XL_CHART_TYPE.COLUMN_STACKED)
     ]
     assert len(bars) >= 2 and all(chart.value_axis.minimum_scale == 0 for chart in bars)
+
+
+def test_the_assumptions_slide_says_a_changed_setting_in_words():
+    from simulator.export.deck import lever_lines
+
+    base = load_scenario(EXAMPLE)
+    levers = default_levers(base)
+    levers.capacity_start["jzplus"] = 50
+    levers.years = 6
+    lines = lever_lines(apply_levers(base, levers), base, "nl")
+    assert "Gewijzigd: Capaciteit JeugdzorgPlus vanaf 2021: 57 → 50" in lines
+    assert "Gewijzigd: Horizon (jaren): 10 → 6" in lines
+    assert not [line for line in lines if "care_types." in line or "policies[" in line]

@@ -87,6 +87,10 @@ def markdown_text(name: str) -> str:
 
 
 DEFAULT_SCENARIO = "zuid-west-jeugdzorgplus"  # the app opens on the 57 -> 43 preset
+# The workshop's levers, kept in a plain session key: {"for": scenario stem, "values": {URL
+# parameter name: value}} (why a plain key: app_pages/workshop.py). Vergelijken reads them to
+# add the unsaved workshop settings to a comparison, and a comparison's link sets them.
+LEVERS_KEY = "levers"
 
 
 def scenario_files() -> list[Path]:

@@ -77,7 +77,8 @@ def comparison_export(
     """Deck, images and tables of a comparison; the first summary is the baseline."""
     import pandas as pd
 
-    from simulator.compare import common_years, kpi_table, parameter_differences
+    from simulator.compare import common_years, kpi_table
+    from simulator.differences import described_differences
     from simulator.export import deck, images, tables
 
     report = progress or (lambda share, what: None)
@@ -93,7 +94,7 @@ def comparison_export(
     report(0.9, "tables")
     kpis = pd.concat([kpi_table(summaries, y, labels) for y in common_years(summaries)], ignore_index=True)
     sheets = tables.comparison_tables(
-        summaries, labels, kpis, parameter_differences([s.scenario for s in summaries], labels)
+        summaries, labels, kpis, described_differences([s.scenario for s in summaries], labels, lang)
     )
     result = Export(pptx, pictures, tables.csv_files(sheets, lang), tables.workbook(sheets, lang))
     report(1.0, "done")

@@ -30,7 +30,7 @@ from pptx.table import Table
 from pptx.util import Emu, Inches, Length, Pt
 
 from simulator import __version__, charts
-from simulator.i18n import euro, euro_delta, number, signed, t
+from simulator.i18n import measure_delta, measure_value, number, t
 from simulator.results import Summary
 from simulator.schema import Scenario
 
@@ -255,20 +255,15 @@ def _title_slide(deck: Deck, title: str, subtitle: str, replications: int) -> No
 
 
 def _value(value: float, measure: str, lang: str) -> str:
-    if value is None or pd.isna(value):
-        return "–"
-    return (
-        euro(value, lang) if measure == "cost" else number(value, lang, 0 if measure == "beds_needed" else 1)
-    )
+    return "–" if value is None or pd.isna(value) else measure_value(float(value), measure, lang)
 
 
 def _signed(value: float, measure: str, lang: str, reference: float | None = None) -> str:
     """A difference with its sign, in the unit of the value (``reference``) for money."""
     if value is None or pd.isna(value):
         return "–"
-    if measure == "cost":
-        return euro_delta(value, value if reference is None or pd.isna(reference) else reference, lang)
-    return signed(value, lang, 0 if measure == "beds_needed" else 1)
+    unit_of = None if reference is None or pd.isna(reference) else float(reference)
+    return measure_delta(float(value), measure, lang, unit_of)
 
 
 def _sources_slide(deck: Deck, scenarios: Sequence[Scenario], extra: list[str]) -> None:
@@ -292,17 +287,16 @@ def lever_lines(scenario: Scenario, base: Scenario | None, lang: str) -> list[st
     lever, then any other setting as 'path: before → after' (seed and replications left out)."""
     if base is None:
         return [t("x_no_changes", lang)]
-    from simulator.compare import parameter_differences
+    from simulator.differences import described_differences
 
     lines = []
     known = {policy.name for policy in base.policies}
     for index, policy in enumerate(scenario.policies):
         if policy.name not in known:
             lines += policy_lines(index, scenario, lang)
-    differences = parameter_differences([base, scenario], ["base", "this"])
-    for row in differences.itertuples():
-        if not row.parameter.startswith("policies") and row.parameter not in ("seed", "replications"):
-            lines.append(t("x_changed", lang, parameter=row.parameter, before=row.base, after=row.this))
+    differences = described_differences([base, scenario], ["base", "this"], lang, False, False)
+    for setting, before, after in differences.itertuples(index=False):
+        lines.append(t("x_changed", lang, parameter=setting, before=before, after=after))
     return lines or [t("x_no_changes", lang)]
 
 
@@ -601,7 +595,8 @@ def comparison_deck(
     """The deck of a comparison: title, key figures with differences against the baseline (the
     first), a chart per figure with every scenario as a series, the parameters that differ,
     and the sources."""
-    from simulator.compare import common_years, kpi_table, parameter_differences
+    from simulator.compare import common_years, kpi_grid, kpi_table
+    from simulator.differences import described_differences
 
     deck = Deck(lang)
     scenarios = [s.scenario for s in summaries]
@@ -614,22 +609,15 @@ def comparison_deck(
 
     table = kpi_table(summaries, year, labels)
     rows = [[t("measure", lang), *labels]]
-    for measure in MEASURE_KEYS:
-        part = table[table["measure"] == measure]
-        cells = []
-        for row in part.itertuples():
-            cell = _value(row.mean, measure, lang)
-            if row.scenario > 0:
-                spread = (
-                    ""
-                    if pd.isna(row.difference_p10)
-                    else f" ({_signed(row.difference_p10, measure, lang, row.mean)} – "
-                    f"{_signed(row.difference_p90, measure, lang, row.mean)})"
-                )
-                cell += f"\n{_signed(row.difference, measure, lang, row.mean)}{spread}"
-            cells.append(cell)
+    for measure, cells in kpi_grid(table, lang).items():
+        texts = [
+            cell.value
+            + (f"\n{cell.difference}" if cell.difference else "")
+            + (f" ({cell.difference_range})" if cell.difference_range else "")
+            for cell in cells
+        ]
         if measure == "beds_needed":  # each scenario's heaviest care type, without its capacity here
-            heavy = part["care_type"].iloc[0]
+            heavy = table.loc[table["measure"] == measure, "care_type"].iloc[0]
             label = t(
                 "x_beds_of",
                 lang,
@@ -637,7 +625,7 @@ def comparison_deck(
             )
         else:
             label = t(MEASURE_KEYS[measure], lang, care_type="")
-        rows.append([label, *cells])
+        rows.append([label, *texts])
     slide = deck.slide(t("x_kpi_title", lang, year=year), t("x_compare_kpi_note", lang))
     deck.table(
         slide,
@@ -696,7 +684,7 @@ def comparison_deck(
         HEIGHT - Inches(2.0),
     )
 
-    differences = parameter_differences(scenarios, labels)
+    differences = described_differences(scenarios, labels, lang)
     per_slide = 12
     for start in range(0, max(len(differences), 1), per_slide):
         slide = deck.slide(t("compare_parameters", lang), note)
@@ -704,7 +692,7 @@ def comparison_deck(
             deck.bullets(slide, [t("compare_same_parameters", lang)])
             break
         chunk = differences.iloc[start : start + per_slide]
-        rows = [[t("x_parameter", lang), *labels]] + [
+        rows = [[t("d_setting", lang), *labels]] + [
             [str(v) for v in row] for row in chunk.itertuples(index=False)
         ]
         deck.table(

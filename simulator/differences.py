@@ -1,0 +1,253 @@
+"""Which settings differ between scenarios, in words: "Capaciteit JeugdzorgPlus vanaf 2022:
+43 → 35", not "care_types.jzplus.capacity.2022: 43 → –".
+
+Capacity is compared as what is in force, not as how it is written: a schedule's entry, a
+type's fixed number and a policy's capacity that give the same places from the same month
+are no difference, and a month from which the places differ is named once. A setting one
+scenario lacks reads "geen" (a policy it does not have, no maximum wait), never "–", which
+read as "removed". ``compare.parameter_differences`` keeps the schema paths, for the
+command line's parameters.csv.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+
+from simulator.i18n import number, signed, t
+from simulator.scenario import Scenario
+from simulator.timeline import UNLIMITED, Calendar, compile_capacity
+
+Format = Callable[[Any, str], str]
+
+
+def _trimmed(value: float, lang: str, decimals: int) -> str:
+    """A number with at most ``decimals`` decimals and no trailing zeros ("12", "0,1405")."""
+    text = number(value, lang, decimals)
+    if decimals:
+        text = text.rstrip("0").rstrip(",.")
+    return text
+
+
+def _plain(decimals: int) -> Format:
+    return lambda value, lang: _trimmed(value, lang, decimals)
+
+
+def _percent(value: Any, lang: str) -> str:
+    return _trimmed(100 * value, lang, 1) + "%"
+
+
+def _signed_percent(value: Any, lang: str) -> str:
+    return signed(100 * value, lang, 1).replace(",0", "").replace(".0", "") + "%"
+
+
+def _euro(value: Any, lang: str) -> str:
+    return "€ " + _trimmed(value, lang, 2)
+
+
+def _text(value: Any, lang: str) -> str:
+    return str(value)
+
+
+def _when_full(value: Any, lang: str) -> str:
+    return t("d_when_full_" + value, lang)
+
+
+def _yes_no(value: Any, lang: str) -> str:
+    return t("d_yes" if value else "d_no", lang)
+
+
+def _places(value: Any, lang: str) -> str:
+    return t("unlimited", lang) if value == UNLIMITED else number(value, lang)
+
+
+MISSING = object()  # a setting the scenario does not have
+
+
+def described_differences(
+    scenarios: list[Scenario],
+    labels: list[str] | None = None,
+    lang: str = "nl",
+    policies: bool = True,
+    run_settings: bool = True,
+) -> pd.DataFrame:
+    """One row per setting whose value is not the same in all scenarios (the first is the
+    baseline): the setting in words, then its value in each scenario, in ``lang``'s number
+    format. Names and descriptions are left out (they always differ); ``policies=False``
+    leaves out the policies' rows (capacity in force stays), ``run_settings=False`` the
+    seed and the number of replications."""
+    labels = labels or [s.name for s in scenarios]
+    rows: list[list[str]] = []
+
+    def compare(words: str, values: list[Any], show: Format, missing: str = "d_none") -> None:
+        if _differ(values, missing == "d_absent"):
+            rows.append([words, *(t(missing, lang) if v is MISSING else show(v, lang) for v in values)])
+
+    for field, show in (
+        ("region", _text),
+        ("start", _text),
+        ("years", _plain(0)),
+        ("replications", _plain(0)),
+        ("seed", _plain(0)),
+        ("service_level", _percent),
+    ):
+        if field in ("replications", "seed") and not run_settings:
+            continue
+        compare(t("d_" + field, lang), [getattr(s, field) for s in scenarios], show)
+
+    names = list(dict.fromkeys(name for s in scenarios for name in s.type_names))
+
+    def label(name: str) -> str:  # the first scenario that has the care type names it
+        if name == "exit":
+            return t("d_exit", lang)
+        return next(s.label(name) for s in scenarios if name in s.care_types)
+
+    for name in names:
+        cares = [s.care_types.get(name) for s in scenarios]
+        if any(care is None for care in cares):
+            compare(t("d_care_type", lang, label=label(name)), [care is not None for care in cares], _yes_no)
+        rows_of_type: list[tuple[str, Callable[[Any], Any], Format]] = [
+            ("d_initial", lambda c: c.initial, _plain(0)),
+            ("d_inflow", lambda c: c.inflow_per_year, _plain(1)),
+            ("d_stay", lambda c: c.stay_months, _plain(2)),
+            ("d_stay_cv", lambda c: c.stay_cv, _plain(2)),
+            ("d_when_full", lambda c: c.when_full, _when_full),
+            ("d_max_wait", lambda c: MISSING if c.max_wait_months is None else c.max_wait_months, _plain(1)),
+            ("d_cost", lambda c: c.cost_per_day, _euro),
+            ("d_out_of_home", lambda c: c.out_of_home, _out_of_home),
+        ]
+        for key, read, show in rows_of_type:
+            compare(
+                t(key, lang, label=label(name)),
+                [MISSING if care is None else read(care) for care in cares],
+                show,
+                "d_none" if key == "d_max_wait" else "d_absent",
+            )
+        for key, attribute, show in (
+            ("d_escalation", "escalation_per_year", _plain(4)),
+            ("d_outflow", "outflow", _percent),
+        ):
+            targets = dict.fromkeys(d for care in cares if care for d in getattr(care, attribute))
+            for target in targets:
+                compare(
+                    t(key, lang, label=label(name), target=label(target)),
+                    [
+                        MISSING if care is None else getattr(care, attribute).get(target, 0.0)
+                        for care in cares
+                    ],
+                    show,
+                    "d_absent",
+                )
+    rows += _capacity_rows(scenarios, names, label, lang)
+    if policies:
+        rows += _policy_rows(scenarios, label, lang)
+    return pd.DataFrame(rows, columns=[t("d_setting", lang), *labels])
+
+
+def _differ(values: list[Any], present_only: bool = False) -> bool:
+    """Whether the values are not all equal; ``present_only``: among the scenarios that have
+    the setting (a care type one scenario lacks is said once, not in every one of its rows)."""
+    if present_only:
+        values = [v for v in values if v is not MISSING]
+    return any(v != values[0] for v in values[1:])
+
+
+def _out_of_home(value: Any, lang: str) -> str:
+    return t("d_automatic", lang) if value is None else _yes_no(value, lang)
+
+
+def _capacity_rows(
+    scenarios: list[Scenario], names: list[str], label: Callable[[str], str], lang: str
+) -> list[list[str]]:
+    """Capacity in force, per month from which it differs ("vanaf 2022", "vanaf 2022-07")."""
+    changes = []  # per scenario: {care type: [(year-month, places), ...]}
+    for scenario in scenarios:
+        calendar = Calendar.of(scenario)
+        compiled = compile_capacity(scenario, calendar)
+        changes.append(
+            {
+                name: [(_year_month(calendar, day), places) for day, places in steps]
+                for name, steps in zip(scenario.type_names, compiled, strict=True)
+            }
+        )
+    rows = []
+    for name in names:
+        months = sorted({month for c in changes if name in c for month, _ in c[name]})
+        before: tuple | None = None
+        for month in months:
+            values = tuple(_in_force(c.get(name), month) for c in changes)
+            if values == before:
+                continue
+            before = values
+            if _differ(list(values), present_only=True):
+                year, m = month
+                when = str(year) if m == 1 else f"{year}-{m:02d}"
+                rows.append(
+                    [
+                        t("d_capacity", lang, label=label(name), when=when),
+                        *(t("d_absent", lang) if v is MISSING else _places(v, lang) for v in values),
+                    ]
+                )
+    return rows
+
+
+def _year_month(calendar: Calendar, day: float) -> tuple[int, int]:
+    date = calendar.start_date + dt.timedelta(days=day)
+    return date.year, date.month
+
+
+def _in_force(steps: list[tuple[tuple[int, int], float]] | None, month: tuple[int, int]) -> Any:
+    if steps is None:
+        return MISSING
+    value = steps[0][1]
+    for start, places in steps:
+        if start <= month:
+            value = places
+    return value
+
+
+def _policy_rows(scenarios: list[Scenario], label: Callable[[str], str], lang: str) -> list[list[str]]:
+    """Each policy's settings, by its name; capacity is left to the capacity rows (what is in
+    force), so a policy that sets what a schedule already had is no difference."""
+    by_name = [{p.name: p for p in s.policies} for s in scenarios]
+    names = list(dict.fromkeys(name for policies in by_name for name in policies))
+    rows = []
+    for policy_name in names:
+        policies = [policies.get(policy_name) for policies in by_name]
+
+        def add(words: str, values: list[Any], show: Format) -> None:
+            if any(v != values[0] for v in values[1:]):
+                rows.append([words, *(t("d_none", lang) if v is MISSING else show(v, lang) for v in values)])
+
+        add(
+            t("d_policy_from", lang, policy=policy_name),
+            [MISSING if p is None else p.start for p in policies],
+            _text,
+        )
+        for key, attribute, show in (
+            ("d_policy_inflow_change", "inflow_change_per_year", _signed_percent),
+            ("d_policy_inflow_factor", "inflow_factor", _plain(3)),
+            ("d_policy_stay_factor", "stay_factor", _plain(3)),
+            ("d_policy_escalation_factor", "escalation_factor", _plain(3)),
+        ):
+            for care in dict.fromkeys(c for p in policies if p for c in getattr(p, attribute)):
+                add(
+                    t(key, lang, policy=policy_name, label=label(care)),
+                    [MISSING if p is None else getattr(p, attribute).get(care, MISSING) for p in policies],
+                    show,
+                )
+        for care in dict.fromkeys(c for p in policies if p for c in p.outflow):
+            shares: list[dict[str, float] | None] = [
+                None if p is None else p.outflow.get(care) for p in policies
+            ]
+            targets = dict.fromkeys(d for s in shares if s is not None for d in s)
+            for target in targets:
+                add(
+                    t("d_policy_outflow", lang, policy=policy_name, label=label(care), target=label(target)),
+                    [MISSING if s is None else s.get(target, 0.0) for s in shares],
+                    _percent,
+                )
+    return rows
