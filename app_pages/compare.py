@@ -8,7 +8,7 @@ workshop's settings are in it, their scenario and levers (the workshop link's ow
 import pandas as pd
 import streamlit as st
 
-from simulator import charts
+from simulator import charts, i18n
 from simulator.compare import (
     MAX_OTHERS,
     aligned,
@@ -229,13 +229,6 @@ except Exception:  # never a traceback on the screen
 # ---------------------------------------------------------------- key figures
 st.subheader(t("compare_kpis", year=year))
 kpis = kpi_table(summaries, year, labels)
-MEASURES = {
-    "beds_needed": "compare_beds",
-    "in_care": "compare_in_care",
-    "waiting": "compare_waiting",
-    "overflow": "compare_overflow",
-    "cost": "compare_cost",
-}
 names = {name: scenario.label(name) for scenario in reversed(scenarios) for name in scenario.type_names}
 # Scenarios as columns: per figure a row of values (P10 - P90) and a row of differences from
 # the baseline, paired by replication (P10 - P90 of that difference).
@@ -244,7 +237,7 @@ for measure, cells in kpi_grid(kpis, L).items():
     heavy = kpis.loc[kpis["measure"] == measure, "care_type"].iloc[0]
     rows.append(
         [
-            f"**{plain(t(MEASURES[measure], care_type=names.get(heavy, heavy)))}**",
+            f"**{plain(t(i18n.KPI_LABELS[measure], care_type=names.get(heavy, heavy)))}**",
             *(f"**{c.value}**" + (f" ({c.value_range})" if c.value_range else "") for c in cells),
         ]
     )
@@ -257,7 +250,7 @@ for measure, cells in kpi_grid(kpis, L).items():
     )
 columns = [t("measure"), *(plain(label) for label in labels)]
 st.table(pd.DataFrame(rows, columns=columns), hide_index=True)
-st.caption(t("compare_kpis_caption", level=f"{summaries[0].scenario.service_level:.0%}"))
+st.caption(t("compare_kpis_caption", level=i18n.percent(summaries[0].scenario.service_level, L)))
 
 # ---------------------------------------------------------------- overlays
 monthly, totals = overlay_frames(summaries, labels)

@@ -362,7 +362,7 @@ def draw(current, baseline) -> None:
         delta_arrow="auto" if beds != beds_base else "off",
         help=t(
             "kpi_beds_help",
-            level=f"{scenario.service_level:.0%}",
+            level=i18n.percent(scenario.service_level, L),
             year=kpi_year,
             capacity=capacity_text,
             p10=int(yearly_value(current.yearly, heavy, "beds_needed_p10")),
@@ -378,16 +378,16 @@ def draw(current, baseline) -> None:
         points = 100 * (rate - (0.0 if math.isnan(rate_base) else rate_base))
         cols[1].metric(
             t("kpi_rate", year=kpi_year),
-            f"{i18n.number(100 * rate, L, 0)}%",
+            i18n.percent(rate, L),
             delta=f"{i18n.signed(points, L, 0)} %-pt" if abs(points) >= 0.5 else None,
             delta_color="off",
             help=t(
                 "kpi_rate_help",
                 label=labels[heavy],
                 year=kpi_year,
-                p10=f"{i18n.number(100 * yearly_value(current.yearly, heavy, 'occupancy_rate_p10'), L, 0)}%",
-                p90=f"{i18n.number(100 * yearly_value(current.yearly, heavy, 'occupancy_rate_p90'), L, 0)}%",
-                delayed=f"{i18n.number(100 * yearly_value(current.yearly, heavy, 'delayed_share_mean'), L, 1)}%",
+                p10=i18n.percent(yearly_value(current.yearly, heavy, "occupancy_rate_p10"), L, 0),
+                p90=i18n.percent(yearly_value(current.yearly, heavy, "occupancy_rate_p90"), L, 0),
+                delayed=i18n.percent(yearly_value(current.yearly, heavy, "delayed_share_mean"), L, 1),
             ),
         )
     for col, measure, key, money in (
@@ -438,7 +438,7 @@ def draw(current, baseline) -> None:
         (
             "chart_beds",
             lambda: (
-                st.caption(t("chart_beds_caption", level=f"{changed.service_level:.0%}")),
+                st.caption(t("chart_beds_caption", level=i18n.percent(changed.service_level, L))),
                 show_chart(charts.beds_chart(current.yearly, labels, L)),
             ),
         ),

@@ -16,6 +16,7 @@ from collections.abc import Callable, Hashable
 import altair as alt
 import pandas as pd
 
+from simulator import i18n
 from simulator.i18n import t
 
 # Any top-level Altair chart: a chart, a layer, a concatenation.
@@ -32,9 +33,15 @@ def colours(names: list[str]) -> dict[str, str]:
 
 
 def _locale(lang: str) -> dict:
-    if lang == "nl":
-        return {"number": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["€ ", ""]}}
-    return {"number": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["€", ""]}}
+    """Vega-Lite's number locale, with the signs of ``i18n.number`` (Babel's)."""
+    return {
+        "number": {
+            "decimal": i18n.decimal_sign(lang),
+            "thousands": i18n.group_sign(lang),
+            "grouping": [3],
+            "currency": ["€ ", ""] if lang == "nl" else ["€", ""],
+        }
+    }
 
 
 def _finish(chart: Chart, lang: str) -> Chart:

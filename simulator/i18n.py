@@ -1,11 +1,23 @@
-"""The one translation table of the interface (Dutch first, English second) and number
-formatting per language. No UI framework here: exports use it too."""
+"""The one translation table of the interface (Dutch first, English second), the labels of
+the key figures and the formatting of numbers, amounts, shares and differences per language
+(through Babel), used by the pages, the deck, the images and the CSV downloads. No UI
+framework here: exports use it too."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from functools import cache, lru_cache
 from typing import Any
+
+from babel import Locale
+from babel.numbers import (
+    NumberPattern,
+    get_currency_symbol,
+    get_decimal_symbol,
+    get_group_symbol,
+    parse_pattern,
+)
 
 LANGUAGES = ("nl", "en")
 
@@ -1079,14 +1091,55 @@ def column_header(column: str, lang: str = "nl") -> str:
     return MEASURES_NL.get(column, column)
 
 
+# The key figures' labels (TEXT keys; "{care_type}" filled in), by measure of
+# compare.kpi_table: one naming for the comparison page, its deck and its downloads.
+KPI_LABELS = {
+    "beds_needed": "compare_beds",
+    "in_care": "compare_in_care",
+    "waiting": "compare_waiting",
+    "overflow": "compare_overflow",
+    "cost": "compare_cost",
+}
+
+
+# Numbers in the page's language from CLDR's data through Babel: the decimal and grouping
+# signs and the currency symbol of each language are Babel's, not written here.
+LOCALES = {"nl": "nl_NL", "en": "en_GB"}
+
+
+@cache
+def locale(lang: str) -> Locale:
+    """The Babel locale of a page language (Dutch for anything unknown)."""
+    return Locale.parse(LOCALES.get(lang, LOCALES["nl"]))
+
+
+@lru_cache(maxsize=16)
+def _pattern(decimals: int) -> NumberPattern:
+    return parse_pattern("#,##0" + ("." + "0" * decimals if decimals > 0 else ""))
+
+
+def decimal_sign(lang: str = "nl") -> str:
+    """',' (nl) or '.' (en): for the CSV downloads and the charts' number locale."""
+    return get_decimal_symbol(locale(lang))
+
+
+def group_sign(lang: str = "nl") -> str:
+    """'.' (nl) or ',' (en)."""
+    return get_group_symbol(locale(lang))
+
+
 def number(value: float, lang: str = "nl", decimals: int = 0) -> str:
-    """1234.5 -> '1.234,5' (nl) or '1,234.5' (en)."""
+    """1234.5 -> '1.234,5' (nl) or '1,234.5' (en); never a negative zero ("-0,0")."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
-    text = f"{value:,.{decimals}f}"
-    if lang == "nl":
-        text = text.replace(",", "_").replace(".", ",").replace("_", ".")
-    return text
+    if round(value, decimals) == 0:  # -0.04 with one decimal is "0,0", not "-0,0"
+        value = 0.0
+    return _pattern(decimals).apply(value, locale(lang))
+
+
+def percent(share: float, lang: str = "nl", decimals: int = 0) -> str:
+    """0.95 -> '95%'; 0.123 with one decimal -> '12,3%' (nl) or '12.3%' (en)."""
+    return number(100 * share, lang, decimals) + "%"
 
 
 def euro(value: float, lang: str = "nl") -> str:
@@ -1095,7 +1148,11 @@ def euro(value: float, lang: str = "nl") -> str:
         return "–"
     scale, decimals, unit = _euro_unit(value, lang)
     sign = "-" if round(value / scale, decimals) < 0 else ""  # no "-€ 0"
-    return f"{sign}€ {number(abs(value) / scale, lang, decimals)}{unit}"
+    return f"{sign}{_euro_sign(lang)} {number(abs(value) / scale, lang, decimals)}{unit}"
+
+
+def _euro_sign(lang: str) -> str:
+    return get_currency_symbol("EUR", locale(lang))
 
 
 def _euro_unit(value: float, lang: str) -> tuple[float, int, str]:
@@ -1117,7 +1174,7 @@ def euro_delta(delta: float, reference: float, lang: str = "nl") -> str:
     decimals += 1 if scale > 1 else 0
     rounded = round(delta / scale, decimals)
     sign = "±" if rounded == 0 else "+" if rounded > 0 else "-"
-    return f"{sign}€ {number(abs(rounded), lang, decimals)}{unit}"
+    return f"{sign}{_euro_sign(lang)} {number(abs(rounded), lang, decimals)}{unit}"
 
 
 def signed(value: float, lang: str = "nl", decimals: int = 0) -> str:

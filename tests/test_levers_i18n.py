@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
-from simulator.i18n import euro, euro_delta, number, signed
+from simulator import charts, i18n
+from simulator.i18n import euro, euro_delta, number, percent, signed
 from simulator.levers import (
     WORKSHOP_POLICY,
     apply_levers,
@@ -52,10 +54,30 @@ def test_url_parameters_round_trip_and_reject_nonsense(example):
         (1234.5, "en", 1, "1,234.5"),
         (0.25, "nl", 2, "0,25"),
         (1_000_000, "nl", 0, "1.000.000"),
+        (-1234.56, "nl", 1, "-1.234,6"),
+        (-0.04, "nl", 1, "0,0"),  # no negative zero
+        (np.int64(43), "en", 0, "43"),  # numpy's numbers, as the tables hold them
+        (np.float64(2.5), "nl", 2, "2,50"),
+        (float("nan"), "nl", 1, "–"),
     ],
 )
 def test_numbers_follow_the_language(value, lang, decimals, text):
     assert number(value, lang, decimals) == text
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_one_source_of_number_signs_for_text_charts_and_spreadsheets(lang):
+    """The decimal and grouping signs come from Babel's CLDR data, and the charts' number
+    locale and the CSV downloads use the same ones as the text."""
+    from babel.numbers import format_decimal
+
+    assert number(1234567.25, lang, 2) == format_decimal(
+        1234567.25, format="#,##0.00", locale=i18n.locale(lang)
+    )
+    signs = charts._locale(lang)["number"]
+    assert number(1234.5, lang, 1) == f"1{signs['thousands']}234{signs['decimal']}5"
+    assert i18n.decimal_sign(lang) == {"nl": ",", "en": "."}[lang]
+    assert percent(0.95, lang) == "95%" and percent(0.123, lang, 1) == f"12{signs['decimal']}3%"
 
 
 def test_money_and_signs():

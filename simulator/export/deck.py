@@ -30,7 +30,7 @@ from pptx.table import Table
 from pptx.util import Emu, Inches, Length, Pt
 
 from simulator import __version__, charts
-from simulator.i18n import measure_delta, measure_value, number, t
+from simulator.i18n import KPI_LABELS, measure_delta, measure_value, number, percent, t
 from simulator.results import Summary
 from simulator.schema import Scenario
 
@@ -278,7 +278,7 @@ def _sources_slide(deck: Deck, scenarios: Sequence[Scenario], extra: list[str]) 
             t("x_source_item", lang, source=source, what=documents[source]) if source in documents else source
         )
     lines.append(t("x_p10_p90", lang))
-    lines.append(t("x_beds_definition", lang, level=f"{scenarios[0].service_level:.0%}"))
+    lines.append(t("x_beds_definition", lang, level=percent(scenarios[0].service_level, lang)))
     deck.bullets(slide, lines, size=16 if len(lines) < 10 else 13)
 
 
@@ -338,8 +338,7 @@ def policy_lines(index: int, scenario: Scenario, lang: str) -> list[str]:
             label=label(n),
             start=when,
             shares=", ".join(
-                f"{label(d) if d in scenario.care_types else d} {number(100 * v, lang, 0)}%"
-                for d, v in shares.items()
+                f"{label(d) if d in scenario.care_types else d} {percent(v, lang)}" for d, v in shares.items()
             ),
         )
         for n, shares in policy.outflow.items()
@@ -577,13 +576,7 @@ def kpi_rows(summary: Summary, year: int, lang: str, baseline: Summary | None) -
     return rows
 
 
-MEASURE_KEYS = {
-    "beds_needed": "x_kpi_beds",
-    "in_care": "compare_in_care",
-    "waiting": "compare_waiting",
-    "overflow": "compare_overflow",
-    "cost": "compare_cost",
-}
+MEASURE_KEYS = {**KPI_LABELS, "beds_needed": "x_kpi_beds"}  # the workshop's: beds with capacity
 
 
 # ---------------------------------------------------------------- a comparison

@@ -16,7 +16,7 @@ import io
 
 import pandas as pd
 
-from simulator.i18n import column_header
+from simulator.i18n import column_header, decimal_sign
 from simulator.results import Summary
 from simulator.schema import Scenario
 
@@ -136,7 +136,7 @@ def csv_text(frame: pd.DataFrame, lang: str = "nl") -> bytes:
     ',' and '.', the columns' own names, plain UTF-8."""
     shown = for_people(frame, lang)
     if lang == "nl":
-        return shown.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig")
+        return shown.to_csv(index=False, sep=";", decimal=decimal_sign(lang)).encode("utf-8-sig")
     return shown.to_csv(index=False).encode("utf-8")
 
 
