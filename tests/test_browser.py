@@ -296,6 +296,48 @@ def test_a_comparison_link_opens_the_comparison_and_keeps_it_across_pages(app_ur
             browser.close()
 
 
+OWN_TEXT = """
+(selector) => {
+  const el = document.querySelector(selector);
+  if (!el) return null;
+  return {shown: getComputedStyle(el, '::after').content, original: getComputedStyle(el).fontSize};
+}
+"""
+
+
+@pytest.mark.parametrize("english", [False, True])
+def test_streamlits_own_texts_speak_the_pages_language_and_the_apps_upload_limit(app_url, english):
+    """The uploader's button and limit line and a text box's "Press Enter to apply" are
+    Streamlit's, in English, with the server's 1 MB: the page draws its own (64 kB, the
+    limit store.parse_upload applies) in the page's language over them."""
+    sync_playwright = playwright_or_skip()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 720})
+            page.goto(f"{app_url}/scenarios?lang={'en' if english else 'nl'}", wait_until="domcontentloaded")
+            page.locator('[data-testid="stFileUploaderDropzone"]').wait_for(timeout=60_000)
+            button = page.evaluate(
+                OWN_TEXT,
+                '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p',
+            )
+            limits = page.evaluate(OWN_TEXT, '[data-testid="stFileUploaderDropzoneInstructions"] span')
+            assert button == {"shown": '"Choose file"' if english else '"Bestand kiezen"', "original": "0px"}
+            assert limits["shown"] == (
+                '"at most 64 kB per file · YAML"' if english else '"hoogstens 64 kB per bestand · YAML"'
+            )
+            assert limits["original"] == "0px"  # Streamlit's "1MB per file • YAML, YML" takes no room
+            page.goto(f"{app_url}/?lang={'en' if english else 'nl'}", wait_until="domcontentloaded")
+            box = page.get_by_role("textbox", name="Scenario name" if english else "Naam van het scenario")
+            box.wait_for(timeout=60_000)
+            box.fill("Nieuwe naam")  # typed, not yet applied: Streamlit shows its instructions
+            page.locator('[data-testid="InputInstructions"]').wait_for(timeout=10_000)
+            hint = page.evaluate(OWN_TEXT, '[data-testid="InputInstructions"]')
+            assert hint["shown"] == ('"Press Enter to apply"' if english else '"Enter om toe te passen"')
+        finally:
+            browser.close()
+
+
 GREYED = """
 () => {
   const caption = [...document.querySelectorAll('[data-testid="stCaptionContainer"]')].some((el) =>

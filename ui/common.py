@@ -370,6 +370,24 @@ def page_style(presenting: bool = False) -> None:
     .st-key-provisional [data-testid="stMetricValue"], .st-key-provisional [data-testid="stMetricDelta"],
     .st-key-provisional [data-testid="stVegaLiteChart"] { opacity: 0.4; }
     """
+    # Streamlit's own texts in the uploader and under a text box are English, and the uploader
+    # states the server's 1 MB limit: the page's language and the app's own limit (64 kB)
+    # replace them (the original text shrinks to nothing; the pseudo-element shows ours).
+    own = {  # selector: (text, size)
+        '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p': (
+            t("upload_button"),
+            "1rem",
+        ),
+        '[data-testid="stFileUploaderDropzoneInstructions"] span': (
+            t("upload_limits", kb=store.MAX_UPLOAD_BYTES // 1000),
+            "0.85rem",
+        ),
+        '[data-testid="InputInstructions"]': (t("input_instructions"), "0.75rem"),
+    }
+    for selector, (text, size) in own.items():
+        quoted = text.replace("\\", "").replace('"', "'")
+        css += f"{selector} {{ font-size: 0 !important; }}\n"
+        css += f'{selector}::after {{ content: "{quoted}"; font-size: {size}; }}\n'
     if presenting:
         css += """
         [data-testid="stMetricValue"] { font-size: 2.8rem; }
