@@ -615,7 +615,10 @@ def _tradeoff_of(
     rules = alt.InlineData(
         values=[
             {"y": TARIFF_NORM, "text": t("tradeoff_norm", lang)},
-            {"y": 1 - service_level, "text": t("tradeoff_level", lang, level=f"{1 - service_level:.0%}")},
+            {
+                "y": 1 - service_level,
+                "text": t("tradeoff_level", lang, level=i18n.percent(1 - service_level, lang)),
+            },
         ]
     )
     layers.append(

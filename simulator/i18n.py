@@ -520,6 +520,14 @@ TEXT: dict[str, tuple[str, str]] = {
         "Geen knoppen veranderd: het scenario zoals het is opgeslagen.",
         "No levers changed: the scenario as saved.",
     ),
+    "x_tradeoff_note": (
+        "Capaciteit in {year}: {places} plaatsen (gemiddeld over het jaar). Per aantal plaatsen: "
+        "het deel dat niet direct terecht kan en de bezettingsgraad, uit de aangeboden last "
+        "(Erlang B of C). Tarieven dekken de kosten vanaf ongeveer 90% bezetting (Jeugdautoriteit).",
+        "Capacity in {year}: {places} places (averaged over the year). Per number of places: the "
+        "share not placed at once and the occupancy rate, from the offered load (Erlang B or C). "
+        "Tariffs cover costs from about 90% occupancy (Jeugdautoriteit).",
+    ),
     "x_changed": ("Gewijzigd: {parameter}: {before} → {after}", "Changed: {parameter}: {before} → {after}"),
     "x_lever_inflow": (
         "Instroom {label}: {change}% per jaar vanaf {start}",

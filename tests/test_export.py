@@ -111,6 +111,19 @@ def test_charts_are_native_and_hold_the_numbers_of_yearly_csv(export, runs):
         assert [c.label for c in chart.plots[0].categories] == [str(c) for c in table["capacity"]]
         assert np.allclose(series["Niet direct geplaatst"], table["delayed_share"])
         assert np.allclose(series["Bezettingsgraad"], table["occupancy_rate"])
+        # The app's reference lines: the tariff norm and the placement norm (1 - service level).
+        assert set(series["90%: tarieven dekken de kosten"]) == {0.9}
+        assert np.allclose(series["5%: norm direct plaatsen"], 1 - summary.scenario.service_level)
+    notes = [
+        shape.text_frame.text
+        for slide in deck_of(export.deck).slides
+        for shape in slide.shapes
+        if shape.has_text_frame and shape.text_frame.text.startswith("Capaciteit in 2022:")
+    ]
+    capacity = yearly.loc[(yearly["year"] == 2022) & (yearly["care_type"] == "jzplus"), "capacity_mean"].iloc[
+        0
+    ]
+    assert len(notes) == len(limited) and notes[0].startswith(f"Capaciteit in 2022: {capacity:.0f} plaatsen")
     jz = yearly[yearly["care_type"] == "jzplus"]
     beds_series = {s.name: list(s.values) for s in beds.plots[0].series}
     assert np.allclose(beds_series["Bedden nodig JeugdzorgPlus"], jz["beds_needed"])

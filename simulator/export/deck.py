@@ -457,16 +457,27 @@ def scenario_deck(
     if summary.loads is not None:
         from simulator.results import tradeoff_table
 
+        level = 1 - scenario.service_level
         for name in [n for n in names if scenario.care_types[n].capacity is not None]:
             table = tradeoff_table(summary, name, year)
+            # The app's reference lines: the tariff norm, the placement norm, and the capacity
+            # in force (a category axis has no vertical rule: the note says it).
+            in_force = yearly.loc[(yearly["year"] == year) & (yearly["care_type"] == name), "capacity_mean"]
+            places = "–" if in_force.empty or pd.isna(in_force.iloc[0]) else number(in_force.iloc[0], lang)
             slide = deck.slide(
                 f"{t('chart_tradeoff', lang, year=year)}: {labels[name]}",
-                t("chart_tradeoff_caption", lang, year=year),
+                t("x_tradeoff_note", lang, places=places, year=year),
             )
             series = [
                 (t("tradeoff_delayed", lang), table["delayed_share"].tolist(), colour[name], False),
                 (t("tradeoff_rate", lang), table["occupancy_rate"].tolist(), charts.CAPACITY_COLOUR, False),
                 (t("tradeoff_norm", lang), [charts.TARIFF_NORM] * len(table), charts.BASELINE_GREY, True),
+                (
+                    t("tradeoff_level", lang, level=percent(level, lang)),
+                    [level] * len(table),
+                    charts.BASELINE_GREY,
+                    True,
+                ),
             ]
             deck.chart(
                 slide,
