@@ -54,27 +54,29 @@ files = {path.stem: path for path in scenario_files()}
 
 
 def read_link(asked: dict[str, str]) -> list[str]:
-    """A link's comparison into the session (the widgets' keys and the workshop's levers);
-    returns what it asked for that cannot be used, as "key=value"."""
+    """A link's comparison into the session (the widgets' keys and, when the workshop's
+    settings are in it, the workshop's levers); returns what it asked for that cannot be used,
+    as "key=value"."""
     ignored = []
-    stem = asked.get("scenario")
-    if stem is not None:
-        scenario = load(files[stem])[0] if stem in files else None
-        if scenario is None:
-            ignored.append(f"scenario={stem}")
-        else:
-            levers = {k: v for k, v in asked.items() if k not in LINK_KEYS}
-            values = to_params(from_params(scenario, levers))
-            st.session_state[LEVERS_KEY] = {"for": stem, "values": {k: float(v) for k, v in values.items()}}
-            ignored += ignored_params(scenario, levers, LINK_KEYS)
-    known = set(files) | ({WORKSHOP} if stem in files else set())
     base = asked.get("baseline")
+    others = [s for s in asked.get("with", "").split(",") if s]
+    stem = asked.get("scenario")
+    levers = {k: v for k, v in asked.items() if k not in LINK_KEYS}
+    scenario = load(files[stem])[0] if stem in files else None
+    if WORKSHOP in [base, *others] and scenario is not None:
+        values = to_params(from_params(scenario, levers))
+        st.session_state[LEVERS_KEY] = {"for": stem, "values": {k: float(v) for k, v in values.items()}}
+        ignored += ignored_params(scenario, levers, LINK_KEYS)
+        known = {*files, WORKSHOP}
+    else:  # no workshop settings in the comparison: its scenario and levers are not used
+        ignored += [f"scenario={stem}"] if stem is not None else []
+        ignored += [f"{k}={v}" for k, v in levers.items()]
+        known = set(files)
     if base is not None:
         if base in known:
             st.session_state["compare_baseline"] = base
         else:
             ignored.append(f"baseline={base}")
-    others = [s for s in asked.get("with", "").split(",") if s]
     usable = [s for s in dict.fromkeys(others) if s in known and s != base][:MAX_OTHERS]
     ignored += [f"with={s}" for s in others if s not in usable]
     if "with" in asked:
@@ -84,6 +86,11 @@ def read_link(asked: dict[str, str]) -> list[str]:
     if "kpi_year" in asked:
         st.session_state["compare_year_asked"] = asked["kpi_year"]  # checked once the years are known
     return ignored
+
+
+def notice_read() -> None:
+    """A choice changed: the link's notice has been read."""
+    st.session_state.pop(IGNORED, None)
 
 
 # The choices, kept in a plain session key: Streamlit drops a widget's state when another page
@@ -121,10 +128,13 @@ def workshop_scenario():
 
 
 workshop = workshop_scenario()
+chosen = [st.session_state.get("compare_baseline"), *st.session_state.get("compare_others", [])]
 offers_workshop = workshop is not None and (
     workshop[0].name != workshop[1].name  # it changes something
-    or WORKSHOP in [st.session_state.get("compare_baseline"), *st.session_state.get("compare_others", [])]
+    or WORKSHOP in chosen
 )
+if WORKSHOP in chosen and workshop is None:  # its file deleted, or a lever combination refused
+    st.warning(t("compare_workshop_gone"))
 stems = [*files, *([WORKSHOP] if offers_workshop else [])]
 
 
@@ -147,6 +157,7 @@ base_stem = head[0].selectbox(
     stems,
     format_func=title,
     key="compare_baseline",
+    on_change=notice_read,
     placeholder=t("choose_one"),  # Streamlit's own is English ("Choose an option")
 )
 other_stems = head[1].multiselect(
@@ -155,6 +166,7 @@ other_stems = head[1].multiselect(
     max_selections=MAX_OTHERS,
     format_func=title,
     key="compare_others",
+    on_change=notice_read,
     help=t("compare_with_help", n=MAX_OTHERS),
     placeholder=t("choose_more"),  # Streamlit's own is English ("Choose options")
 )
@@ -181,6 +193,7 @@ def share(year: int | None = None) -> None:
 
 share()
 if not other_stems:
+    st.session_state.pop("compare_year_asked", None)  # a link's year is for its own comparison
     st.info(t("compare_choose"))
     st.stop()
 
@@ -217,7 +230,7 @@ if wanted is not None:
         st.session_state[IGNORED] = [*st.session_state.get(IGNORED, []), f"kpi_year={wanted}"]
 if st.session_state.get("compare_year") not in years:
     st.session_state["compare_year"] = years[min(1, len(years) - 1)]
-year = head[2].select_slider(t("kpi_year"), options=years, key="compare_year")
+year = head[2].select_slider(t("kpi_year"), options=years, key="compare_year", on_change=notice_read)
 share(year)
 
 try:
@@ -238,7 +251,16 @@ for measure, cells in kpi_grid(kpis, L).items():
     rows.append(
         [
             f"**{plain(t(i18n.KPI_LABELS[measure], care_type=names.get(heavy, heavy)))}**",
-            *(f"**{c.value}**" + (f" ({c.value_range})" if c.value_range else "") for c in cells),
+            *(
+                f"**{c.value}**"
+                + (f" ({c.value_range})" if c.value_range else "")
+                + (
+                    f" · {plain(names.get(c.other_care_type, c.other_care_type))}"
+                    if c.other_care_type
+                    else ""
+                )
+                for c in cells
+            ),
         ]
     )
     rows.append(
@@ -288,7 +310,7 @@ downloads[0].download_button(  # for a spreadsheet in the page's language (Dutch
 downloads[1].download_button(
     t("download_parameters"),
     data=csv_text(differences, L),
-    file_name="parameters.csv",
+    file_name=t("settings_file"),  # words, not the command line's parameters.csv of schema paths
     mime="text/csv",
 )
 

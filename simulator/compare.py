@@ -117,6 +117,7 @@ class KpiCell:
     value_range: str
     difference: str
     difference_range: str
+    other_care_type: str = ""  # beds needed of another care type than the baseline's: its key
 
 
 def kpi_grid(kpis: pd.DataFrame, lang: str = "nl") -> dict[str, list[KpiCell]]:
@@ -128,17 +129,21 @@ def kpi_grid(kpis: pd.DataFrame, lang: str = "nl") -> dict[str, list[KpiCell]]:
         return "" if np.isnan(low) else f"{show(low)} – {show(high)}"
 
     grid = {}
+    first = kpis[kpis["scenario"] == 0]
+    base_type = dict(zip(first["measure"], first["care_type"], strict=True))
     for measure in KPI_MEASURES:
         cells = []
         for row in kpis[kpis["measure"] == measure].itertuples():
             value = partial(measure_value, measure=measure, lang=lang)
             delta = partial(measure_delta, measure=measure, lang=lang, reference=row.mean)
+            own = row.care_type if row.care_type != base_type.get(measure, row.care_type) else ""
             cells.append(
                 KpiCell(
                     value(row.mean),
                     span(row.p10, row.p90, value),
                     "" if row.scenario == 0 else delta(row.difference),
                     "" if row.scenario == 0 else span(row.difference_p10, row.difference_p90, delta),
+                    own,
                 )
             )
         grid[measure] = cells

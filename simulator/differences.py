@@ -41,11 +41,13 @@ def _percent(value: Any, lang: str) -> str:
 
 
 def _signed_percent(value: Any, lang: str) -> str:
-    return signed(100 * value, lang, 1).replace(",0", "").replace(".0", "") + "%"
+    text = signed(100 * value, lang, 1)
+    return text[0] + _trimmed(abs(round(100 * value, 1)), lang, 1) + "%"
 
 
 def _euro(value: Any, lang: str) -> str:
-    return "€ " + _trimmed(value, lang, 2)
+    """Whole euros as they are ("€ 27"), cents when there are any ("€ 250,50")."""
+    return "€ " + number(value, lang, 0 if value == round(value) else 2)
 
 
 def _text(value: Any, lang: str) -> str:
@@ -64,7 +66,8 @@ def _places(value: Any, lang: str) -> str:
     return t("unlimited", lang) if value == UNLIMITED else number(value, lang)
 
 
-MISSING = object()  # a setting the scenario does not have
+MISSING = object()  # a setting the scenario does not have ("geen": no policy, no maximum wait)
+ABSENT = object()  # a care type the scenario does not have, or a month outside its calendar
 
 
 def described_differences(
@@ -82,9 +85,9 @@ def described_differences(
     labels = labels or [s.name for s in scenarios]
     rows: list[list[str]] = []
 
-    def compare(words: str, values: list[Any], show: Format, missing: str = "d_none") -> None:
-        if _differ(values, missing == "d_absent"):
-            rows.append([words, *(t(missing, lang) if v is MISSING else show(v, lang) for v in values)])
+    def compare(words: str, values: list[Any], show: Format) -> None:
+        if _differ(values):
+            rows.append([words, *_shown(values, show, lang)])
 
     for field, show in (
         ("region", _text),
@@ -122,9 +125,8 @@ def described_differences(
         for key, read, show in rows_of_type:
             compare(
                 t(key, lang, label=label(name)),
-                [MISSING if care is None else read(care) for care in cares],
+                [ABSENT if care is None else read(care) for care in cares],
                 show,
-                "d_none" if key == "d_max_wait" else "d_absent",
             )
         for key, attribute, show in (
             ("d_escalation", "escalation_per_year", _plain(4)),
@@ -134,12 +136,8 @@ def described_differences(
             for target in targets:
                 compare(
                     t(key, lang, label=label(name), target=label(target)),
-                    [
-                        MISSING if care is None else getattr(care, attribute).get(target, 0.0)
-                        for care in cares
-                    ],
+                    [ABSENT if care is None else getattr(care, attribute).get(target, 0.0) for care in cares],
                     show,
-                    "d_absent",
                 )
     rows += _capacity_rows(scenarios, names, label, lang)
     if policies:
@@ -147,12 +145,18 @@ def described_differences(
     return pd.DataFrame(rows, columns=[t("d_setting", lang), *labels])
 
 
-def _differ(values: list[Any], present_only: bool = False) -> bool:
-    """Whether the values are not all equal; ``present_only``: among the scenarios that have
-    the setting (a care type one scenario lacks is said once, not in every one of its rows)."""
-    if present_only:
-        values = [v for v in values if v is not MISSING]
+def _differ(values: list[Any]) -> bool:
+    """Whether the values are not all equal among the scenarios that have the care type (one
+    that a scenario lacks is said once, not again in each of its settings)."""
+    values = [v for v in values if v is not ABSENT]
     return any(v != values[0] for v in values[1:])
+
+
+def _shown(values: list[Any], show: Format, lang: str) -> list[str]:
+    return [
+        t("d_absent", lang) if v is ABSENT else t("d_none", lang) if v is MISSING else show(v, lang)
+        for v in values
+    ]
 
 
 def _out_of_home(value: Any, lang: str) -> str:
@@ -164,6 +168,7 @@ def _capacity_rows(
 ) -> list[list[str]]:
     """Capacity in force, per month from which it differs ("vanaf 2022", "vanaf 2022-07")."""
     changes = []  # per scenario: {care type: [(year-month, places), ...]}
+    spans = []  # per scenario: its first month and the month after its last
     for scenario in scenarios:
         calendar = Calendar.of(scenario)
         compiled = compile_capacity(scenario, calendar)
@@ -173,22 +178,28 @@ def _capacity_rows(
                 for name, steps in zip(scenario.type_names, compiled, strict=True)
             }
         )
+        spans.append((_year_month(calendar, 0.0), _year_month(calendar, calendar.horizon)))
     rows = []
     for name in names:
-        months = sorted({month for c in changes if name in c for month, _ in c[name]})
+        months = sorted(
+            {month for c in changes if name in c for month, _ in c[name]} | {start for start, _ in spans}
+        )
         before: tuple | None = None
         for month in months:
-            values = tuple(_in_force(c.get(name), month) for c in changes)
+            values = tuple(
+                _in_force(c.get(name), month) if start <= month < end else ABSENT
+                for c, (start, end) in zip(changes, spans, strict=True)
+            )
             if values == before:
                 continue
             before = values
-            if _differ(list(values), present_only=True):
+            if _differ(list(values)):
                 year, m = month
                 when = str(year) if m == 1 else f"{year}-{m:02d}"
                 rows.append(
                     [
                         t("d_capacity", lang, label=label(name), when=when),
-                        *(t("d_absent", lang) if v is MISSING else _places(v, lang) for v in values),
+                        *_shown(list(values), _places, lang),
                     ]
                 )
     return rows
@@ -201,7 +212,7 @@ def _year_month(calendar: Calendar, day: float) -> tuple[int, int]:
 
 def _in_force(steps: list[tuple[tuple[int, int], float]] | None, month: tuple[int, int]) -> Any:
     if steps is None:
-        return MISSING
+        return ABSENT
     value = steps[0][1]
     for start, places in steps:
         if start <= month:
@@ -209,10 +220,23 @@ def _in_force(steps: list[tuple[tuple[int, int], float]] | None, month: tuple[in
     return value
 
 
+def _by_name(policies: list) -> dict[str, Any]:
+    """Policies by name; a name used again (a saved workshop result changed in the workshop
+    again has two 'Workshop' policies) gets its occurrence: 'Workshop (2)'."""
+    out: dict[str, Any] = {}
+    for policy in policies:
+        name, k = policy.name, 1
+        while name in out:
+            k += 1
+            name = f"{policy.name} ({k})"
+        out[name] = policy
+    return out
+
+
 def _policy_rows(scenarios: list[Scenario], label: Callable[[str], str], lang: str) -> list[list[str]]:
     """Each policy's settings, by its name; capacity is left to the capacity rows (what is in
     force), so a policy that sets what a schedule already had is no difference."""
-    by_name = [{p.name: p for p in s.policies} for s in scenarios]
+    by_name = [_by_name(s.policies) for s in scenarios]
     names = list(dict.fromkeys(name for policies in by_name for name in policies))
     rows = []
     for policy_name in names:

@@ -346,8 +346,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "baseline": ("Basisscenario", "Baseline"),
     "compare_with": ("Vergelijken met", "Compare with"),
     "compare_with_help": (
-        "Hoogstens {n} scenario's, meegeleverd of opgeslagen.",
-        "At most {n} scenarios, shipped or saved.",
+        "Hoogstens {n} scenario's: meegeleverd, opgeslagen, of de instellingen van de workshop "
+        "(zodra de knoppen daar iets veranderen). De link in de adresbalk opent deze vergelijking.",
+        "At most {n} scenarios: shipped, saved, or the workshop's settings (once its levers "
+        "change something). The link in the address bar opens this comparison.",
     ),
     "compare_choose": (
         "Kies een of meer scenario's om met het basisscenario te vergelijken.",
@@ -380,9 +382,17 @@ TEXT: dict[str, tuple[str, str]] = {
     "value_p10_p90": ("Waarde (P10 – P90)", "Value (P10 – P90)"),
     "difference_p10_p90": ("Verschil met basis (P10 – P90)", "Difference from baseline (P10 – P90)"),
     "compare_totals": ("Per jaar, alle zorgvormen samen", "Per year, all care types together"),
-    "compare_parameters": ("Parameters die verschillen", "Parameters that differ"),
+    "compare_parameters": ("Instellingen die verschillen", "Settings that differ"),
     "compare_same_parameters": ("Alle parameters zijn gelijk.", "All parameters are equal."),
     "compare_workshop_entry": ("Workshop, niet bewaard: {name}", "Workshop, not saved: {name}"),
+    "compare_workshop_gone": (
+        "De instellingen van de workshop zijn uit de vergelijking gehaald: hun scenario-bestand "
+        "bestaat niet meer of is niet geldig, of de knoppen geven een combinatie die niet kan "
+        "(de workshop zegt welke).",
+        "The workshop's settings were taken out of the comparison: their scenario file no "
+        "longer exists or is not valid, or the levers give a combination that cannot be (the "
+        "workshop says which).",
+    ),
     "compare_workshop_hint": (
         "De instellingen van de workshop staan ook in de lijsten ('Workshop, niet bewaard'): "
         "vergelijken kan zonder eerst op te slaan.",
@@ -402,15 +412,16 @@ TEXT: dict[str, tuple[str, str]] = {
     "compare_difference_row": ("↳ verschil met basis", "↳ difference from baseline"),
     "compare_occupancy_caption": (
         "Lijn: gemiddelde bezetting, band: P10 – P90; gestreept: de capaciteit van elk scenario "
-        "(in dezelfde kleur). De link in de adresbalk opent deze vergelijking.",
-        "Line: mean occupancy, band: P10 – P90; dashed: each scenario's capacity (in the same "
-        "colour). The link in the address bar opens this comparison.",
+        "(in dezelfde kleur).",
+        "Line: mean occupancy, band: P10 – P90; dashed: each scenario's capacity (in the same colour).",
     ),
     "compare_parameters_caption": (
-        "Capaciteit zoals die geldt (uit het schema en het beleid), per maand waarvanaf ze "
-        "verschilt. 'geen': het scenario heeft die instelling of dat beleid niet.",
-        "Capacity as in force (from the schedule and the policies), per month from which it "
-        "differs. 'none': the scenario does not have that setting or policy.",
+        "Capaciteit zoals die geldt (uit het schema en het beleid), vanaf de maand waarin ze "
+        "gaat verschillen. 'geen': het scenario heeft die instelling of dat beleid niet; 'niet "
+        "in dit scenario': het heeft die zorgvorm niet, of rekent die maand niet.",
+        "Capacity as in force (from the schedule and the policies), from the month in which it "
+        "starts to differ. 'none': the scenario does not have that setting or policy; 'not in "
+        "this scenario': it does not have that care type, or does not cover that month.",
     ),
     # settings in words (simulator/differences.py)
     "d_setting": ("Instelling", "Setting"),
@@ -419,7 +430,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "d_years": ("Horizon (jaren)", "Horizon (years)"),
     "d_replications": ("Replicaties", "Replications"),
     "d_seed": ("Seed", "Seed"),
-    "d_service_level": ("Bedden nodig: direct geplaatst", "Beds needed: placed at once"),
+    "d_service_level": ("Bedden nodig: aandeel direct geplaatst", "Beds needed: share placed at once"),
     "d_care_type": ("Zorgvorm {label} in het scenario", "Care type {label} in the scenario"),
     "d_initial": ("{label}: jongeren bij de start", "{label}: youths at the start"),
     "d_inflow": ("{label}: nieuwe instroom per jaar", "{label}: new inflow per year"),
@@ -440,8 +451,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "d_capacity": ("Capaciteit {label} vanaf {when}", "Capacity {label} from {when}"),
     "d_policy_from": ("Beleid '{policy}': gaat in", "Policy '{policy}': starts"),
     "d_policy_inflow_change": (
-        "Beleid '{policy}': instroom {label} per jaar",
-        "Policy '{policy}': inflow {label} per year",
+        "Beleid '{policy}': verandering instroom {label} per jaar",
+        "Policy '{policy}': change in inflow {label} per year",
     ),
     "d_policy_inflow_factor": (
         "Beleid '{policy}': instroom {label} (factor)",
@@ -465,7 +476,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "d_yes": ("ja", "yes"),
     "d_no": ("nee", "no"),
     "download_kpis": ("Download kengetallen (CSV)", "Download key figures (CSV)"),
-    "download_parameters": ("Download parameters (CSV)", "Download parameters (CSV)"),
+    "download_parameters": (
+        "Download instellingen die verschillen (CSV)",
+        "Download settings that differ (CSV)",
+    ),
+    "settings_file": ("instellingen.csv", "settings.csv"),
     # exports (images, slides, workbook)
     "x_source_line": (
         "Bron: jeugdzorg-sim, scenario '{scenario}', {n} replicaties (seed {seed}), {date}. Band: P10-P90.",

@@ -457,8 +457,28 @@ def test_a_comparison_link_with_nonsense_says_what_it_did_not_use():
         "zuid-west-jeugdzorgplus"
     ]
     notice = at.warning[0].value
-    assert "with=nope" in notice and "kpi_year=1999" in notice and "x=1" not in notice  # x: no workshop in it
+    assert "with=nope" in notice and "kpi_year=1999" in notice and "x=1" in notice
     assert at.select_slider(key="compare_year").value == 2022  # the default year, not 1999
+    at.select_slider(key="compare_year").set_value(2024).run()  # a choice: the notice was read
+    assert not at.warning and not at.exception
+
+
+def test_the_comparison_is_kept_across_pages_and_says_when_the_workshop_entry_is_gone():
+    at = start()
+    slider(at, "lever:inflow.jzplus").set_value(-10.0).run()
+    at.switch_page("app_pages/compare.py").run()
+    at.multiselect[0].set_value(["voorbeeldregio", "_workshop"]).run()
+    at.select_slider(key="compare_year").set_value(2023).run()
+    at.switch_page("app_pages/sources.py").run()  # a page without these widgets drops their state
+    at.switch_page("app_pages/compare.py").run()
+    assert not at.exception
+    assert at.multiselect[0].value == ["voorbeeldregio", "_workshop"]
+    assert at.select_slider(key="compare_year").value == 2023
+    # The workshop's scenario disappears (a saved file deleted by another session, say).
+    at.session_state["levers"] = {**at.session_state["levers"], "for": "verwijderd"}
+    at.run()
+    assert not at.exception and at.multiselect[0].value == ["voorbeeldregio"]
+    assert "uit de vergelijking gehaald" in at.warning[0].value
 
 
 def test_saving_from_the_workshop_puts_the_scenario_in_the_list(saved_folder):

@@ -68,7 +68,7 @@ def test_settings_of_care_types_and_policies_are_named_with_their_unit(base):
     found = rows(described_differences([base, other], ["basis", "ander"]))
     assert found["JeugdzorgPlus: gemiddelde verblijfsduur (maanden)"][1] == "6,5"
     assert found["JeugdzorgPlus: langste wachttijd (maanden)"] == ["geen", "2"]
-    assert found["Bedden nodig: direct geplaatst"] == ["95%", "90%"]
+    assert found["Bedden nodig: aandeel direct geplaatst"] == ["95%", "90%"]
     assert found["Zorgvorm Thuis (met ambulante hulp) in het scenario"] == ["ja", "nee"]
     # A care type one scenario lacks is said once, not again in each of its settings.
     assert not [k for k in found if k.startswith("Thuis (met ambulante hulp):")]
@@ -82,7 +82,7 @@ def test_run_settings_and_policies_can_be_left_out(base):
     everything = rows(described_differences([base, other]))
     assert (
         everything["Seed"][1] == "7"
-        and everything["Beleid 'Workshop': instroom JeugdzorgPlus per jaar"][1] == "-5%"
+        and everything["Beleid 'Workshop': verandering instroom JeugdzorgPlus per jaar"][1] == "-5%"
     )
     assert rows(described_differences([base, other], policies=False, run_settings=False)) == {}
     assert described_differences([base, base]).empty
@@ -120,3 +120,55 @@ def test_the_key_figure_grid_has_a_column_per_scenario_and_differences_for_the_o
     assert grid["beds_needed"][1].difference_range == "" and grid["cost"][1].difference_range
     cost = grid["cost"][1]
     assert cost.difference.endswith(" mln") and cost.value.endswith(" mln")  # in the unit of the value
+
+
+def test_months_outside_a_scenarios_calendar_are_not_in_it():
+    """Nederland-trend starts in 2023: its capacity is not compared in 2021 and 2022, which it
+    does not simulate, but from its start."""
+    from simulator.settings import PRESETS_DIR
+
+    zuid_west = load_scenario(PRESETS_DIR / "zuid-west-jeugdzorgplus.yaml")
+    national = load_scenario(PRESETS_DIR / "nederland-trend.yaml")
+    assert national.start > zuid_west.start
+    found = rows(described_differences([zuid_west, national], ["zw", "nl"]))
+    capacity = {k: v for k, v in found.items() if k.startswith("Capaciteit JeugdzorgPlus")}
+    first = f"Capaciteit JeugdzorgPlus vanaf {national.start[:4]}"
+    assert next(iter(capacity)) == first and capacity[first][0] == "43", capacity
+    assert "Capaciteit JeugdzorgPlus vanaf 2021" not in capacity
+
+
+def test_a_setting_of_a_care_type_one_scenario_lacks_is_not_repeated(base):
+    data = base.to_dict()
+    data["care_types"]["foster"]["max_wait_months"] = 3
+    with_wait = scenario_from_dict(data, "wacht")
+    without = base.to_dict()
+    del without["care_types"]["foster"]
+    for care in without["care_types"].values():
+        care["escalation_per_year"].pop("foster", None)
+        shares = care["outflow"]
+        if "foster" in shares:
+            shares["exit"] = shares.get("exit", 0.0) + shares.pop("foster")
+    found = rows(described_differences([with_wait, scenario_from_dict(without, "zonder")], ["a", "b"]))
+    assert found["Zorgvorm Pleegzorg in het scenario"] == ["ja", "nee"]
+    assert not [k for k in found if k.startswith("Pleegzorg:")]  # its maximum wait included
+
+
+def test_a_policy_name_used_twice_is_told_apart(base):
+    levers = default_levers(base)
+    levers.inflow_change["jzplus"] = -0.1
+    once = apply_levers(base, levers)
+    levers = default_levers(once)
+    levers.stay_months["jzplus"] = 4.0
+    twice = apply_levers(once, levers)  # a saved workshop result changed in the workshop again
+    assert [p.name for p in twice.policies].count("Workshop") == 2
+    found = rows(described_differences([once, twice], ["een", "twee"]))
+    assert found["Beleid 'Workshop (2)': gaat in"] == ["geen", "2022-01"]
+    assert "Beleid 'Workshop (2)': verblijfsduur JeugdzorgPlus (factor)" in found
+    assert not [k for k in found if k.startswith("Beleid 'Workshop':")]  # the first is the same in both
+
+
+def test_beds_needed_of_another_care_type_is_named_in_the_grid(summaries):
+    kpis = kpi_table(summaries, 2022, ["basis", "minder"])
+    assert [c.other_care_type for c in kpi_grid(kpis)["beds_needed"]] == ["", ""]
+    kpis.loc[(kpis["measure"] == "beds_needed") & (kpis["scenario"] == 1), "care_type"] = "residential"
+    assert [c.other_care_type for c in kpi_grid(kpis)["beds_needed"]] == ["", "residential"]

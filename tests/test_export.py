@@ -251,7 +251,7 @@ def test_a_comparison_deck_has_one_chart_with_every_scenario_as_a_series(runs):
         if shape.has_table
         for row in shape.table.rows
     ]
-    assert ["Beleid 'Workshop': instroom JeugdzorgPlus per jaar", "geen", "-20%"] in cells
+    assert ["Beleid 'Workshop': verandering instroom JeugdzorgPlus per jaar", "geen", "-20%"] in cells
     assert not [row for row in cells if "policies[" in row[0] or "care_types." in row[0]]
     sheet = list(book["parameters_differ"].iter_rows(values_only=True))
     assert sheet[0] == ("Instelling", "basis", "minder") and len(sheet) == 1 + 2  # its start and its change

@@ -291,12 +291,17 @@ def lever_lines(scenario: Scenario, base: Scenario | None, lang: str) -> list[st
 
     lines = []
     known = {policy.name for policy in base.policies}
+    said = set()  # capacity rows a new policy's own line already says
     for index, policy in enumerate(scenario.policies):
         if policy.name not in known:
             lines += policy_lines(index, scenario, lang)
+            year, month = policy.start.split("-")
+            when = year if month == "01" else policy.start
+            said |= {t("d_capacity", lang, label=scenario.label(n), when=when) for n in policy.capacity}
     differences = described_differences([base, scenario], ["base", "this"], lang, False, False)
     for setting, before, after in differences.itertuples(index=False):
-        lines.append(t("x_changed", lang, parameter=setting, before=before, after=after))
+        if setting not in said:
+            lines.append(t("x_changed", lang, parameter=setting, before=before, after=after))
     return lines or [t("x_no_changes", lang)]
 
 
@@ -593,6 +598,10 @@ MEASURE_KEYS = {**KPI_LABELS, "beds_needed": "x_kpi_beds"}  # the workshop's: be
 # ---------------------------------------------------------------- a comparison
 
 
+def _type_label(scenarios: list[Scenario], name: str) -> str:
+    return next((s.label(name) for s in scenarios if name in s.care_types), name)
+
+
 def comparison_deck(
     summaries: list[Summary], labels: list[str], lang: str = "nl", year: int | None = None
 ) -> bytes:
@@ -616,6 +625,7 @@ def comparison_deck(
     for measure, cells in kpi_grid(table, lang).items():
         texts = [
             cell.value
+            + (f" ({_type_label(scenarios, cell.other_care_type)})" if cell.other_care_type else "")
             + (f"\n{cell.difference}" if cell.difference else "")
             + (f" ({cell.difference_range})" if cell.difference_range else "")
             for cell in cells
