@@ -308,7 +308,10 @@ if changes and not presenting:  # the unsaved settings beside the unchanged scen
         query_params={"baseline": stem, "with": "_workshop", **link},
     )
 if st.session_state.get(IGNORED_KEY):
-    link_notice.warning(t("link_ignored", items=", ".join(st.session_state[IGNORED_KEY])))
+    # One orange line, not a box: the key figures and the main chart stay on a projector's
+    # first screen (tests/test_browser.py opens such a link at 1280 x 720).
+    text = plain(t("link_ignored", items=", ".join(st.session_state[IGNORED_KEY])))
+    link_notice.caption(f":orange[:material/warning: {text}]")
 heavy = key_care_type(scenario)
 away = ", ".join(labels[n] for n in scenario.type_names if scenario.out_of_home(n))
 L = lang()

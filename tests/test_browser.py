@@ -233,8 +233,9 @@ def test_the_first_screen_of_a_projector_holds_the_key_figures_and_the_main_char
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 720})
             # Presentation mode with a changed lever: its "Gewijzigd" line takes room too.
+            # Without it, a link with nonsense: its notice takes room too.
             query = "?scenario=zuid-west-jeugdzorgplus" + (
-                "&present=1&capacity_target.jzplus=35" if present else ""
+                "&present=1&capacity_target.jzplus=35" if present else "&kleur=rood"
             )
             page.goto(app_url + "/" + query, wait_until="domcontentloaded")
             page.wait_for_function(
