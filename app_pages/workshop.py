@@ -158,6 +158,24 @@ labels = {name: scenario.label(name) for name in scenario.type_names}
 first_year = start_year(scenario)
 
 
+def months_slider(key: str, label: str, help_text: str) -> None:
+    """A stay lever: its values in the page's number format ("5,25"; a slider's own format is
+    English, "5.25"), so a slider over the steps' values, the scenario's own value among them."""
+    r = limits[key]
+    steps = math.floor((r.high - r.low) / r.step + 1e-9)  # the top need not lie on a step
+    grid = {round(r.low + k * r.step, 6) for k in range(steps + 1)} | {float(r.high)}
+    options = sorted(grid | {defaults.stay_months[key.split(".", 1)[1]], stored["values"][key]})
+    st.select_slider(
+        label,
+        options=options,
+        key=PREFIX + key,
+        on_change=lever_changed,
+        args=(key,),
+        help=help_text,
+        format_func=lambda months: i18n.trimmed(months, lang(), 2),
+    )
+
+
 def slider(key: str, label: str, help_text: str, exact: bool = False) -> None:
     """A lever's slider; ``exact``: with a number box beside it (a capacity of 0-124 places on
     a slider of 240 pixels cannot be set to the place)."""
@@ -209,7 +227,7 @@ def draw_levers() -> None:
                 t("inflow_change", label=labels[name]),
                 t("inflow_change_help", default=own_text),
             )
-        slider(
+        months_slider(
             f"stay.{name}",
             t("stay", label=labels[name]),
             t("stay_help", default=i18n.number(defaults.stay_months[name], lang(), 2)),

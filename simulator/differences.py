@@ -17,32 +17,24 @@ from typing import Any
 
 import pandas as pd
 
-from simulator.i18n import number, signed, t
+from simulator.i18n import number, signed, t, trimmed
 from simulator.scenario import Scenario
 from simulator.timeline import UNLIMITED, Calendar, compile_capacity
 
 Format = Callable[[Any, str], str]
 
 
-def _trimmed(value: float, lang: str, decimals: int) -> str:
-    """A number with at most ``decimals`` decimals and no trailing zeros ("12", "0,1405")."""
-    text = number(value, lang, decimals)
-    if decimals:
-        text = text.rstrip("0").rstrip(",.")
-    return text
-
-
 def _plain(decimals: int) -> Format:
-    return lambda value, lang: _trimmed(value, lang, decimals)
+    return lambda value, lang: trimmed(value, lang, decimals)
 
 
 def _percent(value: Any, lang: str) -> str:
-    return _trimmed(100 * value, lang, 1) + "%"
+    return trimmed(100 * value, lang, 1) + "%"
 
 
 def _signed_percent(value: Any, lang: str) -> str:
     text = signed(100 * value, lang, 1)
-    return text[0] + _trimmed(abs(round(100 * value, 1)), lang, 1) + "%"
+    return text[0] + trimmed(abs(round(100 * value, 1)), lang, 1) + "%"
 
 
 def _euro(value: Any, lang: str) -> str:

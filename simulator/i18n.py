@@ -1163,6 +1163,12 @@ def number(value: float, lang: str = "nl", decimals: int = 0) -> str:
     return _pattern(decimals).apply(value, locale(lang))
 
 
+def trimmed(value: float, lang: str = "nl", decimals: int = 2) -> str:
+    """``number`` with at most ``decimals`` decimals and no trailing zeros: "5,25", "12"."""
+    text = number(value, lang, decimals)
+    return text.rstrip("0").rstrip(",.") if decimals > 0 and text != "–" else text
+
+
 def percent(share: float, lang: str = "nl", decimals: int = 0) -> str:
     """0.95 -> '95%'; 0.123 with one decimal -> '12,3%' (nl) or '12.3%' (en)."""
     return number(100 * share, lang, decimals) + "%"

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from simulator.i18n import number, signed, t
+from simulator.i18n import signed, t, trimmed
 from simulator.scenario import Scenario, scenario_from_dict, year_month_tuple
 
 WORKSHOP_POLICY = "Workshop"
@@ -234,7 +234,7 @@ def describe_changes(scenario: Scenario, levers: Levers, lang: str = "nl") -> li
     out = []
 
     def months(value: float) -> str:
-        return number(value, lang, 2).rstrip("0").rstrip(",.")
+        return trimmed(value, lang, 2)
 
     if levers.policy_year != defaults.policy_year:
         out.append(t("change_policy_year", lang, old=defaults.policy_year, new=levers.policy_year))

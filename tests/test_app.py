@@ -31,7 +31,8 @@ def metric_values(at: AppTest) -> dict[str, str]:
 
 
 def slider(at: AppTest, key: str):
-    return next(s for s in at.sidebar.slider if s.key == key)
+    """A lever's slider (a stay lever is a select_slider: its values in the page's format)."""
+    return next(s for s in [*at.sidebar.slider, *at.sidebar.select_slider] if s.key == key)
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +44,7 @@ def test_workshop_opens_in_dutch_with_levers_kpis_and_charts(workshop):
     at = workshop
     assert at.title[0].value == "Workshop"
     assert not at.error
-    keys = {s.key for s in at.sidebar.slider}
+    keys = {s.key for s in [*at.sidebar.slider, *at.sidebar.select_slider]}
     assert {
         "lever:policy_year",
         "lever:years",
@@ -608,3 +609,16 @@ def test_many_saved_scenarios_are_searched_not_listed_all_at_once(saved_folder, 
     assert any("20 van 30 gevonden getoond (30 opgeslagen)" in c.value for c in at.caption)
     at.text_input(key="saved_search").set_value("noord").run()
     assert len(at.expander) == 10 and all("Noord" in e.label for e in at.expander)
+
+
+@pytest.mark.parametrize("english, shown", [(False, "72,8"), (True, "72.8")])
+def test_stay_levers_show_their_months_in_the_pages_number_format(english, shown):
+    at = start()
+    if english:
+        at.sidebar.toggle[0].set_value(True).run()
+    stay = slider(at, "lever:stay.foster")
+    other = "72.8" if not english else "72,8"
+    assert stay.value == 72.8 and shown in stay.options and other not in stay.options
+    assert ("5,5" if not english else "5.5") in slider(at, "lever:stay.jzplus").options
+    stay.set_value(60.0).run()  # a step of the slider
+    assert not at.exception and at.query_params["stay.foster"] == "60"

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from simulator.levers import default_levers, ranges, to_params
+from simulator.levers import default_levers, to_params
 from simulator.scenario import load_scenario
 from simulator.settings import PRESETS_DIR
 from tests.conftest import ROOT
@@ -402,7 +402,13 @@ LEVER_SLIDERS = '[data-testid="stSidebar"] [data-testid="stSlider"] input[type="
 
 
 def lever_values(page) -> list[float]:
-    return [float(v) for v in page.locator(LEVER_SLIDERS).evaluate_all("inputs => inputs.map(i => i.value)")]
+    """What the sliders show (aria-valuetext): a stay lever's input holds the index of its
+    option and its text the value in the page's format ("72,8"); no lever shows a thousands
+    sign."""
+    texts = page.locator(LEVER_SLIDERS).evaluate_all(
+        "inputs => inputs.map(i => i.getAttribute('aria-valuetext'))"
+    )
+    return [float(text.replace(",", ".")) for text in texts]
 
 
 def url_levers(page) -> dict[str, str]:
@@ -467,12 +473,10 @@ def slow_first_page(page, sliders: int) -> dict:
 
 def default_sliders() -> tuple[list[str], dict[str, str], list[float]]:
     """The default scenario's levers in the sidebar's order (the two general ones, then per
-    care type its own), their defaults as URL parameters, and what the sliders' inputs hold
-    for them: the nearest point of their steps (73 for a stay of 72.8 months on a slider in
-    whole months, whose label still says 72.8)."""
+    care type its own), their defaults as URL parameters, and what the sliders show for them:
+    the defaults (a stay of 72.8 months is one of its slider's options)."""
     scenario = load_scenario(PRESETS_DIR / "zuid-west-jeugdzorgplus.yaml")
     defaults = to_params(default_levers(scenario))
-    limits = ranges(scenario)
     order = ["policy_year", "years"] + [
         key
         for name in scenario.type_names
@@ -486,12 +490,7 @@ def default_sliders() -> tuple[list[str], dict[str, str], list[float]]:
         if key in defaults
     ]
     assert sorted(order) == sorted(defaults)
-
-    def shown(key: str) -> float:
-        r = limits[key]
-        return r.low + round((float(defaults[key]) - r.low) / r.step) * r.step
-
-    return order, defaults, [shown(key) for key in order]
+    return order, defaults, [float(defaults[key]) for key in order]
 
 
 def wait_for_the_answer(page, final: str, done) -> None:
