@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from simulator import settings
+from simulator import i18n, settings
 from simulator.budget import RunLimitError
 from simulator.files import FolderError, replace_problem
 from simulator.i18n import Message
@@ -394,15 +394,20 @@ def cmd_compare(args: argparse.Namespace) -> int:
         year = years[min(1, len(years) - 1)]
         shown = kpis[kpis["year"] == year]
         print(f"key figures {year} (difference against {labels[0]}, P10-P90 of the paired difference):")
-        for row in shown.itertuples():
-            spread = (
-                ""
-                if row.difference_p10 != row.difference_p10
-                else f" ({row.difference_p10:,.1f} to {row.difference_p90:,.1f})"
-            )
-            print(
-                f"  {row.name:<32} {row.measure:<12} {row.mean:>14,.1f}  {'' if row.scenario == 0 else f'{row.difference:+,.1f}{spread}'}"
-            )
+        for row in shown.itertuples():  # the app's formats and labels, in English (i18n)
+            care = next((s.label(row.care_type) for s in scenarios if row.care_type in s.care_types), "")
+            measure = i18n.t(i18n.KPI_LABELS[row.measure], "en", care_type=care).strip()
+            difference = ""
+            if row.scenario > 0:
+                difference = i18n.measure_delta(row.difference, row.measure, "en", row.mean)
+                if row.difference_p10 == row.difference_p10:  # not NaN: a paired spread
+                    low, high = (
+                        i18n.measure_delta(v, row.measure, "en", row.mean)
+                        for v in (row.difference_p10, row.difference_p90)
+                    )
+                    difference += f" ({low} to {high})"
+            value = i18n.measure_value(row.mean, row.measure, "en")
+            print(f"  {row.name:<32} {measure:<32} {value:>14}  {difference}")
         print(
             f"\n{len(scenarios)} scenarios x {base.replications} replications, seed {base.seed}; "
             f"wrote kpis.csv, parameters.csv, yearly.csv and run.json to {out}"
@@ -463,7 +468,8 @@ def summary_table(results: Results) -> str:
     lines = [
         f"{scenario.name} ({scenario.region})" if scenario.region else scenario.name,
         "occupancy: mean youths in regional places (P10-P90 over replications); "
-        f"beds needed: places so that {scenario.service_level:.0%} of the year's youths are placed at once",
+        f"beds needed: places so that {i18n.percent(scenario.service_level, 'en')} of the year's youths "
+        "are placed at once",
     ]
     header = f"{'year':<6}{'care type':<28}{'occupancy':>22}{'waiting':>9}{'elsewhere':>10}{'beds needed':>13}{'capacity':>10}"
     lines += ["", header, "-" * len(header)]

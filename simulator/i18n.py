@@ -8,16 +8,11 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from functools import cache, lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from babel import Locale
-from babel.numbers import (
-    NumberPattern,
-    get_currency_symbol,
-    get_decimal_symbol,
-    get_group_symbol,
-    parse_pattern,
-)
+if TYPE_CHECKING:  # Babel loads when a number is first formatted: the CLI's workers need none
+    from babel import Locale
+    from babel.numbers import NumberPattern
 
 LANGUAGES = ("nl", "en")
 
@@ -1136,21 +1131,29 @@ LOCALES = {"nl": "nl_NL", "en": "en_GB"}
 @cache
 def locale(lang: str) -> Locale:
     """The Babel locale of a page language (Dutch for anything unknown)."""
+    from babel import Locale
+
     return Locale.parse(LOCALES.get(lang, LOCALES["nl"]))
 
 
 @lru_cache(maxsize=16)
 def _pattern(decimals: int) -> NumberPattern:
+    from babel.numbers import parse_pattern
+
     return parse_pattern("#,##0" + ("." + "0" * decimals if decimals > 0 else ""))
 
 
 def decimal_sign(lang: str = "nl") -> str:
     """',' (nl) or '.' (en): for the CSV downloads and the charts' number locale."""
+    from babel.numbers import get_decimal_symbol
+
     return get_decimal_symbol(locale(lang))
 
 
 def group_sign(lang: str = "nl") -> str:
     """'.' (nl) or ',' (en)."""
+    from babel.numbers import get_group_symbol
+
     return get_group_symbol(locale(lang))
 
 
@@ -1183,7 +1186,10 @@ def euro(value: float, lang: str = "nl") -> str:
     return f"{sign}{_euro_sign(lang)} {number(abs(value) / scale, lang, decimals)}{unit}"
 
 
+@cache
 def _euro_sign(lang: str) -> str:
+    from babel.numbers import get_currency_symbol
+
     return get_currency_symbol("EUR", locale(lang))
 
 

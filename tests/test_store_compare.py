@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 
 import numpy as np
@@ -263,3 +264,20 @@ def test_compare_with_a_broken_scenario_names_the_field(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "kapot.yaml is not a valid scenario" in err and "care_types.jzplus.stay_month" in err
     assert not out.exists()
+
+
+def test_compare_prints_the_key_figures_as_the_app_says_them(tmp_path, capsys):
+    other = tmp_path / "minder.yaml"
+    base = load_scenario(EXAMPLE)
+    levers = default_levers(base)
+    levers.inflow_change["jzplus"] = -0.2
+    other.write_text(dump_scenario(apply_levers(base, levers)), encoding="utf-8")
+    assert (
+        main(["compare", str(EXAMPLE), str(other), "--out", str(tmp_path / "c"), "--replications", "3"]) == 0
+    )
+    out = capsys.readouterr().out
+    assert "Beds needed JeugdzorgPlus" in out and "Youths in out-of-home care" in out
+    cost = next(line for line in out.splitlines() if "minder" in line and "Cost per year" in line)
+    assert re.search(
+        r"€ \d+\.\d mln +[-+±]€ \d+\.\d\d mln \([-+±]€ [\d.]+ mln to [-+±]€ [\d.]+ mln\)", cost
+    ), cost
