@@ -728,7 +728,13 @@ def comparison_panel(
             alt.Tooltip("occupancy_p90:Q", format=",.1f", title="P90"),
         ],
     )
-    places = part.dropna(subset=["capacity"])
+    # A stretch without a limit between limited ones is a gap, not a step across it: each
+    # limited stretch of a scenario is a line of its own (detail).
+    unlimited = part["capacity"].isna()
+    part["stretch"] = (
+        (unlimited != unlimited.groupby(part["scenario"]).shift()).groupby(part["scenario"]).cumsum()
+    )
+    places = part[~unlimited]
     layers = [band, line]
     if len(places):  # a care type without a limit in every scenario has no capacity line
         layers.append(
@@ -738,6 +744,7 @@ def comparison_panel(
                 x="month:T",
                 y=alt.Y("capacity:Q"),
                 color=colour,
+                detail="stretch:N",
                 tooltip=[
                     alt.Tooltip("scenario:N", title=t("scenario", lang)),
                     alt.Tooltip("month:T", format="%Y-%m", title=t("month", lang)),

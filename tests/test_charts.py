@@ -174,6 +174,16 @@ def test_comparison_panels_draw_each_scenarios_capacity_dashed(runs):
     assert _mark(dashed[0])["interpolate"] == "step-after"  # places change on a date, not gradually
     values = pd.DataFrame(spec["datasets"][dashed[0]["data"]["name"]])
     assert set(values["scenario"]) == {"basis", "minder"} and set(values["capacity"]) == {57, 43}
+    # A stretch without a limit between two limited ones is a gap: two lines, not a bridge.
+    gap = monthly.copy()
+    months = sorted(gap["month"].unique())
+    gap.loc[(gap["care_type"] == "jzplus") & gap["month"].isin(months[6:12]), "capacity"] = pd.NA
+    spec = charts.comparison_panel(gap, "jzplus", "JeugdzorgPlus").to_dict()
+    dashed = next(layer for layer in _layers(spec) if _mark(layer).get("strokeDash"))
+    assert dashed["encoding"]["detail"]["field"] == "stretch"
+    values = pd.DataFrame(spec["datasets"][dashed["data"]["name"]])
+    assert values.groupby("scenario")["stretch"].nunique().tolist() == [2, 2]
+    assert len(values) == len(monthly[monthly["care_type"] == "jzplus"]) - 2 * 6
     # A care type without a limit in every scenario has no capacity line.
     unlimited = charts.comparison_panel(monthly, "foster", "Pleegzorg").to_dict()
     assert not [layer for layer in _layers(unlimited) if _mark(layer).get("strokeDash")]
