@@ -1166,6 +1166,7 @@ def number(value: float, lang: str = "nl", decimals: int = 0) -> str:
     return _pattern(decimals).apply(value, locale(lang))
 
 
+@lru_cache(maxsize=4096)  # a stay slider formats its ~150 options on every run of the page
 def trimmed(value: float, lang: str = "nl", decimals: int = 2) -> str:
     """``number`` with at most ``decimals`` decimals and no trailing zeros: "5,25", "12"."""
     text = number(value, lang, decimals)
