@@ -188,7 +188,8 @@ def share(year: int | None = None) -> None:
     st.session_state[LINK_SEEN] = link
     st.session_state[KEPT] = (base_stem, list(other_stems), year)
     if st.session_state.get(IGNORED):
-        notice.warning(t("link_ignored", items=", ".join(st.session_state[IGNORED])))
+        # Escaped: a link's text is shown as typed, never as Markdown (an image would be fetched).
+        notice.warning(plain(t("link_ignored", items=", ".join(st.session_state[IGNORED]))))
 
 
 share()

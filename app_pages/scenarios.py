@@ -97,7 +97,7 @@ for item in saved:
         if st.button(t("rename"), key=f"rename:{item.stem}") and item.scenario is not None:
             try:
                 path = store.rename(item.stem, new_name)
-                st.success(t("renamed", name=new_name.strip(), file=path.name))
+                st.success(t("renamed", name=plain(new_name.strip()), file=path.name))
                 st.rerun()
             except store.StoreError as error:
                 st.error(error.text.text(lang()))
@@ -107,7 +107,7 @@ for item in saved:
                 st.session_state[confirm_key] = True
                 st.rerun()
         else:
-            st.warning(t("delete_confirm", name=title))
+            st.warning(t("delete_confirm", name=plain(title)))  # a name is shown as typed
             yes, no = st.columns(2)
             if yes.button(t("delete_yes"), key=f"delete_yes:{item.stem}", type="primary"):
                 try:

@@ -457,15 +457,22 @@ def test_a_comparison_link_with_nonsense_says_what_it_did_not_use():
     at.switch_page("app_pages/compare.py")
     at.query_params.clear()
     at.query_params.update(
-        {"baseline": "voorbeeldregio", "with": "nope,zuid-west-jeugdzorgplus", "kpi_year": "1999", "x": "1"}
+        {
+            "baseline": "voorbeeldregio",
+            "with": "nope,zuid-west-jeugdzorgplus",
+            "kpi_year": "1999",
+            "x": "1",
+            "img": "![x](http://127.0.0.1:9/p.png)",
+        }
     )
     at.run()
     assert not at.exception
     assert at.selectbox[0].value == "voorbeeldregio" and at.multiselect[0].value == [
         "zuid-west-jeugdzorgplus"
     ]
-    notice = at.warning[0].value
+    notice = at.warning[0].value.replace("\\", "")
     assert "with=nope" in notice and "kpi_year=1999" in notice and "x=1" in notice
+    assert "\\!\\[" in at.warning[0].value  # the link's Markdown is escaped: text, not an image
     assert at.select_slider(key="compare_year").value == 2022  # the default year, not 1999
     at.select_slider(key="compare_year").set_value(2024).run()  # a choice: the notice was read
     assert not at.warning and not at.exception
@@ -622,3 +629,15 @@ def test_stay_levers_show_their_months_in_the_pages_number_format(english, shown
     assert ("5,5" if not english else "5.5") in slider(at, "lever:stay.jzplus").options
     stay.set_value(60.0).run()  # a step of the slider
     assert not at.exception and at.query_params["stay.foster"] == "60"
+
+
+def test_a_saved_name_is_shown_as_typed_when_deleting(saved_folder):
+    from simulator import store
+    from simulator.scenario import load_scenario
+
+    store.save(load_scenario(EXAMPLE), "![x](http://127.0.0.1:9/p.png) beeld")
+    at = start()
+    at.switch_page("app_pages/scenarios.py").run()
+    button(at, "Verwijderen").click().run()
+    (warning,) = [w.value for w in at.warning if "echt verwijderen" in w.value]
+    assert warning.startswith("'\\!\\[x\\]\\(") and "beeld" in warning  # Markdown escaped: text, not an image
