@@ -30,6 +30,7 @@ from ui.common import (
     language_toggle,
     load,
     log,
+    no_images,
     page_style,
     plain,
     run_all,
@@ -154,7 +155,7 @@ for key, value in stored["values"].items():  # every run, so every run tells the
         st.session_state[EXACT + key] = int(value)
 
 # ---------------------------------------------------------------- levers (sidebar)
-labels = {name: scenario.label(name) for name in scenario.type_names}
+labels = {name: no_images(scenario.label(name)) for name in scenario.type_names}  # labels render Markdown
 first_year = start_year(scenario)
 
 
@@ -271,7 +272,7 @@ except ScenarioError as error:  # a lever combination the checks refuse: say whi
 # A changed scenario says so, in words, and its name carries the changes (changed_scenario).
 changes = describe_changes(scenario, levers, lang())
 if changes:
-    changed_line.markdown(f":orange-badge[{t('changed')}] " + "; ".join(changes))
+    changed_line.markdown(f":orange-badge[{t('changed')}] " + no_images("; ".join(changes)))
 
 # ---------------------------------------------------------------- save and share (sidebar)
 if not presenting:  # presentation mode: the sidebar holds only its toggle

@@ -641,3 +641,21 @@ def test_a_saved_name_is_shown_as_typed_when_deleting(saved_folder):
     button(at, "Verwijderen").click().run()
     (warning,) = [w.value for w in at.warning if "echt verwijderen" in w.value]
     assert warning.startswith("'\\!\\[x\\]\\(") and "beeld" in warning  # Markdown escaped: text, not an image
+
+
+def test_a_care_type_label_with_an_image_is_not_drawn_as_one(saved_folder):
+    """Widget and metric labels render Markdown images: a label from an uploaded scenario
+    must not make every viewer's browser fetch an address."""
+    from simulator import store
+    from simulator.scenario import load_scenario, scenario_from_dict
+
+    data = load_scenario(EXAMPLE).to_dict()
+    data["care_types"]["jzplus"]["label"] = "![x](http://127.0.0.1:9/p.png) Gesloten"
+    path = store.save(scenario_from_dict(data, "beeld"), "Beeld in een label")
+    at = start({"scenario": path.stem, "capacity_target.jzplus": "30"})
+    assert not at.exception
+    texts = (
+        [m.label for m in at.metric] + [s.label for s in at.sidebar.slider] + [c.value for c in at.markdown]
+    )
+    assert any("!\\[x]" in text for text in texts)  # the label is there, its image syntax broken
+    assert not [text for text in texts if "![" in text]

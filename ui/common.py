@@ -111,6 +111,14 @@ def plain(text: str) -> str:
     return _MARKDOWN.sub(r"\\\1", text)
 
 
+def no_images(text: str) -> str:
+    """A scenario's own text (a care type's label) for widget labels, headers and metrics,
+    which render Markdown images ("like icons"): ``![x](http://host/p.png)`` would make every
+    viewer's browser fetch it. Only the image syntax is broken ("!\\["); a label without it
+    is unchanged, so charts and exports may take the same text."""
+    return text.replace("![", "!\\[")
+
+
 def is_saved(path: Path) -> bool:
     """Whether the file is a user's saved scenario rather than a shipped one."""
     return path.parent.resolve() == settings.saved_dir().resolve()
