@@ -268,7 +268,18 @@ for measure, cells in kpi_grid(kpis, L).items():
         [
             t("compare_difference_row"),
             "",
-            *(c.difference + (f" ({c.difference_range})" if c.difference_range else "") for c in cells[1:]),
+            *(
+                c.difference
+                + (f" ({c.difference_range})" if c.difference_range else "")
+                # beds of another care type: against that care type in the baseline
+                + (
+                    " · "
+                    + plain(t("compare_against_type", label=names.get(c.other_care_type, c.other_care_type)))
+                    if c.other_care_type and c.difference not in ("", "–")
+                    else ""
+                )
+                for c in cells[1:]
+            ),
         ]
     )
 columns = [t("measure"), *(plain(label) for label in labels)]

@@ -404,6 +404,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "Opens Compare with these settings beside the scenario without changes. The link in "
         "Compare's address bar opens that comparison again.",
     ),
+    "compare_against_type": ("tegen {label} in de basis", "against {label} in the baseline"),
     "compare_difference_row": ("↳ verschil met basis", "↳ difference from baseline"),
     "compare_occupancy_caption": (
         "Lijn: gemiddelde bezetting, band: P10 – P90; gestreept: de capaciteit van elk scenario "

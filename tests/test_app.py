@@ -659,3 +659,16 @@ def test_a_care_type_label_with_an_image_is_not_drawn_as_one(saved_folder):
     )
     assert any("!\\[x]" in text for text in texts)  # the label is there, its image syntax broken
     assert not [text for text in texts if "![" in text]
+
+
+def test_beds_needed_of_another_key_care_type_say_which_and_against_what():
+    """Flevoland's key care type is residential, Zuid-West's JeugdzorgPlus: its beds and
+    their difference are residential ones, and its cells say so."""
+    at = start()
+    at.switch_page("app_pages/compare.py").run()
+    at.multiselect[0].set_value(["flevoland-behandelgroepen"]).run()
+    assert not at.exception
+    kpis = at.table[0].value
+    value, difference = (cell.replace("\\\\", "") for cell in kpis.iloc[0:2, 2])
+    assert value.endswith("· Residentiële jeugdhulp") and kpis.iloc[0, 1].count("·") == 0
+    assert difference.endswith("· tegen Residentiële jeugdhulp in de basis")

@@ -627,6 +627,11 @@ def comparison_deck(
             cell.value
             + (f" ({_type_label(scenarios, cell.other_care_type)})" if cell.other_care_type else "")
             + (f"\n{cell.difference}" if cell.difference else "")
+            + (
+                " " + t("compare_against_type", lang, label=_type_label(scenarios, cell.other_care_type))
+                if cell.other_care_type and cell.difference not in ("", "–")
+                else ""
+            )
             + (f" ({cell.difference_range})" if cell.difference_range else "")
             for cell in cells
         ]
