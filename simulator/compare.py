@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from simulator.i18n import KPI_LABELS
 from simulator.results import TOTAL_MEASURES, Summary
 from simulator.scenario import Scenario, with_overrides
 
@@ -105,7 +106,7 @@ def kpi_table(summaries: list[Summary], year: int, labels: list[str] | None = No
     return pd.DataFrame(rows, columns=KPI_COLUMNS)
 
 
-KPI_MEASURES = ("beds_needed", "in_care", "waiting", "overflow", "cost")
+KPI_MEASURES = tuple(KPI_LABELS)  # the key figures, in the table's order
 
 
 @dataclass(frozen=True)

@@ -213,12 +213,18 @@ def test_parameter_differences_list_exactly_what_changed(pair):
     assert row["basis"] == "–" and float(row["beleid"]) == pytest.approx(0.7)
 
 
-def test_compare_on_the_command_line_writes_the_same_tables(tmp_path, capsys):
+def less_inflow(tmp_path):
+    """The example with -20% JeugdzorgPlus inflow a year, saved as minder.yaml: (its base, its path)."""
     other = tmp_path / "minder.yaml"
     base = load_scenario(EXAMPLE)
     levers = default_levers(base)
     levers.inflow_change["jzplus"] = -0.2
     other.write_text(dump_scenario(apply_levers(base, levers)), encoding="utf-8")
+    return base, other
+
+
+def test_compare_on_the_command_line_writes_the_same_tables(tmp_path, capsys):
+    base, other = less_inflow(tmp_path)
     out = tmp_path / "cmp"
     code = main(["compare", str(EXAMPLE), str(other), "--out", str(out), "--replications", "4", "--quiet"])
     assert code == 0
@@ -267,11 +273,7 @@ def test_compare_with_a_broken_scenario_names_the_field(tmp_path, capsys):
 
 
 def test_compare_prints_the_key_figures_as_the_app_says_them(tmp_path, capsys):
-    other = tmp_path / "minder.yaml"
-    base = load_scenario(EXAMPLE)
-    levers = default_levers(base)
-    levers.inflow_change["jzplus"] = -0.2
-    other.write_text(dump_scenario(apply_levers(base, levers)), encoding="utf-8")
+    _, other = less_inflow(tmp_path)
     assert (
         main(["compare", str(EXAMPLE), str(other), "--out", str(tmp_path / "c"), "--replications", "3"]) == 0
     )
