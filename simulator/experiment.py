@@ -52,11 +52,22 @@ class RunCancelledError(Exception):
 def run_replication(
     plan: Plan, run_number: int, seed: int | None = None, engine: str = DEFAULT_ENGINE
 ) -> ReplicationResult:
-    """Replication ``run_number`` in this process (``seed`` None: the scenario's seed)."""
-    model = model_class(engine)(plan, run_number, seed)
+    """Replication ``run_number`` in this process (``seed`` None: the scenario's seed), with
+    its own draw of the scenario's uncertain inputs if it has any."""
+    model = model_class(engine)(replication_plan(plan, run_number), run_number, seed)
     result = model.run()
     model.release()
     return result
+
+
+def replication_plan(plan: Plan, run_number: int) -> Plan:
+    """The plan replication ``run_number`` runs: the scenario's own, or with its uncertain
+    inputs set to that replication's draw (``simulator.uncertainty``)."""
+    if not plan.scenario.uncertainty:
+        return plan
+    from simulator.uncertainty import drawn_scenario
+
+    return compile_plan(drawn_scenario(plan.scenario, run_number))
 
 
 def _run_chunk(

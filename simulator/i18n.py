@@ -735,6 +735,49 @@ VALIDATION: dict[str, tuple[str, str]] = {
         "aandeel voor {dest} is {share}; elk aandeel ligt tussen 0 en 1",
         "share for {dest} is {share}; each share must be between 0 and 1",
     ),
+    "v_spread_order": (
+        "low {low} ligt boven high {high}",
+        "low {low} is above high {high}",
+    ),
+    "v_spread_mode": (
+        "mode {mode} ligt niet tussen low {low} en high {high}",
+        "mode {mode} is not between low {low} and high {high}",
+    ),
+    "u_bad_path": (
+        "geen pad naar een invoer; schrijf care_types.<zorgvorm>.<veld> of policies[<nummer>].<hefboom>.<zorgvorm>",
+        "not a path to an input; write care_types.<care type>.<field> or policies[<number>].<lever>.<care type>",
+    ),
+    "u_no_care_type": ("geen zorgvorm {name}; bekend: {known}", "no care type {name}; known: {known}"),
+    "u_no_policy": (
+        "geen beleid nummer {k}; het scenario heeft er {count} (geteld vanaf 0)",
+        "no policy number {k}; the scenario has {count} (counted from 0)",
+    ),
+    "u_shares": (
+        "{field} kan niet onzeker zijn: aandelen moeten samen 1 blijven",
+        "{field} cannot be uncertain: shares must keep summing to 1",
+    ),
+    "u_summarised": (
+        "{field} kan (nog) niet onzeker zijn: bedden, kosten en capaciteitslijnen worden met één waarde samengevat",
+        "{field} cannot be uncertain (yet): beds, costs and capacity lines are summarised with one value",
+    ),
+    "u_not_set": (
+        "{field} staat niet in het scenario; geef het eerst een waarde",
+        "{field} is not set in the scenario; give it a value first",
+    ),
+    "u_name_key": (
+        "{field} is een tabel; noem de zorgvorm: {field}.<zorgvorm>",
+        "{field} is a table; name the care type: {field}.<care type>",
+    ),
+    "u_no_key": (
+        "{field} heeft geen {key}; in het scenario: {known}",
+        "{field} has no {key}; in the scenario: {known}",
+    ),
+    "u_none": ("geen", "none"),
+    "u_not_numeric": (
+        "{field} is geen onzekere invoer; kies uit: {allowed}",
+        "{field} is not an uncertain input; choose from: {allowed}",
+    ),
+    "u_end_invalid": ("met deze waarde: {where}: {message}", "with this value: {where}: {message}"),
     "v_shares_sum": (
         "de aandelen tellen op tot {total}; dat moet 1 zijn ({help})",
         "shares sum to {total}; they must sum to 1 ({help})",

@@ -162,7 +162,17 @@ class Results:
             "runtime_seconds": round(self.runtime_seconds, 3),
             "events": int(sum(r.n_events for r in self.replications)),
             "warnings": [warning.to_json() for warning in self.warnings],
+            **self._draws(),
         }
+
+    def _draws(self) -> dict:
+        """Each uncertain input's values, replication by replication (run.json), so that any
+        replication can be rerun or checked on its own."""
+        if not self.scenario.uncertainty:
+            return {}
+        from simulator.uncertainty import draws
+
+        return {"uncertainty_draws": {path: values.tolist() for path, values in draws(self.scenario).items()}}
 
     def write(self, out_dir: str | Path) -> Path:
         """Write the four files, all or none (``files.write_folder``)."""

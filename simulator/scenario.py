@@ -70,6 +70,10 @@ def scenario_from_dict(data: Any, source: str | None = None) -> Scenario:
     except ValidationError as error:
         raise ScenarioError(source, format_validation_error(error)) from None
     problems = plan_problems(scenario)
+    if not problems and scenario.uncertainty:
+        from simulator.uncertainty import problems as uncertainty_problems
+
+        problems = uncertainty_problems(scenario)
     if problems:
         raise ScenarioError(source, problems)
     return scenario

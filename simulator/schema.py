@@ -381,6 +381,25 @@ def _policy_places(value: Any) -> int | None:
     return places
 
 
+class Spread(Strict):
+    """The range of an uncertain input: uniform on [low, high], or triangular with its peak
+    at ``mode``."""
+
+    low: float = Field(allow_inf_nan=False, description="Lowest value.")
+    high: float = Field(allow_inf_nan=False, description="Highest value.")
+    mode: float | None = Field(
+        None, allow_inf_nan=False, description="Most likely value (triangular); omitted: uniform."
+    )
+
+    @model_validator(mode="after")
+    def _order(self) -> Spread:
+        if self.low > self.high:
+            raise _error("v_spread_order", low=self.low, high=self.high)
+        if self.mode is not None and not self.low <= self.mode <= self.high:
+            raise _error("v_spread_mode", mode=self.mode, low=self.low, high=self.high)
+        return self
+
+
 class Scenario(Strict):
     """The whole input of a run: care types (light -> heavy), policies, horizon, replications
     and seed. Load one with ``scenario.load_scenario`` or ``scenario.scenario_from_dict``."""
@@ -400,6 +419,11 @@ class Scenario(Strict):
     care_types: dict[str, CareType] = Field(description="The care types, in order from light to heavy.")
     policies: list[Policy] = Field(
         default_factory=list, description="Changes from a date, in force together."
+    )
+    uncertainty: dict[str, Spread] = Field(
+        default_factory=dict,
+        description="{path: {low, high, mode}}: inputs drawn per replication (Latin hypercube), e.g. "
+        "'care_types.residential.stay_months' or 'policies[0].inflow_change_per_year.jzplus'.",
     )
 
     @field_validator("care_types")
@@ -442,6 +466,8 @@ class Scenario(Strict):
     def to_dict(self) -> dict[str, Any]:
         """Plain data in file order, as saved to YAML (``from`` spelled as in the file)."""
         data = self.model_dump(mode="python", by_alias=True, exclude_none=True)
+        if not data["uncertainty"]:  # a scenario without uncertain inputs says nothing of them
+            del data["uncertainty"]
         for policy in data["policies"]:  # a lever a policy does not use says nothing
             for key in [k for k, v in policy.items() if v == {}]:
                 del policy[key]

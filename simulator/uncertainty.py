@@ -1,0 +1,180 @@
+"""Uncertain assumptions: a scenario's ``uncertainty`` block, drawn per replication.
+
+A path names one numeric input of a care type or a policy, with a range:
+
+    uncertainty:
+      care_types.residential.stay_months: {low: 9, high: 15}              # uniform
+      care_types.jzplus.inflow_per_year: {low: 70, high: 100, mode: 86}   # triangular
+      policies[0].inflow_change_per_year.jzplus: {low: -0.10, high: 0.0}
+
+Each replication runs with its own values (``drawn_scenario``). They come from a Latin
+hypercube: per path, the n replications take one value from each of n equal-probability
+strata, in a random order. Each path's order and offsets come from its own stream, seeded
+by the scenario's seed and the path, so the same seed gives the same draws, and scenarios
+that differ elsewhere (another lever, another path added) draw the same values for a path
+they share (common random numbers). A replication's chance (its arrivals, stays, routing)
+does not depend on the draws, so the bands combine both kinds of uncertainty.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from simulator.i18n import Message
+
+if TYPE_CHECKING:
+    from simulator.schema import Scenario
+
+# Inputs a path may name, and why the others may not.
+CARE_TYPE_FIELDS = ("initial", "inflow_per_year", "stay_months", "stay_cv", "max_wait_months")
+CARE_TYPE_RATES = ("escalation_per_year",)  # {heavier care type: rate}: name the rate
+POLICY_LEVERS = ("inflow_change_per_year", "inflow_factor", "stay_factor", "escalation_factor")
+WHOLE_NUMBERS = ("initial",)
+NOT_UNCERTAIN = {
+    "outflow": "u_shares",  # shares must keep summing to 1
+    "capacity": "u_summarised",  # the summaries (beds, costs, capacity lines) use one value
+    "cost_per_day": "u_summarised",
+}
+
+CARE_PATH = re.compile(r"^care_types\.([^.\[\]]+)\.([a-z_]+)(?:\.([^.\[\]]+))?$")
+POLICY_PATH = re.compile(r"^policies\[(\d+)\]\.([a-z_]+)(?:\.([^.\[\]]+))?$")
+STREAM_KEY = 0xA55E  # the draws' streams: SeedSequence(seed, spawn_key=(STREAM_KEY, path code))
+
+
+def locate(scenario: Scenario, path: str) -> tuple[tuple[str | int, ...], Message | None]:
+    """Where ``path`` sits in ``scenario.to_dict()`` (a key path), or why it names no
+    uncertain input."""
+    care = CARE_PATH.match(path)
+    policy = POLICY_PATH.match(path)
+    if care:
+        owner, field, key = care.groups()
+        if owner not in scenario.care_types:
+            return (), Message("u_no_care_type", name=repr(owner), known=", ".join(scenario.type_names))
+        where: tuple[str | int, ...] = ("care_types", owner, field)
+        fields: tuple[str, ...] = CARE_TYPE_FIELDS
+        maps: tuple[str, ...] = CARE_TYPE_RATES
+        present = scenario.care_types[owner].model_dump()
+    elif policy:
+        number, field, key = policy.groups()
+        k = int(number)
+        if k >= len(scenario.policies):
+            return (), Message("u_no_policy", k=k, count=len(scenario.policies))
+        where = ("policies", k, field)
+        fields, maps = (), POLICY_LEVERS
+        present = scenario.policies[k].model_dump()
+    else:
+        return (), Message("u_bad_path")
+    if field in NOT_UNCERTAIN:
+        return (), Message(NOT_UNCERTAIN[field], field=field)
+    allowed = ", ".join(fields + tuple(f"{m}.<care type>" for m in maps))
+    if field in fields and key is None:
+        if present.get(field) is None:
+            return (), Message("u_not_set", field=field)
+        return where, None
+    if field in maps:
+        if key is None:
+            return (), Message("u_name_key", field=field)
+        if key not in (present.get(field) or {}):
+            listed = ", ".join(present.get(field) or {}) or Message("u_none")
+            return (), Message("u_no_key", field=field, key=repr(key), known=listed)
+        return (*where, key), None
+    return (), Message("u_not_numeric", field=field, allowed=allowed)
+
+
+def _set(data: dict[str, Any], where: tuple[str | int, ...], value: float) -> None:
+    node: Any = data
+    for part in where[:-1]:
+        node = node[part]
+    node[where[-1]] = round(value) if where[2] in WHOLE_NUMBERS else float(value)
+
+
+def with_values(scenario: Scenario, values: dict[str, float], source: str | None = None) -> Scenario:
+    """A checked copy with each path set to its value and no uncertainty block: the
+    scenario one replication runs."""
+    from simulator.scenario import scenario_from_dict
+
+    data = scenario.to_dict()
+    data.pop("uncertainty", None)
+    for path, value in values.items():
+        where, problem = locate(scenario, path)
+        assert problem is None, problem  # checked when the scenario was loaded
+        _set(data, where, value)
+    return scenario_from_dict(data, source or scenario.name)
+
+
+def problems(scenario: Scenario) -> list[tuple[str, Message]]:
+    """(field path, message) per bad entry: a path that names no uncertain input, or a low
+    or high that makes the scenario invalid (an inflow above the peak, a stay below the
+    minimum): each end is checked as the scenario it would run."""
+    from simulator.schema import ScenarioError
+
+    found: list[tuple[str, Message]] = []
+    for path, spread in scenario.uncertainty.items():
+        base = f"uncertainty.{path}"
+        _, problem = locate(scenario, path)
+        if problem is not None:
+            found.append((base, problem))
+            continue
+        for end in ("low", "high"):
+            try:
+                with_values(scenario, {path: getattr(spread, end)})
+            except ScenarioError as error:
+                for where, message in error.problems:
+                    found.append((f"{base}.{end}", Message("u_end_invalid", where=where, message=message)))
+    return found
+
+
+def unit_draws(seed: int, path: str, n: int) -> np.ndarray:
+    """n values in [0, 1) for one path, one in each stratum [j/n, (j+1)/n), in the order of a
+    permutation: one column of a Latin hypercube, from the path's own stream."""
+    code = zlib.crc32(path.encode("utf-8"))
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(STREAM_KEY, code)))
+    order = rng.permutation(n)
+    return (order + rng.random(n)) / n
+
+
+def from_unit(u: np.ndarray | float, low: float, high: float, mode: float | None) -> np.ndarray:
+    """The inverse distribution function: uniform on [low, high], or triangular with its
+    peak at ``mode``."""
+    u = np.asarray(u, dtype=float)
+    width = high - low
+    if mode is None or width == 0.0:
+        return low + u * width
+    peak = (mode - low) / width
+    rising = low + np.sqrt(u * width * (mode - low))
+    falling = high - np.sqrt((1.0 - u) * width * (high - mode))
+    return np.where(u < peak, rising, falling)
+
+
+def draws(scenario: Scenario) -> dict[str, np.ndarray]:
+    """Per path, the value of every replication 0 .. replications-1."""
+    n = scenario.replications
+    return {
+        path: from_unit(unit_draws(scenario.seed, path, n), spread.low, spread.high, spread.mode)
+        for path, spread in scenario.uncertainty.items()
+    }
+
+
+def drawn_values(scenario: Scenario, run_number: int) -> dict[str, float]:
+    """The values replication ``run_number`` runs with (the paths' order as in the file)."""
+    return {path: float(values[run_number]) for path, values in draws(scenario).items()}
+
+
+def drawn_scenario(scenario: Scenario, run_number: int) -> Scenario:
+    """The scenario replication ``run_number`` runs: its drawn values set."""
+    return with_values(scenario, drawn_values(scenario, run_number))
+
+
+def central(scenario: Scenario) -> Scenario:
+    """The scenario without its uncertainty block: every assumption at its value in the file
+    (chance only)."""
+    data = scenario.to_dict()
+    if not data.pop("uncertainty", None):
+        return scenario
+    from simulator.scenario import scenario_from_dict
+
+    return scenario_from_dict(data, scenario.name)
