@@ -23,6 +23,7 @@ from simulator.levers import (
 from simulator.results import key_care_type, tradeoff_table
 from simulator.scenario import ScenarioError, dump_scenario, with_overrides
 from simulator.timeline import Calendar
+from simulator.uncertainty import central
 from ui.common import (
     LEVERS_KEY,
     export_section,
@@ -269,6 +270,22 @@ try:
 except ScenarioError as error:  # a lever combination the checks refuse: say which field
     st.error(error.message(lang()))
     st.stop()
+# Uncertain assumptions (the scenario's uncertainty block): the bands show chance and the
+# assumptions' ranges, or chance only. Kept in a plain key: presentation mode hides the choice.
+SPREAD_KEY = "spread_kept"
+if scenario.uncertainty:
+    if not presenting:
+        st.session_state["spread"] = st.session_state.get(SPREAD_KEY, "both")
+        st.sidebar.radio(
+            t("spread"),
+            ["both", "chance"],
+            format_func=lambda key: t(f"spread_{key}"),
+            key="spread",
+            help=t("spread_help", paths=", ".join(scenario.uncertainty)),
+            on_change=lambda: st.session_state.update({SPREAD_KEY: st.session_state["spread"]}),
+        )
+    if st.session_state.get(SPREAD_KEY, "both") == "chance":
+        changed, baseline_scenario = central(changed), central(baseline_scenario)
 # A changed scenario says so, in words, and its name carries the changes (changed_scenario).
 changes = describe_changes(scenario, levers, lang())
 if changes:
@@ -355,7 +372,14 @@ def draw(current, baseline) -> None:
             + t("provisional", done=current.replications, total=changed.replications)
         )
     else:
-        st.caption(t("computed_with", n=current.replications, seed=changed.seed))
+        spread = (
+            ""
+            if not scenario.uncertainty
+            else " " + t("spread_note_both", n=len(scenario.uncertainty))
+            if changed.uncertainty
+            else " " + t("spread_note_chance")
+        )
+        st.caption(t("computed_with", n=current.replications, seed=changed.seed) + spread)
     # The key figures two by two beside the main chart: both on a projector's first screen.
     figures, main = st.columns([1.1, 1.0], gap="medium")
     with figures:

@@ -387,8 +387,13 @@ def _chain(name: str, start: str, care_types: dict) -> Scenario:
     return scenario_from_dict({"name": name, "start": start, "care_types": care_types}, name)
 
 
-def _scenario(meta: dict, care_types: dict, policies: list[dict] | None = None) -> Scenario:
-    return scenario_from_dict({**meta, "care_types": care_types, "policies": policies or []}, meta["name"])
+def _scenario(
+    meta: dict, care_types: dict, policies: list[dict] | None = None, uncertainty: dict | None = None
+) -> Scenario:
+    data = {**meta, "care_types": care_types, "policies": policies or []}
+    if uncertainty:
+        data["uncertainty"] = uncertainty
+    return scenario_from_dict(data, meta["name"])
 
 
 # ---------------------------------------------------------------- shared figures
@@ -642,6 +647,7 @@ def ijsselland(a: Assumptions = BASE) -> Scenario:
     yearly_entries = round(float(full_years.mean()))
     durations = duration[duration["measure"] == "treatment_duration"]["value"]
     stay = round(float(durations.mean()) / DAYS_PER_MONTH, 2)
+    stay_range = [round(float(f(durations)) / DAYS_PER_MONTH, 2) for f in (np.min, np.max)]
     change = d.value(oost, "inflow_change_target", 2022, "jzplus")
     back = jz_return_hazard(nat, a, stay)
     care_types = {
@@ -678,8 +684,11 @@ def ijsselland(a: Assumptions = BASE) -> Scenario:
             f"beeld). {returns_text(nat, back, q)} De {yearly_entries} per jaar zijn plaatsingen, terugkeer "
             "meegeteld. Alleen de keten na JeugdzorgPlus is gemodelleerd; de rest van de instroom telt als nieuwe "
             f"instroom. Aanname: verblijf bij de regionale aanbieder {a.residential_stay_months:g} maanden, daarna "
-            "half naar huis. Tarieven uit Gooi en Vechtstreek 2022 (001_77f0532d579ce188.txt). Gegenereerd door "
-            "simulator/calibrate.py uit data/."
+            "half naar huis. Tarieven uit Gooi en Vechtstreek 2022 (001_77f0532d579ce188.txt). Onzeker (blok "
+            "uncertainty): de verblijfsduur ligt tussen de kortste en de langste jaargemiddelde behandelduur "
+            f"({stay_range[0]:g}-{stay_range[1]:g} maanden), en het effect van het beleid tussen geen daling "
+            f"en het dubbele van het doel (0% tot {2 * change:.0%} per jaar, het doel het waarschijnlijkst). "
+            "Gegenereerd door simulator/calibrate.py uit data/."
         ),
     }
     policy = {
@@ -687,7 +696,11 @@ def ijsselland(a: Assumptions = BASE) -> Scenario:
         "from": "2022-01",
         "inflow_change_per_year": {"jzplus": change},
     }
-    return _scenario(meta, care_types, [policy])
+    uncertainty = {  # the measured years' spread, and a goal that may be missed or beaten
+        "care_types.jzplus.stay_months": {"low": stay_range[0], "high": stay_range[1]},
+        "policies[0].inflow_change_per_year.jzplus": {"low": 2 * change, "high": 0.0, "mode": change},
+    }
+    return _scenario(meta, care_types, [policy], uncertainty)
 
 
 def _returns(stay: float, nat: dict, a: Assumptions, back: float) -> tuple[float, float]:

@@ -218,6 +218,22 @@ TEXT: dict[str, tuple[str, str]] = {
         "Simulating: the same settings are already being computed for another participant…",
     ),
     "unlimited": ("onbeperkt", "unlimited"),
+    "spread": ("Spreiding (P10–P90)", "Spread (P10–P90)"),
+    "spread_both": ("Toeval + onzekere aannames", "Chance + uncertain assumptions"),
+    "spread_chance": ("Alleen toeval", "Chance only"),
+    "spread_help": (
+        "Alleen toeval: elke replicatie rekent met de waarden uit het scenario; de band toont het toeval "
+        "(wie wanneer instroomt, hoe lang een verblijf duurt). Toeval + onzekere aannames: elke replicatie "
+        "trekt ook de onzekere aannames uit hun bereik ({paths}); de band toont beide.",
+        "Chance only: every replication runs with the scenario's values; the band shows chance (who "
+        "arrives when, how long a stay lasts). Chance + uncertain assumptions: every replication also draws "
+        "the uncertain assumptions from their ranges ({paths}); the band shows both.",
+    ),
+    "spread_note_both": (
+        "Band: toeval + {n} onzekere aannames.",
+        "Band: chance + {n} uncertain assumptions.",
+    ),
+    "spread_note_chance": ("Band: alleen toeval.", "Band: chance only."),
     "computed_with": (
         "Berekend met {n} replicaties (seed {seed}).",
         "Computed with {n} replications (seed {seed}).",

@@ -672,3 +672,20 @@ def test_beds_needed_of_another_key_care_type_say_which_and_against_what():
     value, difference = (cell.replace("\\\\", "") for cell in kpis.iloc[0:2, 2])
     assert value.endswith("· Residentiële jeugdhulp") and kpis.iloc[0, 1].count("·") == 0
     assert difference.endswith("· tegen Residentiële jeugdhulp in de basis")
+
+
+def test_uncertain_assumptions_widen_the_bands_and_can_be_left_out():
+    """A scenario with an uncertainty block (IJsselland) offers the choice; its bands come
+    from both chance and the assumptions, or from chance alone. Without a block: no choice."""
+    at = start({"scenario": "ijsselland-jeugdzorgplus"})
+    choice = at.sidebar.radio(key="spread")
+    assert choice.value == "both" and "policies[0].inflow_change_per_year.jzplus" in choice.help
+    assert any("toeval + 2 onzekere aannames" in c.value for c in at.caption)
+    both = metric_values(at)
+    choice.set_value("chance").run()
+    assert not at.exception
+    assert any("alleen toeval" in c.value for c in at.caption)
+    assert metric_values(at) != both
+    at.sidebar.toggle[-1].set_value(True).run()  # presentation mode hides the choice, keeps it
+    assert not at.sidebar.radio and any("alleen toeval" in c.value for c in at.caption)
+    assert not start({"scenario": "zuid-west-jeugdzorgplus"}).sidebar.radio
