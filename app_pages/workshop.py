@@ -21,9 +21,8 @@ from simulator.levers import (
     to_params,
 )
 from simulator.results import key_care_type, tradeoff_table
-from simulator.scenario import ScenarioError, dump_scenario, with_overrides
+from simulator.scenario import ScenarioError, central, dump_scenario, with_overrides
 from simulator.timeline import Calendar
-from simulator.uncertainty import central
 from ui.common import (
     LEVERS_KEY,
     export_section,

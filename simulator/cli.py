@@ -102,6 +102,33 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_aligned_flags(export)
 
+    sensitivity = commands.add_parser(
+        "sensitivity",
+        help="rank the scenario's uncertain inputs (its uncertainty block) by their effect on beds needed, "
+        "delayed share, cost and occupancy in a year (Morris elementary effects, SALib); writes "
+        "sensitivity.csv and run.json",
+    )
+    sensitivity.add_argument("scenario", metavar="SCENARIO.yaml")
+    sensitivity.add_argument(
+        "--out", required=True, metavar="DIR", help="folder for the output files (created if missing)"
+    )
+    sensitivity.add_argument(
+        "--year",
+        type=_bounded_int("--year", 1900, 2200),
+        help="the decision year of the measures (default: the year after the start, as the workshop)",
+    )
+    sensitivity.add_argument(
+        "--trajectories",
+        type=_bounded_int("--trajectories", 2, 200),
+        default=10,
+        help="Morris trajectories r; the run has r x (inputs + 1) points (default 10)",
+    )
+    _add_run_flags(sensitivity)
+    sensitivity.add_argument(
+        "--workers", type=_bounded_int("--workers", 1, 64), help="processes to use (default: all cores)"
+    )
+    sensitivity.add_argument("--quiet", action="store_true", help="print nothing but errors")
+
     commands.add_parser(
         "schema",
         help="print the JSON Schema of scenario files, for editors that check YAML "
@@ -461,6 +488,79 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+SENSITIVITY_FILES = ("sensitivity.csv", "run.json")
+
+
+def cmd_sensitivity(args: argparse.Namespace) -> int:
+    """``sensitivity``: Morris indices of the scenario's uncertain inputs; writes
+    sensitivity.csv and run.json to --out, all or none."""
+    out = Path(args.out)
+    _check_out_dir(out, names=SENSITIVITY_FILES)
+    scenario = _resolve(args)
+    from simulator.budget import estimate
+    from simulator.levers import default_levers
+    from simulator.sensitivity import SensitivityError, problem, run_sensitivity
+
+    try:
+        points = args.trajectories * (problem(scenario)["num_vars"] + 1)
+    except SensitivityError as error:
+        raise InputError(f"{args.scenario}: {error}") from None
+    check_budget(scenario, args, args.scenario)
+    total = estimate(scenario).total_stays * points
+    if total > args.max_stays:
+        raise InputError(
+            f"{args.scenario}: the sensitivity run would simulate about {total:,.0f} stays ({points} points x "
+            f"{scenario.replications} replications), over --max-stays {args.max_stays:,.0f}; use fewer "
+            "--trajectories or --replications, or raise --max-stays"
+        )
+    year = args.year or default_levers(scenario).policy_year
+    _warm_up(args)
+    bar = ProgressBar(enabled=not args.quiet, label="points")
+    started = time.perf_counter()
+    try:
+        table = run_sensitivity(scenario, year, args.trajectories, workers=args.workers, progress=bar)
+    except SensitivityError as error:
+        raise InputError(f"{args.scenario}: {error}") from None
+    finally:
+        bar.close()
+    from simulator import __version__
+    from simulator.csvtext import csv_text
+    from simulator.files import write_folder
+
+    info = {
+        "version": __version__,
+        "method": "morris",
+        "trajectories": args.trajectories,
+        "levels": 4,
+        "points": points,
+        "year": year,
+        "seed": scenario.seed,
+        "replications": scenario.replications,
+        "scenario": scenario.model_dump(mode="json", by_alias=True, exclude_none=True),
+        "runtime_seconds": round(time.perf_counter() - started, 3),
+    }
+    try:
+        write_folder(
+            out,
+            {
+                "sensitivity.csv": csv_text(table),
+                "run.json": json.dumps(info, indent=2, ensure_ascii=False),
+            },
+        )
+    except OSError as error:
+        raise InputError(f"--out {out}: cannot write ({error.strerror})") from None
+    if not args.quiet:
+        key = table[table["measure"] == "occupancy_mean"].groupby("care_type", sort=False).head(1)
+        for row in key.itertuples():
+            print(
+                f"occupancy {row.care_type} {year}: most sensitive to {row.parameter} (mu* {row.mu_star:.2f})"
+            )
+        print(
+            f"\n{points} points x {scenario.replications} replications; wrote sensitivity.csv and run.json to {out}"
+        )
+    return EXIT_OK
+
+
 def summary_table(results: Results) -> str:
     """Per year and care type: occupancy mean (P10-P90), beds needed and capacity."""
     yearly = results.yearly
@@ -497,6 +597,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_compare(args)
         if args.command == "export":
             return cmd_export(args)
+        if args.command == "sensitivity":
+            return cmd_sensitivity(args)
         return cmd_run(args)
     except ScenarioError as error:
         print(error.message(), file=sys.stderr)

@@ -65,7 +65,7 @@ def replication_plan(plan: Plan, run_number: int) -> Plan:
     inputs set to that replication's draw (``simulator.uncertainty``)."""
     if not plan.scenario.uncertainty:
         return plan
-    from simulator.uncertainty import drawn_scenario
+    from simulator.scenario import drawn_scenario
 
     return compile_plan(drawn_scenario(plan.scenario, run_number))
 

@@ -751,6 +751,15 @@ VALIDATION: dict[str, tuple[str, str]] = {
         "aandeel voor {dest} is {share}; elk aandeel ligt tussen 0 en 1",
         "share for {dest} is {share}; each share must be between 0 and 1",
     ),
+    "s_no_uncertainty": (
+        "het scenario heeft geen blok uncertainty: er is niets om te variëren",
+        "the scenario has no uncertainty block: there is nothing to vary",
+    ),
+    "s_fixed": (
+        "een bereik van één waarde kan niet gevarieerd worden: {paths}",
+        "a range of one value cannot be varied: {paths}",
+    ),
+    "s_year_outside": ("het jaar {year} ligt buiten de horizon", "the year {year} lies outside the horizon"),
     "v_spread_order": (
         "low {low} ligt boven high {high}",
         "low {low} is above high {high}",

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from simulator import uncertainty
 from simulator.checks import plan_problems
 from simulator.files import write_file
 from simulator.i18n import Message
@@ -71,12 +72,51 @@ def scenario_from_dict(data: Any, source: str | None = None) -> Scenario:
         raise ScenarioError(source, format_validation_error(error)) from None
     problems = plan_problems(scenario)
     if not problems and scenario.uncertainty:
-        from simulator.uncertainty import problems as uncertainty_problems
-
         problems = uncertainty_problems(scenario)
     if problems:
         raise ScenarioError(source, problems)
     return scenario
+
+
+def with_values(scenario: Scenario, values: dict[str, float], source: str | None = None) -> Scenario:
+    """A checked copy with each uncertain path set to its value and no uncertainty block: the
+    scenario one replication (or one point of a sensitivity run) runs."""
+    return scenario_from_dict(uncertainty.set_values(scenario, values), source or scenario.name)
+
+
+def drawn_scenario(scenario: Scenario, run_number: int) -> Scenario:
+    """The scenario replication ``run_number`` runs: its drawn values set."""
+    return with_values(scenario, uncertainty.drawn_values(scenario, run_number))
+
+
+def central(scenario: Scenario) -> Scenario:
+    """The scenario without its uncertainty block: every assumption at its value in the file
+    (chance only)."""
+    if not scenario.uncertainty:
+        return scenario
+    data = scenario.to_dict()
+    del data["uncertainty"]
+    return scenario_from_dict(data, scenario.name)
+
+
+def uncertainty_problems(scenario: Scenario) -> list[tuple[str, Message]]:
+    """(field path, message) per bad entry of the uncertainty block: a path that names no
+    uncertain input, or a low or high that makes the scenario invalid (an inflow above the
+    peak, a stay below the minimum): each end is checked as the scenario it would run."""
+    found: list[tuple[str, Message]] = []
+    for path, spread in scenario.uncertainty.items():
+        base = f"uncertainty.{path}"
+        _, problem = uncertainty.locate(scenario, path)
+        if problem is not None:
+            found.append((base, problem))
+            continue
+        for end in ("low", "high"):
+            try:
+                with_values(scenario, {path: getattr(spread, end)})
+            except ScenarioError as error:
+                for where, message in error.problems:
+                    found.append((f"{base}.{end}", Message("u_end_invalid", where=where, message=message)))
+    return found
 
 
 def with_overrides(scenario: Scenario, source: str | None = None, **overrides: Any) -> Scenario:

@@ -7,7 +7,7 @@ A path names one numeric input of a care type or a policy, with a range:
       care_types.jzplus.inflow_per_year: {low: 70, high: 100, mode: 86}   # triangular
       policies[0].inflow_change_per_year.jzplus: {low: -0.10, high: 0.0}
 
-Each replication runs with its own values (``drawn_scenario``). They come from a Latin
+Each replication runs with its own values (``scenario.drawn_scenario``). They come from a Latin
 hypercube: per path, the n replications take one value from each of n equal-probability
 strata, in a random order. Each path's order and offsets come from its own stream, seeded
 by the scenario's seed and the path, so the same seed gives the same draws, and scenarios
@@ -92,40 +92,16 @@ def _set(data: dict[str, Any], where: tuple[str | int, ...], value: float) -> No
     node[where[-1]] = round(value) if where[2] in WHOLE_NUMBERS else float(value)
 
 
-def with_values(scenario: Scenario, values: dict[str, float], source: str | None = None) -> Scenario:
-    """A checked copy with each path set to its value and no uncertainty block: the
-    scenario one replication runs."""
-    from simulator.scenario import scenario_from_dict
-
+def set_values(scenario: Scenario, values: dict[str, float]) -> dict[str, Any]:
+    """The scenario's data with each path set to its value and no uncertainty block: what
+    one replication runs (``scenario.with_values`` validates it)."""
     data = scenario.to_dict()
     data.pop("uncertainty", None)
     for path, value in values.items():
         where, problem = locate(scenario, path)
         assert problem is None, problem  # checked when the scenario was loaded
         _set(data, where, value)
-    return scenario_from_dict(data, source or scenario.name)
-
-
-def problems(scenario: Scenario) -> list[tuple[str, Message]]:
-    """(field path, message) per bad entry: a path that names no uncertain input, or a low
-    or high that makes the scenario invalid (an inflow above the peak, a stay below the
-    minimum): each end is checked as the scenario it would run."""
-    from simulator.schema import ScenarioError
-
-    found: list[tuple[str, Message]] = []
-    for path, spread in scenario.uncertainty.items():
-        base = f"uncertainty.{path}"
-        _, problem = locate(scenario, path)
-        if problem is not None:
-            found.append((base, problem))
-            continue
-        for end in ("low", "high"):
-            try:
-                with_values(scenario, {path: getattr(spread, end)})
-            except ScenarioError as error:
-                for where, message in error.problems:
-                    found.append((f"{base}.{end}", Message("u_end_invalid", where=where, message=message)))
-    return found
+    return data
 
 
 def unit_draws(seed: int, path: str, n: int) -> np.ndarray:
@@ -162,19 +138,3 @@ def draws(scenario: Scenario) -> dict[str, np.ndarray]:
 def drawn_values(scenario: Scenario, run_number: int) -> dict[str, float]:
     """The values replication ``run_number`` runs with (the paths' order as in the file)."""
     return {path: float(values[run_number]) for path, values in draws(scenario).items()}
-
-
-def drawn_scenario(scenario: Scenario, run_number: int) -> Scenario:
-    """The scenario replication ``run_number`` runs: its drawn values set."""
-    return with_values(scenario, drawn_values(scenario, run_number))
-
-
-def central(scenario: Scenario) -> Scenario:
-    """The scenario without its uncertainty block: every assumption at its value in the file
-    (chance only)."""
-    data = scenario.to_dict()
-    if not data.pop("uncertainty", None):
-        return scenario
-    from simulator.scenario import scenario_from_dict
-
-    return scenario_from_dict(data, scenario.name)

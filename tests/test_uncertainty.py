@@ -11,7 +11,7 @@ import pytest
 from simulator import uncertainty
 from simulator.cli import main
 from simulator.experiment import run_experiment, run_replication
-from simulator.scenario import ScenarioError
+from simulator.scenario import ScenarioError, central, drawn_scenario
 from simulator.timeline import compile_plan
 from tests.conftest import make_scenario
 
@@ -138,7 +138,7 @@ def test_a_replication_runs_with_its_own_draw_and_keeps_its_chance():
     scenario = uncertain()
     plan = compile_plan(scenario)
     for k in (0, 3):
-        drawn = compile_plan(uncertainty.drawn_scenario(scenario, k))
+        drawn = compile_plan(drawn_scenario(scenario, k))
         assert not drawn.scenario.uncertainty
         expected = run_replication(drawn, k)
         got = run_replication(plan, k)
@@ -157,7 +157,7 @@ def test_uncertain_stays_widen_the_band_as_theory_says():
     spread = {"care_types.care.stay_months": {"low": 6, "high": 18}}
     both = make_scenario(care, years=6, replications=40, uncertainty=spread)
     widths = {}
-    for name, scenario in (("chance", uncertainty.central(both)), ("both", both)):
+    for name, scenario in (("chance", central(both)), ("both", both)):
         yearly = run_experiment(scenario, workers=1).yearly
         last = yearly[yearly.year == yearly.year.max()].iloc[0]
         widths[name] = last.occupancy_p90 - last.occupancy_p10
