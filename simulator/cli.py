@@ -129,6 +129,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sensitivity.add_argument("--quiet", action="store_true", help="print nothing but errors")
 
+    sweep = commands.add_parser(
+        "sweep",
+        help="run a grid of settings (--vary PATH=V1,V2,...), every point with the same random numbers, "
+        "and write sweep.csv and run.json",
+    )
+    sweep.add_argument("scenario", metavar="SCENARIO.yaml")
+    sweep.add_argument(
+        "--vary",
+        action="append",
+        required=True,
+        metavar="PATH=V1,V2,...",
+        help="a path of the scenario and its values, e.g. care_types.jzplus.capacity.2022=35,43,50 (repeatable)",
+    )
+    sweep.add_argument(
+        "--out", required=True, metavar="DIR", help="folder for the output files (created if missing)"
+    )
+    _add_run_flags(sweep)
+    sweep.add_argument(
+        "--workers", type=_bounded_int("--workers", 1, 64), help="processes to use (default: all cores)"
+    )
+    sweep.add_argument("--quiet", action="store_true", help="print nothing but errors")
+
     commands.add_parser(
         "schema",
         help="print the JSON Schema of scenario files, for editors that check YAML "
@@ -227,11 +249,20 @@ class ProgressBar:
         """Redraw the bar at ``done`` of ``total`` (only after ``delay`` seconds)."""
         if not self.enabled or time.monotonic() - self.started < self.delay:
             return
-        width = 30
-        filled = int(width * done / total)
-        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {self.label}")
+        sys.stderr.write("\r" + self.line(done, total, time.monotonic() - self.started))
         sys.stderr.flush()
         self.shown = True
+
+    def line(self, done: int, total: int, elapsed: float) -> str:
+        """The bar, the count and, once something is done, the time left at the pace so far
+        (padded, so a shorter line wipes a longer one)."""
+        width = 30
+        filled = int(width * done / total)
+        text = f"[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {self.label}"
+        if 0 < done < total:
+            left = elapsed / done * (total - done)
+            text += f", about {left:.0f} s left" if left < 120 else f", about {left / 60:.0f} min left"
+        return text.ljust(len(text) + 8)
 
     def close(self) -> None:
         """End the bar's line on stderr, if the bar was drawn."""
@@ -561,6 +592,76 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+SWEEP_FILES = ("sweep.csv", "run.json")
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    """``sweep``: every point of the --vary grid with the same seed; writes sweep.csv and
+    run.json to --out, all or none."""
+    out = Path(args.out)
+    _check_out_dir(out, names=SWEEP_FILES)
+    scenario = _resolve(args)
+    from simulator.budget import estimate
+    from simulator.sweep import SweepError, check, parse_vary, run_sweep
+
+    try:
+        grid = parse_vary(args.vary, scenario)
+        scenarios = check(scenario, grid)
+    except SweepError as error:
+        raise InputError(f"{args.scenario}: {error}") from None
+    for point in scenarios:
+        check_budget(point, args, args.scenario)
+    total = sum(estimate(point).total_stays for point in scenarios)
+    if total > args.max_stays:
+        raise InputError(
+            f"{args.scenario}: the sweep would simulate about {total:,.0f} stays ({len(scenarios)} points x "
+            f"{scenario.replications} replications), over --max-stays {args.max_stays:,.0f}; vary fewer values "
+            "or use fewer --replications, or raise --max-stays"
+        )
+    from simulator.sweep import Finished
+
+    # Finished points wait beside --out until the sweep is written: an interrupted sweep run
+    # again with the same scenario and grid goes on from there.
+    finished = Finished(out.parent / f".{out.name}.sweep-points", scenario, grid)
+    if finished.count() and not args.quiet:
+        print(f"resuming: {finished.count()} of {len(scenarios)} points finished before", file=sys.stderr)
+    _warm_up(args)
+    bar = ProgressBar(enabled=not args.quiet, label="points")
+    started = time.perf_counter()
+    try:
+        table = run_sweep(scenario, grid, workers=args.workers, progress=bar, finished=finished)
+    finally:
+        bar.close()
+    from simulator import __version__
+    from simulator.csvtext import csv_text
+    from simulator.files import write_folder
+
+    seconds = round(time.perf_counter() - started, 3)
+    info = {
+        "version": __version__,
+        "vary": grid,
+        "points": len(scenarios),
+        "seed": scenario.seed,
+        "replications": scenario.replications,
+        "scenario": scenario.model_dump(mode="json", by_alias=True, exclude_none=True),
+        "runtime_seconds": seconds,
+    }
+    try:
+        write_folder(
+            out,
+            {"sweep.csv": csv_text(table), "run.json": json.dumps(info, indent=2, ensure_ascii=False)},
+        )
+    except OSError as error:
+        raise InputError(f"--out {out}: cannot write ({error.strerror})") from None
+    finished.remove()
+    if not args.quiet:
+        print(
+            f"{len(scenarios)} points x {scenario.replications} replications in {seconds:.1f} s "
+            f"({seconds / len(scenarios):.2f} s a point); wrote sweep.csv and run.json to {out}"
+        )
+    return EXIT_OK
+
+
 def summary_table(results: Results) -> str:
     """Per year and care type: occupancy mean (P10-P90), beds needed and capacity."""
     yearly = results.yearly
@@ -599,6 +700,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_export(args)
         if args.command == "sensitivity":
             return cmd_sensitivity(args)
+        if args.command == "sweep":
+            return cmd_sweep(args)
         return cmd_run(args)
     except ScenarioError as error:
         print(error.message(), file=sys.stderr)

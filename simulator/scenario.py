@@ -78,10 +78,12 @@ def scenario_from_dict(data: Any, source: str | None = None) -> Scenario:
     return scenario
 
 
-def with_values(scenario: Scenario, values: dict[str, float], source: str | None = None) -> Scenario:
+def with_values(
+    scenario: Scenario, values: dict[str, float], source: str | None = None, grid: bool = False
+) -> Scenario:
     """A checked copy with each uncertain path set to its value and no uncertainty block: the
-    scenario one replication (or one point of a sensitivity run) runs."""
-    return scenario_from_dict(uncertainty.set_values(scenario, values), source or scenario.name)
+    scenario one replication (or one point of a sensitivity run or, ``grid``, a sweep) runs."""
+    return scenario_from_dict(uncertainty.set_values(scenario, values, grid), source or scenario.name)
 
 
 def drawn_scenario(scenario: Scenario, run_number: int) -> Scenario:

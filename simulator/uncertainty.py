@@ -33,7 +33,8 @@ if TYPE_CHECKING:
 CARE_TYPE_FIELDS = ("initial", "inflow_per_year", "stay_months", "stay_cv", "max_wait_months")
 CARE_TYPE_RATES = ("escalation_per_year",)  # {heavier care type: rate}: name the rate
 POLICY_LEVERS = ("inflow_change_per_year", "inflow_factor", "stay_factor", "escalation_factor")
-WHOLE_NUMBERS = ("initial",)
+WHOLE_NUMBERS = ("initial", "capacity")
+GRID_ONLY = ("capacity", "cost_per_day")  # a sweep's points are summarised one by one: these may vary
 NOT_UNCERTAIN = {
     "outflow": "u_shares",  # shares must keep summing to 1
     "capacity": "u_summarised",  # the summaries (beds, costs, capacity lines) use one value
@@ -45,9 +46,10 @@ POLICY_PATH = re.compile(r"^policies\[(\d+)\]\.([a-z_]+)(?:\.([^.\[\]]+))?$")
 STREAM_KEY = 0xA55E  # the draws' streams: SeedSequence(seed, spawn_key=(STREAM_KEY, path code))
 
 
-def locate(scenario: Scenario, path: str) -> tuple[tuple[str | int, ...], Message | None]:
+def locate(scenario: Scenario, path: str, grid: bool = False) -> tuple[tuple[str | int, ...], Message | None]:
     """Where ``path`` sits in ``scenario.to_dict()`` (a key path), or why it names no
-    uncertain input."""
+    uncertain input. ``grid``: a sweep's path, which may also name a capacity (a number, a
+    schedule's date as ``capacity.2022``, a policy's ``capacity.<care type>``) or a tariff."""
     care = CARE_PATH.match(path)
     policy = POLICY_PATH.match(path)
     if care:
@@ -68,6 +70,17 @@ def locate(scenario: Scenario, path: str) -> tuple[tuple[str | int, ...], Messag
         present = scenario.policies[k].model_dump()
     else:
         return (), Message("u_bad_path")
+    if grid and field in GRID_ONLY:
+        value = present.get(field)
+        if isinstance(value, dict):  # a capacity schedule, or a policy's capacities
+            keys = {str(k): k for k in value}
+            if key not in keys:
+                listed = ", ".join(keys) or Message("u_none")
+                return (), Message("u_no_key", field=field, key=repr(key), known=listed)
+            return (*where, keys[key]), None
+        if key is None and not care:
+            return (), Message("u_name_key", field=field)
+        return (where, None) if key is None else ((), Message("u_not_numeric", field=path, allowed=field))
     if field in NOT_UNCERTAIN:
         return (), Message(NOT_UNCERTAIN[field], field=field)
     allowed = ", ".join(fields + tuple(f"{m}.<care type>" for m in maps))
@@ -92,13 +105,14 @@ def _set(data: dict[str, Any], where: tuple[str | int, ...], value: float) -> No
     node[where[-1]] = round(value) if where[2] in WHOLE_NUMBERS else float(value)
 
 
-def set_values(scenario: Scenario, values: dict[str, float]) -> dict[str, Any]:
+def set_values(scenario: Scenario, values: dict[str, float], grid: bool = False) -> dict[str, Any]:
     """The scenario's data with each path set to its value and no uncertainty block: what
-    one replication runs (``scenario.with_values`` validates it)."""
+    one replication (or one point of a sweep, ``grid``) runs (``scenario.with_values``
+    validates it)."""
     data = scenario.to_dict()
     data.pop("uncertainty", None)
     for path, value in values.items():
-        where, problem = locate(scenario, path)
+        where, problem = locate(scenario, path, grid)
         assert problem is None, problem  # checked when the scenario was loaded
         _set(data, where, value)
     return data

@@ -207,6 +207,15 @@ def test_progress_bar_draws_on_a_terminal_only(monkeypatch, capsys):
     assert capsys.readouterr().err == ""
 
 
+def test_progress_says_the_time_left_at_the_pace_so_far():
+    from simulator.cli import ProgressBar
+
+    bar = ProgressBar(enabled=False, label="points")
+    assert "3/12 points, about 27 s left" in bar.line(3, 12, elapsed=9.0)  # 3 s a point, 9 to go
+    assert "about 5 min left" in bar.line(1, 11, elapsed=30.0)
+    assert "left" not in bar.line(0, 12, elapsed=1.0) and "left" not in bar.line(12, 12, elapsed=9.0)
+
+
 def test_a_horizon_that_leaves_out_a_policy_is_refused_naming_the_policy(tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["run", str(EXAMPLE), "--out", str(out), "--years", "1", "--quiet"]) == 2

@@ -1,0 +1,164 @@
+"""Sweeps (issue 14, part 3): a grid of settings with common random numbers."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+import yaml
+
+from simulator.cli import main
+from simulator.experiment import run_experiment
+from simulator.scenario import with_values
+from simulator.sweep import SweepError, parse_vary, run_sweep
+from tests.conftest import make_scenario
+
+CHAIN = {
+    "residential": {
+        "stay_months": 12,
+        "inflow_per_year": 60,
+        "initial": 50,
+        "escalation_per_year": {"jzplus": 0.2},
+    },
+    "jzplus": {"stay_months": 5, "inflow_per_year": 10, "initial": 8, "capacity": {2021: 12, 2022: 10}},
+}
+POLICY = [{"name": "minder", "from": "2022-01", "inflow_change_per_year": {"jzplus": -0.05}}]
+GRID = ["care_types.jzplus.capacity.2022=8,12", "policies[0].inflow_change_per_year.jzplus=-0.1,0"]
+
+
+def scenario(**top):
+    return make_scenario(CHAIN, years=3, replications=4, policies=POLICY, **top)
+
+
+def test_every_point_equals_a_single_run_of_that_point():
+    base = scenario()
+    grid = parse_vary(GRID, base)
+    table = run_sweep(base, grid, workers=1)
+    assert len(table) == 4 * 3 * 2  # points x years x care types
+    assert list(table.columns[:2]) == [
+        "care_types.jzplus.capacity.2022",
+        "policies[0].inflow_change_per_year.jzplus",
+    ]
+    for capacity in (8, 12):
+        for change in (-0.1, 0.0):
+            values = {
+                "care_types.jzplus.capacity.2022": capacity,
+                "policies[0].inflow_change_per_year.jzplus": change,
+            }
+            alone = run_experiment(with_values(base, values, grid=True), workers=1).yearly.reset_index(
+                drop=True
+            )
+            point = table[
+                (table["care_types.jzplus.capacity.2022"] == capacity)
+                & (table["policies[0].inflow_change_per_year.jzplus"] == change)
+            ]
+            pd.testing.assert_frame_equal(point.drop(columns=list(values)).reset_index(drop=True), alone)
+    # Common random numbers: the capacity does not touch the arrivals of the light care type.
+    first = table[table["care_types.jzplus.capacity.2022"] == 8]
+    assert (first["year"] == 2021).any()
+
+
+def test_points_share_their_random_numbers():
+    # The same point listed under two grids is the same run: the seed, not the grid, decides.
+    base = scenario()
+    one = run_sweep(base, parse_vary(["care_types.jzplus.capacity.2022=10"], base), workers=1)
+    two = run_sweep(base, parse_vary(["care_types.jzplus.capacity.2022=8,10"], base), workers=1)
+    pd.testing.assert_frame_equal(
+        one.reset_index(drop=True), two[two["care_types.jzplus.capacity.2022"] == 10].reset_index(drop=True)
+    )
+    # With 10 places in 2022 (the scenario's own) the point is the scenario itself.
+    pd.testing.assert_frame_equal(
+        one.drop(columns=["care_types.jzplus.capacity.2022"]),
+        run_experiment(base, workers=1).yearly.reset_index(drop=True),
+    )
+
+
+@pytest.mark.parametrize(
+    ("flag", "words"),
+    [
+        ("care_types.jzplus.capacity.2023=5,6", "capacity has no '2023'"),
+        ("care_types.jzplus.stay_months=4,x", "'x' is not a number"),
+        ("care_types.jzplus.outflow.exit=0.5", "shares must keep summing to 1"),
+        ("care_types.jzplus.stay_months", "write PATH=V1,V2"),
+        ("care_types.jzplus.stay_months=4,4", "listed twice"),
+        ("care_types.jzplus.stay_months=0.001,5", "care_types.jzplus.stay_months"),
+    ],
+)
+def test_bad_grids_exit_2_naming_the_flag_and_write_nothing(tmp_path, capsys, flag, words):
+    path = tmp_path / "s.yaml"
+    path.write_text(yaml.safe_dump(scenario().to_dict(), sort_keys=False), encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["sweep", str(path), "--vary", flag, "--out", str(out), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert words in err and "Traceback" not in err, err
+    assert not out.exists()
+
+
+def test_the_command_writes_the_grid(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text(yaml.safe_dump(scenario().to_dict(), sort_keys=False), encoding="utf-8")
+    out = tmp_path / "out"
+    assert (
+        main(["sweep", str(path), *[a for g in GRID for a in ("--vary", g)], "--out", str(out), "--quiet"])
+        == 0
+    )
+    table = pd.read_csv(out / "sweep.csv")
+    assert len(table) == 24 and table["care_types.jzplus.capacity.2022"].nunique() == 2
+    assert (out / "run.json").exists()
+
+
+def test_too_many_points_are_refused():
+    base = scenario()
+    many = [
+        f"care_types.jzplus.stay_months={','.join(str(4 + k / 100) for k in range(40))}",
+        f"care_types.residential.stay_months={','.join(str(10 + k / 100) for k in range(30))}",
+    ]
+    with pytest.raises(SweepError, match="at most 1000"):
+        run_sweep(base, parse_vary(many, base), workers=1)
+
+
+def test_an_interrupted_sweep_resumes_from_the_points_it_finished(tmp_path, monkeypatch):
+    import simulator.experiment as experiment
+
+    path = tmp_path / "s.yaml"
+    path.write_text(yaml.safe_dump(scenario().to_dict(), sort_keys=False), encoding="utf-8")
+    flags = [a for g in GRID for a in ("--vary", g)]
+    whole = tmp_path / "whole"
+    assert main(["sweep", str(path), *flags, "--out", str(whole), "--quiet", "--workers", "1"]) == 0
+
+    real, calls = experiment.run_experiment, []
+
+    def stops_after_two(*args, **kwargs):
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    out = tmp_path / "out"
+    monkeypatch.setattr(experiment, "run_experiment", stops_after_two)
+    assert main(["sweep", str(path), *flags, "--out", str(out), "--quiet", "--workers", "1"]) == 130
+    assert not out.exists() and len(list((tmp_path / ".out.sweep-points").glob("point-*.json"))) == 2
+
+    calls.clear()
+    counted = []
+    monkeypatch.setattr(experiment, "run_experiment", lambda *a, **k: counted.append(1) or real(*a, **k))
+    assert main(["sweep", str(path), *flags, "--out", str(out), "--quiet", "--workers", "1"]) == 0
+    assert len(counted) == 2  # only the two points not finished before
+    assert (out / "sweep.csv").read_bytes() == (whole / "sweep.csv").read_bytes()
+    assert not (tmp_path / ".out.sweep-points").exists()
+    # Another grid does not reuse the points of this one.
+    assert (
+        main(
+            [
+                "sweep",
+                str(path),
+                "--vary",
+                GRID[0],
+                "--out",
+                str(tmp_path / "o2"),
+                "--quiet",
+                "--workers",
+                "1",
+            ]
+        )
+        == 0
+    )
