@@ -47,6 +47,12 @@ if __name__ != "__mp_main__":
             url_path="vergelijken",
         ),
         st.Page(
+            "app_pages/sensitivity.py",
+            title=t("page_sensitivity"),
+            icon=":material/tune:",
+            url_path="gevoeligheid",
+        ),
+        st.Page(
             "app_pages/sources.py", title=t("page_sources"), icon=":material/menu_book:", url_path="bronnen"
         ),
         st.Page("app_pages/about.py", title=t("page_about"), icon=":material/info:", url_path="over"),

@@ -887,3 +887,33 @@ def national_backtest_chart(
         )
     )
     return _finish(_size(alt.layer(*layers), width, height), lang)
+
+
+def tornado_chart(rows: pd.DataFrame, labels: dict[str, str], measure_title: str, lang: str = "nl") -> Chart:
+    """Which assumption moves a measure most: a bar of mu* per assumption, largest on top,
+    with sigma as a tick (``sensitivity.csv`` rows of one measure and care type)."""
+    data = pd.DataFrame(
+        {
+            "label": rows["parameter"].map(lambda p: labels.get(p, p)),
+            "mu_star": rows["mu_star"],
+            "sigma": rows["sigma"],
+        }
+    ).sort_values("mu_star", ascending=False)
+    order = data["label"].tolist()
+    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=420))
+    tooltip = [
+        alt.Tooltip("label:N", title=t("sens_assumption", lang)),
+        alt.Tooltip("mu_star:Q", format=",.2f", title=t("sens_mu", lang)),
+        alt.Tooltip("sigma:Q", format=",.2f", title=t("sens_sigma", lang)),
+    ]
+    bars = (
+        alt.Chart(data)
+        .mark_bar(color="#1f5f8b")
+        .encode(x=alt.X("mu_star:Q", title=f"{t('sens_mu', lang)}: {measure_title}"), y=y, tooltip=tooltip)
+    )
+    ticks = (
+        alt.Chart(data)
+        .mark_tick(color="#e07b00", thickness=3, size=26)
+        .encode(x="sigma:Q", y=y, tooltip=tooltip)
+    )
+    return _finish(_size(alt.layer(bars, ticks), None, max(120, 48 * len(data) + 60)), lang)

@@ -23,6 +23,57 @@ TEXT: dict[str, tuple[str, str]] = {
     "page_compare": ("Vergelijken", "Compare"),
     "page_sources": ("Bronnen", "Sources"),
     "page_about": ("Over het model", "About the model"),
+    "page_sensitivity": ("Gevoeligheid", "Sensitivity"),
+    "sens_intro": (
+        "Welke onzekere aanname beweegt het antwoord het meest? Elke balk is het gemiddelde effect (μ*, "
+        "Morris) van een aanname over haar hele bereik op de gekozen maat, in de eenheid van die maat; "
+        "het streepje is de spreiding (σ): hoe sterk het effect van de andere aannames afhangt. Alle punten "
+        "rekenen met dezelfde seed, zodat een verschil van de aanname komt en niet van het toeval.",
+        "Which uncertain assumption moves the answer most? Each bar is the mean effect (μ*, Morris) of an "
+        "assumption over its whole range on the chosen measure, in that measure's unit; the tick is the "
+        "spread (σ): how much the effect depends on the other assumptions. Every point runs with the same "
+        "seed, so a difference comes from the assumption, not from chance.",
+    ),
+    "sens_none": (
+        "Geen scenario heeft een blok uncertainty met onzekere aannames. Voeg er een toe aan een "
+        "scenariobestand (zie de README, 'Chance and uncertain assumptions') en upload het op de pagina "
+        "Scenario's.",
+        "No scenario has an uncertainty block of uncertain assumptions. Add one to a scenario file (see the "
+        "README, 'Chance and uncertain assumptions') and upload it on the Scenarios page.",
+    ),
+    "sens_trajectories": ("Trajecten (Morris)", "Trajectories (Morris)"),
+    "sens_trajectories_help": (
+        "Meer trajecten geven een stabielere rangorde en kosten meer rekentijd: trajecten × (aannames + 1) runs.",
+        "More trajectories give a steadier ranking and take longer: trajectories × (assumptions + 1) runs.",
+    ),
+    "sens_run": ("Bereken de gevoeligheid", "Compute the sensitivity"),
+    "sens_points": (
+        "{points} runs van {replications} replicaties (seed {seed}), {year}.",
+        "{points} runs of {replications} replications (seed {seed}), {year}.",
+    ),
+    "sens_measure": ("Maat", "Measure"),
+    "most_likely": ("meest waarschijnlijk", "most likely"),
+    "sens_mu": ("Effect over het bereik (μ*)", "Effect over the range (μ*)"),
+    "sens_sigma": ("Spreiding (σ)", "Spread (σ)"),
+    "sens_assumption": ("Aanname", "Assumption"),
+    "sens_range": ("Bereik", "Range"),
+    "sens_table": ("sensitivity.csv", "sensitivity.csv"),
+    "m_beds_needed": ("Bedden nodig", "Beds needed"),
+    "m_delayed_share_mean": ("Aandeel met wachttijd", "Delayed share"),
+    "m_cost_mean": ("Kosten (€)", "Cost (€)"),
+    "m_occupancy_mean": ("Gemiddelde bezetting (jongeren)", "Mean occupancy (youths)"),
+    "p_initial": ("Aanwezig bij de start", "Present at the start"),
+    "p_inflow_per_year": ("Instroom per jaar", "Inflow per year"),
+    "p_stay_months": ("Verblijfsduur (maanden)", "Stay (months)"),
+    "p_stay_cv": ("Spreiding verblijfsduur", "Spread of the stay"),
+    "p_max_wait_months": ("Langste wachttijd (maanden)", "Longest wait (months)"),
+    "p_escalation_per_year": ("Escalatie naar {to} (per jaar)", "Escalation to {to} (a year)"),
+    "p_inflow_change_per_year": ("instroom per jaar", "inflow a year"),
+    "p_inflow_factor": ("instroomfactor", "inflow factor"),
+    "p_stay_factor": ("verblijfsfactor", "stay factor"),
+    "p_escalation_factor": ("escalatiefactor", "escalation factor"),
+    "p_capacity": ("Capaciteit", "Capacity"),
+    "p_cost_per_day": ("Tarief per dag", "Tariff a day"),
     "language": ("Taal / language", "Taal / language"),
     # workshop: scenario
     "scenario": ("Scenario", "Scenario"),

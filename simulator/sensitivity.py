@@ -127,10 +127,24 @@ def run_sensitivity(
 
     if year not in range(int(scenario.start[:4]), int(scenario.start[:4]) + scenario.years):
         raise SensitivityError(Message("s_year_outside", year=year))
-    points = design(scenario, trajectories)
-    outputs = []
-    for k in range(len(points.values)):
-        outputs.append(measures(run_experiment(points.scenario(scenario, k), workers=workers).yearly, year))
+    points, scenarios = point_scenarios(scenario, trajectories)
+    tables = []
+    for k, point in enumerate(scenarios):
+        tables.append(run_experiment(point, workers=workers).yearly)
         if progress:
-            progress(k + 1, len(points.values))
-    return analyse(scenario, points, outputs, year)
+            progress(k + 1, len(scenarios))
+    return indices(scenario, points, tables, year)
+
+
+def point_scenarios(
+    scenario: Scenario, trajectories: int = DEFAULT_TRAJECTORIES
+) -> tuple[Design, list[Scenario]]:
+    """The design and every point's scenario, for a caller that runs them itself (the app,
+    through its shared run cache)."""
+    points = design(scenario, trajectories)
+    return points, [points.scenario(scenario, k) for k in range(len(points.values))]
+
+
+def indices(scenario: Scenario, points: Design, yearly_tables: list[pd.DataFrame], year: int) -> pd.DataFrame:
+    """The Morris indices from the points' yearly tables (in the design's order)."""
+    return analyse(scenario, points, [measures(yearly, year) for yearly in yearly_tables], year)

@@ -152,3 +152,31 @@ def draws(scenario: Scenario) -> dict[str, np.ndarray]:
 def drawn_values(scenario: Scenario, run_number: int) -> dict[str, float]:
     """The values replication ``run_number`` runs with (the paths' order as in the file)."""
     return {path: float(values[run_number]) for path, values in draws(scenario).items()}
+
+
+def path_label(scenario: Scenario, path: str, lang: str = "nl") -> str:
+    """A path in words: 'Verblijfsduur (maanden) · JeugdzorgPlus', or for a policy
+    'Instroom JeugdzorgPlus -5% per jaar: instroom per jaar · JeugdzorgPlus'."""
+    from simulator.i18n import t
+
+    where, problem = locate(scenario, path, grid=True)
+    if problem is not None:
+        return path
+    if where[0] == "care_types":
+        owner, field = str(where[1]), str(where[2])
+        key = where[3] if len(where) > 3 else None
+        if field == "escalation_per_year":
+            text = t("p_escalation_per_year", lang, to=scenario.label(str(key)))
+        else:
+            text = t(f"p_{field}", lang) + (f" {key}" if key is not None else "")
+        return f"{text} · {scenario.label(owner)}"
+    policy = scenario.policies[int(where[1])]
+    return f"{policy.name}: {t(f'p_{where[2]}', lang)} · {scenario.label(str(where[3]))}"
+
+
+def spread_text(low: float, high: float, mode: float | None, lang: str = "nl") -> str:
+    """'4,7 – 5,59' or '0 – -0,1 (meest waarschijnlijk -0,05)', in the page's number format."""
+    from simulator.i18n import t, trimmed
+
+    text = f"{trimmed(low, lang, 3)} – {trimmed(high, lang, 3)}"
+    return text if mode is None else f"{text} ({t('most_likely', lang)} {trimmed(mode, lang, 3)})"

@@ -270,6 +270,7 @@ def test_a_broken_scenario_file_shows_its_message_and_the_app_keeps_working(tmp_
         ("app_pages/sources.py", "Bronnen"),
         ("app_pages/about.py", "Over het model"),
         ("app_pages/scenarios.py", "Scenario's"),
+        ("app_pages/sensitivity.py", "Gevoeligheid"),
     ],
 )
 def test_every_page_loads(page, heading):
@@ -689,3 +690,31 @@ def test_uncertain_assumptions_widen_the_bands_and_can_be_left_out():
     at.sidebar.toggle[-1].set_value(True).run()  # presentation mode hides the choice, keeps it
     assert not at.sidebar.radio and any("alleen toeval" in c.value for c in at.caption)
     assert not start({"scenario": "zuid-west-jeugdzorgplus"}).sidebar.radio
+
+
+def test_the_sensitivity_page_ranks_the_assumptions_of_a_scenario_with_a_block():
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.switch_page("app_pages/sensitivity.py").run()
+    assert not at.exception
+    assert (
+        at.selectbox(key="sens_scenario").value == "ijsselland-jeugdzorgplus"
+    )  # the only preset with a block
+    assert "Verblijfsduur \\(maanden\\) · JeugdzorgPlus: 4,7 – 5,59" in at.markdown[0].value
+    assert "(meest waarschijnlijk -0,05)" in at.markdown[0].value
+    assert not at.get("vega_lite_chart") or all(
+        "sens_mu" not in c.proto.spec for c in at.get("vega_lite_chart")
+    )
+    at.slider(key="sens_r").set_value(3)
+    at.button(key="sens_go").click().run()
+    assert not at.exception and not at.error
+    spec = at.get("vega_lite_chart")[-1].proto.spec
+    assert "Effect over het bereik" in spec and "Bedden nodig, JeugdzorgPlus 2022" in spec
+    # The bars in the order of their effect, largest on top (the y axis's sort), both assumptions.
+    order = json.loads(spec)["layer"][0]["encoding"]["y"]["sort"]
+    assert len(order) == 2 and set(order) == {
+        "Verblijfsduur (maanden) · JeugdzorgPlus",
+        "Instroom JeugdzorgPlus -5% per jaar: instroom per jaar · JeugdzorgPlus",
+    }
+    at.selectbox(key="sens_measure_choice").set_value(("occupancy_mean", "jzplus")).run()
+    assert "Gemiddelde bezetting" in at.get("vega_lite_chart")[-1].proto.spec

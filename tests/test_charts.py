@@ -196,3 +196,11 @@ def test_comparison_totals_are_lines_on_an_axis_around_the_values(runs):
     marks = [_mark(layer)["type"] for layer in _layers(spec)]
     assert marks == ["area", "line"]  # the P10-P90 band, then the means joined per scenario
     assert spec["layer"][0]["encoding"]["y"]["scale"]["zero"] is False
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_the_tornado_puts_the_largest_effect_on_top_and_is_valid_vega_lite(lang):
+    rows = pd.DataFrame({"parameter": ["a", "b", "c"], "mu_star": [1.0, 5.0, 3.0], "sigma": [0.5, 1.0, 0.0]})
+    spec = charts.tornado_chart(rows, {"a": "Aanname A", "b": "Aanname B"}, "Bedden", lang).to_dict()
+    assert spec["layer"][0]["encoding"]["y"]["sort"] == ["Aanname B", "c", "Aanname A"]
+    assert spec["layer"][0]["mark"]["type"] == "bar" and spec["layer"][1]["mark"]["type"] == "tick"
