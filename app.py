@@ -49,7 +49,7 @@ if __name__ != "__mp_main__":
         st.Page(
             "app_pages/sensitivity.py",
             title=t("page_sensitivity"),
-            icon=":material/tune:",
+            icon=":material/bar_chart:",
             url_path="gevoeligheid",
         ),
         st.Page(

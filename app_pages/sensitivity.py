@@ -56,7 +56,7 @@ trajectories = choice[2].slider(
 
 st.markdown(
     "\n".join(
-        f"- {plain(path_label(scenario, path, L))}: {spread_text(s.low, s.high, s.mode, L)}"
+        f"- {plain(path_label(scenario, path, L))}: {spread_text(path, s.low, s.high, s.mode, L)}"
         for path, s in scenario.uncertainty.items()
     )
 )

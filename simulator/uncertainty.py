@@ -174,9 +174,15 @@ def path_label(scenario: Scenario, path: str, lang: str = "nl") -> str:
     return f"{policy.name}: {t(f'p_{where[2]}', lang)} · {scenario.label(str(where[3]))}"
 
 
-def spread_text(low: float, high: float, mode: float | None, lang: str = "nl") -> str:
-    """'4,7 – 5,59' or '0 – -0,1 (meest waarschijnlijk -0,05)', in the page's number format."""
+def spread_text(path: str, low: float, high: float, mode: float | None, lang: str = "nl") -> str:
+    """'4,7 – 5,59', or a yearly change as '-10% – 0% (meest waarschijnlijk -5%)', in the
+    page's number format."""
     from simulator.i18n import t, trimmed
 
-    text = f"{trimmed(low, lang, 3)} – {trimmed(high, lang, 3)}"
-    return text if mode is None else f"{text} ({t('most_likely', lang)} {trimmed(mode, lang, 3)})"
+    def shown(value: float) -> str:
+        if ".inflow_change_per_year." in path:
+            return trimmed(100 * value, lang, 1) + "%"
+        return trimmed(value, lang, 3)
+
+    text = f"{shown(low)} – {shown(high)}"
+    return text if mode is None else f"{text} ({t('most_likely', lang)} {shown(mode)})"

@@ -701,7 +701,7 @@ def test_the_sensitivity_page_ranks_the_assumptions_of_a_scenario_with_a_block()
         at.selectbox(key="sens_scenario").value == "ijsselland-jeugdzorgplus"
     )  # the only preset with a block
     assert "Verblijfsduur \\(maanden\\) · JeugdzorgPlus: 4,7 – 5,59" in at.markdown[0].value
-    assert "(meest waarschijnlijk -0,05)" in at.markdown[0].value
+    assert "-10% – 0% (meest waarschijnlijk -5%)" in at.markdown[0].value
     assert not at.get("vega_lite_chart") or all(
         "sens_mu" not in c.proto.spec for c in at.get("vega_lite_chart")
     )
