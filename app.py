@@ -52,6 +52,7 @@ if __name__ != "__mp_main__":
             icon=":material/bar_chart:",
             url_path="gevoeligheid",
         ),
+        st.Page("app_pages/sweep.py", title=t("page_sweep"), icon=":material/grid_on:", url_path="raster"),
         st.Page(
             "app_pages/sources.py", title=t("page_sources"), icon=":material/menu_book:", url_path="bronnen"
         ),

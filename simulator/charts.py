@@ -917,3 +917,40 @@ def tornado_chart(rows: pd.DataFrame, labels: dict[str, str], measure_title: str
         .encode(x="sigma:Q", y=y, tooltip=tooltip)
     )
     return _finish(_size(alt.layer(bars, ticks), None, max(120, 48 * len(data) + 60)), lang)
+
+
+def heatmap_chart(
+    table: pd.DataFrame,
+    x_path: str,
+    y_path: str,
+    measure: str,
+    labels: dict[str, str],
+    title: str,
+    lang: str = "nl",
+) -> Chart:
+    """A sweep's grid: one cell per point, coloured by ``measure`` (rows of one year and care
+    type of ``sweep.csv``), its value written in the cell."""
+    from simulator.i18n import trimmed
+
+    def shown(value: float) -> str:
+        return trimmed(float(value), lang, 3)
+
+    data = pd.DataFrame(
+        {"x": table[x_path].map(shown), "y": table[y_path].map(shown), "value": table[measure]}
+    )
+    x_order = [shown(v) for v in sorted(table[x_path].unique())]
+    y_order = [shown(v) for v in sorted(table[y_path].unique(), reverse=True)]
+    base = alt.Chart(data).encode(
+        x=alt.X("x:O", sort=x_order, title=labels.get(x_path, x_path), axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("y:O", sort=y_order, title=labels.get(y_path, y_path)),
+    )
+    cells = base.mark_rect().encode(
+        color=alt.Color("value:Q", title=title, scale=alt.Scale(scheme="orangered")),
+        tooltip=[
+            alt.Tooltip("x:O", title=labels.get(x_path, x_path)),
+            alt.Tooltip("y:O", title=labels.get(y_path, y_path)),
+            alt.Tooltip("value:Q", format=",.2f", title=title),
+        ],
+    )
+    text = base.mark_text(fontSize=14).encode(text=alt.Text("value:Q", format=",.3~r"))
+    return _finish(_size(alt.layer(cells, text), None, max(200, 56 * len(y_order) + 80)), lang)

@@ -24,6 +24,31 @@ TEXT: dict[str, tuple[str, str]] = {
     "page_sources": ("Bronnen", "Sources"),
     "page_about": ("Over het model", "About the model"),
     "page_sensitivity": ("Gevoeligheid", "Sensitivity"),
+    "page_sweep": ("Raster", "Grid"),
+    "sweep_intro": (
+        "Twee instellingen tegelijk: elk punt van het raster is een volledige run met dezelfde seed, zodat een "
+        "verschil tussen punten van de instellingen komt en niet van het toeval. Bijvoorbeeld: bij welke "
+        "capaciteit en instroomdaling blijft de wachtlijst beheersbaar?",
+        "Two settings at once: each point of the grid is a full run with the same seed, so a difference "
+        "between points comes from the settings, not from chance. For example: at which capacity and inflow "
+        "trend does the waiting list stay under control?",
+    ),
+    "sweep_too_few": (
+        "Dit scenario heeft minder dan twee instellingen om te variëren.",
+        "This scenario has fewer than two settings to vary.",
+    ),
+    "sweep_axis": ("Instelling {n}", "Setting {n}"),
+    "sweep_from": ("Van", "From"),
+    "sweep_to": ("Tot en met", "To"),
+    "sweep_steps": ("Stappen", "Steps"),
+    "sweep_same_path": ("Kies twee verschillende instellingen.", "Choose two different settings."),
+    "sweep_points": (
+        "{points} punten van {replications} replicaties (seed {seed}).",
+        "{points} points of {replications} replications (seed {seed}).",
+    ),
+    "sweep_run": ("Bereken het raster", "Compute the grid"),
+    "m_waiting_mean": ("Wachtlijst (jongeren)", "Waiting list (youths)"),
+    "m_overflow_mean": ("Elders geplaatst (jongeren)", "Placed elsewhere (youths)"),
     "sens_intro": (
         "Welke onzekere aanname beweegt het antwoord het meest? Elke balk is het gemiddelde effect (μ*, "
         "Morris) van een aanname over haar hele bereik op de gekozen maat, in de eenheid van die maat; "

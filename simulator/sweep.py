@@ -150,15 +150,36 @@ def run_sweep(
 
     scenarios = check(scenario, grid)
     frames = []
-    for k, (values, point) in enumerate(zip(points(grid), scenarios, strict=True)):
+    for k, point in enumerate(scenarios):
         yearly = finished.get(k) if finished else None
         if yearly is None:
             yearly = run_experiment(point, workers=workers).yearly.reset_index(drop=True)
             if finished:
                 finished.put(k, yearly)
-        frames.append(
-            pd.concat([pd.DataFrame({p: [v] * len(yearly) for p, v in values.items()}), yearly], axis=1)
-        )
+        frames.append(yearly)
         if progress:
             progress(k + 1, len(scenarios))
+    return sweep_table(grid, frames)
+
+
+def sweep_table(grid: dict[str, list[float]], yearly_tables: list[pd.DataFrame]) -> pd.DataFrame:
+    """sweep.csv from the points' yearly tables (in the order of ``points``): a column per
+    varied path, then the yearly table's columns."""
+    frames = [
+        pd.concat(
+            [pd.DataFrame({p: [v] * len(yearly) for p, v in values.items()}), yearly.reset_index(drop=True)],
+            axis=1,
+        )
+        for values, yearly in zip(points(grid), yearly_tables, strict=True)
+    ]
     return pd.concat(frames, ignore_index=True)
+
+
+def axis_values(low: float, high: float, steps: int, whole: bool) -> list[float]:
+    """``steps`` evenly spaced values from low to high (whole numbers for a capacity; equal
+    ones after rounding kept once)."""
+    if steps <= 1 or low == high:
+        return [round(low) if whole else low]
+    values = [low + (high - low) * k / (steps - 1) for k in range(steps)]
+    rounded = [float(round(v)) if whole else round(v, 6) for v in values]
+    return list(dict.fromkeys(rounded))

@@ -186,3 +186,34 @@ def spread_text(path: str, low: float, high: float, mode: float | None, lang: st
 
     text = f"{shown(low)} – {shown(high)}"
     return text if mode is None else f"{text} ({t('most_likely', lang)} {shown(mode)})"
+
+
+def sweepable_paths(scenario: Scenario) -> list[str]:
+    """The paths a sweep of this scenario can vary, in file order: each care type's capacity
+    (a number, or each date of its schedule), inflow and stay, and every policy's levers."""
+    found: list[str] = []
+    for name, care in scenario.care_types.items():
+        base = f"care_types.{name}"
+        if isinstance(care.capacity, dict):
+            found.extend(f"{base}.capacity.{date}" for date in care.capacity)
+        elif care.capacity is not None:
+            found.append(f"{base}.capacity")
+        found.extend(f"{base}.{field}" for field in ("inflow_per_year", "stay_months"))
+    for k, policy in enumerate(scenario.policies):
+        for lever in (*POLICY_LEVERS, "capacity"):
+            found.extend(
+                f"policies[{k}].{lever}.{name}"
+                for name, value in getattr(policy, lever).items()
+                if value is not None
+            )
+    return [path for path in found if locate(scenario, path, grid=True)[1] is None]
+
+
+def current_value(scenario: Scenario, path: str) -> float:
+    """The value ``path`` has in the scenario (a sweep's axis starts around it)."""
+    where, problem = locate(scenario, path, grid=True)
+    assert problem is None, problem
+    node: Any = scenario.to_dict()
+    for part in where:
+        node = node[part]
+    return float(node)

@@ -271,6 +271,7 @@ def test_a_broken_scenario_file_shows_its_message_and_the_app_keeps_working(tmp_
         ("app_pages/about.py", "Over het model"),
         ("app_pages/scenarios.py", "Scenario's"),
         ("app_pages/sensitivity.py", "Gevoeligheid"),
+        ("app_pages/sweep.py", "Raster"),
     ],
 )
 def test_every_page_loads(page, heading):
@@ -718,3 +719,23 @@ def test_the_sensitivity_page_ranks_the_assumptions_of_a_scenario_with_a_block()
     }
     at.selectbox(key="sens_measure_choice").set_value(("occupancy_mean", "jzplus")).run()
     assert "Gemiddelde bezetting" in at.get("vega_lite_chart")[-1].proto.spec
+
+
+def test_the_grid_page_draws_a_heatmap_of_two_settings():
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.switch_page("app_pages/sweep.py").run()
+    assert not at.exception
+    at.selectbox(key="sweep_scenario").set_value("zuid-west-jeugdzorgplus").run()
+    assert at.selectbox(key="sweep_path0").value == "care_types.jzplus.capacity.2022"  # the decision's date
+    assert at.selectbox(key="sweep_path1").value == "care_types.jzplus.inflow_per_year"
+    at.selectbox(key="sweep_path0").set_value("care_types.jzplus.capacity.2022").run()
+    at.number_input(key="sweep_low0_care_types.jzplus.capacity.2022").set_value(35.0)
+    at.number_input(key="sweep_high0_care_types.jzplus.capacity.2022").set_value(45.0)
+    at.number_input(key="sweep_steps1").set_value(2).run()
+    assert any("6 punten van 30 replicaties" in c.value for c in at.caption)
+    at.button(key="sweep_go").click().run()
+    assert not at.exception and not at.error
+    assert at.get("image")  # the heatmap, drawn as the PNG it exports to
+    assert at.selectbox(key="sweep_measure").value == "delayed_share_mean"
+    assert [b.proto.label for b in at.get("download_button")][-2:] == ["raster.png", "sweep.csv"]

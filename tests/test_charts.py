@@ -204,3 +204,12 @@ def test_the_tornado_puts_the_largest_effect_on_top_and_is_valid_vega_lite(lang)
     spec = charts.tornado_chart(rows, {"a": "Aanname A", "b": "Aanname B"}, "Bedden", lang).to_dict()
     assert spec["layer"][0]["encoding"]["y"]["sort"] == ["Aanname B", "c", "Aanname A"]
     assert spec["layer"][0]["mark"]["type"] == "bar" and spec["layer"][1]["mark"]["type"] == "tick"
+
+
+def test_the_heatmap_has_a_cell_per_point_in_the_pages_number_format():
+    rows = pd.DataFrame({"a": [43.0, 43.0, 57.0, 57.0], "b": [11.775, 15.7] * 2, "m": [1.0, 2.0, 0.5, 1.0]})
+    spec = charts.heatmap_chart(rows, "a", "b", "m", {"a": "Capaciteit"}, "Elders", "nl").to_dict()
+    assert spec["layer"][0]["mark"]["type"] == "rect"
+    assert spec["layer"][0]["encoding"]["x"]["sort"] == ["43", "57"]
+    assert spec["layer"][0]["encoding"]["y"]["sort"] == ["15,7", "11,775"]  # highest on top
+    assert spec["layer"][0]["encoding"]["x"]["title"] == "Capaciteit"
