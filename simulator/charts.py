@@ -930,16 +930,20 @@ def heatmap_chart(
 ) -> Chart:
     """A sweep's grid: one cell per point, coloured by ``measure`` (rows of one year and care
     type of ``sweep.csv``), its value written in the cell."""
-    from simulator.i18n import trimmed
+    from simulator.uncertainty import value_text
 
-    def shown(value: float) -> str:
-        return trimmed(float(value), lang, 3)
+    def shown(path: str) -> Callable[[float], str]:
+        return lambda value: value_text(path, float(value), lang)
 
     data = pd.DataFrame(
-        {"x": table[x_path].map(shown), "y": table[y_path].map(shown), "value": table[measure]}
+        {
+            "x": table[x_path].map(shown(x_path)),
+            "y": table[y_path].map(shown(y_path)),
+            "value": table[measure],
+        }
     )
-    x_order = [shown(v) for v in sorted(table[x_path].unique())]
-    y_order = [shown(v) for v in sorted(table[y_path].unique(), reverse=True)]
+    x_order = [shown(x_path)(v) for v in sorted(table[x_path].unique())]
+    y_order = [shown(y_path)(v) for v in sorted(table[y_path].unique(), reverse=True)]
     base = alt.Chart(data).encode(
         x=alt.X("x:O", sort=x_order, title=labels.get(x_path, x_path), axis=alt.Axis(labelAngle=0)),
         y=alt.Y("y:O", sort=y_order, title=labels.get(y_path, y_path)),

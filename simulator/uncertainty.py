@@ -177,12 +177,10 @@ def path_label(scenario: Scenario, path: str, lang: str = "nl") -> str:
 def spread_text(path: str, low: float, high: float, mode: float | None, lang: str = "nl") -> str:
     """'4,7 – 5,59', or a yearly change as '-10% – 0% (meest waarschijnlijk -5%)', in the
     page's number format."""
-    from simulator.i18n import t, trimmed
+    from simulator.i18n import t
 
     def shown(value: float) -> str:
-        if ".inflow_change_per_year." in path:
-            return trimmed(100 * value, lang, 1) + "%"
-        return trimmed(value, lang, 3)
+        return value_text(path, value, lang)
 
     text = f"{shown(low)} – {shown(high)}"
     return text if mode is None else f"{text} ({t('most_likely', lang)} {shown(mode)})"
@@ -217,3 +215,13 @@ def current_value(scenario: Scenario, path: str) -> float:
     for part in where:
         node = node[part]
     return float(node)
+
+
+def value_text(path: str, value: float, lang: str = "nl") -> str:
+    """A path's value as people read it: a yearly change in percent ('-5%'), others as a
+    number in the page's format ('5,25')."""
+    from simulator.i18n import trimmed
+
+    if ".inflow_change_per_year." in path:
+        return trimmed(100 * value, lang, 1) + "%"
+    return trimmed(value, lang, 3)

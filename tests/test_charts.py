@@ -213,3 +213,10 @@ def test_the_heatmap_has_a_cell_per_point_in_the_pages_number_format():
     assert spec["layer"][0]["encoding"]["x"]["sort"] == ["43", "57"]
     assert spec["layer"][0]["encoding"]["y"]["sort"] == ["15,7", "11,775"]  # highest on top
     assert spec["layer"][0]["encoding"]["x"]["title"] == "Capaciteit"
+
+
+def test_the_heatmap_writes_a_yearly_change_in_percent():
+    path = "policies[0].inflow_change_per_year.jzplus"
+    rows = pd.DataFrame({"a": [43.0, 43.0], path: [-0.1, 0.0], "m": [1.0, 2.0]})
+    spec = charts.heatmap_chart(rows, "a", path, "m", {}, "Elders", "nl").to_dict()
+    assert spec["layer"][0]["encoding"]["y"]["sort"] == ["0%", "-10%"]
