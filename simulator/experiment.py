@@ -109,13 +109,16 @@ def _chunks(
 
 
 def _wait(future: Future, cancelled: Callable[[], bool] | None) -> list[ReplicationResult]:
-    """The chunk's results; while waiting, ask every POLL_SECONDS whether the run is still wanted."""
+    """The chunk's results; before and while waiting, ask every POLL_SECONDS whether the run
+    is still wanted. Asked first, too: on a fast machine every chunk ends within a poll, and
+    a run whose session had ended went on to its last chunk (seen in CI)."""
     while True:
+        if cancelled is not None and cancelled():
+            raise RunCancelledError
         try:
             return future.result(timeout=None if cancelled is None else POLL_SECONDS)
         except TimeoutError:
-            if cancelled is not None and cancelled():
-                raise RunCancelledError from None
+            continue
         except CancelledError:  # dropped from the line: the same owner started a newer run
             raise RunCancelledError from None
 

@@ -38,6 +38,7 @@ _pool: ProcessPoolExecutor | None = None
 _pool_size = 0
 _fork = False  # the command line's choice (use_fork)
 _pool_lock = threading.Lock()  # sessions of the app create, replace and use the pool at once
+_stopped = False  # the server is stopping (shutdown_pool with a grace): no new pool
 
 
 def available_cores() -> int:
@@ -90,6 +91,8 @@ def get_pool(size: int | None = None) -> ProcessPoolExecutor:
     global _pool, _pool_size
     replace_broken_pool()
     with _pool_lock:
+        if _stopped:
+            raise RuntimeError("the worker pool is stopped: the server is stopping")
         if _pool is None:
             _pool_size = size or available_cores()
             _pool = ProcessPoolExecutor(
@@ -134,10 +137,15 @@ def shutdown_pool(grace_seconds: float | None = None) -> None:
     """Stop the shared worker pool, if there is one (also registered to run at exit): the
     chunks in line are dropped, those on a worker finish. With ``grace_seconds`` (a server
     that is told to stop) a worker still busy after that long is terminated: a stop must
-    not wait for a long replication nobody will see."""
-    global _pool
+    not wait for a long replication nobody will see, and that stop is final: the chunks in
+    line are dropped first and no new pool starts. Before, the dispatcher gave the next
+    session's chunk to a new pool while the old one stopped, and its processes (with the
+    resource tracker) outlived the server (seen in CI)."""
+    global _pool, _stopped
     with _pool_lock:
         pool, _pool = _pool, None
+        _stopped = _stopped or grace_seconds is not None
+    LINE.drop_waiting()
     if pool is None:
         return
     if grace_seconds is None:
@@ -255,6 +263,14 @@ class Line:
             kept = deque(job for job in queue if job.run is not run)
             if kept:
                 self._waiting[run.owner] = kept
+        for job in dropped:
+            job.future.cancel()
+
+    def drop_waiting(self) -> None:
+        """Cancel every chunk that waits for a worker, of every run (the pool is stopping)."""
+        with self._changed:
+            dropped = [job for queue in self._waiting.values() for job in queue]
+            self._waiting.clear()
         for job in dropped:
             job.future.cancel()
 

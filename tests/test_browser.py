@@ -74,6 +74,7 @@ def start_server(port: int, log: Path, script: str = "server.py") -> subprocess.
             cwd=ROOT,
             stdout=handle,
             stderr=subprocess.STDOUT,
+            start_new_session=True,  # its processes are found by session (tests/test_server.py)
         )
     deadline = time.monotonic() + 60
     while server.poll() is None and time.monotonic() < deadline:

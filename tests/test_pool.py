@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
+from concurrent.futures import Future
 
 import pytest
 
@@ -90,7 +91,7 @@ def test_a_newer_run_of_the_same_session_replaces_the_older(fresh_pool):
     reruns): the old run's chunks leave the line at once instead of running for nobody."""
     pool_module.get_pool(2)
     old: dict = {}
-    thread = threading.Thread(target=timed_run, args=(HEAVY, "session-1", old))
+    thread = threading.Thread(target=timed_run, args=(LONGER, "session-1", old))
     thread.start()
     time.sleep(1.0)
     new = run_in_stages([LIGHT], 0, owner="session-1")
@@ -104,7 +105,10 @@ def test_a_run_whose_session_ended_stops_and_frees_the_workers(fresh_pool):
     pool_module.get_pool(2)
     ended = threading.Event()
     out: dict = {}
-    thread = threading.Thread(target=timed_run, args=(HEAVY, "gone", out), kwargs={"cancelled": ended.is_set})
+    # LONGER: on a fast machine HEAVY's chunks end within a poll, and it ended in 2.3 s (CI).
+    thread = threading.Thread(
+        target=timed_run, args=(LONGER, "gone", out), kwargs={"cancelled": ended.is_set}
+    )
     thread.start()
     time.sleep(1.0)
     ended.set()  # the browser tab closed
@@ -113,6 +117,36 @@ def test_a_run_whose_session_ended_stops_and_frees_the_workers(fresh_pool):
     limit = 1.0 + experiment.POLL_SECONDS + one_replication_seconds(HEAVY) + 1.0
     assert out["seconds"] < limit, (out["seconds"], limit)
     assert pool_module.LINE.waiting() == 0
+
+
+def test_a_run_given_up_stops_even_when_its_chunks_end_within_a_poll():
+    """A chunk that is already done when the run is given up: on a fast machine they all
+    are, and the run went on to its last chunk."""
+    done: Future = Future()
+    done.set_result([])
+    assert experiment._wait(done, lambda: False) == []
+    with pytest.raises(RunCancelledError):
+        experiment._wait(done, lambda: True)
+
+
+def test_a_server_stop_drops_the_line_and_starts_no_new_pool(fresh_pool, monkeypatch):
+    """Two sessions' runs in line when the server stops: both end, nothing waits, and no new
+    pool starts for the chunk that was next in turn (whose processes outlived the server)."""
+    monkeypatch.setattr(pool_module, "_stopped", False, raising=False)  # restored after the test
+    pool_module.get_pool(2)
+    outs: list[dict] = [{}, {}]
+    threads = [threading.Thread(target=timed_run, args=(LONGER, f"user-{k}", outs[k])) for k in range(2)]
+    for thread in threads:
+        thread.start()
+    time.sleep(1.0)
+    pool_module.shutdown_pool(grace_seconds=1.0)
+    for thread in threads:
+        thread.join(timeout=30)
+    assert all(not thread.is_alive() for thread in threads)
+    assert all("results" not in out for out in outs), "a run went on after the stop"
+    assert pool_module._pool is None and pool_module.LINE.waiting() == 0
+    with pytest.raises(RuntimeError, match="stopping"):
+        pool_module.get_pool()
 
 
 def test_the_health_check_runs_a_replication_and_reports_a_dead_pool(fresh_pool, monkeypatch):

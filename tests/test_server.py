@@ -30,6 +30,13 @@ def processes_under(pid: int) -> list[int]:
     return children + [grandchild for child in children for grandchild in processes_under(child)]
 
 
+def in_session(sid: int) -> list[int]:
+    """Every process of the server's session (start_server makes one): also those started
+    after a look at its children, and those whose parent has gone."""
+    out = subprocess.run(["pgrep", "-s", str(sid)], capture_output=True, text=True, check=False)
+    return [int(p) for p in out.stdout.split()]
+
+
 def running(pid: int) -> bool:
     """Alive and not a zombie: an ended process whose parent (the forkserver, gone with the
     server) did not collect it waits for init, but runs nothing and holds no memory."""
@@ -85,10 +92,14 @@ def test_health_check_and_a_stop_in_the_middle_of_two_runs(tmp_path):
         # Its workers end with it: told to stop, they may need a moment on a busy machine
         # (chromium closing), never more than a few seconds.
         gone_by = time.monotonic() + 5.0
-        left = [w for w in workers if running(w)]
+
+        def still_running() -> list[int]:
+            return [w for w in sorted(set(workers) | set(in_session(server.pid))) if running(w)]
+
+        left = still_running()
         while left and time.monotonic() < gone_by:
             time.sleep(0.1)
-            left = [w for w in workers if running(w)]
+            left = still_running()
         assert not left, f"processes outlived the server by 5 s: {[describe(w) for w in left]}"
     finally:
         if server.poll() is None:
