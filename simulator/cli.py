@@ -7,6 +7,7 @@ error. Invalid input gets one message naming the file and field, no traceback, a
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -23,6 +24,7 @@ from simulator.scenario import MAX_REPLICATIONS, MAX_YEARS, ScenarioError, load_
 from simulator.settings import DEFAULT_ENGINE, ENGINES
 
 if TYPE_CHECKING:  # the commands import the heavy modules when they run
+    from simulator.cluster import Cluster
     from simulator.results import Results, Summary
     from simulator.scenario import Scenario
 
@@ -124,10 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="Morris trajectories r; the run has r x (inputs + 1) points (default 10)",
     )
     _add_run_flags(sensitivity)
-    sensitivity.add_argument(
-        "--workers", type=_bounded_int("--workers", 1, 64), help="processes to use (default: all cores)"
-    )
-    sensitivity.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    _add_points_flags(sensitivity)
 
     sweep = commands.add_parser(
         "sweep",
@@ -146,10 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", required=True, metavar="DIR", help="folder for the output files (created if missing)"
     )
     _add_run_flags(sweep)
-    sweep.add_argument(
-        "--workers", type=_bounded_int("--workers", 1, 64), help="processes to use (default: all cores)"
-    )
-    sweep.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    _add_points_flags(sweep)
 
     commands.add_parser(
         "schema",
@@ -157,6 +153,22 @@ def build_parser() -> argparse.ArgumentParser:
         "(e.g. python -m simulator schema > scenario.schema.json)",
     )
     return parser
+
+
+def _add_points_flags(parser: argparse.ArgumentParser) -> None:
+    """Flags of the commands that run many points (sweep, sensitivity): where they run."""
+    parser.add_argument(
+        "--workers",
+        type=_bounded_int("--workers", 1, 64),
+        help="local processes to use (default: all cores; not with --scheduler)",
+    )
+    parser.add_argument(
+        "--scheduler",
+        metavar="tcp://HOST:PORT",
+        help="run the replications on the Dask distributed cluster of this scheduler, whose workers run "
+        "this project (README: On a cluster); the tables equal a local run's (default: local processes)",
+    )
+    parser.add_argument("--quiet", action="store_true", help="print nothing but errors")
 
 
 def _add_aligned_flags(parser: argparse.ArgumentParser) -> None:
@@ -344,6 +356,24 @@ def _warm_up(args: argparse.Namespace) -> None:
         from simulator.pool import warm_up
 
         warm_up(args.workers)
+
+
+def _where_to_run(args: argparse.Namespace) -> contextlib.AbstractContextManager[Cluster | None]:
+    """The cluster of --scheduler, connected and checked (exit 2 if it cannot be used), or
+    None with the local workers started."""
+    if not args.scheduler:
+        _warm_up(args)
+        return contextlib.nullcontext(None)
+    if args.workers:
+        raise InputError(
+            "--workers: the cluster's workers run the replications; leave it out with --scheduler"
+        )
+    from simulator.cluster import ClusterError, connect
+
+    try:
+        return connect(args.scheduler)
+    except ClusterError as error:
+        raise InputError(str(error)) from None
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -545,15 +575,17 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
             "--trajectories or --replications, or raise --max-stays"
         )
     year = args.year or default_levers(scenario).policy_year
-    _warm_up(args)
-    bar = ProgressBar(enabled=not args.quiet, label="points")
-    started = time.perf_counter()
-    try:
-        table = run_sensitivity(scenario, year, args.trajectories, workers=args.workers, progress=bar)
-    except SensitivityError as error:
-        raise InputError(f"{args.scenario}: {error}") from None
-    finally:
-        bar.close()
+    with _where_to_run(args) as cluster:
+        bar = ProgressBar(enabled=not args.quiet)
+        started = time.perf_counter()
+        try:
+            table = run_sensitivity(
+                scenario, year, args.trajectories, workers=args.workers, progress=bar, cluster=cluster
+            )
+        except SensitivityError as error:
+            raise InputError(f"{args.scenario}: {error}") from None
+        finally:
+            bar.close()
     from simulator import __version__
     from simulator.csvtext import csv_text
     from simulator.files import write_folder
@@ -567,6 +599,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
         "year": year,
         "seed": scenario.seed,
         "replications": scenario.replications,
+        "scheduler": args.scheduler,
         "scenario": scenario.model_dump(mode="json", by_alias=True, exclude_none=True),
         "runtime_seconds": round(time.perf_counter() - started, 3),
     }
@@ -620,18 +653,20 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         )
     from simulator.sweep import Finished
 
-    # Finished points wait beside --out until the sweep is written: an interrupted sweep run
-    # again with the same scenario and grid goes on from there.
-    finished = Finished(out.parent / f".{out.name}.sweep-points", scenario, grid)
-    if finished.count() and not args.quiet:
-        print(f"resuming: {finished.count()} of {len(scenarios)} points finished before", file=sys.stderr)
-    _warm_up(args)
-    bar = ProgressBar(enabled=not args.quiet, label="points")
-    started = time.perf_counter()
-    try:
-        table = run_sweep(scenario, grid, workers=args.workers, progress=bar, finished=finished)
-    finally:
-        bar.close()
+    with _where_to_run(args) as cluster:
+        # Finished points wait beside --out until the sweep is written: an interrupted sweep
+        # run again with the same scenario and grid goes on from there.
+        finished = Finished(out.parent / f".{out.name}.sweep-points", scenario, grid)
+        if finished.count() and not args.quiet:
+            print(f"resuming: {finished.count()} of {len(scenarios)} points finished before", file=sys.stderr)
+        bar = ProgressBar(enabled=not args.quiet)
+        started = time.perf_counter()
+        try:
+            table = run_sweep(
+                scenario, grid, workers=args.workers, progress=bar, finished=finished, cluster=cluster
+            )
+        finally:
+            bar.close()
     from simulator import __version__
     from simulator.csvtext import csv_text
     from simulator.files import write_folder
@@ -643,6 +678,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         "points": len(scenarios),
         "seed": scenario.seed,
         "replications": scenario.replications,
+        "scheduler": args.scheduler,
         "scenario": scenario.model_dump(mode="json", by_alias=True, exclude_none=True),
         "runtime_seconds": seconds,
     }

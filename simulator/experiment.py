@@ -22,12 +22,13 @@ from typing import TYPE_CHECKING
 from simulator.budget import estimate
 from simulator.hybrid import model_class, runs_in_bulk
 from simulator.model import ReplicationResult
-from simulator.pool import LINE, pool_size
+from simulator.pool import LINE, Run, pool_size
 from simulator.scenario import Scenario, scenario_from_dict, with_overrides
 from simulator.settings import DEFAULT_ENGINE
 from simulator.timeline import Plan, compile_plan
 
 if TYPE_CHECKING:  # results imports pandas, which worker processes need not load
+    from simulator.cluster import Cluster, ClusterRun
     from simulator.results import Results
 
 Progress = Callable[[int, int], None]  # (replications done, replications in all)
@@ -134,13 +135,16 @@ def _collect(
     owner: Hashable | None = None,
     cancelled: Callable[[], bool] | None = None,
     engine: str = DEFAULT_ENGINE,
+    cluster: Cluster | None = None,
 ) -> Iterator[tuple[int, int, list[ReplicationResult]]]:
     """(stage, scenario index, results) of every chunk as it finishes, and (stage, -1, [])
     when a stage is complete. ``workers`` 1 runs here; otherwise the chunks take their turns
-    in the shared pool (``workers``: its size if this run starts it), as ``owner``'s run.
-    A chunk whose worker died runs once more on a new pool; a second death is raised. When
-    the caller stops (an exception, ``cancelled()``), the chunks not started are dropped."""
-    if workers == 1:
+    in the shared pool (``workers``: its size if this run starts it), as ``owner``'s run, or
+    go to ``cluster``'s workers (a Dask cluster, ``simulator.cluster``). A chunk whose local
+    worker died runs once more on a new pool; a second death is raised (a cluster reruns a
+    lost worker's chunks itself). When the caller stops (an exception, ``cancelled()``), the
+    chunks not started are dropped."""
+    if workers == 1 and cluster is None:
         for stage, items in enumerate(work):
             for j, numbers in items:
                 if cancelled is not None and cancelled():
@@ -149,9 +153,9 @@ def _collect(
                     yield stage, j, _run_chunk(plans[j], numbers, seeds[j], engine)
             yield stage, -1, []
         return
-    chunking = workers or pool_size()
+    chunking = cluster.threads() if cluster is not None else workers or pool_size()
     stays = [estimate(plan).stays for plan in plans]
-    run = LINE.open(owner, workers)
+    run: Run | ClusterRun = cluster.open() if cluster is not None else LINE.open(owner, workers)
     try:
         queued = [
             [
@@ -262,6 +266,44 @@ def run_in_stages(
         summarise(plan, [r[k] for k in sorted(r)], time.perf_counter() - started, engine)
         for plan, r in zip(plans, reps, strict=True)
     ]
+
+
+def run_each(
+    scenarios: Sequence[Scenario],
+    on_done: Callable[[int, Results], None],
+    progress: Progress | None = None,
+    workers: int | None = None,
+    engine: str = DEFAULT_ENGINE,
+    cluster: Cluster | None = None,
+) -> None:
+    """Full runs of many resolved scenarios (a sweep's points, a sensitivity design), all
+    queued at once so that every worker stays busy: ``on_done(j, results)`` as soon as
+    scenario j's last replication is back (in any order), after which its replications are
+    let go, so a grid of a thousand points holds one table per point, not its replications.
+    ``progress`` counts replications over all scenarios. On ``cluster`` (a Dask cluster) or
+    in the local pool; the tables are the same either way."""
+    from simulator.results import summarise
+
+    plans = [compile_plan(s) for s in scenarios]
+    work: Work = [[(j, list(range(s.replications))) for j, s in enumerate(scenarios)]]
+    total = sum(s.replications for s in scenarios)
+    reps: list[dict[int, ReplicationResult]] = [{} for _ in scenarios]
+    started = time.perf_counter()
+    done = 0
+    seeds = [s.seed for s in scenarios]
+    for _, j, results in _collect(plans, seeds, work, workers, engine=engine, cluster=cluster):
+        if j < 0:
+            continue
+        reps[j].update((r.run_number, r) for r in results)
+        done += len(results)
+        if len(reps[j]) == scenarios[j].replications:
+            found = summarise(
+                plans[j], [reps[j][k] for k in sorted(reps[j])], time.perf_counter() - started, engine
+            )
+            reps[j] = {}
+            on_done(j, found)
+        if progress:
+            progress(done, total)
 
 
 def resolve(

@@ -14,12 +14,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from simulator.i18n import Message
 from simulator.scenario import Scenario, with_values
+
+if TYPE_CHECKING:
+    from simulator.cluster import Cluster
+    from simulator.results import Results
 
 MEASURES = ("beds_needed", "delayed_share_mean", "cost_mean", "occupancy_mean")
 COLUMNS = ("parameter", "measure", "care_type", "year", "mu_star", "sigma", "mu_star_conf")
@@ -120,20 +125,23 @@ def run_sensitivity(
     trajectories: int = DEFAULT_TRAJECTORIES,
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    cluster: Cluster | None = None,
 ) -> pd.DataFrame:
     """Morris indices of the scenario's uncertain inputs for the key measures in ``year``:
-    every point runs the scenario's replications with its seed."""
-    from simulator.experiment import run_experiment
+    every point runs the scenario's replications with its seed, all queued at once, in the
+    local pool or on ``cluster``; ``progress`` counts replications."""
+    from simulator.experiment import run_each
 
     if year not in range(int(scenario.start[:4]), int(scenario.start[:4]) + scenario.years):
         raise SensitivityError(Message("s_year_outside", year=year))
     points, scenarios = point_scenarios(scenario, trajectories)
-    tables = []
-    for k, point in enumerate(scenarios):
-        tables.append(run_experiment(point, workers=workers).yearly)
-        if progress:
-            progress(k + 1, len(scenarios))
-    return indices(scenario, points, tables, year)
+    tables: dict[int, pd.DataFrame] = {}
+
+    def point_done(k: int, results: Results) -> None:
+        tables[k] = results.yearly
+
+    run_each(scenarios, point_done, progress, workers, cluster=cluster)
+    return indices(scenario, points, [tables[k] for k in range(len(scenarios))], year)
 
 
 def point_scenarios(

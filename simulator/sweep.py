@@ -17,12 +17,17 @@ import math
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from simulator.files import write_file
 from simulator.scenario import Scenario, ScenarioError, scenario_from_dict
 from simulator.uncertainty import locate, set_values
+
+if TYPE_CHECKING:
+    from simulator.cluster import Cluster
+    from simulator.results import Results
 
 MAX_POINTS = 1000
 
@@ -143,23 +148,37 @@ def run_sweep(
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     finished: Finished | None = None,
+    cluster: Cluster | None = None,
 ) -> pd.DataFrame:
     """sweep.csv: per point, year and care type, a column per varied path, then the yearly
-    table's columns. With ``finished``, points done before are read back, not run again."""
-    from simulator.experiment import run_experiment
+    table's columns. Every point's replications are queued at once, in the local pool or on
+    ``cluster``; ``progress`` counts replications. With ``finished``, points done before are
+    read back, not run again, and each point is kept there as soon as it is done."""
+    from simulator.experiment import run_each
 
     scenarios = check(scenario, grid)
-    frames = []
-    for k, point in enumerate(scenarios):
-        yearly = finished.get(k) if finished else None
-        if yearly is None:
-            yearly = run_experiment(point, workers=workers).yearly.reset_index(drop=True)
-            if finished:
-                finished.put(k, yearly)
-        frames.append(yearly)
+    tables: dict[int, pd.DataFrame] = {}
+    for k in range(len(scenarios)):
+        found = finished.get(k) if finished else None
+        if found is not None:
+            tables[k] = found
+    todo = [k for k in range(len(scenarios)) if k not in tables]
+    before = sum(scenarios[k].replications for k in tables)
+    total = sum(s.replications for s in scenarios)
+
+    def point_done(j: int, results: Results) -> None:
+        yearly = results.yearly.reset_index(drop=True)
+        if finished:
+            finished.put(todo[j], yearly)
+        tables[todo[j]] = yearly
+
+    def replications_done(done: int, _: int) -> None:
         if progress:
-            progress(k + 1, len(scenarios))
-    return sweep_table(grid, frames)
+            progress(before + done, total)
+
+    if todo:
+        run_each([scenarios[k] for k in todo], point_done, replications_done, workers, cluster=cluster)
+    return sweep_table(grid, [tables[k] for k in range(len(scenarios))])
 
 
 def sweep_table(grid: dict[str, list[float]], yearly_tables: list[pd.DataFrame]) -> pd.DataFrame:

@@ -117,7 +117,7 @@ def test_too_many_points_are_refused():
 
 
 def test_an_interrupted_sweep_resumes_from_the_points_it_finished(tmp_path, monkeypatch):
-    import simulator.experiment as experiment
+    import simulator.results as results
 
     path = tmp_path / "s.yaml"
     path.write_text(yaml.safe_dump(scenario().to_dict(), sort_keys=False), encoding="utf-8")
@@ -125,7 +125,7 @@ def test_an_interrupted_sweep_resumes_from_the_points_it_finished(tmp_path, monk
     whole = tmp_path / "whole"
     assert main(["sweep", str(path), *flags, "--out", str(whole), "--quiet", "--workers", "1"]) == 0
 
-    real, calls = experiment.run_experiment, []
+    real, calls = results.summarise, []  # once per point, when its replications are in
 
     def stops_after_two(*args, **kwargs):
         if len(calls) == 2:
@@ -134,13 +134,13 @@ def test_an_interrupted_sweep_resumes_from_the_points_it_finished(tmp_path, monk
         return real(*args, **kwargs)
 
     out = tmp_path / "out"
-    monkeypatch.setattr(experiment, "run_experiment", stops_after_two)
+    monkeypatch.setattr(results, "summarise", stops_after_two)
     assert main(["sweep", str(path), *flags, "--out", str(out), "--quiet", "--workers", "1"]) == 130
     assert not out.exists() and len(list((tmp_path / ".out.sweep-points").glob("point-*.json"))) == 2
 
     calls.clear()
     counted = []
-    monkeypatch.setattr(experiment, "run_experiment", lambda *a, **k: counted.append(1) or real(*a, **k))
+    monkeypatch.setattr(results, "summarise", lambda *a, **k: counted.append(1) or real(*a, **k))
     assert main(["sweep", str(path), *flags, "--out", str(out), "--quiet", "--workers", "1"]) == 0
     assert len(counted) == 2  # only the two points not finished before
     assert (out / "sweep.csv").read_bytes() == (whole / "sweep.csv").read_bytes()
