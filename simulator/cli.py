@@ -49,6 +49,19 @@ def _bounded_int(name: str, low: int, high: int) -> Callable[[str], int]:
     return parse
 
 
+def _power_of_two(name: str, low: int, high: int) -> Callable[[str], int]:
+    """A whole number from low to high that is a power of 2 (Sobol' sequences need one)."""
+    bounded = _bounded_int(name, low, high)
+
+    def parse(text: str) -> int:
+        value = bounded(text)
+        if value & (value - 1):
+            raise argparse.ArgumentTypeError(f"{name} must be a power of 2 (8, 16, 32, ...), got {value}")
+        return value
+
+    return parse
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The parser of the subcommands run, validate, compare, export and schema."""
     parser = argparse.ArgumentParser(
@@ -124,6 +137,19 @@ def build_parser() -> argparse.ArgumentParser:
         type=_bounded_int("--trajectories", 2, 200),
         default=10,
         help="Morris trajectories r; the run has r x (inputs + 1) points (default 10)",
+    )
+    sensitivity.add_argument(
+        "--method",
+        choices=["morris", "sobol"],
+        default="morris",
+        help="morris: elementary effects (mu*, sigma); sobol: also first-order and total Sobol indices "
+        "(S1, ST) from a second design (default morris)",
+    )
+    sensitivity.add_argument(
+        "--samples",
+        type=_power_of_two("--samples", 8, 4096),
+        default=64,
+        help="Sobol base samples N, a power of 2; the Sobol design has N x (inputs + 2) points (default 64)",
     )
     _add_run_flags(sensitivity)
     _add_points_flags(sensitivity)
@@ -560,19 +586,22 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     scenario = _resolve(args)
     from simulator.budget import estimate
     from simulator.levers import default_levers
-    from simulator.sensitivity import SensitivityError, problem, run_sensitivity
+    from simulator.sensitivity import SensitivityError, problem, run_sensitivity, sobol_points
 
     try:
-        points = args.trajectories * (problem(scenario)["num_vars"] + 1)
+        inputs = problem(scenario)["num_vars"]
     except SensitivityError as error:
         raise InputError(f"{args.scenario}: {error}") from None
+    points = args.trajectories * (inputs + 1)
+    if args.method == "sobol":
+        points += sobol_points(inputs, args.samples)
     check_budget(scenario, args, args.scenario)
     total = estimate(scenario).total_stays * points
     if total > args.max_stays:
         raise InputError(
             f"{args.scenario}: the sensitivity run would simulate about {total:,.0f} stays ({points} points x "
             f"{scenario.replications} replications), over --max-stays {args.max_stays:,.0f}; use fewer "
-            "--trajectories or --replications, or raise --max-stays"
+            "--trajectories, --samples or --replications, or raise --max-stays"
         )
     year = args.year or default_levers(scenario).policy_year
     with _where_to_run(args) as cluster:
@@ -580,7 +609,14 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
         started = time.perf_counter()
         try:
             table = run_sensitivity(
-                scenario, year, args.trajectories, workers=args.workers, progress=bar, cluster=cluster
+                scenario,
+                year,
+                args.trajectories,
+                workers=args.workers,
+                progress=bar,
+                cluster=cluster,
+                method=args.method,
+                samples=args.samples,
             )
         except SensitivityError as error:
             raise InputError(f"{args.scenario}: {error}") from None
@@ -592,8 +628,9 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
 
     info = {
         "version": __version__,
-        "method": "morris",
+        "method": args.method,
         "trajectories": args.trajectories,
+        "sobol_samples": args.samples if args.method == "sobol" else None,
         "levels": 4,
         "points": points,
         "year": year,

@@ -28,7 +28,10 @@ if TYPE_CHECKING:
 
 MEASURES = ("beds_needed", "delayed_share_mean", "cost_mean", "occupancy_mean")
 COLUMNS = ("parameter", "measure", "care_type", "year", "mu_star", "sigma", "mu_star_conf")
+SOBOL_COLUMNS = ("S1", "S1_conf", "ST", "ST_conf")
+METHODS = ("morris", "sobol")
 DEFAULT_TRAJECTORIES = 10
+DEFAULT_SAMPLES = 64  # Sobol base samples N (a power of 2): N x (inputs + 2) points
 LEVELS = 4  # Morris grid levels: the usual choice, with a step of 2/3 of the range
 
 
@@ -76,6 +79,42 @@ def design(scenario: Scenario, trajectories: int = DEFAULT_TRAJECTORIES) -> Desi
     spec = problem(scenario)
     values = morris_sample.sample(spec, trajectories, num_levels=LEVELS, seed=scenario.seed % 2**32)
     return Design(spec["names"], values, scenario.seed)
+
+
+def sobol_design(scenario: Scenario, samples: int = DEFAULT_SAMPLES) -> Design:
+    """Saltelli's design for first-order and total Sobol indices (no second order): N =
+    ``samples`` base points, N x (inputs + 2) in all, scrambled Sobol' sequence seeded by the
+    scenario's seed."""
+    from SALib.sample import sobol as sobol_sample
+
+    spec = problem(scenario)
+    values = sobol_sample.sample(spec, samples, calc_second_order=False, seed=scenario.seed % 2**32)
+    return Design(spec["names"], values, scenario.seed)
+
+
+def sobol_points(inputs: int, samples: int) -> int:
+    """Points of a Sobol design (``sobol_design``)."""
+    return samples * (inputs + 2)
+
+
+def sobol_indices(scenario: Scenario, outputs: list[dict[tuple[str, str], float]], year: int) -> pd.DataFrame:
+    """First-order (S1) and total (ST) Sobol indices with their 95% bootstrap intervals, one
+    row per parameter, measure and care type. A measure that does not vary (no delayed share
+    without a capacity) has no variance to share out: its indices are 0."""
+    from SALib.analyze import sobol as sobol_analyze
+
+    spec = problem(scenario)
+    rows = []
+    for key in outputs[0]:
+        y = np.nan_to_num(np.array([out[key] for out in outputs], dtype=float))
+        if np.ptp(y) == 0:
+            found = {name: np.zeros(spec["num_vars"]) for name in SOBOL_COLUMNS}
+        else:
+            found = sobol_analyze.analyze(spec, y, calc_second_order=False, seed=scenario.seed % 2**32)
+        for j, name in enumerate(spec["names"]):
+            row = {"parameter": name, "measure": key[0], "care_type": key[1], "year": year}
+            rows.append(row | {column: float(np.nan_to_num(found[column][j])) for column in SOBOL_COLUMNS})
+    return pd.DataFrame(rows)
 
 
 def measures(yearly: pd.DataFrame, year: int) -> dict[tuple[str, str], float]:
@@ -126,22 +165,37 @@ def run_sensitivity(
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     cluster: Cluster | None = None,
+    method: str = "morris",
+    samples: int = DEFAULT_SAMPLES,
 ) -> pd.DataFrame:
-    """Morris indices of the scenario's uncertain inputs for the key measures in ``year``:
-    every point runs the scenario's replications with its seed, all queued at once, in the
-    local pool or on ``cluster``; ``progress`` counts replications."""
+    """Morris indices of the scenario's uncertain inputs for the key measures in ``year``,
+    and with ``method`` "sobol" also first-order and total Sobol indices (columns S1, ST and
+    their intervals) from a second design of ``samples`` base points. Every point runs the
+    scenario's replications with its seed, all queued at once, in the local pool or on
+    ``cluster``; ``progress`` counts replications."""
     from simulator.experiment import run_each
 
+    if method not in METHODS:
+        raise ValueError(f"method {method!r}: one of {', '.join(METHODS)}")
     if year not in range(int(scenario.start[:4]), int(scenario.start[:4]) + scenario.years):
         raise SensitivityError(Message("s_year_outside", year=year))
     points, scenarios = point_scenarios(scenario, trajectories)
+    morris_points = len(scenarios)
+    if method == "sobol":
+        sobol = sobol_design(scenario, samples)
+        scenarios += [sobol.scenario(scenario, k) for k in range(len(sobol.values))]
     tables: dict[int, pd.DataFrame] = {}
 
     def point_done(k: int, results: Results) -> None:
         tables[k] = results.yearly
 
     run_each(scenarios, point_done, progress, workers, cluster=cluster)
-    return indices(scenario, points, [tables[k] for k in range(len(scenarios))], year)
+    table = indices(scenario, points, [tables[k] for k in range(morris_points)], year)
+    if method == "morris":
+        return table
+    outputs = [measures(tables[k], year) for k in range(morris_points, len(scenarios))]
+    keys = ["parameter", "measure", "care_type", "year"]
+    return table.merge(sobol_indices(scenario, outputs, year), on=keys, how="left", validate="one_to_one")
 
 
 def point_scenarios(

@@ -69,3 +69,52 @@ def test_the_command_writes_the_table_or_refuses_with_exit_2(tmp_path, capsys):
     assert "no uncertainty block" in capsys.readouterr().err and not (tmp_path / "no").exists()
     assert main(["sensitivity", str(path), "--out", str(tmp_path / "big"), "--max-stays", "1000"]) == 2
     assert "--max-stays" in capsys.readouterr().err and not (tmp_path / "big").exists()
+
+
+@pytest.mark.slow
+def test_sobol_indices_share_out_the_variance_as_theory_says():
+    """Occupancy is inflow x stay / 12 (Little's law), with the stay uniform on 6-18 months
+    and the inflow on 95-105 a year, independent. Then Var(E[Y|stay]) = (100/12)^2 Var(stay)
+    = 833.3, Var(E[Y|inflow]) = Var(inflow) = 8.33 and Var(Y) = E[inflow^2] E[stay^2] / 144
+    - 100^2 = 842.4: S1(stay) = 0.989, S1(inflow) = 0.0099, ST(stay) = 1 - S1(inflow) = 0.990,
+    ST(inflow) = 1 - S1(stay) = 0.011. The run's chance (common random numbers, 10
+    replications: a variance of about 10) is within the estimator's error. Each index must
+    lie within twice SALib's own 95% interval of theory."""
+    table = run_sensitivity(scenario(), year=2026, trajectories=2, method="sobol", samples=64)
+    occupancy = table[(table.measure == "occupancy_mean") & (table.care_type == "care")].set_index(
+        "parameter"
+    )
+    theory = {
+        "care_types.care.stay_months": {"S1": 833.3 / 842.4, "ST": 1 - 8.33 / 842.4},
+        "care_types.care.inflow_per_year": {"S1": 8.33 / 842.4, "ST": 1 - 833.3 / 842.4},
+    }
+    for parameter, expected in theory.items():
+        for index, value in expected.items():
+            found, conf = occupancy.loc[parameter, index], occupancy.loc[parameter, f"{index}_conf"]
+            assert abs(found - value) <= 2 * conf, (parameter, index, found, value, conf)
+    assert occupancy.loc["care_types.care.stay_months", "S1"] > 0.7
+    assert occupancy.loc["care_types.care.inflow_per_year", "ST"] < 0.1
+    # The Morris columns are still there, for the same inputs.
+    assert (
+        occupancy.loc["care_types.care.stay_months", "mu_star"]
+        > occupancy.loc["care_types.care.inflow_per_year", "mu_star"]
+    )
+
+
+def test_the_command_takes_sobol_with_a_power_of_two(tmp_path, capsys):
+    import yaml
+
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        yaml.safe_dump(make_scenario(CARE, years=2, replications=2, uncertainty=SPREADS).to_dict()),
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    flags = ["--trajectories", "2", "--year", "2022", "--quiet", "--method", "sobol"]
+    assert main(["sensitivity", str(path), "--out", str(out), *flags, "--samples", "8"]) == 0
+    table = pd.read_csv(out / "sensitivity.csv")
+    assert {"mu_star", "S1", "S1_conf", "ST", "ST_conf"} <= set(table.columns)
+    with pytest.raises(SystemExit) as stopped:
+        main(["sensitivity", str(path), "--out", str(tmp_path / "no"), *flags, "--samples", "48"])
+    assert stopped.value.code == 2 and "power of 2" in capsys.readouterr().err
+    assert not (tmp_path / "no").exists()
