@@ -1,9 +1,13 @@
 """Gevoeligheid: which uncertain assumption of a scenario moves a key measure most (Morris)."""
 
+from functools import partial
+
 import streamlit as st
 
 from simulator import charts
 from simulator.csvtext import csv_text
+from simulator.export import PPTX_MIME
+from simulator.export.analysis import sensitivity_deck
 from simulator.levers import default_levers
 from simulator.sensitivity import DEFAULT_TRAJECTORIES, indices, point_scenarios
 from simulator.uncertainty import path_label, spread_text
@@ -88,10 +92,18 @@ if kept and kept[0] == asked:
     labels = {path: path_label(scenario, path, L) for path in scenario.uncertainty}
     title = f"{t('m_' + measure)}, {scenario.label(care_type)} {year}"
     show_chart(charts.tornado_chart(rows, labels, title, L))
-    st.download_button(
+    downloads = st.columns(2)
+    downloads[0].download_button(
         t("sens_table"),
         csv_text(table),
         file_name="sensitivity.csv",
         mime="text/csv",
         key="sens_download",
+    )
+    downloads[1].download_button(  # made when pressed (a thread of its own), not on every rerun
+        t("sens_deck"),
+        partial(sensitivity_deck, scenario, table, year, labels, L, (measure, care_type)),
+        file_name="gevoeligheid.pptx" if L == "nl" else "sensitivity.pptx",
+        mime=PPTX_MIME,
+        key="sens_deck_download",
     )

@@ -1,9 +1,13 @@
 """Raster: a grid of two settings, every point a run with the same seed, as a heatmap."""
 
+from functools import partial
+
 import streamlit as st
 
 from simulator import charts
 from simulator.csvtext import csv_text
+from simulator.export import PPTX_MIME
+from simulator.export.analysis import sweep_deck
 from simulator.export.images import render
 from simulator.levers import default_levers
 from simulator.results import key_care_type
@@ -132,8 +136,15 @@ if kept and kept[0] == asked:
     # Drawn as the image it exports to: the same picture on the screen, in the PNG and on a slide.
     png, _ = render(chart.properties(width=900))
     st.image(png, width="stretch")
-    downloads = st.columns(2)
+    downloads = st.columns(3)
     downloads[0].download_button("raster.png", png, file_name="raster.png", mime="image/png", key="sweep_png")
     downloads[1].download_button(
         "sweep.csv", csv_text(table), file_name="sweep.csv", mime="text/csv", key="sweep_csv"
+    )
+    downloads[2].download_button(  # made when pressed (a thread of its own), not on every rerun
+        t("sweep_deck"),
+        partial(sweep_deck, scenario, rows, axes[0][0], axes[1][0], measure, title, labels, png, L),
+        file_name="raster.pptx",
+        mime=PPTX_MIME,
+        key="sweep_deck_download",
     )

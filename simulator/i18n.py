@@ -83,6 +83,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "sens_assumption": ("Aanname", "Assumption"),
     "sens_range": ("Bereik", "Range"),
     "sens_table": ("sensitivity.csv", "sensitivity.csv"),
+    "sens_deck": ("Presentatie (.pptx)", "Slides (.pptx)"),
+    "sweep_deck": ("Presentatie (.pptx)", "Slides (.pptx)"),
     "m_beds_needed": ("Bedden nodig", "Beds needed"),
     "m_delayed_share_mean": ("Aandeel met wachttijd", "Delayed share"),
     "m_cost_mean": ("Kosten (€)", "Cost (€)"),
@@ -606,6 +608,32 @@ TEXT: dict[str, tuple[str, str]] = {
     "x_capacity_of": ("Capaciteit {label}", "Capacity {label}"),
     "x_assumptions_title": ("Aannames en bronnen", "Assumptions and sources"),
     "x_made_with": ("Gemaakt met jeugdzorg-sim {version}", "Made with jeugdzorg-sim {version}"),
+    "x_sens_title": ("Gevoeligheid: {scenario}", "Sensitivity: {scenario}"),
+    "x_sens_note": (
+        "{scenario} · {n} replicaties per punt, seed {seed} · blauw: effect over het bereik (μ*), "
+        "oranje: spreiding (σ)",
+        "{scenario} · {n} replications a point, seed {seed} · blue: effect over the range (μ*), "
+        "orange: spread (σ)",
+    ),
+    "x_sens_method": (
+        "Methode: Morris (SALib), {inputs} onzekere aannames; elk punt met {n} replicaties en seed {seed}, "
+        "dus hetzelfde toeval. μ*: gemiddeld effect van een aanname over haar hele bereik, in de eenheid "
+        "van de maat; σ dicht bij μ* betekent dat het effect van de andere aannames afhangt.",
+        "Method: Morris (SALib), {inputs} uncertain assumptions; every point with {n} replications and "
+        "seed {seed}, so the same chance. μ*: the mean effect of an assumption over its whole range, in "
+        "the measure's unit; σ near μ* means the effect depends on the other assumptions.",
+    ),
+    "x_sweep_title": ("Raster: {scenario}", "Grid: {scenario}"),
+    "x_sweep_note": (
+        "{scenario} · {n} replicaties per punt, seed {seed} · gemiddelde over de replicaties",
+        "{scenario} · {n} replications a point, seed {seed} · mean over the replications",
+    ),
+    "x_sweep_method": (
+        "Raster van {points} punten, elk punt het hele scenario met {n} replicaties en seed {seed}: "
+        "een verschil tussen punten komt door de instellingen, niet door toeval.",
+        "A grid of {points} points, every point the whole scenario with {n} replications and seed "
+        "{seed}: a difference between points is the settings', not chance's.",
+    ),
     "x_source_item": ("Bron: {source} ({what})", "Source: {source} ({what})"),
     "x_p10_p90": (
         "P10-P90: in 8 van de 10 gesimuleerde toekomsten ligt de uitkomst tussen P10 en P90.",

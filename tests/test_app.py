@@ -719,6 +719,10 @@ def test_the_sensitivity_page_ranks_the_assumptions_of_a_scenario_with_a_block()
     }
     at.selectbox(key="sens_measure_choice").set_value(("occupancy_mean", "jzplus")).run()
     assert "Gemiddelde bezetting" in at.get("vega_lite_chart")[-1].proto.spec
+    assert [b.proto.label for b in at.get("download_button")][-2:] == [
+        "sensitivity.csv",
+        "Presentatie (.pptx)",
+    ]
 
 
 def test_the_grid_page_draws_a_heatmap_of_two_settings():
@@ -738,4 +742,5 @@ def test_the_grid_page_draws_a_heatmap_of_two_settings():
     assert not at.exception and not at.error
     assert at.get("image")  # the heatmap, drawn as the PNG it exports to
     assert at.selectbox(key="sweep_measure").value == "delayed_share_mean"
-    assert [b.proto.label for b in at.get("download_button")][-2:] == ["raster.png", "sweep.csv"]
+    labels = [b.proto.label for b in at.get("download_button")][-3:]
+    assert labels == ["raster.png", "sweep.csv", "Presentatie (.pptx)"]

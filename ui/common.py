@@ -27,6 +27,7 @@ from simulator.budget import RunLimitError, app_limits, over_budget
 from simulator.cache import RunCache
 from simulator.charts import Chart
 from simulator.experiment import RunCancelledError, expected_seconds, run_in_stages, scenario_key
+from simulator.export import PPTX_MIME
 from simulator.pool import pool_size
 from simulator.results import Summary
 from simulator.scenario import Scenario, ScenarioError, load_scenario_cached
@@ -349,7 +350,7 @@ def export_section(key: str, make: Callable) -> None:
                 "export_deck",
                 export.deck,
                 "jeugdzorg-sim.pptx",
-                "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                PPTX_MIME,
             ),
             ("export_images", export.images_zip(), "jeugdzorg-sim-grafieken.zip", "application/zip"),
             (

@@ -13,6 +13,7 @@ from simulator.results import Summary
 from simulator.schema import Scenario
 
 Progress = Callable[[float, str], None]  # (share done, what is being made)
+PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 
 
 @dataclass
