@@ -291,6 +291,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "new": ("instroom", "inflow"),
     "exit": ("uitstroom", "exit"),
     "running": ("Simuleren: {done} van {total} replicaties…", "Simulating: {done} of {total} replications…"),
+    "running_left": (
+        "Simuleren: {done} van {total} replicaties, nog ongeveer {left}…",
+        "Simulating: {done} of {total} replications, about {left} left…",
+    ),
+    "seconds_left": ("{n} s", "{n} s"),
+    "minutes_left": ("{n} min", "{n} min"),
     "running_shared": (
         "Simuleren: dezelfde instellingen worden al voor een andere deelnemer berekend…",
         "Simulating: the same settings are already being computed for another participant…",
@@ -1414,3 +1420,16 @@ def measure_delta(value: float, measure: str, lang: str = "nl", reference: float
         unit_of = value if reference is None or math.isnan(reference) else reference
         return euro_delta(value, unit_of, lang)
     return signed(value, lang, 0 if measure == "beds_needed" else 1)
+
+
+def time_left(elapsed: float, done: int, total: int, lang: str = "nl") -> str | None:
+    """The time a run still needs at its pace so far ("40 s", "3 min"), or None when too
+    little is done to tell (under a tenth, or under two seconds in)."""
+    if done <= 0 or done >= total or elapsed < 2.0 or done < total / 10:
+        return None
+    left = elapsed / done * (total - done)
+    if left < 120:
+        return t(
+            "seconds_left", lang, n=number(max(1.0, round(left / 5) * 5 if left > 20 else round(left)), lang)
+        )
+    return t("minutes_left", lang, n=number(round(left / 60), lang))

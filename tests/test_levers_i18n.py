@@ -117,3 +117,15 @@ def test_changed_levers_are_described_in_words_in_both_languages(example):
     assert (
         english[-1] == f"capacity {label} from 2023 43 → 35" and english[4] == f"stay {label} 5 → 2.5 months"
     )
+
+
+def test_the_time_left_is_said_once_the_pace_is_known():
+    from simulator.i18n import time_left
+
+    assert time_left(10.0, 0, 100) is None  # nothing done yet
+    assert time_left(1.0, 50, 100) is None  # too early to tell
+    assert time_left(10.0, 5, 100) is None  # under a tenth done
+    assert time_left(10.0, 100, 100) is None  # done
+    assert time_left(3.0, 30, 100) == "7 s"  # 3 s for 30: 7 s for the other 70
+    assert time_left(10.0, 25, 100) == "30 s"  # 30 s (rounded to 5 s above 20 s)
+    assert time_left(100.0, 25, 100, "en") == "5 min"

@@ -233,9 +233,17 @@ def _compute(
         None if progress_slot is None else progress_slot.progress(0.0, text=t("running", done=0, total=total))
     )
 
+    started = time.perf_counter()
+
     def update(done: int, all_: int) -> None:
         if bar is not None:
-            bar.progress(done / all_, text=t("running", done=done, total=all_))
+            left = i18n.time_left(time.perf_counter() - started, done, all_, lang())
+            text = (
+                t("running", done=done, total=all_)
+                if left is None
+                else t("running_left", done=done, total=all_, left=left)
+            )
+            bar.progress(done / all_, text=text)
 
     previews: dict[str, Summary] = {}
     # A run that is done within about a second is shown once, final: a provisional page
