@@ -11,7 +11,7 @@ from simulator.export.analysis import sweep_deck
 from simulator.export.images import render
 from simulator.levers import default_levers
 from simulator.results import key_care_type
-from simulator.sweep import SweepError, axis_values, check, sweep_table
+from simulator.sweep import SweepError, axis_values, check, sweep_table, three_digits
 from simulator.uncertainty import current_value, path_label, sweepable_paths
 from ui.common import (
     lang,
@@ -81,13 +81,16 @@ for k, column in enumerate(st.columns(2)):
         now = current_value(scenario, path)
         whole = ".capacity" in path
         span = max(abs(now) * 0.25, 0.05 if not whole else 5.0)
+        # Places in whole numbers; other settings to three digits, shown without trailing zeros.
         start, end = (
-            (round(now - span), round(now + span)) if whole else (round(now - span, 3), round(now + span, 3))
+            (round(now - span), round(now + span))
+            if whole
+            else (three_digits(now - span), three_digits(now + span))
         )
-        step = 1.0 if whole else None
+        shown = {"step": 1, "format": "%d"} if whole else {"format": "%g"}
         low_col, high_col, steps_col = st.columns(3)
-        low = low_col.number_input(t("sweep_from"), value=float(start), step=step, key=f"sweep_low{k}_{path}")
-        high = high_col.number_input(t("sweep_to"), value=float(end), step=step, key=f"sweep_high{k}_{path}")
+        low = low_col.number_input(t("sweep_from"), value=start, key=f"sweep_low{k}_{path}", **shown)
+        high = high_col.number_input(t("sweep_to"), value=end, key=f"sweep_high{k}_{path}", **shown)
         steps = steps_col.number_input(t("sweep_steps"), 1, MAX_STEPS, 3, key=f"sweep_steps{k}")
         axes.append((path, axis_values(min(low, high), max(low, high), int(steps), whole)))
 

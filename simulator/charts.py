@@ -948,13 +948,19 @@ def heatmap_chart(
         x=alt.X("x:O", sort=x_order, title=labels.get(x_path, x_path), axis=alt.Axis(labelAngle=0)),
         y=alt.Y("y:O", sort=y_order, title=labels.get(y_path, y_path)),
     )
+    share = measure == "delayed_share_mean"  # a share reads as a percentage, as in the tables
     cells = base.mark_rect().encode(
-        color=alt.Color("value:Q", title=title, scale=alt.Scale(scheme="orangered")),
+        color=alt.Color(
+            "value:Q",
+            title=title,
+            scale=alt.Scale(scheme="orangered"),
+            legend=alt.Legend(format=".0%") if share else alt.Legend(),
+        ),
         tooltip=[
             alt.Tooltip("x:O", title=labels.get(x_path, x_path)),
             alt.Tooltip("y:O", title=labels.get(y_path, y_path)),
-            alt.Tooltip("value:Q", format=",.2f", title=title),
+            alt.Tooltip("value:Q", format=".1%" if share else ",.2f", title=title),
         ],
     )
-    text = base.mark_text(fontSize=14).encode(text=alt.Text("value:Q", format=",.3~r"))
+    text = base.mark_text(fontSize=14).encode(text=alt.Text("value:Q", format=".1%" if share else ",.3~r"))
     return _finish(_size(alt.layer(cells, text), None, max(200, 56 * len(y_order) + 80)), lang)

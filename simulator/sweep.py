@@ -200,5 +200,13 @@ def axis_values(low: float, high: float, steps: int, whole: bool) -> list[float]
     if steps <= 1 or low == high:
         return [round(low) if whole else low]
     values = [low + (high - low) * k / (steps - 1) for k in range(steps)]
-    rounded = [float(round(v)) if whole else round(v, 6) for v in values]
+    rounded = [float(round(v)) if whole else three_digits(v) for v in values]
     return list(dict.fromkeys(rounded))
+
+
+def three_digits(value: float) -> float:
+    """A grid value to three significant digits (19.625 inflow a year reads as 19.6): the
+    grid's steps are a choice, not a measurement, and a label should read easily."""
+    if value == 0:
+        return 0.0
+    return float(f"{value:.3g}")

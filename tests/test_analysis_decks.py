@@ -66,9 +66,14 @@ def test_the_sensitivity_deck_has_an_editable_tornado_per_moving_measure():
     # A bar chart draws its first category lowest: the largest effect is the last, on top.
     categories = list(chart.plots[0].categories)
     assert categories == ["Stay R", "Stay J", "care_types.jzplus.inflow_per_year"]
-    mu, sigma = (list(series.values) for series in chart.plots[0].series)
+    sigma, mu = (list(series.values) for series in chart.plots[0].series)  # mu* drawn on top
     assert mu == [1.0, 2.0, 3.0] and sigma == [0.5, 1.0, 1.5]
     titles = [s.shapes.title.text for s in tornadoes]
+    # then beds needed, the heaviest care type (the scenario's last) first
+    assert titles[1:3] == [
+        f"{t('m_beds_needed', 'nl')}, jzplus 2022",
+        f"{t('m_beds_needed', 'nl')}, residential 2022",
+    ]
     assert f"{t('m_delayed_share_mean', 'nl')}, residential 2022" not in titles  # nothing moves it
     text = " ".join(shape.text_frame.text for shape in found[-1].shapes if shape.has_text_frame)
     assert "Morris" in text and "Stay R" in text and "9" in text and "15" in text

@@ -141,7 +141,7 @@ def test_a_changed_scenario_says_so_and_its_name_and_saved_copy_carry_the_change
     both away."""
     at = start()
     assert not [m for m in at.markdown if "Gewijzigd" in m.value]
-    slider(at, "lever:capacity_target.jzplus").set_value(35.0).run()
+    slider(at, "lever:capacity_target.jzplus").set_value(35).run()
     said = [m.value for m in at.markdown if "Gewijzigd" in m.value]
     assert said and "capaciteit JeugdzorgPlus vanaf 2022 43 → 35" in said[0]
     name = at.sidebar.text_input(key="save_name").value
@@ -416,7 +416,7 @@ def test_the_compare_page_overlays_scenarios_with_paired_differences():
 
 def test_the_unsaved_workshop_settings_are_compared_without_saving_and_by_link():
     at = start()
-    slider(at, "lever:capacity_target.jzplus").set_value(35.0).run()
+    slider(at, "lever:capacity_target.jzplus").set_value(35).run()
     link = next(p for p in at.sidebar.get("page_link") if p.proto.page == "vergelijken")
     assert (
         "with=_workshop" in link.proto.query_string and "capacity_target.jzplus=35" in link.proto.query_string
@@ -734,8 +734,8 @@ def test_the_grid_page_draws_a_heatmap_of_two_settings():
     assert at.selectbox(key="sweep_path0").value == "care_types.jzplus.capacity.2022"  # the decision's date
     assert at.selectbox(key="sweep_path1").value == "care_types.jzplus.inflow_per_year"
     at.selectbox(key="sweep_path0").set_value("care_types.jzplus.capacity.2022").run()
-    at.number_input(key="sweep_low0_care_types.jzplus.capacity.2022").set_value(35.0)
-    at.number_input(key="sweep_high0_care_types.jzplus.capacity.2022").set_value(45.0)
+    at.number_input(key="sweep_low0_care_types.jzplus.capacity.2022").set_value(35)
+    at.number_input(key="sweep_high0_care_types.jzplus.capacity.2022").set_value(45)
     at.number_input(key="sweep_steps1").set_value(2).run()
     assert any("6 punten van 30 replicaties" in c.value for c in at.caption)
     at.button(key="sweep_go").click().run()

@@ -162,3 +162,12 @@ def test_an_interrupted_sweep_resumes_from_the_points_it_finished(tmp_path, monk
         )
         == 0
     )
+
+
+def test_the_page_axis_values_are_even_steps_that_read_easily():
+    from simulator.sweep import axis_values
+
+    assert axis_values(32, 54, 3, whole=True) == [32.0, 43.0, 54.0]
+    assert axis_values(11.775, 19.625, 3, whole=False) == [11.8, 15.7, 19.6]  # three digits
+    assert axis_values(-0.1, 0.0, 3, whole=False) == [-0.1, -0.05, 0.0]
+    assert axis_values(40, 42, 5, whole=True) == [40.0, 41.0, 42.0]  # equal after rounding: once

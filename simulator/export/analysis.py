@@ -35,13 +35,17 @@ def measure_text(value: float, measure: str, lang: str) -> str:
 NUMBER_FORMATS = {"delayed_share_mean": "0.0%", "cost_mean": "#,##0", "beds_needed": "#,##0.0"}
 
 
-def _tornado_keys(table: pd.DataFrame, first: tuple[str, str] | None) -> list[tuple[str, str]]:
+def _tornado_keys(
+    scenario: Scenario, table: pd.DataFrame, first: tuple[str, str] | None
+) -> list[tuple[str, str]]:
     """The (measure, care type) pairs that get a tornado slide: the one on the page first,
-    then those where some input moves the measure at all, beds needed and occupancy first."""
+    then those where some input moves the measure at all: beds needed, occupancy, delayed
+    share and cost, each for the heaviest care type first (the scenario's last)."""
     keys = list(dict.fromkeys(zip(table["measure"], table["care_type"], strict=True)))
     moving = {key for key, rows in table.groupby(["measure", "care_type"]) if rows["mu_star"].max() > 0}
     rank = {"beds_needed": 0, "occupancy_mean": 1, "delayed_share_mean": 2, "cost_mean": 3}
-    keys = sorted((k for k in keys if k in moving), key=lambda k: rank.get(k[0], 9))
+    heavy = {name: -k for k, name in enumerate(scenario.type_names)}
+    keys = sorted((k for k in keys if k in moving), key=lambda k: (rank.get(k[0], 9), heavy.get(k[1], 0)))
     if first is not None:
         keys = [first, *(k for k in keys if k != first)]
     return keys[:MAX_TORNADO_SLIDES]
@@ -62,7 +66,7 @@ def sensitivity_deck(
         deck, t("x_sens_title", lang, scenario=scenario.name), scenario.region or "", scenario.replications
     )
     note = t("x_sens_note", lang, scenario=scenario.name, n=scenario.replications, seed=scenario.seed)
-    for measure, care_type in _tornado_keys(table, first):
+    for measure, care_type in _tornado_keys(scenario, table, first):
         rows = table[(table["measure"] == measure) & (table["care_type"] == care_type)]
         rows = rows.sort_values("mu_star", ascending=True)  # a bar chart draws its first category lowest
         slide = deck.slide(f"{t('m_' + measure, lang)}, {scenario.label(care_type)} {year}", note)
@@ -70,9 +74,9 @@ def sensitivity_deck(
             slide,
             XL_CHART_TYPE.BAR_CLUSTERED,
             [labels.get(p, p) for p in rows["parameter"]],
-            [
-                (t("sens_mu", lang), rows["mu_star"].tolist(), MU_COLOUR, False),
+            [  # within a category, the last series is drawn on top: mu* above its sigma
                 (t("sens_sigma", lang), rows["sigma"].tolist(), SIGMA_COLOUR, False),
+                (t("sens_mu", lang), rows["mu_star"].tolist(), MU_COLOUR, False),
             ],
             MARGIN,
             BODY_TOP,
