@@ -272,12 +272,19 @@ except ScenarioError as error:  # a lever combination the checks refuse: say whi
 # Uncertain assumptions (the scenario's uncertainty block): the bands show chance and the
 # assumptions' ranges, or chance only. Kept in a plain key: presentation mode hides the choice.
 SPREAD_KEY = "spread_kept"
+SPREADS = ("both", "chance")
 if scenario.uncertainty:
+    if SPREAD_KEY not in st.session_state:  # first visit: the link's choice (spread=chance)
+        asked_spread = st.query_params.get("spread")
+        if asked_spread in SPREADS:
+            st.session_state[SPREAD_KEY] = asked_spread
+        elif asked_spread is not None:
+            st.session_state[IGNORED_KEY] = [*st.session_state.get(IGNORED_KEY, []), f"spread={asked_spread}"]
     if not presenting:
         st.session_state["spread"] = st.session_state.get(SPREAD_KEY, "both")
         st.sidebar.radio(
             t("spread"),
-            ["both", "chance"],
+            SPREADS,
             format_func=lambda key: t(f"spread_{key}"),
             key="spread",
             help=t("spread_help", paths=", ".join(scenario.uncertainty)),
@@ -333,6 +340,8 @@ elif st.session_state["kpi_year"] not in years:  # a shorter horizon: not the li
 kpi_year = head[2].select_slider(t("kpi_year"), options=years, key="kpi_year")
 # The link reopens exactly this state: scenario, levers, key figures' year, language, mode.
 link = {"scenario": stem, **to_params(levers), "kpi_year": str(kpi_year), "lang": lang()}
+if scenario.uncertainty and st.session_state.get(SPREAD_KEY) == "chance":
+    link["spread"] = "chance"  # the default (chance and assumptions) keeps links short
 st.query_params.from_dict({**link, **({"present": "1"} if presenting else {})})
 if changes and not presenting:  # the unsaved settings beside the unchanged scenario, by link
     st.sidebar.page_link(

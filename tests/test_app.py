@@ -693,6 +693,19 @@ def test_uncertain_assumptions_widen_the_bands_and_can_be_left_out():
     assert not start({"scenario": "zuid-west-jeugdzorgplus"}).sidebar.radio
 
 
+def test_the_link_carries_the_choice_of_chance_only():
+    at = start({"scenario": "ijsselland-jeugdzorgplus"})
+    assert "spread" not in at.query_params  # the default keeps the link short
+    at.sidebar.radio(key="spread").set_value("chance").run()
+    assert at.query_params["spread"] == "chance"
+    opened = start({"scenario": "ijsselland-jeugdzorgplus", "spread": "chance"})
+    assert opened.sidebar.radio(key="spread").value == "chance"
+    assert any("alleen toeval" in c.value for c in opened.caption)
+    wrong = start({"scenario": "ijsselland-jeugdzorgplus", "spread": "maybe"})
+    assert wrong.sidebar.radio(key="spread").value == "both"
+    assert any("spread=maybe" in c.value for c in wrong.caption)
+
+
 def test_the_sensitivity_page_ranks_the_assumptions_of_a_scenario_with_a_block():
     at = AppTest.from_file(APP, default_timeout=120)
     at.run()
