@@ -874,6 +874,30 @@ VALIDATION: dict[str, tuple[str, str]] = {
         "low {low} ligt boven high {high}",
         "low {low} is above high {high}",
     ),
+    "v_spread_at_sets": (
+        "'at' en 'sets' horen bij elkaar: een benoemde aanname (assumptions.<naam>) heeft beide, een pad geen van beide",
+        "'at' and 'sets' go together: a named assumption (assumptions.<name>) has both, a path neither",
+    ),
+    "v_spread_at_order": (
+        "'at' heeft minstens twee waarden nodig, oplopend",
+        "'at' needs at least two values, increasing",
+    ),
+    "v_spread_at_cover": (
+        "'at' loopt van {first} tot {last} en dekt low {low} tot high {high} niet",
+        "'at' runs from {first} to {last} and does not cover low {low} to high {high}",
+    ),
+    "v_spread_sets_length": (
+        "sets.{path} heeft {n} waarden; 'at' heeft er {at}",
+        "sets.{path} has {n} values; 'at' has {at}",
+    ),
+    "u_assumption_needs_sets": (
+        "een benoemde aanname (assumptions.<naam>) zegt met 'at' en 'sets' welke invoer zij zet",
+        "a named assumption (assumptions.<name>) says with 'at' and 'sets' which inputs it sets",
+    ),
+    "u_set_twice": (
+        "{path} wordt al gezet door {other}",
+        "{path} is already set by {other}",
+    ),
     "v_spread_mode": (
         "mode {mode} ligt niet tussen low {low} en high {high}",
         "mode {mode} is not between low {low} and high {high}",

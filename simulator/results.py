@@ -198,6 +198,21 @@ def monthly_capacity(plan: Plan) -> np.ndarray:
     return np.array([[plan.capacity_at(i, day) for i in range(plan.n_types)] for day in edges])
 
 
+def replication_costs(plan: Plan, reps: list[ReplicationResult]) -> np.ndarray:
+    """Cost per day of each care type in each replication, (R, n): the plan's, unless a
+    named assumption of the uncertainty block sets a tariff (a stay's calibration does: the
+    cost per youth is a yearly figure), when each replication pays its own drawn tariff."""
+    drawn = any(".cost_per_day" in path for s in plan.scenario.uncertainty.values() for path in s.sets)
+    if not drawn:
+        return np.broadcast_to(np.asarray(plan.cost_per_day, dtype=float), (len(reps), plan.n_types))
+    from simulator.scenario import drawn_scenario
+    from simulator.timeline import compile_plan
+
+    return np.array(
+        [compile_plan(drawn_scenario(plan.scenario, r.run_number)).cost_per_day for r in reps], dtype=float
+    )
+
+
 def yearly_arrays(plan: Plan, reps: list[ReplicationResult]) -> dict[str, np.ndarray]:
     """Per replication, year and care type: arrays of shape (R, n_years, n_types)."""
     calendar = plan.calendar
@@ -206,7 +221,7 @@ def yearly_arrays(plan: Plan, reps: list[ReplicationResult]) -> dict[str, np.nda
     n_years = len(calendar.years)
     levels = _stack(reps, "levels")  # (R, M, 5, n)
     counts = _stack(reps, "counts")  # (R, M, 8, n)
-    cost_per_day = np.asarray(plan.cost_per_day)
+    cost_per_day = replication_costs(plan, reps)  # (R, n)
 
     to_year = np.zeros((len(days), n_years))
     to_year[np.arange(len(days)), year_of_month] = 1.0
@@ -246,7 +261,7 @@ def yearly_arrays(plan: Plan, reps: list[ReplicationResult]) -> dict[str, np.nda
         "delayed_share": delayed_share,
         "mean_wait_days": mean_wait,
         "occupancy_rate": occupancy_rate,
-        "cost": (occupancy + overflow) * year_days[None, :, None] * cost_per_day[None, None, :],
+        "cost": (occupancy + overflow) * year_days[None, :, None] * cost_per_day[:, None, :],
         "days": year_days,
         "capacity": places,
     }
@@ -334,7 +349,7 @@ def summarise(
     cost = (
         (levels[:, :, OCCUPANCY] + levels[:, :, OVERFLOW])
         * days[None, :, None]
-        * np.asarray(plan.cost_per_day)[None, None, :]
+        * replication_costs(plan, reps)[:, None, :]
     )
     whole = lambda kind: counts[:, :, kind].ravel().astype(np.int64)  # noqa: E731
     monthly = pd.DataFrame(

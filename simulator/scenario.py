@@ -108,10 +108,18 @@ def uncertainty_problems(scenario: Scenario) -> list[tuple[str, Message]]:
     found: list[tuple[str, Message]] = []
     for path, spread in scenario.uncertainty.items():
         base = f"uncertainty.{path}"
-        _, problem = uncertainty.locate(scenario, path)
-        if problem is not None:
-            found.append((base, problem))
-            continue
+        if uncertainty.is_assumption(path):
+            problems = uncertainty.assumption_problems(scenario, path)
+            found.extend((f"{base}.{where}".rstrip("."), message) for where, message in problems)
+            if problems:
+                continue
+        else:
+            _, problem = uncertainty.locate(scenario, path)
+            if problem is None and spread.sets:
+                problem = Message("v_spread_at_sets")
+            if problem is not None:
+                found.append((base, problem))
+                continue
         for end in ("low", "high"):
             try:
                 with_values(scenario, {path: getattr(spread, end)})

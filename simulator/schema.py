@@ -390,6 +390,19 @@ class Spread(Strict):
     mode: float | None = Field(
         None, allow_inf_nan=False, description="Most likely value (triangular); omitted: uniform."
     )
+    label: Text | None = Field(
+        None, max_length=120, description="A named assumption's name in words (assumptions.<name>)."
+    )
+    at: list[Annotated[float, Field(allow_inf_nan=False)]] | None = Field(
+        None,
+        description="A named assumption (assumptions.<name>): its values at which 'sets' gives the inputs "
+        "(increasing, covering low to high).",
+    )
+    sets: dict[str, list[Annotated[float, Field(allow_inf_nan=False)]]] = Field(
+        default_factory=dict,
+        description="A named assumption: {path: the input's value at each value of 'at'}; a drawn value "
+        "sets every path by linear interpolation between them (the calibration at those values).",
+    )
 
     @model_validator(mode="after")
     def _order(self) -> Spread:
@@ -397,6 +410,18 @@ class Spread(Strict):
             raise _error("v_spread_order", low=self.low, high=self.high)
         if self.mode is not None and not self.low <= self.mode <= self.high:
             raise _error("v_spread_mode", mode=self.mode, low=self.low, high=self.high)
+        if (self.at is None) != (not self.sets):
+            raise _error("v_spread_at_sets")
+        if self.at is not None:
+            if len(self.at) < 2 or any(b <= a for a, b in zip(self.at, self.at[1:], strict=False)):
+                raise _error("v_spread_at_order")
+            if self.at[0] > self.low or self.at[-1] < self.high:
+                raise _error(
+                    "v_spread_at_cover", first=self.at[0], last=self.at[-1], low=self.low, high=self.high
+                )
+            for path, values in self.sets.items():
+                if len(values) != len(self.at):
+                    raise _error("v_spread_sets_length", path=path, n=len(values), at=len(self.at))
         return self
 
 

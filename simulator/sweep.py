@@ -23,7 +23,7 @@ import pandas as pd
 
 from simulator.files import write_file
 from simulator.scenario import Scenario, ScenarioError, scenario_from_dict
-from simulator.uncertainty import locate, set_values
+from simulator.uncertainty import is_assumption, locate, set_values
 
 if TYPE_CHECKING:
     from simulator.cluster import Cluster
@@ -48,7 +48,8 @@ def parse_vary(texts: list[str], scenario: Scenario) -> dict[str, list[float]]:
             )
         if path in grid:
             raise SweepError(f"--vary {path}: given twice")
-        _, problem = locate(scenario, path, grid=True)
+        named = is_assumption(path) and path in scenario.uncertainty  # a named assumption of the file
+        _, problem = (None, None) if named else locate(scenario, path, grid=True)
         if problem is not None:
             raise SweepError(f"--vary {path}: {problem}")
         values = []

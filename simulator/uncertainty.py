@@ -41,6 +41,7 @@ NOT_UNCERTAIN = {
     "cost_per_day": "u_summarised",
 }
 
+ASSUMPTION = re.compile(r"^assumptions\.([A-Za-z0-9_]+)$")  # a named assumption: sets several inputs
 CARE_PATH = re.compile(r"^care_types\.([^.\[\]]+)\.([a-z_]+)(?:\.([^.\[\]]+))?$")
 POLICY_PATH = re.compile(r"^policies\[(\d+)\]\.([a-z_]+)(?:\.([^.\[\]]+))?$")
 STREAM_KEY = 0xA55E  # the draws' streams: SeedSequence(seed, spawn_key=(STREAM_KEY, path code))
@@ -98,6 +99,41 @@ def locate(scenario: Scenario, path: str, grid: bool = False) -> tuple[tuple[str
     return (), Message("u_not_numeric", field=field, allowed=allowed)
 
 
+def is_assumption(key: str) -> bool:
+    """Whether an uncertainty key names an assumption (``assumptions.<name>``), not a path."""
+    return ASSUMPTION.match(key) is not None
+
+
+def assumption_problems(scenario: Scenario, key: str) -> list[tuple[str, Message]]:
+    """(field, message) per problem of a named assumption's entry: it must set inputs, each
+    a path a sweep may vary except a capacity (summarised with one value), none set twice."""
+    spread = scenario.uncertainty[key]
+    if not spread.sets:
+        return [("", Message("u_assumption_needs_sets"))]
+    found: list[tuple[str, Message]] = []
+    for path in spread.sets:
+        where, problem = locate(scenario, path, grid=True)
+        if problem is None and where[2] == "capacity":
+            problem = Message("u_summarised", field="capacity")
+        if problem is None and path in scenario.uncertainty:
+            problem = Message("u_set_twice", path=path, other=f"uncertainty.{path}")
+        if problem is None:
+            other = next((k for k, s in scenario.uncertainty.items() if k < key and path in s.sets), None)
+            if other is not None:
+                problem = Message("u_set_twice", path=path, other=f"uncertainty.{other}")
+        if problem is not None:
+            found.append((f"sets.{path}", problem))
+    return found
+
+
+def assumption_values(scenario: Scenario, key: str, value: float) -> dict[str, float]:
+    """The inputs a named assumption sets at ``value``: each path linearly interpolated
+    between its values at the entry's ``at`` (calibrated there, so exact at those values)."""
+    spread = scenario.uncertainty[key]
+    assert spread.at is not None  # the schema: a named assumption has 'at' and 'sets'
+    return {path: float(np.interp(value, spread.at, values)) for path, values in spread.sets.items()}
+
+
 def _set(data: dict[str, Any], where: tuple[str | int, ...], value: float) -> None:
     node: Any = data
     for part in where[:-1]:
@@ -112,6 +148,12 @@ def set_values(scenario: Scenario, values: dict[str, float], grid: bool = False)
     data = scenario.to_dict()
     data.pop("uncertainty", None)
     for path, value in values.items():
+        if is_assumption(path):  # a named assumption: every input it sets
+            for input_path, input_value in assumption_values(scenario, path, value).items():
+                where, problem = locate(scenario, input_path, grid=True)
+                assert problem is None, problem
+                _set(data, where, input_value)
+            continue
         where, problem = locate(scenario, path, grid)
         assert problem is None, problem  # checked when the scenario was loaded
         _set(data, where, value)
@@ -159,6 +201,8 @@ def path_label(scenario: Scenario, path: str, lang: str = "nl") -> str:
     'Instroom JeugdzorgPlus -5% per jaar: instroom per jaar · JeugdzorgPlus'."""
     from simulator.i18n import t
 
+    if is_assumption(path) and path in scenario.uncertainty:
+        return scenario.uncertainty[path].label or path.split(".", 1)[1]
     where, problem = locate(scenario, path, grid=True)
     if problem is not None:
         return path
@@ -204,11 +248,16 @@ def sweepable_paths(scenario: Scenario) -> list[str]:
                 for name, value in getattr(policy, lever).items()
                 if value is not None
             )
-    return [path for path in found if locate(scenario, path, grid=True)[1] is None]
+    found.extend(key for key in scenario.uncertainty if is_assumption(key))
+    return [path for path in found if is_assumption(path) or locate(scenario, path, grid=True)[1] is None]
 
 
 def current_value(scenario: Scenario, path: str) -> float:
-    """The value ``path`` has in the scenario (a sweep's axis starts around it)."""
+    """The value ``path`` has in the scenario (a sweep's axis starts around it); a named
+    assumption's is its most likely value (the calibration's own), else its middle."""
+    if is_assumption(path):
+        spread = scenario.uncertainty[path]
+        return spread.mode if spread.mode is not None else (spread.low + spread.high) / 2
     where, problem = locate(scenario, path, grid=True)
     assert problem is None, problem
     node: Any = scenario.to_dict()

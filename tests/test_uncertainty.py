@@ -171,3 +171,116 @@ def test_parallel_runs_equal_serial_runs_with_uncertainty():
     serial = run_experiment(scenario, workers=1).yearly
     parallel = run_experiment(scenario, workers=2).yearly
     assert serial.equals(parallel)
+
+
+# A named assumption: a residential stay of 9-15 months whose calibration keeps the occupancy
+# (inflow x stay / 12 = 50 youths) and pays the same yearly cost per youth (tariff x 365 x
+# stay / 12 = 87,600 euro), given at three values as a calibration would give them.
+NAMED = {
+    "assumptions.residential_stay": {
+        "low": 9,
+        "high": 15,
+        "mode": 12,
+        "label": "Verblijf residentieel",
+        "at": [9, 12, 15],
+        "sets": {
+            "care_types.residential.stay_months": [9, 12, 15],
+            "care_types.residential.inflow_per_year": [66.667, 50, 40],
+            "care_types.residential.cost_per_day": [320, 240, 192],
+        },
+    }
+}
+
+
+def test_a_named_assumption_sets_its_inputs_together_by_interpolation():
+    scenario = uncertain(NAMED, replications=8, policies=[])
+    values = uncertainty.draws(scenario)["assumptions.residential_stay"]
+    for k, value in enumerate(values):
+        care = drawn_scenario(scenario, k).care_types["residential"]
+        assert care.stay_months == pytest.approx(value)
+        assert care.inflow_per_year == pytest.approx(np.interp(value, [9, 12, 15], [66.667, 50, 40]))
+        assert care.cost_per_day == pytest.approx(np.interp(value, [9, 12, 15], [320, 240, 192]))
+    # At a value of 'at' the inputs are exactly the calibrated ones.
+    assert uncertainty.assumption_values(scenario, "assumptions.residential_stay", 15.0) == {
+        "care_types.residential.stay_months": 15.0,
+        "care_types.residential.inflow_per_year": 40.0,
+        "care_types.residential.cost_per_day": 192.0,
+    }
+    assert uncertainty.path_label(scenario, "assumptions.residential_stay") == "Verblijf residentieel"
+    assert uncertainty.current_value(scenario, "assumptions.residential_stay") == 12
+
+
+def test_each_replication_pays_its_own_drawn_tariff():
+    scenario = uncertain(NAMED, replications=4, policies=[], years=2)
+    results = run_experiment(scenario, workers=1)
+    monthly = results.monthly
+    for k in range(4):
+        tariff = drawn_scenario(scenario, k).care_types["residential"].cost_per_day
+        rows = monthly[(monthly.replication == k) & (monthly.care_type == "residential")]
+        days = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] * 2, dtype=float)
+        expected = (rows.occupancy.to_numpy() + rows.overflow.to_numpy()) * days * tariff
+        np.testing.assert_allclose(rows.cost.to_numpy(), expected, rtol=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("entry", "field", "words"),
+    [
+        ({"low": 9, "high": 15}, "", "says with 'at' and 'sets' which inputs"),
+        ({"low": 9, "high": 15, "at": [9, 15]}, "", "'at' and 'sets' go together"),
+        (
+            {"low": 9, "high": 15, "at": [10, 15], "sets": {"care_types.home.stay_months": [5, 7]}},
+            "",
+            "does not cover low 9",
+        ),
+        (
+            {"low": 9, "high": 15, "at": [9, 15], "sets": {"care_types.home.stay_months": [5]}},
+            "",
+            "has 1 values",
+        ),
+        (
+            {"low": 9, "high": 15, "at": [15, 9], "sets": {"care_types.home.stay_months": [5, 7]}},
+            "",
+            "increasing",
+        ),
+        (
+            {"low": 9, "high": 15, "at": [9, 15], "sets": {"care_types.home.capacity": [5, 7]}},
+            ".sets.care_types.home.capacity",
+            "summarised with one value",
+        ),
+        (
+            {"low": 9, "high": 15, "at": [9, 15], "sets": {"care_types.homee.stay_months": [5, 7]}},
+            ".sets.care_types.homee.stay_months",
+            "no care type 'homee'",
+        ),
+        (
+            {"low": 9, "high": 15, "at": [9, 15], "sets": {"care_types.residential.stay_months": [5, 7]}},
+            ".sets.care_types.residential.stay_months",
+            "already set by uncertainty.care_types.residential.stay_months",
+        ),
+        (
+            {"low": 9, "high": 15, "at": [9, 15], "sets": {"care_types.home.stay_months": [0.001, 7]}},
+            ".low",
+            "with this value",
+        ),
+    ],
+)
+def test_a_bad_named_assumption_is_refused_with_its_field_and_why(entry, field, words):
+    spreads = {"care_types.residential.stay_months": {"low": 9, "high": 15}, "assumptions.x": entry}
+    found = problems_of(spreads)
+    where = f"uncertainty.assumptions.x{field}"
+    assert where in found, found
+    assert words in found[where], found[where]
+
+
+def test_a_path_with_sets_is_refused():
+    found = problems_of(
+        {
+            "care_types.home.stay_months": {
+                "low": 4,
+                "high": 8,
+                "at": [4, 8],
+                "sets": {"care_types.home.inflow_per_year": [90, 110]},
+            }
+        }
+    )
+    assert "'at' and 'sets' go together" in found["uncertainty.care_types.home.stay_months"]
