@@ -23,6 +23,7 @@ from simulator.levers import (
 from simulator.results import key_care_type, tradeoff_table
 from simulator.scenario import ScenarioError, central, dump_scenario, with_overrides
 from simulator.timeline import Calendar
+from simulator.uncertainty import path_label
 from ui.common import (
     LEVERS_KEY,
     export_section,
@@ -282,12 +283,17 @@ if scenario.uncertainty:
             st.session_state[IGNORED_KEY] = [*st.session_state.get(IGNORED_KEY, []), f"spread={asked_spread}"]
     if not presenting:
         st.session_state["spread"] = st.session_state.get(SPREAD_KEY, "both")
+        page_lang = lang()
         st.sidebar.radio(
             t("spread"),
             SPREADS,
-            format_func=lambda key: t(f"spread_{key}"),
+            # The page's language bound now: AppTest formats the options again after the
+            # run, where the session's language is not at hand.
+            format_func=lambda key: i18n.t(f"spread_{key}", page_lang),
             key="spread",
-            help=t("spread_help", paths=", ".join(scenario.uncertainty)),
+            help=t(
+                "spread_help", paths="; ".join(path_label(scenario, p, lang()) for p in scenario.uncertainty)
+            ),
             on_change=lambda: st.session_state.update({SPREAD_KEY: st.session_state["spread"]}),
         )
     if st.session_state.get(SPREAD_KEY, "both") == "chance":

@@ -1204,6 +1204,81 @@ def variant(stem: str, assumption: str, value: float) -> Scenario:
     return PRESETS[stem](replace(BASE, **changed))
 
 
+NAMED_KNOTS = 5  # calibrations per named assumption, evenly over its range (and its own value)
+NAMED_LABELS = {
+    "residential_stay_months": "Aanname: verblijfsduur residentieel (maanden)",
+    "region_share_factor": "Aanname: regionaal aandeel (factor op de landelijke aantallen)",
+    "return_ratio": "Aanname: JeugdzorgPlus-plaatsingen per unieke jongere per jaar",
+}
+
+
+def _numbers(data: Any, prefix: str = "") -> dict[str, float]:
+    """Every number of a scenario's data by its uncertainty path (care_types.x.field.key,
+    policies[k].lever.type)."""
+    found: dict[str, float] = {}
+    if isinstance(data, dict):
+        for key, value in data.items():
+            found.update(_numbers(value, f"{prefix}.{key}" if prefix else str(key)))
+    elif isinstance(data, list):
+        for k, value in enumerate(data):
+            found.update(_numbers(value, f"{prefix}[{k}]"))
+    elif isinstance(data, int | float) and not isinstance(data, bool):
+        found[prefix] = float(data)
+    return found
+
+
+def named_assumption(stem: str, name: str) -> tuple[dict | None, str]:
+    """The uncertainty entry of a named assumption of a preset: the preset re-calibrated at
+    NAMED_KNOTS values over its range (and at its own value), and every input that moves, at
+    each of them; or None and why it cannot be drawn (it moves a capacity, or something that
+    is not an input)."""
+    from simulator.uncertainty import CARE_PATH, POLICY_PATH
+
+    low, high = ASSUMPTION_RANGES[name]
+    own = getattr(BASE, name)
+    own = national()["return_ratio"] if own is None else own
+    knots = sorted({round(low + (high - low) * k / (NAMED_KNOTS - 1), 6) for k in range(NAMED_KNOTS)} | {own})
+    base = _numbers(PRESETS[stem]().to_dict())
+    at_knots = [_numbers(variant(stem, name, value).to_dict()) for value in knots]
+    moved = sorted({path for numbers in at_knots for path in numbers if numbers.get(path) != base.get(path)})
+    for path in moved:
+        if not all(path in numbers for numbers in at_knots) or path not in base:
+            return None, f"{path} is not in every calibration"
+        if not (CARE_PATH.match(path) or POLICY_PATH.match(path)) or ".outflow." in path:
+            return None, f"it moves {path}, which cannot be drawn"
+        if ".capacity" in path:
+            return None, f"it moves {path} (capacities are summarised with one value)"
+    entry = {
+        "low": low,
+        "high": high,
+        "mode": own,
+        "label": NAMED_LABELS[name],
+        "at": knots,
+        "sets": {path: [numbers[path] for numbers in at_knots] for path in moved},
+    }
+    return entry, ""
+
+
+def with_named_assumptions(stem: str, scenario: Scenario) -> tuple[Scenario, dict[str, str]]:
+    """The preset with an uncertainty entry for each of its named assumptions that can be
+    drawn, and why the others cannot (the reading of "43 needed" is a reading of the
+    summaries, not an input)."""
+    data = scenario.to_dict()
+    block = dict(data.get("uncertainty") or {})
+    skipped: dict[str, str] = {}
+    for name in PRESET_ASSUMPTIONS[stem]:
+        if name == "jz_reading":
+            skipped[name] = "a reading of the summaries (beds needed), not an input of the model"
+            continue
+        entry, why = named_assumption(stem, name)
+        if entry is None:
+            skipped[name] = why
+        else:
+            block[f"assumptions.{name}"] = entry
+    data["uncertainty"] = block
+    return scenario_from_dict(data, scenario.name), skipped
+
+
 def preset_text(scenario: Scenario) -> str:
     """The YAML file of a preset: the 'generated' header, then the scenario."""
     return GENERATED + dump_scenario(scenario)
@@ -1211,7 +1286,7 @@ def preset_text(scenario: Scenario) -> str:
 
 def write_presets(folder: Path = PRESETS_DIR) -> list[Path]:
     """Every preset, all or none: each is built (and validated) before any file is written."""
-    built = {stem: build() for stem, build in PRESETS.items()}
+    built = {stem: with_named_assumptions(stem, build())[0] for stem, build in PRESETS.items()}
     written = []
     for stem, scenario in built.items():
         path = folder / f"{stem}.yaml"

@@ -202,15 +202,18 @@ def replication_costs(plan: Plan, reps: list[ReplicationResult]) -> np.ndarray:
     """Cost per day of each care type in each replication, (R, n): the plan's, unless a
     named assumption of the uncertainty block sets a tariff (a stay's calibration does: the
     cost per youth is a yearly figure), when each replication pays its own drawn tariff."""
-    drawn = any(".cost_per_day" in path for s in plan.scenario.uncertainty.values() for path in s.sets)
-    if not drawn:
-        return np.broadcast_to(np.asarray(plan.cost_per_day, dtype=float), (len(reps), plan.n_types))
-    from simulator.scenario import drawn_scenario
-    from simulator.timeline import compile_plan
+    costs = np.tile(np.asarray(plan.cost_per_day, dtype=float), (len(reps), 1))
+    scenario = plan.scenario
+    paths = {f"care_types.{name}.cost_per_day": i for i, name in enumerate(plan.names)}
+    drawn = [path for path in paths if any(path in spread.sets for spread in scenario.uncertainty.values())]
+    if drawn:
+        from simulator.uncertainty import drawn_inputs
 
-    return np.array(
-        [compile_plan(drawn_scenario(plan.scenario, r.run_number)).cost_per_day for r in reps], dtype=float
-    )
+        values = drawn_inputs(scenario, drawn)
+        runs = np.array([r.run_number for r in reps])
+        for path in drawn:
+            costs[:, paths[path]] = values[path][runs]
+    return costs
 
 
 def yearly_arrays(plan: Plan, reps: list[ReplicationResult]) -> dict[str, np.ndarray]:

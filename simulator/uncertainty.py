@@ -106,7 +106,8 @@ def is_assumption(key: str) -> bool:
 
 def assumption_problems(scenario: Scenario, key: str) -> list[tuple[str, Message]]:
     """(field, message) per problem of a named assumption's entry: it must set inputs, each
-    a path a sweep may vary except a capacity (summarised with one value), none set twice."""
+    a path a sweep may vary except a capacity (summarised with one value), none that is also
+    drawn on its own. Two named assumptions may set the same input (their changes add up)."""
     spread = scenario.uncertainty[key]
     if not spread.sets:
         return [("", Message("u_assumption_needs_sets"))]
@@ -117,10 +118,6 @@ def assumption_problems(scenario: Scenario, key: str) -> list[tuple[str, Message
             problem = Message("u_summarised", field="capacity")
         if problem is None and path in scenario.uncertainty:
             problem = Message("u_set_twice", path=path, other=f"uncertainty.{path}")
-        if problem is None:
-            other = next((k for k, s in scenario.uncertainty.items() if k < key and path in s.sets), None)
-            if other is not None:
-                problem = Message("u_set_twice", path=path, other=f"uncertainty.{other}")
         if problem is not None:
             found.append((f"sets.{path}", problem))
     return found
@@ -147,12 +144,22 @@ def set_values(scenario: Scenario, values: dict[str, float], grid: bool = False)
     validates it)."""
     data = scenario.to_dict()
     data.pop("uncertainty", None)
+    # Named assumptions move each input they set by their own calibrated change from the
+    # scenario's value; where two set the same input, the changes add up (to first order,
+    # as each was calibrated with the others at their values in the file).
+    changes: dict[str, float] = {}
     for path, value in values.items():
-        if is_assumption(path):  # a named assumption: every input it sets
+        if is_assumption(path):
             for input_path, input_value in assumption_values(scenario, path, value).items():
-                where, problem = locate(scenario, input_path, grid=True)
-                assert problem is None, problem
-                _set(data, where, input_value)
+                changes[input_path] = (
+                    changes.get(input_path, 0.0) + input_value - current_value(scenario, input_path)
+                )
+    for input_path, change in changes.items():
+        where, problem = locate(scenario, input_path, grid=True)
+        assert problem is None, problem
+        _set(data, where, current_value(scenario, input_path) + change)
+    for path, value in values.items():
+        if is_assumption(path):
             continue
         where, problem = locate(scenario, path, grid)
         assert problem is None, problem  # checked when the scenario was loaded
@@ -194,6 +201,20 @@ def draws(scenario: Scenario) -> dict[str, np.ndarray]:
 def drawn_values(scenario: Scenario, run_number: int) -> dict[str, float]:
     """The values replication ``run_number`` runs with (the paths' order as in the file)."""
     return {path: float(values[run_number]) for path, values in draws(scenario).items()}
+
+
+def drawn_inputs(scenario: Scenario, paths: list[str]) -> dict[str, np.ndarray]:
+    """Per path that named assumptions set, its value in every replication (as
+    ``set_values`` gives it, without building each replication's scenario): the summaries
+    need the drawn tariffs of thirty replications, not thirty scenarios."""
+    drawn = draws(scenario)
+    found = {path: np.full(scenario.replications, current_value(scenario, path)) for path in paths}
+    for key, spread in scenario.uncertainty.items():
+        for path, values in spread.sets.items():
+            if path in found:
+                assert spread.at is not None  # the schema: 'sets' comes with 'at'
+                found[path] += np.interp(drawn[key], spread.at, values) - current_value(scenario, path)
+    return found
 
 
 def path_label(scenario: Scenario, path: str, lang: str = "nl") -> str:

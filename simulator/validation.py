@@ -30,7 +30,7 @@ from simulator import calibrate as cal
 from simulator.experiment import run_experiment, scenario_key
 from simulator.files import write_file
 from simulator.results import Results, yearly_arrays
-from simulator.scenario import Scenario, load_scenario
+from simulator.scenario import Scenario, load_scenario, scenario_from_dict
 from simulator.settings import DOCS_DIR, PRESETS_DIR, ROOT
 
 DOCS = DOCS_DIR
@@ -60,8 +60,18 @@ Figure = tuple[float, float, float]  # model value, P10, P90
 
 
 def preset(stem: str) -> Scenario:
-    """The shipped preset ``scenarios/<stem>.yaml``, validated."""
-    return load_scenario(PRESETS_DIR / f"{stem}.yaml")
+    """The shipped preset ``scenarios/<stem>.yaml``, validated, with its named assumptions
+    at their calibrated values: the checks test the calibration, and each named assumption
+    is varied on its own in the table of named assumptions (``assumptions_table``)."""
+    scenario = load_scenario(PRESETS_DIR / f"{stem}.yaml")
+    named = [key for key in scenario.uncertainty if key.startswith("assumptions.")]
+    if not named:
+        return scenario
+    data = scenario.to_dict()
+    data["uncertainty"] = {k: v for k, v in data["uncertainty"].items() if k not in named}
+    if not data["uncertainty"]:
+        del data["uncertainty"]
+    return scenario_from_dict(data, str(PRESETS_DIR / f"{stem}.yaml"))
 
 
 def cached_runner() -> Runner:

@@ -681,8 +681,9 @@ def test_uncertain_assumptions_widen_the_bands_and_can_be_left_out():
     from both chance and the assumptions, or from chance alone. Without a block: no choice."""
     at = start({"scenario": "ijsselland-jeugdzorgplus"})
     choice = at.sidebar.radio(key="spread")
-    assert choice.value == "both" and "policies[0].inflow_change_per_year.jzplus" in choice.help
-    assert any("toeval + 2 onzekere aannames" in c.value for c in at.caption)
+    assert choice.value == "both" and "Instroom JeugdzorgPlus -5% per jaar: instroom per jaar" in choice.help
+    assert "Aanname: verblijfsduur residentieel (maanden)" in choice.help  # a named assumption, in words
+    assert any("toeval + 4 onzekere aannames" in c.value for c in at.caption)
     both = metric_values(at)
     choice.set_value("chance").run()
     assert not at.exception
@@ -690,7 +691,7 @@ def test_uncertain_assumptions_widen_the_bands_and_can_be_left_out():
     assert metric_values(at) != both
     at.sidebar.toggle[-1].set_value(True).run()  # presentation mode hides the choice, keeps it
     assert not at.sidebar.radio and any("alleen toeval" in c.value for c in at.caption)
-    assert not start({"scenario": "zuid-west-jeugdzorgplus"}).sidebar.radio
+    assert not start({"scenario": "flevoland-behandelgroepen"}).sidebar.radio  # no named assumption drawn
 
 
 def test_the_link_carries_the_choice_of_chance_only():
@@ -698,6 +699,8 @@ def test_the_link_carries_the_choice_of_chance_only():
     assert "spread" not in at.query_params  # the default keeps the link short
     at.sidebar.radio(key="spread").set_value("chance").run()
     assert at.query_params["spread"] == "chance"
+    at.sidebar.toggle[0].set_value(True).run()  # English: other words, the same choice
+    assert not at.exception and at.sidebar.radio(key="spread").value == "chance"
     opened = start({"scenario": "ijsselland-jeugdzorgplus", "spread": "chance"})
     assert opened.sidebar.radio(key="spread").value == "chance"
     assert any("alleen toeval" in c.value for c in opened.caption)
@@ -711,9 +714,9 @@ def test_the_sensitivity_page_ranks_the_assumptions_of_a_scenario_with_a_block()
     at.run()
     at.switch_page("app_pages/sensitivity.py").run()
     assert not at.exception
-    assert (
-        at.selectbox(key="sens_scenario").value == "ijsselland-jeugdzorgplus"
-    )  # the only preset with a block
+    listed = at.selectbox(key="sens_scenario").options  # presets with a block only: not Flevoland
+    assert len(listed) >= 6 and not any("Flevoland" in option for option in listed), listed
+    at.selectbox(key="sens_scenario").set_value("ijsselland-jeugdzorgplus").run()
     assert "Verblijfsduur \\(maanden\\) · JeugdzorgPlus: 4,7 – 5,59" in at.markdown[0].value
     assert "-10% – 0% (meest waarschijnlijk -5%)" in at.markdown[0].value
     assert not at.get("vega_lite_chart") or all(
@@ -726,9 +729,11 @@ def test_the_sensitivity_page_ranks_the_assumptions_of_a_scenario_with_a_block()
     assert "Effect over het bereik" in spec and "Bedden nodig, JeugdzorgPlus 2022" in spec
     # The bars in the order of their effect, largest on top (the y axis's sort), both assumptions.
     order = json.loads(spec)["layer"][0]["encoding"]["y"]["sort"]
-    assert len(order) == 2 and set(order) == {
+    assert len(order) == 4 and set(order) == {
         "Verblijfsduur (maanden) · JeugdzorgPlus",
         "Instroom JeugdzorgPlus -5% per jaar: instroom per jaar · JeugdzorgPlus",
+        "Aanname: verblijfsduur residentieel (maanden)",
+        "Aanname: JeugdzorgPlus-plaatsingen per unieke jongere per jaar",
     }
     at.selectbox(key="sens_measure_choice").set_value(("occupancy_mean", "jzplus")).run()
     assert "Gemiddelde bezetting" in at.get("vega_lite_chart")[-1].proto.spec

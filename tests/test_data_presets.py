@@ -247,7 +247,7 @@ def test_expected_clients_and_the_fitted_trend():
 @pytest.mark.parametrize("stem", list(cal.PRESETS))
 def test_every_preset_is_derived_from_data_and_cites_existing_sources(stem):
     path = SCENARIOS / f"{stem}.yaml"
-    rebuilt = cal.PRESETS[stem]()
+    rebuilt = cal.with_named_assumptions(stem, cal.PRESETS[stem]())[0]
     assert path.read_text(encoding="utf-8") == cal.preset_text(rebuilt), "run: python -m simulator.calibrate"
     assert load_scenario(path) == rebuilt
     cited = set(d.cited_sources(rebuilt.description))
@@ -313,7 +313,7 @@ def test_ijsselland_new_inflow_falls_5_percent_a_year_from_2022(runs):
 def test_foodvalley_policy_prevents_about_15_breakdowns_a_year_at_once(runner):
     """Paired: the same replications with and without the policy. The policy reaches every
     foster youth from 2021, so its first year already shows the 15 (z-test, paired)."""
-    with_policy = load_scenario(SCENARIOS / "foodvalley-pleegzorg-crisis.yaml")
+    with_policy = v.preset("foodvalley-pleegzorg-crisis")  # its named assumptions at their values
     without = with_policy.model_copy(update={"policies": with_policy.policies[:1]})
     prevented = v.per_replication(runner(without), "escalations", 2021, "foster") - v.per_replication(
         runner(with_policy), "escalations", 2021, "foster"
@@ -450,3 +450,41 @@ def test_the_readme_shows_the_stored_validation_and_assumption_tables():
         assert f"{start}\n{block}\n{end}" in readme, (
             f"README's {key} table is stale: run python -m simulator.validation"
         )
+
+
+@pytest.mark.parametrize(
+    "stem", ["zuid-west-jeugdzorgplus", "ijsselland-jeugdzorgplus", "gooi-en-vechtstreek", "nederland-trend"]
+)
+def test_a_drawn_named_assumption_is_the_preset_re_calibrated_at_that_value(stem):
+    """Between two calibrated values of a named assumption the inputs are interpolated. The
+    worst case is an input inversely proportional to a stay (a tariff per day from a yearly
+    cost per youth, an inflow behind an observed stock): c/s interpolated over [6, 9] months
+    is off at the middle by (a + b)^2 / (4ab) - 1 = 4.2%. Whole numbers (youths at the
+    start, tariffs in euro) may differ by one more for their rounding."""
+    from simulator.calibrate import _numbers
+    from simulator.uncertainty import set_values
+
+    scenario = load_scenario(SCENARIOS / f"{stem}.yaml")
+    named = {key: spread for key, spread in scenario.uncertainty.items() if key.startswith("assumptions.")}
+    assert named, "the preset draws its named assumptions"
+    bound = (6 + 9) ** 2 / (4 * 6 * 9) - 1
+    for key, spread in named.items():
+        for a, b in zip(spread.at, spread.at[1:], strict=False):
+            value = (a + b) / 2
+            drawn = _numbers(set_values(scenario, {key: value}))
+            calibrated = _numbers(cal.variant(stem, key.split(".", 1)[1], value).to_dict())
+            for path in spread.sets:
+                whole = path.endswith((".initial", ".cost_per_day"))
+                allowed = bound * abs(calibrated[path]) + (1.0 if whole else 1e-9)
+                assert abs(drawn[path] - calibrated[path]) <= allowed, (
+                    key,
+                    value,
+                    path,
+                    drawn[path],
+                    calibrated[path],
+                )
+    # At the calibrated values themselves it is exact.
+    for key, spread in named.items():
+        at_own = _numbers(set_values(scenario, {key: spread.mode}))
+        own = _numbers(scenario.to_dict())
+        assert all(at_own[path] == own[path] for path in spread.sets)
