@@ -171,3 +171,22 @@ def test_the_page_axis_values_are_even_steps_that_read_easily():
     assert axis_values(11.775, 19.625, 3, whole=False) == [11.8, 15.7, 19.6]  # three digits
     assert axis_values(-0.1, 0.0, 3, whole=False) == [-0.1, -0.05, 0.0]
     assert axis_values(40, 42, 5, whole=True) == [40.0, 41.0, 42.0]  # equal after rounding: once
+
+
+def test_a_named_assumption_can_be_an_axis():
+    from tests.test_uncertainty import CHAIN as UNCERTAIN_CHAIN
+    from tests.test_uncertainty import NAMED
+
+    base = make_scenario(UNCERTAIN_CHAIN, years=2, replications=2, uncertainty=NAMED)
+    grid = parse_vary(["assumptions.residential_stay=9,15"], base)
+    table = run_sweep(base, grid, workers=1)
+    for stay, inflow in ((9, 66.667), (15, 40)):
+        point = with_values(base, {"assumptions.residential_stay": stay}, grid=True)
+        assert point.care_types["residential"].inflow_per_year == pytest.approx(inflow)
+        alone = run_experiment(point, workers=1).yearly.reset_index(drop=True)
+        rows = table[table["assumptions.residential_stay"] == stay].drop(
+            columns=["assumptions.residential_stay"]
+        )
+        pd.testing.assert_frame_equal(rows.reset_index(drop=True), alone)
+    with pytest.raises(SweepError, match="not a path"):
+        parse_vary(["assumptions.unknown=1,2"], base)
