@@ -81,12 +81,15 @@ for k, column in enumerate(st.columns(2)):
         now = current_value(scenario, path)
         whole = ".capacity" in path
         span = max(abs(now) * 0.25, 0.05 if not whole else 5.0)
-        # Places in whole numbers; other settings to three digits, shown without trailing zeros.
+        # Places in whole numbers; other settings to three digits, shown without trailing zeros;
+        # a named assumption over its range (it is calibrated there, not beyond).
         start, end = (
             (round(now - span), round(now + span))
             if whole
             else (three_digits(now - span), three_digits(now + span))
         )
+        if path in scenario.uncertainty and scenario.uncertainty[path].sets:
+            start, end = scenario.uncertainty[path].low, scenario.uncertainty[path].high
         shown = {"step": 1, "format": "%d"} if whole else {"format": "%g"}
         low_col, high_col, steps_col = st.columns(3)
         low = low_col.number_input(t("sweep_from"), value=start, key=f"sweep_low{k}_{path}", **shown)

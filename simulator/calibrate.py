@@ -1246,8 +1246,6 @@ def named_assumption(stem: str, name: str) -> tuple[dict | None, str]:
             return None, f"{path} is not in every calibration"
         if not (CARE_PATH.match(path) or POLICY_PATH.match(path)) or ".outflow." in path:
             return None, f"it moves {path}, which cannot be drawn"
-        if ".capacity" in path:
-            return None, f"it moves {path} (capacities are summarised with one value)"
     entry = {
         "low": low,
         "high": high,

@@ -15,6 +15,7 @@ version (start ``dask worker`` in the project folder, or with it on PYTHONPATH).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -85,6 +86,12 @@ def connect(address: str, timeout: float | None = None) -> Cluster:
     except ClusterError:
         client.close()
         raise
+    except (OSError, TimeoutError) as error:  # the connection dropped while checking
+        client.close()
+        raise ClusterError(f"--scheduler {address}: the scheduler stopped answering ({error})") from None
+    except BaseException:
+        client.close()
+        raise
     return Cluster(client, address)
 
 
@@ -132,6 +139,12 @@ class ClusterRun:
         future = self.client.submit(call, self._scattered[key][1], *args, pure=False)
         self.futures.append(future)
         return future
+
+    def release(self, future: Any) -> None:
+        """The caller has this chunk's result: the workers may forget it."""
+        with contextlib.suppress(ValueError):
+            self.futures.remove(future)
+        future.release()
 
     def close(self) -> None:
         """Cancel the chunks not finished (a run given up or done)."""

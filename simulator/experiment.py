@@ -17,7 +17,7 @@ from collections.abc import Callable, Hashable, Iterator, Sequence
 from concurrent.futures import CancelledError, Future
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from simulator.budget import estimate
 from simulator.hybrid import model_class, runs_in_bulk
@@ -157,7 +157,7 @@ def _collect(
     stays = [estimate(plan).stays for plan in plans]
     run: Run | ClusterRun = cluster.open() if cluster is not None else LINE.open(owner, workers)
     try:
-        queued = [
+        queued: list[list[tuple[int, list[int], Any, bool]]] = [
             [
                 (j, chunk, run.submit(_run_chunk, plans[j], chunk, seeds[j], engine), False)
                 for j, numbers in items
@@ -178,6 +178,11 @@ def _collect(
                     log.exception("a run lost a worker; running its chunk again, once")
                     chunks[k] = (j, chunk, run.submit(_run_chunk, plans[j], chunk, seeds[j], engine), True)
                     continue
+                # Let go of the chunk's future (and on a cluster its result on the worker): a
+                # sweep of a thousand points must not hold every replication until its end.
+                chunks[k] = (j, chunk, None, retried)
+                run.release(future)
+                del future
                 yield stage, j, results
                 k += 1
             yield stage, -1, []
@@ -278,8 +283,8 @@ def run_each(
 ) -> None:
     """Full runs of many resolved scenarios (a sweep's points, a sensitivity design), all
     queued at once so that every worker stays busy: ``on_done(j, results)`` as soon as
-    scenario j's last replication is back (in any order), after which its replications are
-    let go, so a grid of a thousand points holds one table per point, not its replications.
+    scenario j's last replication is back (the chunks are collected in the order they were
+    queued), after which its replications are let go, so a grid of a thousand points holds one table per point, not its replications.
     ``progress`` counts replications over all scenarios. On ``cluster`` (a Dask cluster) or
     in the local pool; the tables are the same either way."""
     from simulator.results import summarise

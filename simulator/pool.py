@@ -216,6 +216,10 @@ class Run:
         """Drop what has not started; chunks already on a worker finish unseen."""
         self.line.close(self)
 
+    def release(self, future: Future) -> None:
+        """The caller has a chunk's result: nothing kept here (a cluster's run lets its
+        workers forget it)."""
+
 
 class Line:
     """Chunks waiting for a worker, one queue per owner, served in turn."""

@@ -198,6 +198,25 @@ def monthly_capacity(plan: Plan) -> np.ndarray:
     return np.array([[plan.capacity_at(i, day) for i in range(plan.n_types)] for day in edges])
 
 
+def drawn_capacity(plan: Plan) -> bool:
+    """Whether a named assumption of the uncertainty block sets a capacity (Flevoland's stay
+    and regional share set its capacity schedule): each replication then has its own."""
+    return any(".capacity" in path for spread in plan.scenario.uncertainty.values() for path in spread.sets)
+
+
+def replication_capacities(plan: Plan, reps: list[ReplicationResult]) -> np.ndarray:
+    """Capacity in force in each month of each replication, (R, M, n); inf where unlimited:
+    the plan's in every replication unless a capacity is drawn (``drawn_capacity``)."""
+    if not drawn_capacity(plan):
+        return np.broadcast_to(monthly_capacity(plan), (len(reps), *monthly_capacity(plan).shape))
+    from simulator.scenario import drawn_scenario
+    from simulator.timeline import compile_plan
+
+    return np.stack(
+        [monthly_capacity(compile_plan(drawn_scenario(plan.scenario, r.run_number))) for r in reps]
+    )
+
+
 def replication_costs(plan: Plan, reps: list[ReplicationResult]) -> np.ndarray:
     """Cost per day of each care type in each replication, (R, n): the plan's, unless a
     named assumption of the uncertainty block sets a tariff (a stay's calibration does: the
@@ -240,9 +259,13 @@ def yearly_arrays(plan: Plan, reps: list[ReplicationResult]) -> dict[str, np.nda
     overflow = time_mean(levels[:, :, OVERFLOW])
     admissions = total(counts[:, :, ADMISSIONS])
     with np.errstate(divide="ignore", invalid="ignore"):
-        places = np.einsum("mn,m,my->yn", monthly_capacity(plan), days, to_year) / year_days[:, None]
+        # Per replication: a drawn capacity gives each its own (else all the same).
+        places = (
+            np.einsum("rmn,m,my->ryn", replication_capacities(plan, reps), days, to_year)
+            / year_days[None, :, None]
+        )
         limited = np.isfinite(places) & (places > 0)
-        occupancy_rate = np.where(limited[None], occupancy / np.where(limited, places, 1.0)[None], np.nan)
+        occupancy_rate = np.where(limited, occupancy / np.where(limited, places, 1.0), np.nan)
         delayed_share = np.where(admissions > 0, total(counts[:, :, DELAYED]) / admissions, np.nan)
         mean_wait = np.where(admissions > 0, total(_stack(reps, "wait_days")) / admissions, np.nan)
     return {
@@ -266,7 +289,7 @@ def yearly_arrays(plan: Plan, reps: list[ReplicationResult]) -> dict[str, np.nda
         "occupancy_rate": occupancy_rate,
         "cost": (occupancy + overflow) * year_days[None, :, None] * cost_per_day[:, None, :],
         "days": year_days,
-        "capacity": places,
+        "capacity": places.mean(axis=0),  # (Y, n): the mean over replications
     }
 
 
@@ -384,6 +407,10 @@ def summarise(
     years = calendar.years
     year_ends = np.nextafter(calendar.year_edges[1:], 0)
     capacity_end = [[plan.capacity_at(i, end) for i in range(n)] for end in year_ends]
+    if drawn_capacity(plan):  # each replication its own: the mean, in whole places
+        month_of_end = np.searchsorted(calendar.month_edges, year_ends, side="right") - 1
+        each = replication_capacities(plan, reps)[:, month_of_end, :].mean(axis=0)  # (Y, n)
+        capacity_end = [[c if math.isinf(c) else round(c) for c in row] for row in each.tolist()]
     columns: dict[str, Any] = {
         "year": np.repeat(years, n),
         "care_type": np.tile(names, len(years)),
@@ -466,7 +493,7 @@ def monthly_summary(results: Results) -> pd.DataFrame:
         columns[f"{measure}_mean"] = values.mean(axis=0).ravel()
         p10, p90 = np.percentile(values, [10, 90], axis=0)  # one sort for both
         columns[f"{measure}_p10"], columns[f"{measure}_p90"] = p10.ravel(), p90.ravel()
-    capacity = monthly_capacity(plan).ravel()
+    capacity = replication_capacities(plan, results.replications).mean(axis=0).ravel()
     columns["capacity"] = np.where(np.isinf(capacity), np.nan, capacity)
     expected = np.empty((M, n))
     solved: dict[tuple, np.ndarray] = {}

@@ -63,6 +63,13 @@ def parse_vary(texts: list[str], scenario: Scenario) -> dict[str, list[float]]:
             values.append(value)
         if len(set(values)) != len(values):
             raise SweepError(f"--vary {path}: a value is listed twice")
+        if named:  # calibrated from its first to its last value of 'at': nothing beyond
+            at = scenario.uncertainty[path].at or []
+            outside = [v for v in values if not at[0] <= v <= at[-1]]
+            if outside:
+                raise SweepError(
+                    f"--vary {path}: {outside[0]:g} lies outside the calibrated values {at[0]:g} to {at[-1]:g}"
+                )
         grid[path] = values
     if not grid:
         raise SweepError("give at least one --vary PATH=V1,V2,...")
@@ -78,7 +85,16 @@ def points(grid: dict[str, list[float]]) -> list[dict[str, float]]:
 def point_scenario(scenario: Scenario, values: dict[str, float]) -> Scenario:
     """The scenario at one point, checked; the uncertainty block keeps the paths not varied."""
     data = set_values(scenario, values, grid=True)
-    kept = {p: s.model_dump(exclude_none=True) for p, s in scenario.uncertainty.items() if p not in values}
+    # The uncertain inputs not varied are still drawn; a named assumption no longer sets an
+    # input the grid varies: that input is fixed at the point's value.
+    kept = {}
+    for p, spread in scenario.uncertainty.items():
+        if p not in values:
+            entry = spread.model_dump(exclude_none=True)
+            if spread.sets:
+                entry["sets"] = {path: v for path, v in spread.sets.items() if path not in values}
+            if not spread.sets or entry["sets"]:
+                kept[p] = entry
     if kept:
         data["uncertainty"] = kept
     where = ", ".join(f"{p}={v:g}" for p, v in values.items())

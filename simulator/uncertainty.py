@@ -106,16 +106,15 @@ def is_assumption(key: str) -> bool:
 
 def assumption_problems(scenario: Scenario, key: str) -> list[tuple[str, Message]]:
     """(field, message) per problem of a named assumption's entry: it must set inputs, each
-    a path a sweep may vary except a capacity (summarised with one value), none that is also
-    drawn on its own. Two named assumptions may set the same input (their changes add up)."""
+    a path a sweep may vary (capacities and tariffs too: the summaries take each
+    replication's own), none that is also drawn on its own. Two named assumptions may set
+    the same input (their changes add up)."""
     spread = scenario.uncertainty[key]
     if not spread.sets:
         return [("", Message("u_assumption_needs_sets"))]
     found: list[tuple[str, Message]] = []
     for path in spread.sets:
-        where, problem = locate(scenario, path, grid=True)
-        if problem is None and where[2] == "capacity":
-            problem = Message("u_summarised", field="capacity")
+        _, problem = locate(scenario, path, grid=True)
         if problem is None and path in scenario.uncertainty:
             problem = Message("u_set_twice", path=path, other=f"uncertainty.{path}")
         if problem is not None:
@@ -144,16 +143,17 @@ def set_values(scenario: Scenario, values: dict[str, float], grid: bool = False)
     validates it)."""
     data = scenario.to_dict()
     data.pop("uncertainty", None)
-    # Named assumptions move each input they set by their own calibrated change from the
-    # scenario's value; where two set the same input, the changes add up (to first order,
-    # as each was calibrated with the others at their values in the file).
+    # Named assumptions move each input they set by their calibrated change between their
+    # own value in the file (``current_value``) and the drawn one, from the input's value in
+    # the file; where two set the same input, the changes add up (to first order, as each
+    # was calibrated with the others at their values in the file). From the file's value,
+    # not from the calibration's: a sweep point that moved that input keeps the move.
     changes: dict[str, float] = {}
     for path, value in values.items():
         if is_assumption(path):
+            own = assumption_values(scenario, path, current_value(scenario, path))
             for input_path, input_value in assumption_values(scenario, path, value).items():
-                changes[input_path] = (
-                    changes.get(input_path, 0.0) + input_value - current_value(scenario, input_path)
-                )
+                changes[input_path] = changes.get(input_path, 0.0) + input_value - own[input_path]
     for input_path, change in changes.items():
         where, problem = locate(scenario, input_path, grid=True)
         assert problem is None, problem
@@ -213,7 +213,8 @@ def drawn_inputs(scenario: Scenario, paths: list[str]) -> dict[str, np.ndarray]:
         for path, values in spread.sets.items():
             if path in found:
                 assert spread.at is not None  # the schema: 'sets' comes with 'at'
-                found[path] += np.interp(drawn[key], spread.at, values) - current_value(scenario, path)
+                own = np.interp(current_value(scenario, key), spread.at, values)
+                found[path] += np.interp(drawn[key], spread.at, values) - own
     return found
 
 

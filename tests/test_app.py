@@ -691,7 +691,7 @@ def test_uncertain_assumptions_widen_the_bands_and_can_be_left_out():
     assert metric_values(at) != both
     at.sidebar.toggle[-1].set_value(True).run()  # presentation mode hides the choice, keeps it
     assert not at.sidebar.radio and any("alleen toeval" in c.value for c in at.caption)
-    assert not start({"scenario": "flevoland-behandelgroepen"}).sidebar.radio  # no named assumption drawn
+    assert not start({"scenario": "voorbeeldregio"}).sidebar.radio  # no uncertainty block
 
 
 def test_the_link_carries_the_choice_of_chance_only():
@@ -714,8 +714,8 @@ def test_the_sensitivity_page_ranks_the_assumptions_of_a_scenario_with_a_block()
     at.run()
     at.switch_page("app_pages/sensitivity.py").run()
     assert not at.exception
-    listed = at.selectbox(key="sens_scenario").options  # presets with a block only: not Flevoland
-    assert len(listed) >= 6 and not any("Flevoland" in option for option in listed), listed
+    listed = at.selectbox(key="sens_scenario").options  # scenarios with a block only
+    assert len(listed) == 7 and not any("Voorbeeldregio" in option for option in listed), listed
     at.selectbox(key="sens_scenario").set_value("ijsselland-jeugdzorgplus").run()
     assert "Verblijfsduur \\(maanden\\) · JeugdzorgPlus: 4,7 – 5,59" in at.markdown[0].value
     assert "-10% – 0% (meest waarschijnlijk -5%)" in at.markdown[0].value

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 import yaml
 
+from simulator import uncertainty
 from simulator.cli import main
 from simulator.experiment import run_experiment
 from simulator.scenario import with_values
@@ -174,10 +176,9 @@ def test_the_page_axis_values_are_even_steps_that_read_easily():
 
 
 def test_a_named_assumption_can_be_an_axis():
-    from tests.test_uncertainty import CHAIN as UNCERTAIN_CHAIN
-    from tests.test_uncertainty import NAMED
+    from tests.test_uncertainty import NAMED, NAMED_CHAIN
 
-    base = make_scenario(UNCERTAIN_CHAIN, years=2, replications=2, uncertainty=NAMED)
+    base = make_scenario(NAMED_CHAIN, years=2, replications=2, uncertainty=NAMED)
     grid = parse_vary(["assumptions.residential_stay=9,15"], base)
     table = run_sweep(base, grid, workers=1)
     for stay, inflow in ((9, 66.667), (15, 40)):
@@ -190,3 +191,26 @@ def test_a_named_assumption_can_be_an_axis():
         pd.testing.assert_frame_equal(rows.reset_index(drop=True), alone)
     with pytest.raises(SweepError, match="not a path"):
         parse_vary(["assumptions.unknown=1,2"], base)
+    with pytest.raises(SweepError, match="16 lies outside the calibrated values 9 to 15"):
+        parse_vary(["assumptions.residential_stay=10,16"], base)
+
+
+def test_a_varied_input_stays_at_the_point_while_the_named_assumptions_are_drawn():
+    """The grid varies an input that named assumptions also set: at each point it is the
+    point's value in every replication; an assumption on the axis still lets the other
+    assumption move the inputs they share, around the axis's calibrated value."""
+    from simulator.scenario import drawn_scenario
+    from simulator.sweep import point_scenario
+    from tests.test_uncertainty import NAMED_CHAIN, SHARED
+
+    base = make_scenario(NAMED_CHAIN, years=2, replications=4, uncertainty=SHARED)
+    point = point_scenario(base, {"care_types.residential.inflow_per_year": 70.0})
+    for k in range(4):
+        care = drawn_scenario(point, k).care_types["residential"]
+        assert care.inflow_per_year == 70.0 and care.cost_per_day != 240.0  # the tariff is still drawn
+    on_axis = point_scenario(base, {"assumptions.a": 2.0})
+    b_values = on_axis.uncertainty["assumptions.b"]
+    for k in range(4):
+        drawn_b = float(np.interp(uncertainty.draws(on_axis)["assumptions.b"][k], b_values.at, [45, 55]))
+        inflow = drawn_scenario(on_axis, k).care_types["residential"].inflow_per_year
+        assert inflow == pytest.approx(60 + drawn_b - 50)

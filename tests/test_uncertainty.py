@@ -192,8 +192,16 @@ NAMED = {
 }
 
 
+# The file holds the calibration at the assumption's own value (12 months), as a preset does.
+NAMED_CHAIN = {**CHAIN, "residential": {**CHAIN["residential"], "cost_per_day": 240.0}}
+
+
+def named(spreads=NAMED, **top):
+    return make_scenario(NAMED_CHAIN, uncertainty=spreads, **top)
+
+
 def test_a_named_assumption_sets_its_inputs_together_by_interpolation():
-    scenario = uncertain(NAMED, replications=8, policies=[])
+    scenario = named(replications=8)
     values = uncertainty.draws(scenario)["assumptions.residential_stay"]
     for k, value in enumerate(values):
         care = drawn_scenario(scenario, k).care_types["residential"]
@@ -211,7 +219,7 @@ def test_a_named_assumption_sets_its_inputs_together_by_interpolation():
 
 
 def test_each_replication_pays_its_own_drawn_tariff():
-    scenario = uncertain(NAMED, replications=4, policies=[], years=2)
+    scenario = named(replications=4, years=2)
     results = run_experiment(scenario, workers=1)
     monthly = results.monthly
     for k in range(4):
@@ -242,10 +250,10 @@ def test_each_replication_pays_its_own_drawn_tariff():
             "",
             "increasing",
         ),
-        (
-            {"low": 9, "high": 15, "at": [9, 15], "sets": {"care_types.home.capacity": [5, 7]}},
-            ".sets.care_types.home.capacity",
-            "summarised with one value",
+        (  # a date of a capacity schedule the care type does not have
+            {"low": 9, "high": 15, "at": [9, 15], "sets": {"care_types.home.capacity.2030": [5, 7]}},
+            ".sets.care_types.home.capacity.2030",
+            "is not an uncertain input",
         ),
         (
             {"low": 9, "high": 15, "at": [9, 15], "sets": {"care_types.homee.stay_months": [5, 7]}},
@@ -258,7 +266,7 @@ def test_each_replication_pays_its_own_drawn_tariff():
             "already set by uncertainty.care_types.residential.stay_months",
         ),
         (
-            {"low": 9, "high": 15, "at": [9, 15], "sets": {"care_types.home.stay_months": [0.001, 7]}},
+            {"low": 9, "high": 15, "at": [9, 15], "sets": {"care_types.home.stay_months": [-20, 7]}},
             ".low",
             "with this value",
         ),
@@ -284,3 +292,71 @@ def test_a_path_with_sets_is_refused():
         }
     )
     assert "'at' and 'sets' go together" in found["uncertainty.care_types.home.stay_months"]
+
+
+def test_a_drawn_capacity_is_each_replications_own_in_the_summaries():
+    """A named assumption that sets a capacity (Flevoland's do): every replication's
+    occupancy rate is over its own capacity, and the capacity columns are their mean."""
+    chain = {"care": {"stay_months": 6, "inflow_per_year": 40, "initial": 20, "capacity": 24}}
+    named = {
+        "assumptions.places": {
+            "low": 0.5,
+            "high": 1.5,
+            "mode": 1.0,
+            "at": [0.5, 1.5],
+            "sets": {"care_types.care.capacity": [16, 32]},
+        }
+    }
+    scenario = make_scenario(chain, years=2, replications=6, uncertainty=named)
+    results = run_experiment(scenario, workers=1)
+    from simulator.results import yearly_arrays
+
+    arrays = yearly_arrays(results.plan, results.replications)
+    places = np.array(
+        [drawn_scenario(scenario, k).care_types["care"].capacity for k in range(6)], dtype=float
+    )
+    assert len(set(places)) > 1  # the draws differ
+    np.testing.assert_allclose(
+        arrays["occupancy_rate"][:, :, 0], arrays["occupancy"][:, :, 0] / places[:, None]
+    )
+    yearly = results.yearly
+    assert list(yearly["capacity"]) == [round(places.mean())] * 2
+    assert yearly["capacity_mean"].to_numpy() == pytest.approx([places.mean()] * 2)
+
+
+# Two named assumptions that both set the residential inflow (50 in the file, and in both
+# calibrations at their own value 1.0).
+SHARED = {
+    "assumptions.a": {
+        "low": 0,
+        "high": 2,
+        "mode": 1,
+        "at": [0, 2],
+        "sets": {
+            "care_types.residential.inflow_per_year": [40, 60],
+            "care_types.residential.cost_per_day": [200, 280],
+        },
+    },
+    "assumptions.b": {
+        "low": 0,
+        "high": 2,
+        "mode": 1,
+        "at": [0, 2],
+        "sets": {
+            "care_types.residential.inflow_per_year": [45, 55],
+            "care_types.residential.cost_per_day": [230, 250],
+        },
+    },
+}
+
+
+def test_two_named_assumptions_on_one_input_add_their_changes():
+    scenario = named(SHARED, replications=6, years=2)
+    data = uncertainty.set_values(scenario, {"assumptions.a": 2.0, "assumptions.b": 0.0})
+    assert data["care_types"]["residential"]["inflow_per_year"] == pytest.approx(50 + 10 - 5)
+    assert data["care_types"]["residential"]["cost_per_day"] == pytest.approx(240 + 40 - 10)
+    # The summaries' drawn tariffs are those of each replication's scenario.
+    tariffs = uncertainty.drawn_inputs(scenario, ["care_types.residential.cost_per_day"])
+    for k in range(6):
+        expected = drawn_scenario(scenario, k).care_types["residential"].cost_per_day
+        assert tariffs["care_types.residential.cost_per_day"][k] == pytest.approx(expected)
