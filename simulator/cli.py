@@ -148,8 +148,8 @@ def build_parser() -> argparse.ArgumentParser:
     sensitivity.add_argument(
         "--samples",
         type=_power_of_two("--samples", 8, 4096),
-        default=64,
-        help="Sobol base samples N, a power of 2; the Sobol design has N x (inputs + 2) points (default 64)",
+        help="with --method sobol: base samples N, a power of 2; the Sobol design has N x (inputs + 2) "
+        "points (default 64)",
     )
     _add_run_flags(sensitivity)
     _add_points_flags(sensitivity)
@@ -282,6 +282,7 @@ class ProgressBar:
         self.started = time.monotonic()
         self.delay = delay
         self.shown = False
+        self.before = 0  # done before this run started (a resumed sweep): not this run's pace
 
     def __call__(self, done: int, total: int) -> None:
         """Redraw the bar at ``done`` of ``total`` (only after ``delay`` seconds)."""
@@ -297,8 +298,8 @@ class ProgressBar:
         width = 30
         filled = int(width * done / total)
         text = f"[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {self.label}"
-        if 0 < done < total:
-            left = elapsed / done * (total - done)
+        if self.before < done < total:
+            left = elapsed / (done - self.before) * (total - done)
             text += f", about {left:.0f} s left" if left < 120 else f", about {left / 60:.0f} min left"
         return text.ljust(len(text) + 8)
 
@@ -586,8 +587,17 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     scenario = _resolve(args)
     from simulator.budget import estimate
     from simulator.levers import default_levers
-    from simulator.sensitivity import SensitivityError, problem, run_sensitivity, sobol_points
+    from simulator.sensitivity import (
+        DEFAULT_SAMPLES,
+        SensitivityError,
+        problem,
+        run_sensitivity,
+        sobol_points,
+    )
 
+    if args.samples is not None and args.method != "sobol":
+        raise InputError("--samples: the Sobol design's size; give it with --method sobol")
+    args.samples = args.samples or DEFAULT_SAMPLES
     try:
         inputs = problem(scenario)["num_vars"]
     except SensitivityError as error:
@@ -697,6 +707,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         if finished.count() and not args.quiet:
             print(f"resuming: {finished.count()} of {len(scenarios)} points finished before", file=sys.stderr)
         bar = ProgressBar(enabled=not args.quiet)
+        bar.before = finished.count() * scenario.replications
         started = time.perf_counter()
         try:
             table = run_sweep(

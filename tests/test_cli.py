@@ -214,6 +214,10 @@ def test_progress_says_the_time_left_at_the_pace_so_far():
     assert "3/12 points, about 27 s left" in bar.line(3, 12, elapsed=9.0)  # 3 s a point, 9 to go
     assert "about 5 min left" in bar.line(1, 11, elapsed=30.0)
     assert "left" not in bar.line(0, 12, elapsed=1.0) and "left" not in bar.line(12, 12, elapsed=9.0)
+    resumed = ProgressBar(enabled=False)
+    resumed.before = 6  # a resumed sweep read 6 back: only the 2 since then set the pace
+    assert "8/12 replications, about 8 s left" in resumed.line(8, 12, elapsed=4.0)
+    assert "left" not in resumed.line(6, 12, elapsed=1.0)
 
 
 def test_a_horizon_that_leaves_out_a_policy_is_refused_naming_the_policy(tmp_path, capsys):

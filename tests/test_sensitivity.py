@@ -118,3 +118,6 @@ def test_the_command_takes_sobol_with_a_power_of_two(tmp_path, capsys):
         main(["sensitivity", str(path), "--out", str(tmp_path / "no"), *flags, "--samples", "48"])
     assert stopped.value.code == 2 and "power of 2" in capsys.readouterr().err
     assert not (tmp_path / "no").exists()
+    morris = ["--trajectories", "2", "--year", "2022", "--quiet", "--samples", "16"]
+    assert main(["sensitivity", str(path), "--out", str(tmp_path / "no"), *morris]) == 2
+    assert "give it with --method sobol" in capsys.readouterr().err and not (tmp_path / "no").exists()
