@@ -1212,16 +1212,16 @@ NAMED_LABELS = {
 }
 
 
-def _numbers(data: Any, prefix: str = "") -> dict[str, float]:
+def input_numbers(data: Any, prefix: str = "") -> dict[str, float]:
     """Every number of a scenario's data by its uncertainty path (care_types.x.field.key,
-    policies[k].lever.type)."""
+    policies[k].lever.type; ``compare.flatten`` names policies by name instead)."""
     found: dict[str, float] = {}
     if isinstance(data, dict):
         for key, value in data.items():
-            found.update(_numbers(value, f"{prefix}.{key}" if prefix else str(key)))
+            found.update(input_numbers(value, f"{prefix}.{key}" if prefix else str(key)))
     elif isinstance(data, list):
         for k, value in enumerate(data):
-            found.update(_numbers(value, f"{prefix}[{k}]"))
+            found.update(input_numbers(value, f"{prefix}[{k}]"))
     elif isinstance(data, int | float) and not isinstance(data, bool):
         found[prefix] = float(data)
     return found
@@ -1238,8 +1238,8 @@ def named_assumption(stem: str, name: str) -> tuple[dict | None, str]:
     own = getattr(BASE, name)
     own = national()["return_ratio"] if own is None else own
     knots = sorted({round(low + (high - low) * k / (NAMED_KNOTS - 1), 6) for k in range(NAMED_KNOTS)} | {own})
-    base = _numbers(PRESETS[stem]().to_dict())
-    at_knots = [_numbers(variant(stem, name, value).to_dict()) for value in knots]
+    base = input_numbers(PRESETS[stem]().to_dict())
+    at_knots = [input_numbers(variant(stem, name, value).to_dict()) for value in knots]
     moved = sorted({path for numbers in at_knots for path in numbers if numbers.get(path) != base.get(path)})
     for path in moved:
         if not all(path in numbers for numbers in at_knots) or path not in base:

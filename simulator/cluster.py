@@ -15,15 +15,12 @@ version (start ``dask worker`` in the project folder, or with it on PYTHONPATH).
 
 from __future__ import annotations
 
-import contextlib
-import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from distributed import Client
 
-log = logging.getLogger("jeugdzorg_sim")
 
 CONNECT_SECONDS = 10.0  # a scheduler that does not answer within this is unreachable
 SCHEMES = ("tcp://", "tls://", "inproc://")
@@ -83,13 +80,10 @@ def connect(address: str, timeout: float | None = None) -> Cluster:
                 f"--scheduler {address}: workers run another version of jeugdzorg-sim than {__version__} "
                 f"({'; '.join(other)})"
             )
-    except ClusterError:
-        client.close()
-        raise
     except (OSError, TimeoutError) as error:  # the connection dropped while checking
         client.close()
         raise ClusterError(f"--scheduler {address}: the scheduler stopped answering ({error})") from None
-    except BaseException:
+    except BaseException:  # a ClusterError above, or anything else: never leave the client open
         client.close()
         raise
     return Cluster(client, address)
@@ -128,7 +122,7 @@ class ClusterRun:
 
     def __init__(self, client: Client):
         self.client = client
-        self.futures: list[Any] = []
+        self.futures: set[Any] = set()  # not finished and not released
         self._scattered: dict[int, tuple[Any, Any]] = {}  # id(plan) -> (plan, its future)
 
     def submit(self, call: Callable[..., Any], plan: Any, *args: Any) -> Any:
@@ -137,13 +131,12 @@ class ClusterRun:
         if key not in self._scattered:  # the plan is kept beside its future, so its id stays its own
             self._scattered[key] = (plan, self.client.scatter(plan, hash=False))
         future = self.client.submit(call, self._scattered[key][1], *args, pure=False)
-        self.futures.append(future)
+        self.futures.add(future)
         return future
 
     def release(self, future: Any) -> None:
         """The caller has this chunk's result: the workers may forget it."""
-        with contextlib.suppress(ValueError):
-            self.futures.remove(future)
+        self.futures.discard(future)
         future.release()
 
     def close(self) -> None:

@@ -208,7 +208,8 @@ def replication_capacities(plan: Plan, reps: list[ReplicationResult]) -> np.ndar
     """Capacity in force in each month of each replication, (R, M, n); inf where unlimited:
     the plan's in every replication unless a capacity is drawn (``drawn_capacity``)."""
     if not drawn_capacity(plan):
-        return np.broadcast_to(monthly_capacity(plan), (len(reps), *monthly_capacity(plan).shape))
+        monthly = monthly_capacity(plan)
+        return np.broadcast_to(monthly, (len(reps), *monthly.shape))
     from simulator.scenario import drawn_scenario
     from simulator.timeline import compile_plan
 
@@ -235,15 +236,24 @@ def replication_costs(plan: Plan, reps: list[ReplicationResult]) -> np.ndarray:
     return costs
 
 
-def yearly_arrays(plan: Plan, reps: list[ReplicationResult]) -> dict[str, np.ndarray]:
-    """Per replication, year and care type: arrays of shape (R, n_years, n_types)."""
+def yearly_arrays(
+    plan: Plan,
+    reps: list[ReplicationResult],
+    capacities: np.ndarray | None = None,
+    costs: np.ndarray | None = None,
+) -> dict[str, np.ndarray]:
+    """Per replication, year and care type: arrays of shape (R, n_years, n_types).
+    ``capacities`` and ``costs``: ``replication_capacities`` and ``replication_costs`` if the
+    caller has them already (``summarise`` needs them twice)."""
     calendar = plan.calendar
     days = np.diff(calendar.month_edges)  # (M,)
     year_of_month = calendar.month_year_index  # (M,)
     n_years = len(calendar.years)
     levels = _stack(reps, "levels")  # (R, M, 5, n)
     counts = _stack(reps, "counts")  # (R, M, 8, n)
-    cost_per_day = replication_costs(plan, reps)  # (R, n)
+    cost_per_day = replication_costs(plan, reps) if costs is None else costs  # (R, n)
+    if capacities is None:
+        capacities = replication_capacities(plan, reps)
 
     to_year = np.zeros((len(days), n_years))
     to_year[np.arange(len(days)), year_of_month] = 1.0
@@ -260,10 +270,7 @@ def yearly_arrays(plan: Plan, reps: list[ReplicationResult]) -> dict[str, np.nda
     admissions = total(counts[:, :, ADMISSIONS])
     with np.errstate(divide="ignore", invalid="ignore"):
         # Per replication: a drawn capacity gives each its own (else all the same).
-        places = (
-            np.einsum("rmn,m,my->ryn", replication_capacities(plan, reps), days, to_year)
-            / year_days[None, :, None]
-        )
+        places = np.einsum("rmn,m,my->ryn", capacities, days, to_year) / year_days[None, :, None]
         limited = np.isfinite(places) & (places > 0)
         occupancy_rate = np.where(limited, occupancy / np.where(limited, places, 1.0), np.nan)
         delayed_share = np.where(admissions > 0, total(counts[:, :, DELAYED]) / admissions, np.nan)
@@ -372,11 +379,8 @@ def summarise(
     levels = _stack(reps, "levels")
     counts = _stack(reps, "counts")
     days = np.diff(calendar.month_edges)
-    cost = (
-        (levels[:, :, OCCUPANCY] + levels[:, :, OVERFLOW])
-        * days[None, :, None]
-        * replication_costs(plan, reps)[:, None, :]
-    )
+    costs, capacities = replication_costs(plan, reps), replication_capacities(plan, reps)
+    cost = (levels[:, :, OCCUPANCY] + levels[:, :, OVERFLOW]) * days[None, :, None] * costs[:, None, :]
     whole = lambda kind: counts[:, :, kind].ravel().astype(np.int64)  # noqa: E731
     monthly = pd.DataFrame(
         {
@@ -400,7 +404,7 @@ def summarise(
     )
 
     # yearly.csv: across replications.
-    per_year = yearly_arrays(plan, reps)
+    per_year = yearly_arrays(plan, reps, capacities, costs)
     loads, requests = capacity_inputs(plan, reps)
     needed, needed_each = beds_needed(plan, loads, requests)
     _, demand_p90 = demand_quantiles(plan, reps)
@@ -409,7 +413,7 @@ def summarise(
     capacity_end = [[plan.capacity_at(i, end) for i in range(n)] for end in year_ends]
     if drawn_capacity(plan):  # each replication its own: the mean, in whole places
         month_of_end = np.searchsorted(calendar.month_edges, year_ends, side="right") - 1
-        each = replication_capacities(plan, reps)[:, month_of_end, :].mean(axis=0)  # (Y, n)
+        each = capacities[:, month_of_end, :].mean(axis=0)  # (Y, n)
         capacity_end = [[c if math.isinf(c) else round(c) for c in row] for row in each.tolist()]
     columns: dict[str, Any] = {
         "year": np.repeat(years, n),

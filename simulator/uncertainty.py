@@ -130,6 +130,13 @@ def assumption_values(scenario: Scenario, key: str, value: float) -> dict[str, f
     return {path: float(np.interp(value, spread.at, values)) for path, values in spread.sets.items()}
 
 
+def _get(data: dict[str, Any], where: tuple[str | int, ...]) -> float:
+    node: Any = data
+    for part in where:
+        node = node[part]
+    return float(node)
+
+
 def _set(data: dict[str, Any], where: tuple[str | int, ...], value: float) -> None:
     node: Any = data
     for part in where[:-1]:
@@ -157,7 +164,7 @@ def set_values(scenario: Scenario, values: dict[str, float], grid: bool = False)
     for input_path, change in changes.items():
         where, problem = locate(scenario, input_path, grid=True)
         assert problem is None, problem
-        _set(data, where, current_value(scenario, input_path) + change)
+        _set(data, where, _get(data, where) + change)  # the file's value, read off data once
     for path, value in values.items():
         if is_assumption(path):
             continue
@@ -282,10 +289,7 @@ def current_value(scenario: Scenario, path: str) -> float:
         return spread.mode if spread.mode is not None else (spread.low + spread.high) / 2
     where, problem = locate(scenario, path, grid=True)
     assert problem is None, problem
-    node: Any = scenario.to_dict()
-    for part in where:
-        node = node[part]
-    return float(node)
+    return _get(scenario.to_dict(), where)
 
 
 def value_text(path: str, value: float, lang: str = "nl") -> str:

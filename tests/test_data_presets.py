@@ -468,7 +468,7 @@ def test_a_drawn_named_assumption_is_the_preset_re_calibrated_at_that_value(stem
     cost per youth, an inflow behind an observed stock): c/s interpolated over [6, 9] months
     is off at the middle by (a + b)^2 / (4ab) - 1 = 4.2%. Whole numbers (youths at the
     start, tariffs in euro, places) may differ by one more for their rounding."""
-    from simulator.calibrate import _numbers
+    from simulator.calibrate import input_numbers
     from simulator.uncertainty import set_values
 
     scenario = load_scenario(SCENARIOS / f"{stem}.yaml")
@@ -478,8 +478,8 @@ def test_a_drawn_named_assumption_is_the_preset_re_calibrated_at_that_value(stem
     for key, spread in named.items():
         for a, b in zip(spread.at, spread.at[1:], strict=False):
             value = (a + b) / 2
-            drawn = _numbers(set_values(scenario, {key: value}))
-            calibrated = _numbers(cal.variant(stem, key.split(".", 1)[1], value).to_dict())
+            drawn = input_numbers(set_values(scenario, {key: value}))
+            calibrated = input_numbers(cal.variant(stem, key.split(".", 1)[1], value).to_dict())
             for path in spread.sets:
                 whole = path.endswith((".initial", ".cost_per_day")) or ".capacity" in path
                 allowed = bound * abs(calibrated[path]) + (1.0 if whole else 1e-9)
@@ -492,6 +492,6 @@ def test_a_drawn_named_assumption_is_the_preset_re_calibrated_at_that_value(stem
                 )
     # At the calibrated values themselves it is exact.
     for key, spread in named.items():
-        at_own = _numbers(set_values(scenario, {key: spread.mode}))
-        own = _numbers(scenario.to_dict())
+        at_own = input_numbers(set_values(scenario, {key: spread.mode}))
+        own = input_numbers(scenario.to_dict())
         assert all(at_own[path] == own[path] for path in spread.sets)
