@@ -61,6 +61,9 @@ class Assumptions:
 
     residential_stay_months: float = 12.0  # residential care and regional providers (no source gives it)
     jz_reading: str = "erlang"  # what "43 places needed" (Zuid-West, 2022) means; see JZ_READINGS
+    # The offered load behind "43 needed" itself, instead of a reading's: lets the reading be
+    # drawn as a number between the readings' loads (JZ_LOAD_READINGS).
+    jz_load: float | None = None
     region_share_factor: float = 1.0  # on the share by which national stocks are scaled to a region
     return_ratio: float | None = None  # JZ+ placements per unique youth a year; None: the NJi mean
 
@@ -554,7 +557,7 @@ def zuid_west(a: Assumptions = BASE) -> Scenario:
     jz_stay = d.value(zw, "average_stay", 2021, "jzplus")
     # The load behind "43 places needed in 2022"; the region's JZ+ youths as a share of the
     # country's in 2021 (the year of the other figures) scale the rest of the chain.
-    jz_load = load_behind(needed_2022, a.jz_reading)
+    jz_load = load_behind(needed_2022, a.jz_reading) if a.jz_load is None else a.jz_load
     region_share = jz_load / nat["jzplus_occupied_2021"] * a.region_share_factor
     foster_occupancy = nat["foster_occupancy_2021"] * region_share
     residential_occupancy = nat["residential_occupancy_2019"] * region_share
@@ -1209,7 +1212,25 @@ NAMED_LABELS = {
     "residential_stay_months": "Aanname: verblijfsduur residentieel (maanden)",
     "region_share_factor": "Aanname: regionaal aandeel (factor op de landelijke aantallen)",
     "return_ratio": "Aanname: JeugdzorgPlus-plaatsingen per unieke jongere per jaar",
+    "jz_load": "Aanname: lezing van '43 plaatsen nodig' (aangeboden last, jongeren)",
 }
+# The reading of "43 needed" is drawn as the load behind it: low and high are the loads of
+# the low and high readings, its own value the base reading's.
+DRAWN_AS = {"jz_reading": "jz_load"}
+
+
+def _zuid_west_needed() -> int:
+    return int(d.value(d.load_table("zuid_west_jzplus"), "places_needed", 2022, "jzplus"))
+
+
+def drawn_range(name: str) -> tuple[float, float, float]:
+    """Low, high and own value of a named assumption that is drawn as a number."""
+    if name == "jz_load":
+        low, high = (load_behind(_zuid_west_needed(), reading) for reading in ASSUMPTION_RANGES["jz_reading"])
+        return low, high, load_behind(_zuid_west_needed(), BASE.jz_reading)
+    low, high = ASSUMPTION_RANGES[name]
+    own = getattr(BASE, name)
+    return low, high, national()["return_ratio"] if own is None else own
 
 
 def input_numbers(data: Any, prefix: str = "") -> dict[str, float]:
@@ -1234,9 +1255,7 @@ def named_assumption(stem: str, name: str) -> tuple[dict | None, str]:
     is not an input)."""
     from simulator.uncertainty import CARE_PATH, POLICY_PATH
 
-    low, high = ASSUMPTION_RANGES[name]
-    own = getattr(BASE, name)
-    own = national()["return_ratio"] if own is None else own
+    low, high, own = drawn_range(name)
     knots = sorted({round(low + (high - low) * k / (NAMED_KNOTS - 1), 6) for k in range(NAMED_KNOTS)} | {own})
     base = input_numbers(PRESETS[stem]().to_dict())
     at_knots = [input_numbers(variant(stem, name, value).to_dict()) for value in knots]
@@ -1259,15 +1278,12 @@ def named_assumption(stem: str, name: str) -> tuple[dict | None, str]:
 
 def with_named_assumptions(stem: str, scenario: Scenario) -> tuple[Scenario, dict[str, str]]:
     """The preset with an uncertainty entry for each of its named assumptions that can be
-    drawn, and why the others cannot (the reading of "43 needed" is a reading of the
-    summaries, not an input)."""
+    drawn, and why the others cannot."""
     data = scenario.to_dict()
     block = dict(data.get("uncertainty") or {})
     skipped: dict[str, str] = {}
-    for name in PRESET_ASSUMPTIONS[stem]:
-        if name == "jz_reading":
-            skipped[name] = "a reading of the summaries (beds needed), not an input of the model"
-            continue
+    for assumption in PRESET_ASSUMPTIONS[stem]:
+        name = DRAWN_AS.get(assumption, assumption)
         entry, why = named_assumption(stem, name)
         if entry is None:
             skipped[name] = why

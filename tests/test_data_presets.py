@@ -495,3 +495,21 @@ def test_a_drawn_named_assumption_is_the_preset_re_calibrated_at_that_value(stem
         at_own = input_numbers(set_values(scenario, {key: spread.mode}))
         own = input_numbers(scenario.to_dict())
         assert all(at_own[path] == own[path] for path in spread.sets)
+
+
+def test_the_reading_of_43_needed_is_drawn_between_the_loads_of_its_readings():
+    """The reading of "43 needed" is drawn as the load behind it: at the ends of its range the
+    preset's inputs are those of the preset calibrated with the low and high readings, and at
+    its own value those of the base reading."""
+    from simulator.calibrate import input_numbers
+    from simulator.uncertainty import set_values
+
+    scenario = load_scenario(SCENARIOS / "zuid-west-jeugdzorgplus.yaml")
+    spread = scenario.uncertainty["assumptions.jz_load"]
+    assert spread.sets, "the reading moves the inputs behind the load"
+    readings = {spread.low: "poisson", spread.high: "norm_90", spread.mode: "erlang"}
+    assert spread.low < spread.mode < spread.high
+    for load, reading in readings.items():
+        drawn = input_numbers(set_values(scenario, {"assumptions.jz_load": load}))
+        calibrated = input_numbers(cal.variant("zuid-west-jeugdzorgplus", "jz_reading", reading).to_dict())
+        assert {path: drawn[path] for path in spread.sets} == {path: calibrated[path] for path in spread.sets}
