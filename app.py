@@ -6,6 +6,7 @@
 if __name__ != "__mp_main__":
     import streamlit as st
 
+    from ui import auth
     from ui.common import language_from_link, t
 
     # A presentation link (present=1) opens with the sidebar folded away: the projector shows the page.
@@ -16,6 +17,9 @@ if __name__ != "__mp_main__":
         initial_sidebar_state="collapsed" if st.query_params.get("present") == "1" else "auto",
     )
     language_from_link()  # before the navigation's titles
+    # Behind sign-in, nothing but the sign-in screen until the user is signed in (ui/auth.py).
+    auth.signed_in_user(t)
+    auth.user_box(t)
 
     # The default page is served at /, but Streamlit reserves its pathname as well: it gets one of
     # its own, so that /workshop can forward to it (below).
@@ -59,4 +63,11 @@ if __name__ != "__mp_main__":
         st.Page("app_pages/about.py", title=t("page_about"), icon=":material/info:", url_path="over"),
         st.Page(workshop_link, title=t("page_workshop"), url_path="workshop", visibility="hidden"),
     ]
-    st.navigation(pages).run()
+    # Right after a sign-in: back to the link that was opened (its lever settings are in it).
+    navigation = st.navigation(pages)
+    remembered = auth.remembered_link()
+    if remembered is not None:
+        path, query = remembered
+        target = {page.url_path: page for page in pages[:-1]}.get(path.strip("/"), workshop)
+        st.switch_page(target, query_params=query)
+    navigation.run()

@@ -30,10 +30,11 @@ from ui.common import (
     language_toggle,
     load,
     log,
+    other_teams_link,
     page_style,
     plain,
     run_all,
-    scenario_files,
+    scenario_entries,
     scenario_title,
     show_chart,
     t,
@@ -50,7 +51,7 @@ st.title(t("page_compare"))
 st.caption(t("compare_intro"))
 L = lang()
 
-files = {path.stem: path for path in scenario_files()}
+files = {path.stem: path for path in scenario_entries()}
 
 
 def read_link(asked: dict[str, str]) -> list[str]:
@@ -106,6 +107,9 @@ if "compare_baseline" not in st.session_state and KEPT in st.session_state:
 # A comparison's link names a baseline or others; without them the query is another page's
 # (the workshop's link stays in the address bar when the navigation switches page).
 asked = st.query_params.to_dict()
+linked = [asked.get("baseline"), asked.get("scenario"), *asked.get("with", "").split(",")]
+if any(other_teams_link(item) for item in linked):  # another team's scenario: nothing of it is shown
+    st.error(t("no_access_link"))
 if ({"baseline", "with"} & set(asked)) and asked != st.session_state.get(LINK_SEEN):
     st.session_state[IGNORED] = read_link(asked)
     st.session_state[LINK_SEEN] = asked
@@ -329,4 +333,5 @@ downloads[1].download_button(
 export_section(
     f"compare:{':'.join(scenario_key(s) for s in scenarios)}:{L}:{year}",
     lambda progress: comparison_export(summaries, labels, L, year=year, progress=progress),
+    what="; ".join(s.name for s in scenarios),
 )

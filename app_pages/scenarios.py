@@ -1,10 +1,13 @@
 """Scenario's: upload a scenario file, and open, download, rename or delete saved ones."""
 
+import pandas as pd
 import streamlit as st
 
 from simulator import store
-from simulator.scenario import ScenarioError, dump_scenario
+from simulator.export.tables import csv_text
+from simulator.scenario import ScenarioError
 from simulator.settings import PRESETS_DIR
+from ui import auth
 from ui.common import DEFAULT_SCENARIO, lang, language_toggle, page_style, plain, save_form, t
 
 language_toggle()
@@ -51,71 +54,153 @@ if uploaded is not None:
                 policies=len(candidate.policies),
             )
         )
-        save_form(candidate, candidate.name, "upload")
+        save_form(candidate, candidate.name, "upload", action="upload")
 
 # ---------------------------------------------------------------- saved scenarios
 SAVED_PER_PAGE = 20
+TRAIL_LINES = 200
+user = auth.user()
 st.header(t("saved_header"))
-saved = store.list_saved()
+try:
+    saved = store.list_saved(user=user)
+except store.StoreError as error:
+    st.error(error.text.text(lang()))
+    st.stop()
 if not saved:
     st.info(t("saved_none"))
 if len(saved) > SAVED_PER_PAGE:  # hundreds of expanders would make every rerun slow: search
     query = st.text_input(t("saved_search"), key="saved_search", placeholder=t("saved_search_hint"))
     needle = query.strip().lower()
-    found = [
-        item
-        for item in saved
-        if needle in item.stem or (item.scenario is not None and needle in item.scenario.name.lower())
-    ]
+    found = [item for item in saved if needle in item.stem or needle in item.name.lower()]
     st.caption(t("saved_shown", shown=min(len(found), SAVED_PER_PAGE), found=len(found), total=len(saved)))
     saved = found[:SAVED_PER_PAGE]
+several_teams = len(user.teams) > 1
+
+
+def run_change(change, done: str | None = None, **values) -> None:
+    """A change to the store: its message in the page's language, or a rerun that shows it."""
+    try:
+        change()
+    except store.StoreError as error:
+        st.error(error.text.text(lang()))
+        return
+    if done is not None:
+        st.session_state["scenarios_done"] = t(done, **values)
+    st.rerun()
+
+
+if "scenarios_done" in st.session_state:
+    st.success(st.session_state.pop("scenarios_done"))
+
 for item in saved:
-    title = item.scenario.name if item.scenario else f"⚠ {item.stem}"
-    with st.expander(f"{plain(title)} — `{item.stem}.yaml`"):
+    title = item.name if item.scenario else f"⚠ {item.stem}"
+    team_note = f" · {t('team')}: {item.team}" if several_teams else ""
+    with st.expander(f"{plain(title)} — `{item.file_name}`{team_note}"):
+        st.caption(t("saved_by_line", number=item.version, at=item.saved_at, by=plain(item.saved_by)))
         if item.scenario is None:
             st.error(t("invalid_scenario"))
             st.code(item.problem, language=None)
         else:
             st.caption(plain(item.scenario.description))
             cols = st.columns(3)
-            if cols[0].button(t("open_in_workshop"), key=f"open:{item.stem}", width="stretch"):
-                open_in_workshop(item.stem)
+            if cols[0].button(t("open_in_workshop"), key=f"open:{item.key}", width="stretch"):
+                open_in_workshop(item.key)
             cols[1].download_button(
                 t("download_yaml"),
-                data=dump_scenario(item.scenario),
-                file_name=item.path.name,
+                data=item.text,
+                file_name=item.file_name,
                 mime="application/x-yaml",
-                key=f"download:{item.stem}",
+                key=f"download:{item.key}",
                 width="stretch",
             )
-        new_name = st.text_input(
-            t("rename_label"),
-            value=title if item.scenario else item.stem,
-            key=f"rename_name:{item.stem}",
-            max_chars=120,
-        )
-        if st.button(t("rename"), key=f"rename:{item.stem}") and item.scenario is not None:
-            try:
-                path = store.rename(item.stem, new_name)
-                st.success(t("renamed", name=plain(new_name.strip()), file=path.name))
-                st.rerun()
-            except store.StoreError as error:
-                st.error(error.text.text(lang()))
-        confirm_key = f"confirm_delete:{item.stem}"
+        new_name = st.text_input(t("rename_label"), value=title, key=f"rename_name:{item.key}", max_chars=120)
+        if st.button(t("rename"), key=f"rename:{item.key}") and item.scenario is not None:
+            run_change(
+                lambda item=item, new_name=new_name: store.Store().rename(
+                    user, item.team, item.stem, new_name
+                ),
+                "renamed",
+                name=plain(new_name.strip()),
+                file=f"{store.safe_stem(new_name) if new_name.strip() else item.stem}.yaml",
+            )
+        confirm_key = f"confirm_delete:{item.key}"
         if not st.session_state.get(confirm_key):
-            if st.button(t("delete"), key=f"delete:{item.stem}"):
+            if st.button(t("delete"), key=f"delete:{item.key}"):
                 st.session_state[confirm_key] = True
                 st.rerun()
         else:
             st.warning(t("delete_confirm", name=plain(title)))  # a name is shown as typed
             yes, no = st.columns(2)
-            if yes.button(t("delete_yes"), key=f"delete_yes:{item.stem}", type="primary"):
-                try:
-                    store.delete(item.stem)
-                except store.StoreError as error:
-                    st.error(error.text.text(lang()))
+            if yes.button(t("delete_yes"), key=f"delete_yes:{item.key}", type="primary"):
+                st.session_state.pop(confirm_key, None)
+                run_change(lambda item=item: store.Store().delete(user, item.team, item.stem))
+            if no.button(t("delete_no"), key=f"delete_no:{item.key}"):
                 st.session_state.pop(confirm_key, None)
                 st.rerun()
-            if no.button(t("delete_no"), key=f"delete_no:{item.stem}"):
-                st.session_state.pop(confirm_key, None)
-                st.rerun()
+        if item.version > 1 and st.toggle(t("versions_header"), key=f"versions:{item.key}"):
+            for version in store.Store().versions(user, item.team, item.stem)[1:]:
+                line, download, restore = st.columns([3, 1, 1], vertical_alignment="center")
+                line.markdown(
+                    t("version_line", number=version.number, at=version.saved_at, by=plain(version.saved_by))
+                )
+                download.download_button(
+                    "YAML",
+                    data=version.text,
+                    file_name=f"{version.stem}-v{version.number}.yaml",
+                    mime="application/x-yaml",
+                    key=f"download:{item.key}:{version.number}",
+                )
+                if restore.button(t("version_restore"), key=f"restore:{item.key}:{version.number}"):
+                    run_change(
+                        lambda item=item, number=version.number: store.Store().restore_version(
+                            user, item.team, item.stem, number
+                        ),
+                        "version_restored",
+                        number=version.number,
+                        new=item.version + 1,
+                    )
+
+# ---------------------------------------------------------------- bin and trail, per team
+if user.teams:
+    team = user.teams[0]
+    if several_teams:
+        team = st.selectbox(t("team"), user.teams, key="history_team", help=t("team_help"))
+    bin_tab, trail_tab = st.tabs([t("bin_header"), t("trail_header")])
+    with bin_tab:
+        binned = store.Store().bin(user, team)
+        if not binned:
+            st.caption(t("bin_none"))
+        for k, item in enumerate(binned[:SAVED_PER_PAGE]):
+            line, button = st.columns([4, 1], vertical_alignment="center")
+            line.markdown(
+                t("bin_line", name=plain(item.name), at=item.binned_at, by=plain(item.binned_by or ""))
+            )
+            if button.button(t("bin_restore"), key=f"bin_restore:{k}:{item.key}"):
+                run_change(
+                    lambda item=item: store.Store().restore(user, team, item.stem),
+                    "bin_restored",
+                    name=plain(item.name),
+                )
+    with trail_tab:
+        st.caption(t("trail_intro"))
+        lines = store.Store().trail(user, team, TRAIL_LINES)
+        if not lines:
+            st.caption(t("trail_none"))
+        else:
+            table = pd.DataFrame(
+                {
+                    t("trail_at"): [line.at for line in lines],
+                    t("trail_user"): [line.user for line in lines],
+                    t("trail_action"): [line.action for line in lines],
+                    t("trail_scenario"): [line.scenario for line in lines],
+                    t("trail_detail"): [line.detail for line in lines],
+                }
+            )
+            st.dataframe(table, hide_index=True, width="stretch")
+            st.download_button(
+                t("trail_download"),
+                data=csv_text(table, lang()),
+                file_name=f"logboek-{team}.csv",
+                mime="text/csv",
+                key="trail_download",
+            )

@@ -18,7 +18,7 @@ from ui.common import (
     page_style,
     plain,
     run_all,
-    scenario_files,
+    scenario_entries,
     scenario_title,
     show_chart,
     t,
@@ -32,7 +32,7 @@ L = lang()
 st.title(t("page_sensitivity"))
 st.caption(t("sens_intro"))
 
-loaded = {f: load(f)[0] for f in scenario_files()}
+loaded = {f: load(f)[0] for f in scenario_entries()}
 files = [f for f, found in loaded.items() if found is not None and found.uncertainty]
 if not files:
     st.info(t("sens_none"))

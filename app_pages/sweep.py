@@ -19,7 +19,7 @@ from ui.common import (
     load,
     page_style,
     run_all,
-    scenario_files,
+    scenario_entries,
     scenario_title,
     t,
 )
@@ -41,7 +41,7 @@ L = lang()
 st.title(t("page_sweep"))
 st.markdown(t("sweep_intro"))
 
-files = scenario_files()
+files = scenario_entries()
 stems = [f.stem for f in files]
 top = st.columns([2.4, 1.0], vertical_alignment="bottom")
 stem = top[0].selectbox(

@@ -27,16 +27,18 @@ from simulator.uncertainty import path_label
 from ui.common import (
     LEVERS_KEY,
     export_section,
+    find_entry,
     lang,
     language_toggle,
     load,
     log,
     no_images,
+    other_teams_link,
     page_style,
     plain,
     run_all,
     save_form,
-    scenario_files,
+    scenario_entries,
     scenario_title,
     show_chart,
     t,
@@ -69,12 +71,18 @@ head = st.columns([1.0, 2.4, 1.6], vertical_alignment="bottom")
 head[0].title(t("page_workshop"))
 
 # ---------------------------------------------------------------- scenario
-files = scenario_files()
+files = scenario_entries()
 if not files:
     st.error(t("no_scenarios"))
     st.stop()
 stems = [f.stem for f in files]
 requested = st.query_params.get("scenario")
+if other_teams_link(requested):  # another team's scenario: nothing of it, existing or not
+    st.error(t("no_access_link"))
+    st.page_link("app_pages/workshop.py", label=t("page_workshop"), query_params={"scenario": stems[0]})
+    st.stop()
+found = find_entry(files, requested)
+requested = found.stem if found is not None else requested
 if st.session_state.get("scenario_choice") not in stems:  # first visit, or its file was deleted meanwhile
     # The link's scenario, else the one whose levers a comparison's link has set, else the first.
     kept_for = (st.session_state.get(LEVERS_KEY) or {}).get("for")
@@ -555,4 +563,5 @@ export_section(
         year=kpi_year,
         progress=progress,
     ),
+    what=changed.name,
 )

@@ -1168,6 +1168,29 @@ STORE: dict[str, tuple[str, str]] = {
     "s_action_save": ("Opslaan", "Saving"),
     "s_action_rename": ("Hernoemen", "Renaming"),
     "s_action_delete": ("Verwijderen", "Deleting"),
+    "s_action_restore": ("Terugzetten", "Restoring"),
+    "s_action_read": ("Lezen van de opgeslagen scenario's", "Reading the saved scenarios"),
+    "s_not_in_bin": (
+        "er is geen scenario '{name}' in de prullenbak",
+        "there is no scenario '{name}' in the bin",
+    ),
+    "s_restore_taken": (
+        "er is al een scenario '{name}'; hernoem dat eerst en zet dit dan terug",
+        "a scenario '{name}' exists; rename that one first, then restore this one",
+    ),
+    "s_no_version": ("'{name}' heeft geen versie {number}", "'{name}' has no version {number}"),
+    "a_no_access": (
+        "Geen toegang: dit scenario hoort bij een team waar u niet in zit.",
+        "No access: this scenario belongs to a team you are not in.",
+    ),
+    "a_no_team": (
+        "U zit in geen enkel team, dus u kunt niets opslaan; vraag de beheerder u aan een team toe te voegen.",
+        "You are in no team, so you cannot save; ask the administrator to add you to a team.",
+    ),
+    "a_no_identity": (
+        "Het inloggen gaf geen e-mailadres, gebruikersnaam of subject; vraag de beheerder de claims te controleren.",
+        "The sign-in gave no e-mail address, user name or subject; ask the administrator to check the claims.",
+    ),
     "s_upload_size": (
         "het bestand is {size} bytes; een scenario is hoogstens {max} bytes",
         "the file is {size} bytes; a scenario is at most {max} bytes",
@@ -1181,6 +1204,69 @@ def t(key: str, lang: str = "nl", /, **values: Any) -> str:
     nl, en = TEXT[key]
     text = en if lang == "en" else nl
     return text.format(**values) if values else text
+
+
+# Sign-in and teams (ui/auth.py) and the history of saved scenarios (app_pages/scenarios.py).
+AUTH: dict[str, tuple[str, str]] = {
+    "auth_broken": (
+        "Inloggen is ingeschakeld maar werkt niet: de app blijft dicht. De beheerder moet dit herstellen:",
+        "Sign-in is on but does not work, so the app stays closed. The administrator must fix this:",
+    ),
+    "auth_title": ("Inloggen", "Sign in"),
+    "auth_intro": (
+        "Deze scenario-simulator staat op het netwerk van uw organisatie. Log in met uw account van de "
+        "organisatie; u ziet dan de meegeleverde scenario's en die van uw eigen team(s).",
+        "This scenario simulator runs on your organisation's network. Sign in with your organisation's "
+        "account; you then see the shipped scenarios and those of your own team(s).",
+    ),
+    "auth_expired": (
+        "Uw sessie is verlopen. Log opnieuw in; de instellingen in de link gaan niet verloren.",
+        "Your session has expired. Sign in again; the settings in the link are kept.",
+    ),
+    "auth_sign_in": ("Inloggen", "Sign in"),
+    "auth_signed_in": ("Ingelogd als {name} · team: {teams}", "Signed in as {name} · team: {teams}"),
+    "auth_sign_out": ("Uitloggen", "Sign out"),
+    "team": ("Team", "Team"),
+    "team_help": (
+        "Het team waar het scenario bij hoort: alleen leden van dat team zien het en kunnen het wijzigen.",
+        "The team the scenario belongs to: only members of that team see and can change it.",
+    ),
+    "no_access_link": (
+        "Geen toegang: de link noemt een scenario van een team waar u niet in zit.",
+        "No access: the link names a scenario of a team you are not in.",
+    ),
+    "versions_header": ("Versies", "Versions"),
+    "version_line": ("versie {number} · {at} · {by}", "version {number} · {at} · {by}"),
+    "version_restore": ("Zet deze versie terug", "Restore this version"),
+    "version_restored": (
+        "Versie {number} is teruggezet als versie {new}.",
+        "Version {number} was restored as version {new}.",
+    ),
+    "bin_header": ("Prullenbak", "Bin"),
+    "bin_none": ("De prullenbak van dit team is leeg.", "This team's bin is empty."),
+    "bin_line": ("{name} · verwijderd {at} door {by}", "{name} · deleted {at} by {by}"),
+    "bin_restore": ("Terugzetten", "Restore"),
+    "bin_restored": ("'{name}' staat weer bij de scenario's.", "'{name}' is back among the scenarios."),
+    "trail_header": ("Logboek", "Audit trail"),
+    "trail_intro": (
+        "Wie wat wanneer heeft opgeslagen, vervangen, hernoemd, verwijderd, teruggezet, geüpload of "
+        "geëxporteerd (tijden in UTC). Het logboek kan niet worden gewijzigd.",
+        "Who saved, replaced, renamed, deleted, restored, uploaded or exported what, and when (times in "
+        "UTC). The trail cannot be changed.",
+    ),
+    "trail_none": ("Nog niets in het logboek van dit team.", "Nothing in this team's trail yet."),
+    "trail_download": ("Logboek (.csv)", "Audit trail (.csv)"),
+    "trail_at": ("tijd (UTC)", "time (UTC)"),
+    "trail_user": ("gebruiker", "user"),
+    "trail_action": ("actie", "action"),
+    "trail_scenario": ("scenario", "scenario"),
+    "trail_detail": ("toelichting", "detail"),
+    "saved_by_line": (
+        "Versie {number}, opgeslagen {at} door {by}.",
+        "Version {number}, saved {at} by {by}.",
+    ),
+}
+TEXT.update(AUTH)
 
 
 class Message(str):

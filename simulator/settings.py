@@ -8,6 +8,10 @@ can set the environment variable after import.
 | `JZSIM_SCENARIOS` | the scenarios the app offers (and protects)       | `scenarios/` of the repo   |
 | `JZSIM_SAVED`     | where users' saved scenarios go                   | `scenarios/saved/`         |
 | `JZSIM_DEBUG`     | `1`: the command line prints internal tracebacks  | off                        |
+| `JZSIM_SIGN_IN`   | `required`: refuse to start without a valid OIDC configuration (`make serve`) | off: sign-in only when `[auth]` is in secrets.toml |
+| `JZSIM_TEAMS_CLAIM` | the identity token's claim that lists a user's teams | `groups` |
+| `JZSIM_TEAMS_FILE` | a YAML file: e-mail address -> teams (beside or instead of the claim) | none |
+| `JZSIM_SESSION_HOURS` | hours after sign-in before the app asks to sign in again | 10 |
 
 The app's run limits (``budget.app_limits``) are set by `JZSIM_APP_MAX_REPLICATIONS`,
 `JZSIM_APP_MAX_YEARS`, `JZSIM_APP_MAX_STAYS` and `JZSIM_APP_MAX_YOUTHS`.
@@ -28,6 +32,10 @@ CONTENT_DIR = ROOT / "content"  # the app's long texts, in Markdown
 SCENARIOS_VARIABLE = "JZSIM_SCENARIOS"
 SAVED_VARIABLE = "JZSIM_SAVED"
 DEBUG_VARIABLE = "JZSIM_DEBUG"
+SIGN_IN_VARIABLE = "JZSIM_SIGN_IN"
+TEAMS_CLAIM_VARIABLE = "JZSIM_TEAMS_CLAIM"
+TEAMS_FILE_VARIABLE = "JZSIM_TEAMS_FILE"
+SESSION_HOURS_VARIABLE = "JZSIM_SESSION_HOURS"
 
 # Time: rates per year use the Julian year; a month is a twelfth of it (stays in months).
 DAYS_PER_YEAR = 365.25
@@ -58,6 +66,33 @@ def positive_number(variable: str, default: float) -> float:
     if not (value > 0 and math.isfinite(value)):
         raise ValueError(f"{variable} must be a positive number, got {os.environ[variable]!r}")
     return value
+
+
+def sign_in_required() -> bool:
+    """Whether the deployment demands sign-in (``JZSIM_SIGN_IN=required``): then a missing or
+    broken OIDC configuration stops the server at start-up instead of serving everyone."""
+    value = os.environ.get(SIGN_IN_VARIABLE, "").strip().lower()
+    if value not in ("", "off", "required"):
+        raise ValueError(
+            f"{SIGN_IN_VARIABLE} must be 'required' or 'off', got {os.environ[SIGN_IN_VARIABLE]!r}"
+        )
+    return value == "required"
+
+
+def teams_claim() -> str:
+    """The identity token's claim that lists a user's teams (``JZSIM_TEAMS_CLAIM``)."""
+    return os.environ.get(TEAMS_CLAIM_VARIABLE, "").strip() or "groups"
+
+
+def teams_file() -> Path | None:
+    """The mapping file of e-mail addresses to teams (``JZSIM_TEAMS_FILE``), if any."""
+    text = os.environ.get(TEAMS_FILE_VARIABLE, "").strip()
+    return Path(text) if text else None
+
+
+def session_hours() -> float:
+    """Hours after a sign-in before the app asks to sign in again (``JZSIM_SESSION_HOURS``)."""
+    return positive_number(SESSION_HOURS_VARIABLE, 10.0)
 
 
 def debug() -> bool:

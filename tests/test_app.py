@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from simulator import store
 from simulator.i18n import TEXT
 from simulator.settings import PRESETS_DIR
 from tests.conftest import EXAMPLE, ROOT
@@ -498,21 +499,30 @@ def test_the_comparison_is_kept_across_pages_and_says_when_the_workshop_entry_is
     assert "uit de vergelijking gehaald" in at.warning[0].value
 
 
+def saved_now() -> dict:
+    """The laptop user's saved scenarios by stem, as the store has them."""
+    return {item.stem: item for item in store.list_saved()}
+
+
 def test_saving_from_the_workshop_puts_the_scenario_in_the_list(saved_folder):
     at = start()
     slider(at, "lever:inflow.jzplus").set_value(-10.0).run()
     at.sidebar.text_input(key="save_name").set_value("Zuid-West min tien").run()
     button(at, "Opslaan").click().run()
     assert not at.exception and at.success and "zuid-west-min-tien.yaml" in at.success[0].value
-    saved = (saved_folder / "zuid-west-min-tien.yaml").read_text()
+    saved = saved_now()["zuid-west-min-tien"].text
     assert "name: Zuid-West min tien" in saved and "inflow_change_per_year: {jzplus: -0.1}" in saved
     button(at, "Opslaan").click().run()  # the same name again: refused unless replacing is ticked
     assert at.error and "er is al een opgeslagen scenario" in at.error[0].value
     fresh = start()
     assert "Zuid-West min tien (opgeslagen)" in fresh.selectbox(key="scenario_choice").options
+    linked = start({"scenario": "lokaal/zuid-west-min-tien"})  # a saved scenario's link: team/stem
+    assert linked.selectbox(key="scenario_choice").value == "lokaal/zuid-west-min-tien"
+    older = start({"scenario": "zuid-west-min-tien"})  # an older link, by the bare stem
+    assert older.selectbox(key="scenario_choice").value == "lokaal/zuid-west-min-tien"
 
 
-def test_the_scenarios_page_uploads_renames_and_deletes_with_confirmation(saved_folder):
+def test_the_scenarios_page_uploads_renames_deletes_restores_and_keeps_a_trail(saved_folder):
     at = start()
     at.switch_page("app_pages/scenarios.py").run()
     assert at.info and not at.exception  # nothing saved yet
@@ -525,30 +535,40 @@ def test_the_scenarios_page_uploads_renames_and_deletes_with_confirmation(saved_
     ).run()
     assert at.error and "niets opgeslagen" in at.error[0].value
     assert "care_types.jzplus.stay_month: onbekend veld" in at.code[0].value
-    assert not saved_folder.exists()
+    assert saved_now() == {}
     upload = at.file_uploader(key="upload")
     upload.upload("voorbeeld.yaml", EXAMPLE.read_bytes(), "application/x-yaml").run()
     assert at.success and "Geldig scenario" in at.success[0].value
     at.text_input(key="upload_name").set_value("Mijn voorbeeld").run()
     button(at, "Opslaan").click().run()
-    assert (saved_folder / "mijn-voorbeeld.yaml").exists()
+    assert "mijn-voorbeeld" in saved_now()
     button(at, "Openen in workshop").click().run()
-    assert at.title[0].value == "Workshop" and at.selectbox(key="scenario_choice").value == "mijn-voorbeeld"
+    assert (
+        at.title[0].value == "Workshop"
+        and at.selectbox(key="scenario_choice").value == "lokaal/mijn-voorbeeld"
+    )
     assert len(at.metric) == 6 and not at.exception
     at.switch_page("app_pages/scenarios.py").run()
-    at.text_input(key="rename_name:mijn-voorbeeld").set_value("Ander voorbeeld").run()
+    at.text_input(key="rename_name:lokaal/mijn-voorbeeld").set_value("Ander voorbeeld").run()
     button(at, "Hernoemen").click().run()
-    assert (saved_folder / "ander-voorbeeld.yaml").exists() and not (
-        saved_folder / "mijn-voorbeeld.yaml"
-    ).exists()
+    assert set(saved_now()) == {"ander-voorbeeld"} and saved_now()["ander-voorbeeld"].version == 2
+    at.toggle(key="versions:lokaal/ander-voorbeeld").set_value(True).run()
+    button(at, "Zet deze versie terug").click().run()  # version 1 back as version 3
+    assert not at.exception and saved_now()["ander-voorbeeld"].version == 3
     button(at, "Verwijderen").click().run()
     assert at.warning and "echt verwijderen" in at.warning[0].value
-    assert (saved_folder / "ander-voorbeeld.yaml").exists()  # not before the confirmation
+    assert "ander-voorbeeld" in saved_now()  # not before the confirmation
     button(at, "Ja, verwijderen").click().run()
-    assert not (saved_folder / "ander-voorbeeld.yaml").exists()
+    assert saved_now() == {}
     # The workshop had it open: it falls back to the default scenario instead of failing.
     at.switch_page("app_pages/workshop.py").run()
     assert not at.exception and at.selectbox(key="scenario_choice").value == "zuid-west-jeugdzorgplus"
+    at.switch_page("app_pages/scenarios.py").run()
+    button(at, "Terugzetten").click().run()  # from the bin
+    assert not at.exception and set(saved_now()) == {"ander-voorbeeld"}
+    trail = at.dataframe[0].value
+    assert list(trail["actie"])[::-1] == ["upload", "rename", "restore", "delete", "restore"]
+    assert set(trail["gebruiker"]) == {"lokaal"}
 
 
 def test_exporting_from_the_workshop_and_the_compare_page():
@@ -653,8 +673,8 @@ def test_a_care_type_label_with_an_image_is_not_drawn_as_one(saved_folder):
 
     data = load_scenario(EXAMPLE).to_dict()
     data["care_types"]["jzplus"]["label"] = "![x](http://127.0.0.1:9/p.png) Gesloten"
-    path = store.save(scenario_from_dict(data, "beeld"), "Beeld in een label")
-    at = start({"scenario": path.stem, "capacity_target.jzplus": "30"})
+    saved = store.save(scenario_from_dict(data, "beeld"), "Beeld in een label")
+    at = start({"scenario": saved.key, "capacity_target.jzplus": "30"})
     assert not at.exception
     texts = (
         [m.label for m in at.metric] + [s.label for s in at.sidebar.slider] + [c.value for c in at.markdown]

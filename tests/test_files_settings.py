@@ -189,8 +189,8 @@ def test_a_moved_scenario_folder_protects_its_own_presets(tmp_path, monkeypatch,
     monkeypatch.setenv(settings.SAVED_VARIABLE, str(tmp_path / "saved"))
     with pytest.raises(store.StoreError, match="regio-noord"):
         store.save(example, "Regio Noord")
-    path = store.save(example, "Zuid-West JeugdzorgPlus")  # a repository preset's name
-    assert path.parent == tmp_path / "saved"
+    saved = store.save(example, "Zuid-West JeugdzorgPlus")  # a repository preset's name
+    assert saved.stem == "zuid-west-jeugdzorgplus" and (tmp_path / "saved" / store.DATABASE).exists()
 
 
 def test_the_umask_is_read_without_setting_it():

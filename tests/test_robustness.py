@@ -9,7 +9,6 @@ import time
 from concurrent.futures import CancelledError
 from concurrent.futures.process import BrokenProcessPool
 from functools import partial
-from pathlib import Path
 
 import pytest
 import yaml
@@ -288,38 +287,60 @@ def test_windows_reserved_names_are_refused(example, tmp_path, monkeypatch):
     for name in ("CON", "nul", "Com1", "lpt9"):
         with pytest.raises(store.StoreError, match="reserved on Windows"):
             store.save(example, name)
-    assert store.save(example, "console").name == "console.yaml"
+    assert store.save(example, "console").file_name == "console.yaml"
 
 
-def test_a_full_disk_is_a_message_in_the_pages_language(example, tmp_path, monkeypatch):
+def test_a_store_that_cannot_be_written_is_a_message_in_the_pages_language(example, tmp_path, monkeypatch):
+    """A full disk, a read-only folder, a locked database: SQLite's error becomes a message in
+    the page's language, and nothing is half-saved."""
+    import sqlite3
+
     from simulator import settings, store
 
     monkeypatch.setenv(settings.SAVED_VARIABLE, str(tmp_path))
     store.save(example, "Bewaard")
+    real_connect = sqlite3.connect
 
-    def no_space(*args, **kwargs):
-        raise OSError(28, "No space left on device")
+    class Full:
+        def __init__(self, *args, **kwargs):
+            self.inner = real_connect(*args, **kwargs)
 
-    monkeypatch.setattr(store, "write_file", no_space)
+        def execute(self, sql, *args):
+            if sql.lstrip().upper().startswith("INSERT"):
+                raise sqlite3.OperationalError("database or disk is full")
+            return self.inner.execute(sql, *args)
+
+        def executescript(self, sql):
+            return self.inner.executescript(sql)
+
+        def close(self):
+            self.inner.close()
+
+    monkeypatch.setattr(store.sqlite3, "connect", Full)
     with pytest.raises(store.StoreError) as raised:
         store.save(example, "Nieuw")
-    assert raised.value.text.text("nl") == "Opslaan is niet gelukt: No space left on device"
-    assert raised.value.text.text("en") == "Saving failed: No space left on device"
-    monkeypatch.setattr(Path, "unlink", lambda self, missing_ok=False: no_space())
+    assert raised.value.text.text("nl") == "Opslaan is niet gelukt: database or disk is full"
+    assert raised.value.text.text("en") == "Saving failed: database or disk is full"
     with pytest.raises(store.StoreError, match="Deleting failed"):
-        store.delete("bewaard")
+        store.delete("bewaard")  # its trail line cannot be written: the delete is undone as well
+    monkeypatch.setattr(store.sqlite3, "connect", real_connect)
+    assert [item.stem for item in store.list_saved()] == ["bewaard"], "nothing half-saved, nothing lost"
 
 
-def test_the_saved_list_validates_only_files_that_changed(example, tmp_path, monkeypatch):
-    from simulator import scenario as scenario_module
+def test_the_saved_list_validates_only_texts_that_changed(example, tmp_path, monkeypatch):
     from simulator import settings, store
 
     monkeypatch.setenv(settings.SAVED_VARIABLE, str(tmp_path))
+    store._parsed.cache_clear()
     for k in range(5):
         store.save(example, f"Plan {k}")
     loads = []
-    real = scenario_module.load_scenario
-    monkeypatch.setattr(scenario_module, "load_scenario", lambda path: loads.append(path) or real(path))
+    real = store.scenario_from_yaml
+    monkeypatch.setattr(
+        store, "scenario_from_yaml", lambda text, source: loads.append(source) or real(text, source)
+    )
+    assert len(store.list_saved()) == 5 and len(loads) == 0, "what was saved was validated when it was saved"
+    store._parsed.cache_clear()
     assert len(store.list_saved()) == 5 and len(loads) == 5
     assert len(store.list_saved()) == 5 and len(loads) == 5, "nothing changed: nothing validated again"
     store.save(with_overrides(example, years=3), "Plan 2", overwrite=True)

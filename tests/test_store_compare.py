@@ -1,10 +1,9 @@
-"""Saved scenarios (names, round trip, presets, concurrency, uploads) and comparisons."""
+"""Names of saved scenarios, uploads, and comparisons (the store itself: tests/test_store.py)."""
 
 from __future__ import annotations
 
 import json
 import re
-import threading
 
 import numpy as np
 import pandas as pd
@@ -17,7 +16,6 @@ from simulator.experiment import run_experiment
 from simulator.levers import apply_levers, default_levers
 from simulator.results import Summary
 from simulator.scenario import ScenarioError, dump_scenario, load_scenario, with_overrides
-from simulator.settings import PRESETS_DIR
 from tests.conftest import EXAMPLE
 
 
@@ -47,93 +45,6 @@ def test_names_become_safe_file_names(name, stem):
 def test_a_name_without_letters_or_digits_is_refused(name):
     with pytest.raises(store.StoreError, match="at least one letter or digit"):
         store.safe_stem(name)
-
-
-def test_save_and_load_round_trip_with_the_levers_as_a_policy(example, folder):
-    levers = default_levers(example)
-    levers.inflow_change["jzplus"] = -0.1
-    changed = apply_levers(example, levers)
-    path = store.save(changed, "Minder instroom JZ+")
-    assert path == folder / "minder-instroom-jz.yaml"
-    loaded = load_scenario(path)
-    assert loaded.name == "Minder instroom JZ+"
-    assert loaded.model_copy(update={"name": changed.name}) == changed
-    assert loaded.policies[-1].name == "Workshop" and loaded.policies[-1].inflow_change_per_year == {
-        "jzplus": -0.1
-    }
-    assert [s.stem for s in store.list_saved()] == ["minder-instroom-jz"]
-
-
-def test_an_existing_name_is_kept_unless_replacing_is_asked(example, folder):
-    store.save(example, "plan a")
-    with pytest.raises(store.StoreError, match="exists already"):
-        store.save(with_overrides(example, years=3), "Plan A")
-    assert load_scenario(folder / "plan-a.yaml").years == example.years
-    store.save(with_overrides(example, years=3), "Plan A", overwrite=True)
-    assert load_scenario(folder / "plan-a.yaml").years == 3
-
-
-def test_a_shipped_preset_is_never_overwritten(example, folder):
-    before = (PRESETS_DIR / "zuid-west-jeugdzorgplus.yaml").read_bytes()
-    for overwrite in (False, True):
-        with pytest.raises(store.StoreError, match="never overwritten"):
-            store.save(example, "Zuid-West JeugdzorgPlus", overwrite=overwrite)
-    assert (PRESETS_DIR / "zuid-west-jeugdzorgplus.yaml").read_bytes() == before
-    assert not folder.exists() or not list(folder.iterdir())
-
-
-def test_rename_and_delete(example, folder):
-    store.save(example, "eerste")
-    path = store.rename("eerste", "Tweede versie")
-    assert path.name == "tweede-versie.yaml" and not (folder / "eerste.yaml").exists()
-    assert load_scenario(path).name == "Tweede versie"
-    store.delete("tweede-versie")
-    assert store.list_saved() == []
-    with pytest.raises(store.StoreError, match="no saved scenario"):
-        store.delete("tweede-versie")
-
-
-def test_two_sessions_saving_one_new_name_at_once_one_wins_and_nothing_is_half_written(example, folder):
-    variants = [with_overrides(example, years=y) for y in (3, 4, 5, 6, 7, 8)]
-    for round_ in range(10):
-        barrier = threading.Barrier(len(variants))
-        outcome: dict[int, str] = {}
-
-        def session(k: int, barrier=barrier, round_=round_, outcome=outcome) -> None:
-            barrier.wait()
-            try:
-                store.save(variants[k], f"samen {round_}")
-                outcome[k] = "saved"
-            except store.StoreError:
-                outcome[k] = "refused"
-
-        threads = [threading.Thread(target=session, args=(k,)) for k in range(len(variants))]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        winners = [k for k, result in outcome.items() if result == "saved"]
-        assert len(winners) == 1, outcome
-        assert load_scenario(folder / f"samen-{round_}.yaml").years == variants[winners[0]].years
-    assert not [p for p in folder.iterdir() if p.suffix != ".yaml"], "temporary files left behind"
-
-
-def test_replacing_at_the_same_time_leaves_one_whole_file(example, folder):
-    variants = [with_overrides(example, years=y) for y in range(3, 11)]
-    barrier = threading.Barrier(len(variants))
-
-    def session(k: int) -> None:
-        barrier.wait()
-        for _ in range(5):
-            store.save(variants[k], "gedeeld", overwrite=True)
-
-    threads = [threading.Thread(target=session, args=(k,)) for k in range(len(variants))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert load_scenario(folder / "gedeeld.yaml").years in {v.years for v in variants}
-    assert [p.name for p in folder.iterdir()] == ["gedeeld.yaml"]
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ import re
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,6 +32,7 @@ from simulator.export import PPTX_MIME
 from simulator.pool import pool_size
 from simulator.results import Summary
 from simulator.scenario import Scenario, ScenarioError, load_scenario_cached
+from ui import auth
 
 # Pages catch what they cannot show; this logger keeps the traceback in the server log
 # (stderr of `streamlit run`), with the time. Set up once: the page scripts rerun often.
@@ -94,12 +96,49 @@ DEFAULT_SCENARIO = "zuid-west-jeugdzorgplus"  # the app opens on the 57 -> 43 pr
 LEVERS_KEY = "levers"
 
 
-def scenario_files() -> list[Path]:
-    """The shipped scenarios (the default first, then by name), then the saved ones."""
+@dataclass(frozen=True, eq=False)  # compared and hashed as itself (a page keys dicts by it)
+class Entry:
+    """A scenario the pages offer: a shipped preset (``path``) or a team's saved one
+    (``saved``). ``stem`` is its key in widgets and links: a preset's file stem, a saved
+    one's 'team/stem'."""
+
+    stem: str
+    path: Path | None = None
+    saved: store.Saved | None = None
+
+
+def scenario_entries() -> list[Entry]:
+    """The shipped scenarios (the default first, then by name), then the saved ones of the
+    session's teams."""
     folder = settings.scenario_dir()
     shipped = sorted(folder.glob("*.yaml"), key=lambda p: (p.stem != DEFAULT_SCENARIO, p.stem))
-    stems = {p.stem for p in shipped}
-    return shipped + [p for p in sorted(settings.saved_dir().glob("*.yaml")) if p.stem not in stems]
+    entries = [Entry(p.stem, path=p) for p in shipped]
+    try:
+        saved = store.list_saved(user=auth.user())
+    except store.StoreError as error:  # the database unreadable: the presets still work
+        log.error("saved scenarios cannot be read: %s", error)
+        saved = []
+    return entries + [Entry(item.key, saved=item) for item in saved]
+
+
+def find_entry(entries: list[Entry], asked: str | None) -> Entry | None:
+    """The entry a link names: its key, or (an older link) a saved scenario's bare stem when
+    exactly one of the session's teams has it."""
+    if asked is None:
+        return None
+    by_key = {entry.stem: entry for entry in entries}
+    if asked in by_key:
+        return by_key[asked]
+    bare = [entry for entry in entries if entry.saved is not None and entry.saved.stem == asked]
+    return bare[0] if len(bare) == 1 else None
+
+
+def other_teams_link(asked: str | None) -> bool:
+    """Whether a link names a saved scenario of a team the user is not in ('team/stem'):
+    then the page says "no access" and shows nothing of it, existing or not."""
+    if not asked or "/" not in asked:
+        return False
+    return asked.split("/", 1)[0] not in auth.user().teams
 
 
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
@@ -120,24 +159,34 @@ def no_images(text: str) -> str:
     return text.replace("![", "!\\[")
 
 
-def is_saved(path: Path) -> bool:
-    """Whether the file is a user's saved scenario rather than a shipped one."""
-    return path.parent.resolve() == settings.saved_dir().resolve()
+def is_saved(entry: Entry) -> bool:
+    """Whether the entry is a team's saved scenario rather than a shipped one."""
+    return entry.saved is not None
 
 
-def load(path: Path) -> tuple[Scenario | None, str | None]:
-    """The scenario, or the validation message (naming file and field) to show instead."""
+def load(entry: Entry | Path) -> tuple[Scenario | None, str | None]:
+    """The scenario (of an entry, or of a shipped file), or the validation message (naming
+    file and field) to show instead."""
+    if isinstance(entry, Entry) and entry.saved is not None:
+        return entry.saved.scenario, entry.saved.problem
+    path = entry.path if isinstance(entry, Entry) else entry
+    assert path is not None
     try:
         return load_scenario_cached(path), None
     except ScenarioError as error:
         return None, error.message(lang())
 
 
-def scenario_title(path: Path) -> str:
-    """The scenario's name for the picker; saved ones and files that do not validate are marked."""
-    scenario, _ = load(path)
-    title = scenario.name if scenario else f"⚠ {path.stem}"
-    return t("saved_title", name=title) if is_saved(path) else title
+def scenario_title(entry: Entry) -> str:
+    """The scenario's name for the picker; saved ones (with their team, when the user is in
+    more than one) and files that do not validate are marked."""
+    scenario, _ = load(entry)
+    title = scenario.name if scenario else f"⚠ {entry.stem}"
+    if entry.saved is None:
+        return title
+    if len(auth.user().teams) > 1:
+        title = f"{title} ({entry.saved.team})"
+    return t("saved_title", name=title)
 
 
 def preset_titles(stems) -> pd.DataFrame:
@@ -312,7 +361,9 @@ def _wait_for_others(events: list[threading.Event], progress_slot) -> None:
             progress_slot.empty()
 
 
-def save_form(scenario: Scenario, default_name: str, key: str, help_text: str | None = None) -> str:
+def save_form(
+    scenario: Scenario, default_name: str, key: str, help_text: str | None = None, action: str = "save"
+) -> str:
     """Name, 'replace' and a save button for a scenario; says where it was saved or why not.
     Returns the name as typed (for a download of the same scenario). The proposed name
     follows ``default_name`` (it changes with the levers) unless the user typed another."""
@@ -322,17 +373,24 @@ def save_form(scenario: Scenario, default_name: str, key: str, help_text: str | 
             st.session_state[field] = default_name
         st.session_state[proposed] = default_name
     name = st.text_input(t("save_name"), key=field, help=help_text, max_chars=120)
+    user = auth.user()
+    if not user.teams:
+        st.info(t("a_no_team"))
+        return name.strip()
+    team = user.teams[0]
+    if len(user.teams) > 1:
+        team = st.selectbox(t("team"), user.teams, key=f"{key}_team", help=t("team_help"))
     replace = st.checkbox(t("save_replace"), key=f"{key}_replace")
     if st.button(t("save"), key=f"{key}_button", type="primary", width="stretch"):
         try:
-            path = store.save(scenario, name, overwrite=replace)
-            st.success(t("saved_as", name=plain(name.strip()), file=path.name))
+            saved = store.save(scenario, name, overwrite=replace, user=user, team=team, action=action)
+            st.success(t("saved_as", name=plain(name.strip()), file=saved.file_name))
         except store.StoreError as error:
             st.error(error.text.text(lang()))
     return name.strip()
 
 
-def export_section(key: str, make: Callable) -> None:
+def export_section(key: str, make: Callable, what: str = "") -> None:
     """'Make export' with a progress bar, then download buttons for the deck, the images, the
     workbook and the CSV files. ``make(progress)`` returns a ``simulator.export.Export``; it
     is made once per ``key`` (the run, the language and the year) and kept in the session."""
@@ -348,6 +406,10 @@ def export_section(key: str, make: Callable) -> None:
         bar.empty()
         made = (key, export, time.perf_counter() - started)
         st.session_state["export"] = made
+        try:  # the trail says who exported what (a trail that cannot be written stops no export)
+            store.Store().record(auth.user(), "export", what or key.split(":", 1)[0], "pptx, png, xlsx, csv")
+        except store.StoreError as error:
+            log.error("export not recorded in the trail: %s", error)
     _, export, seconds = made
     st.success(t("export_ready", seconds=i18n.number(seconds, lang(), 1)))
     columns = st.columns(4)
