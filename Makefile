@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 EXAMPLE := scenarios/zuid-west-jeugdzorgplus.yaml
 
-.PHONY: run example lint format test quick bench presets validation slides clean
+.PHONY: run serve example lint format test quick bench presets validation slides clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,15 @@ $(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
 # package's __main__.
 run: $(VENV)/.runtime
 	$(BIN)/python -m streamlit run server.py --server.port 8501
+
+# The shared intranet server (README "For administrators"): sign-in required, so a missing or
+# broken [auth] in .streamlit/secrets.toml stops it at start-up with the setting named. It
+# listens on SERVE_ADDRESS:SERVE_PORT, behind a reverse proxy that adds TLS.
+SERVE_ADDRESS ?= 127.0.0.1
+SERVE_PORT ?= 8501
+serve: $(VENV)/.runtime
+	JZSIM_SIGN_IN=required $(BIN)/python -m streamlit run server.py --server.headless true \
+		--server.address $(SERVE_ADDRESS) --server.port $(SERVE_PORT)
 
 # The example scenario on the command line: output files and the yearly table.
 example: $(VENV)/.runtime

@@ -66,7 +66,7 @@ NOT_PAGES = ("/_stcore", "/static", "/auth", "/oauth2callback", "/api", "/media"
 
 
 class RememberLink:
-    """A page opened with a query (the lever settings of a link): the path and query go into
+    """A page opened by a link (another page than "/", or a query: the lever settings): the path and query go into
     a short-lived cookie on the HTML answer, so that ui.auth can put them back right after a
     sign-in (the provider returns to "/" without them). Plain ASGI: websockets pass as they
     are."""
@@ -78,7 +78,8 @@ class RememberLink:
         """Pass the request on; on an HTML page answer to a query, add the cookie."""
         path = scope.get("path", "")
         query = scope.get("query_string", b"").decode("latin-1")
-        if scope["type"] != "http" or not query or path.startswith(NOT_PAGES):
+        # "/" plainly is where the sign-in returns to: it must not replace the link it keeps.
+        if scope["type"] != "http" or (not query and path in ("", "/")) or path.startswith(NOT_PAGES):
             await self.app(scope, receive, send)
             return
 
@@ -89,7 +90,7 @@ class RememberLink:
                     from http.cookies import SimpleCookie
 
                     cookie = SimpleCookie()
-                    cookie[NEXT_COOKIE] = f"{path}?{query}"[:3000]
+                    cookie[NEXT_COOKIE] = (f"{path}?{query}" if query else path)[:3000]
                     morsel = cookie[NEXT_COOKIE]
                     morsel.update(
                         {"path": "/", "max-age": str(NEXT_SECONDS), "httponly": True, "samesite": "Lax"}

@@ -5,6 +5,7 @@ import streamlit as st
 
 from simulator import store
 from simulator.export.tables import csv_text
+from simulator.i18n import trail_detail
 from simulator.scenario import ScenarioError
 from simulator.settings import PRESETS_DIR
 from ui import auth
@@ -161,46 +162,56 @@ for item in saved:
                     )
 
 # ---------------------------------------------------------------- bin and trail, per team
+
+
+def bin_section(team: str) -> None:
+    """The team's deleted scenarios, each with 'restore'."""
+    st.subheader(t("bin_header"))
+    binned = store.Store().bin(user, team)
+    if not binned:
+        st.caption(t("bin_none"))
+    for k, item in enumerate(binned[:SAVED_PER_PAGE]):
+        line, button = st.columns([4, 1], vertical_alignment="center")
+        line.markdown(t("bin_line", name=plain(item.name), at=item.binned_at, by=plain(item.binned_by or "")))
+        if button.button(t("bin_restore"), key=f"bin_restore:{k}:{item.key}"):
+            run_change(
+                lambda item=item: store.Store().restore(user, team, item.stem),
+                "bin_restored",
+                name=plain(item.name),
+            )
+
+
+def trail_section(team: str) -> None:
+    """The team's audit trail, newest first, and its download."""
+    st.subheader(t("trail_header"))
+    st.caption(t("trail_intro"))
+    lines = store.Store().trail(user, team, TRAIL_LINES)
+    if not lines:
+        st.caption(t("trail_none"))
+        return
+    table = pd.DataFrame(
+        {
+            t("trail_at"): [line.at for line in lines],
+            t("trail_user"): [line.user for line in lines],
+            t("trail_action"): [t(f"trail_{line.action}") for line in lines],
+            t("trail_scenario"): [line.scenario for line in lines],
+            t("trail_detail"): [trail_detail(line.detail, lang()) for line in lines],
+        }
+    )
+    st.dataframe(table, hide_index=True, width="stretch", height=min(400, 38 + 35 * len(table)))
+    st.download_button(
+        t("trail_download"),
+        data=csv_text(table, lang()),
+        file_name=f"logboek-{team}.csv",
+        mime="text/csv",
+        key="trail_download",
+    )
+
+
 if user.teams:
-    team = user.teams[0]
+    # Sections, not tabs: a table drawn in a hidden tab keeps the width of nothing.
+    history_team = user.teams[0]
     if several_teams:
-        team = st.selectbox(t("team"), user.teams, key="history_team", help=t("team_help"))
-    bin_tab, trail_tab = st.tabs([t("bin_header"), t("trail_header")])
-    with bin_tab:
-        binned = store.Store().bin(user, team)
-        if not binned:
-            st.caption(t("bin_none"))
-        for k, item in enumerate(binned[:SAVED_PER_PAGE]):
-            line, button = st.columns([4, 1], vertical_alignment="center")
-            line.markdown(
-                t("bin_line", name=plain(item.name), at=item.binned_at, by=plain(item.binned_by or ""))
-            )
-            if button.button(t("bin_restore"), key=f"bin_restore:{k}:{item.key}"):
-                run_change(
-                    lambda item=item: store.Store().restore(user, team, item.stem),
-                    "bin_restored",
-                    name=plain(item.name),
-                )
-    with trail_tab:
-        st.caption(t("trail_intro"))
-        lines = store.Store().trail(user, team, TRAIL_LINES)
-        if not lines:
-            st.caption(t("trail_none"))
-        else:
-            table = pd.DataFrame(
-                {
-                    t("trail_at"): [line.at for line in lines],
-                    t("trail_user"): [line.user for line in lines],
-                    t("trail_action"): [line.action for line in lines],
-                    t("trail_scenario"): [line.scenario for line in lines],
-                    t("trail_detail"): [line.detail for line in lines],
-                }
-            )
-            st.dataframe(table, hide_index=True, width="stretch")
-            st.download_button(
-                t("trail_download"),
-                data=csv_text(table, lang()),
-                file_name=f"logboek-{team}.csv",
-                mime="text/csv",
-                key="trail_download",
-            )
+        history_team = st.selectbox(t("team"), user.teams, key="history_team", help=t("team_help"))
+    bin_section(history_team)
+    trail_section(history_team)

@@ -17,6 +17,7 @@ from ui.common import (
     load,
     page_style,
     plain,
+    recorded_export,
     run_all,
     scenario_entries,
     scenario_title,
@@ -102,7 +103,11 @@ if kept and kept[0] == asked:
     )
     downloads[1].download_button(  # made when pressed (a thread of its own), not on every rerun
         t("sens_deck"),
-        partial(sensitivity_deck, scenario, table, year, labels, L, (measure, care_type)),
+        recorded_export(
+            partial(sensitivity_deck, scenario, table, year, labels, L, (measure, care_type)),
+            scenario.name,
+            "gevoeligheid.pptx",
+        ),
         file_name="gevoeligheid.pptx" if L == "nl" else "sensitivity.pptx",
         mime=PPTX_MIME,
         key="sens_deck_download",

@@ -18,6 +18,7 @@ from ui.common import (
     language_toggle,
     load,
     page_style,
+    recorded_export,
     run_all,
     scenario_entries,
     scenario_title,
@@ -149,7 +150,11 @@ if kept and kept[0] == asked:
     )
     downloads[2].download_button(  # made when pressed (a thread of its own), not on every rerun
         t("sweep_deck"),
-        partial(sweep_deck, scenario, rows, axes[0][0], axes[1][0], measure, title, labels, png, L),
+        recorded_export(
+            partial(sweep_deck, scenario, rows, axes[0][0], axes[1][0], measure, title, labels, png, L),
+            scenario.name,
+            "raster.pptx",
+        ),
         file_name="raster.pptx",
         mime=PPTX_MIME,
         key="sweep_deck_download",

@@ -1261,12 +1261,36 @@ AUTH: dict[str, tuple[str, str]] = {
     "trail_action": ("actie", "action"),
     "trail_scenario": ("scenario", "scenario"),
     "trail_detail": ("toelichting", "detail"),
+    "trail_save": ("opgeslagen", "saved"),
+    "trail_replace": ("vervangen", "replaced"),
+    "trail_rename": ("hernoemd", "renamed"),
+    "trail_delete": ("verwijderd", "deleted"),
+    "trail_restore": ("teruggezet", "restored"),
+    "trail_upload": ("geüpload", "uploaded"),
+    "trail_export": ("geëxporteerd", "exported"),
+    "trail_import": ("overgenomen", "imported"),
     "saved_by_line": (
         "Versie {number}, opgeslagen {at} door {by}.",
         "Version {number}, saved {at} by {by}.",
     ),
 }
 TEXT.update(AUTH)
+
+
+_TRAIL_WORDS_NL = (
+    ("to the bin", "naar de prullenbak"),
+    ("from the bin", "uit de prullenbak"),
+    (" as version ", " als versie "),
+    ("version ", "versie "),
+)
+
+
+def trail_detail(detail: str, lang: str) -> str:
+    """A trail line's detail (stored in English, the same for every reader) in ``lang``."""
+    if lang == "nl":
+        for english, dutch in _TRAIL_WORDS_NL:
+            detail = detail.replace(english, dutch)
+    return detail
 
 
 class Message(str):

@@ -59,3 +59,21 @@ def example_dict() -> dict:
     import yaml
 
     return yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def saved_scenarios_outside_the_checkout(tmp_path_factory):
+    """Saved scenarios and trail lines that tests write (an export is a trail line) go to a
+    folder of the test session, never to the checkout's scenarios/saved/; a test that needs
+    a folder of its own sets JZSIM_SAVED again."""
+    import os
+
+    from simulator import settings
+
+    before = os.environ.get(settings.SAVED_VARIABLE)
+    os.environ[settings.SAVED_VARIABLE] = str(tmp_path_factory.mktemp("saved-session"))
+    yield
+    if before is None:
+        os.environ.pop(settings.SAVED_VARIABLE, None)
+    else:
+        os.environ[settings.SAVED_VARIABLE] = before

@@ -567,7 +567,8 @@ def test_the_scenarios_page_uploads_renames_deletes_restores_and_keeps_a_trail(s
     button(at, "Terugzetten").click().run()  # from the bin
     assert not at.exception and set(saved_now()) == {"ander-voorbeeld"}
     trail = at.dataframe[0].value
-    assert list(trail["actie"])[::-1] == ["upload", "rename", "restore", "delete", "restore"]
+    assert list(trail["actie"])[::-1] == ["geüpload", "hernoemd", "teruggezet", "verwijderd", "teruggezet"]
+    assert list(trail["toelichting"])[::-1][-2:] == ["naar de prullenbak", "uit de prullenbak"]
     assert set(trail["gebruiker"]) == {"lokaal"}
 
 

@@ -65,13 +65,26 @@ SERVER_FLAGS = [
 ]
 
 
-def start_server(port: int, log: Path, script: str = "server.py") -> subprocess.Popen:
+def start_server(
+    port: int, log: Path, script: str = "server.py", flags: tuple[str, ...] = (), env: dict | None = None
+) -> subprocess.Popen:
     """`streamlit run script` on 127.0.0.1:port (server.py: what `make run` starts), once it
-    answers."""
+    answers; ``flags`` and ``env`` are added to the defaults."""
     with open(log, "w") as handle:
         server = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", script, *SERVER_FLAGS, "--server.port", str(port)],
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                script,
+                *SERVER_FLAGS,
+                "--server.port",
+                str(port),
+                *flags,
+            ],
             cwd=ROOT,
+            env={**os.environ, **(env or {})},
             stdout=handle,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its processes are found by session (tests/test_server.py)

@@ -390,6 +390,21 @@ def save_form(
     return name.strip()
 
 
+def recorded_export(make: Callable[[], bytes], what: str, detail: str) -> Callable[[], bytes]:
+    """A download made when pressed (``make``), that also writes its trail line then: the
+    user is read now, because the download runs outside the page's run."""
+    user = auth.user()
+
+    def made() -> bytes:
+        try:
+            store.Store().record(user, "export", what, detail)
+        except store.StoreError as error:
+            log.error("export not recorded in the trail: %s", error)
+        return make()
+
+    return made
+
+
 def export_section(key: str, make: Callable, what: str = "") -> None:
     """'Make export' with a progress bar, then download buttons for the deck, the images, the
     workbook and the CSV files. ``make(progress)`` returns a ``simulator.export.Export``; it

@@ -1,0 +1,236 @@
+"""Sign-in with a real OpenID Connect provider, in a real browser.
+
+The test starts `oidc-provider-mock` (a real OIDC provider: discovery, authorisation code
+flow, signed ID tokens) on 127.0.0.1 with two users of different teams, and the app with
+`JZSIM_SIGN_IN=required` and a secrets.toml pointing at it, as `make serve` runs it. In
+Debian's chromium, each user signs in in a browser context of their own:
+
+- Anne (team noord) opens a link with a lever setting, signs in, and lands on that link
+  (the setting survived the sign-in); she saves "Team Noord vertrouwelijk".
+- Bram (team zuid) does not see it in his lists, and its link gives "Geen toegang"; his
+  Scenario's page offers nothing of it to delete.
+- Anne deletes it, restores it from the bin, and reads her team's trail; the trail holds the
+  lines by her, and none by Bram.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+
+import pytest
+
+from simulator import store
+from simulator.access import User
+from tests.conftest import ROOT
+from tests.test_browser import CHROMIUM, LAUNCH_ARGS, free_port, playwright_or_skip, start_server
+
+pytestmark = pytest.mark.browser
+
+USERS = {
+    "anne@noord.nl": {"email": "anne@noord.nl", "name": "Anne de Vries", "groups": ["noord"]},
+    "bram@zuid.nl": {"email": "bram@zuid.nl", "name": "Bram Jansen", "groups": ["zuid"]},
+}
+SECRET_NAME = "Team Noord vertrouwelijk"
+
+
+@pytest.fixture(scope="module")
+def provider():
+    try:
+        from oidc_provider_mock import User as MockUser
+        from oidc_provider_mock import run_server_in_thread
+    except ImportError:
+        pytest.fail("oidc-provider-mock is not installed (requirements-dev.txt)")
+    users = [MockUser(sub=sub, claims=claims) for sub, claims in USERS.items()]
+    with run_server_in_thread(user_claims=users) as server:
+        yield f"http://localhost:{server.server_port}"
+
+
+def serve_signed(provider: str, folder, session_hours: str = "10"):
+    """The app as `make serve` runs it, with a secrets.toml pointing at ``provider``."""
+    port = free_port()
+    secrets = folder / "secrets.toml"
+    secrets.write_text(
+        "[auth]\n"
+        f'redirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'
+        f'cookie_secret = "{"s" * 48}"\n'
+        'client_id = "jeugdzorg-sim"\n'
+        'client_secret = "test-secret"\n'
+        f'server_metadata_url = "{provider}/.well-known/openid-configuration"\n',
+        encoding="utf-8",
+    )
+    saved = folder / "saved"
+    server = start_server(
+        port,
+        folder / "server.log",
+        flags=("--secrets.files", str(secrets)),
+        env={"JZSIM_SIGN_IN": "required", "JZSIM_SAVED": str(saved), "JZSIM_SESSION_HOURS": session_hours},
+    )
+    return server, f"http://127.0.0.1:{port}", saved
+
+
+def stop(server) -> None:
+    server.terminate()
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+
+
+@pytest.fixture(scope="module")
+def signed_app(provider, tmp_path_factory):
+    server, url, saved = serve_signed(provider, tmp_path_factory.mktemp("signin"))
+    try:
+        yield url, saved
+    finally:
+        stop(server)
+
+
+def sign_in(page, url: str, who: str) -> None:
+    """Open ``url``; on the sign-in screen press Inloggen, choose ``who`` at the provider."""
+    page.goto(url)
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url(re.compile(r"localhost:\d+/oauth2/authorize"), timeout=30_000)
+    page.get_by_role("button", name=who).click()
+    page.get_by_text(f"Ingelogd als {USERS[who]['name']}").wait_for(timeout=60_000)
+
+
+def test_two_users_of_two_teams_sign_in_and_see_only_their_own(signed_app):
+    url, saved = signed_app
+    sync_playwright = playwright_or_skip()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        try:
+            anne = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+            # Nothing but the sign-in screen before signing in.
+            anne.goto(url + "/?scenario=zuid-west-jeugdzorgplus&inflow.jzplus=-10")
+            anne.get_by_role("button", name="Inloggen").wait_for(timeout=60_000)
+            assert anne.locator("[data-testid=stMetric]").count() == 0
+            sign_in(anne, url + "/?scenario=zuid-west-jeugdzorgplus&inflow.jzplus=-10", "anne@noord.nl")
+            # Back on the link that was opened: its lever setting survived the sign-in.
+            anne.wait_for_url(re.compile(r"inflow\.jzplus=-10"), timeout=30_000)
+            anne.locator("[data-testid=stMetric]").first.wait_for(timeout=60_000)
+            anne.get_by_role("textbox", name="Naam van het scenario").fill(SECRET_NAME)
+            anne.keyboard.press("Enter")
+            anne.get_by_role("button", name="Opslaan").click()
+            anne.get_by_text("Opgeslagen als").wait_for(timeout=30_000)
+            anne.screenshot(path=str(saved.parent / "anne.png"))
+
+            bram = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+            sign_in(bram, url + "/scenarios", "bram@zuid.nl")
+            bram.get_by_role("heading", name="Opgeslagen scenario's").wait_for(timeout=30_000)
+            bram.get_by_text("Nog geen opgeslagen scenario's").wait_for(timeout=30_000)
+            assert bram.get_by_text(SECRET_NAME).count() == 0, "B sees nothing of A's scenario"
+            assert bram.get_by_role("button", name="Verwijderen").count() == 0, "nothing of A's to delete"
+            bram.goto(url + "/?scenario=noord/team-noord-vertrouwelijk")
+            bram.get_by_text("Geen toegang").wait_for(timeout=30_000)
+            assert (
+                bram.get_by_text(SECRET_NAME).count() == 0
+                and bram.locator("[data-testid=stMetric]").count() == 0
+            )
+
+            anne.goto(url + "/scenarios")
+            anne.get_by_text(SECRET_NAME).first.click()  # the expander
+            anne.get_by_role("button", name="Verwijderen").click()
+            anne.get_by_role("button", name="Ja, verwijderen").click()
+            anne.get_by_role("button", name="Terugzetten").click()
+            anne.get_by_text("staat weer bij de scenario's").wait_for(timeout=30_000)
+            anne.get_by_role("heading", name="Logboek").scroll_into_view_if_needed()
+            anne.locator("[data-testid=stDataFrame]").wait_for(timeout=30_000)
+            anne.get_by_role("button", name="Logboek (.csv)").scroll_into_view_if_needed()
+            anne.wait_for_timeout(500)
+            anne.screenshot(path=str(saved.parent / "anne-trail.png"))
+        finally:
+            browser.close()
+    anne_user = User("anne@noord.nl", "Anne", ("noord",))
+    lines = store.Store(saved).trail(anne_user, "noord")
+    assert [(line.user, line.action) for line in reversed(lines)] == [
+        ("anne@noord.nl", "save"),
+        ("anne@noord.nl", "delete"),
+        ("anne@noord.nl", "restore"),
+    ]
+    assert [item.name for item in store.Store(saved).scenarios(anne_user)] == [SECRET_NAME]
+
+
+def test_an_expired_session_signs_in_again_and_keeps_the_links_settings(provider, tmp_path):
+    """A session of 0.003 hours (11 s): after it, a link with a lever setting shows the sign-in
+    screen, and signing in again lands on that link with its setting."""
+    server, url, _ = serve_signed(provider, tmp_path, session_hours="0.003")
+    sync_playwright = playwright_or_skip()
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+            try:
+                page = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+                sign_in(page, url + "/", "anne@noord.nl")
+                page.wait_for_timeout(12_000)
+                link = url + "/?scenario=zuid-west-jeugdzorgplus&inflow.jzplus=-20"
+                page.goto(link)
+                page.get_by_text("Uw sessie is verlopen").wait_for(timeout=60_000)
+                assert page.locator("[data-testid=stMetric]").count() == 0
+                page.get_by_role("button", name="Inloggen").click()
+                page.wait_for_url(re.compile(r"localhost:\d+/oauth2/authorize"), timeout=30_000)
+                page.get_by_role("button", name="anne@noord.nl").click()
+                page.wait_for_url(re.compile(r"inflow\.jzplus=-20"), timeout=30_000)
+                name = page.get_by_role("textbox", name="Naam van het scenario")
+                name.wait_for(timeout=60_000)
+                assert "instroom JeugdzorgPlus -20% per jaar" in name.input_value()
+            finally:
+                browser.close()
+    finally:
+        stop(server)
+
+
+@pytest.mark.parametrize(
+    "secrets, named",
+    [
+        (None, "secrets.toml has no [auth] section"),
+        (
+            '[auth]\nredirect_uri = "http://127.0.0.1:1/oauth2callback"\ncookie_secret = "kort"\n',
+            "auth.cookie_secret",
+        ),
+        (
+            '[auth]\nredirect_uri = "http://127.0.0.1:1/oauth2callback"\ncookie_secret = "{s}"\nclient_id = "x"\n'
+            'client_secret = "y"\nserver_metadata_url = "http://127.0.0.1:9/.well-known/openid-configuration"\n',
+            "auth.server_metadata_url cannot be read",
+        ),
+    ],
+)
+def test_a_server_that_requires_sign_in_refuses_to_start_without_a_working_configuration(
+    tmp_path, secrets, named
+):
+    """`make serve` with a missing or broken [auth]: the server stops at start-up and names
+    the setting; it never serves an app open to everyone."""
+    import sys
+
+    flags = []
+    if secrets is not None:
+        path = tmp_path / "secrets.toml"
+        path.write_text(secrets.replace("{s}", "s" * 48), encoding="utf-8")
+        flags = ["--secrets.files", str(path)]
+    port = free_port()
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "server.py",
+            "--server.headless",
+            "true",
+            "--server.address",
+            "127.0.0.1",
+            "--server.port",
+            str(port),
+            *flags,
+        ],
+        cwd=ROOT,
+        env={**os.environ, "JZSIM_SIGN_IN": "required", "JZSIM_SAVED": str(tmp_path / "saved")},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode != 0
+    assert "jeugdzorg-sim: not started: sign-in is on but cannot work" in done.stderr or named in done.stderr
+    assert named in done.stderr, done.stderr[-2000:]
