@@ -24,7 +24,7 @@ import pytest
 from simulator import store
 from simulator.access import User
 from tests.conftest import ROOT
-from tests.test_browser import CHROMIUM, LAUNCH_ARGS, free_port, playwright_or_skip, start_server
+from tests.test_browser import CHROMIUM, LAUNCH_ARGS, free_port, playwright_or_skip, start_server, stop_server
 
 pytestmark = pytest.mark.browser
 
@@ -70,21 +70,13 @@ def serve_signed(provider: str, folder, session_hours: str = "10"):
     return server, f"http://127.0.0.1:{port}", saved
 
 
-def stop(server) -> None:
-    server.terminate()
-    try:
-        server.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.kill()
-
-
 @pytest.fixture(scope="module")
 def signed_app(provider, tmp_path_factory):
     server, url, saved = serve_signed(provider, tmp_path_factory.mktemp("signin"))
     try:
         yield url, saved
     finally:
-        stop(server)
+        stop_server(server)
 
 
 def sign_in(page, url: str, who: str) -> None:
@@ -179,7 +171,7 @@ def test_an_expired_session_signs_in_again_and_keeps_the_links_settings(provider
             finally:
                 browser.close()
     finally:
-        stop(server)
+        stop_server(server)
 
 
 @pytest.mark.parametrize(
