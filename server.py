@@ -20,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from urllib.parse import quote
 
 import streamlit as st
 from starlette.concurrency import run_in_threadpool
@@ -87,15 +88,17 @@ class RememberLink:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 if headers.get("content-type", "").startswith("text/html"):
-                    from http.cookies import SimpleCookie
-
-                    cookie = SimpleCookie()
-                    cookie[NEXT_COOKIE] = (f"{path}?{query}" if query else path)[:3000]
-                    morsel = cookie[NEXT_COOKIE]
-                    morsel.update(
-                        {"path": "/", "max-age": str(NEXT_SECONDS), "httponly": True, "samesite": "Lax"}
+                    link = quote((f"{path}?{query}" if query else path)[:3000], safe="")
+                    forwarded = (
+                        dict(scope.get("headers", [])).get(b"x-forwarded-proto", b"").decode("latin-1")
                     )
-                    headers.append("set-cookie", morsel.OutputString())
+                    secure = "; Secure" if scope.get("scheme") == "https" or forwarded == "https" else ""
+                    # Not HttpOnly: the sign-in screen updates it with the levers moved since
+                    # (ui.auth.KEEP_LINK_SCRIPT); it holds a link, nothing secret.
+                    headers.append(
+                        "set-cookie",
+                        f"{NEXT_COOKIE}={link}; Path=/; Max-Age={NEXT_SECONDS}; SameSite=Lax{secure}",
+                    )
             await send(message)
 
         await self.app(scope, receive, send_with_cookie)

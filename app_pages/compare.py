@@ -5,6 +5,8 @@ the comparison: baseline, the others, the key figures' year, the language and, w
 workshop's settings are in it, their scenario and levers (the workshop link's own keys).
 """
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
@@ -33,11 +35,13 @@ from ui.common import (
     other_teams_link,
     page_style,
     plain,
+    recorded_export,
     run_all,
     scenario_entries,
     scenario_title,
     show_chart,
     t,
+    team_of,
 )
 
 WORKSHOP = "_workshop"  # the workshop's unsaved settings ('_' is in no file's stem)
@@ -319,19 +323,40 @@ else:
         width="stretch",
         column_config={setting: st.column_config.TextColumn(width=360)},
     )
+
+
+def exported_team(stem: str) -> str | None:
+    """The team owning a compared scenario (the workshop's settings: its scenario's team)."""
+    if stem == WORKSHOP:
+        kept = st.session_state.get(LEVERS_KEY) or {}
+        return team_of(files.get(kept.get("for", "")))
+    return team_of(files.get(stem))
+
+
 downloads = st.columns(2)
+compared = [
+    (exported_team(stem), scenario.name)
+    for stem, scenario in zip([base_stem, *other_stems], scenarios, strict=True)
+]
 downloads[0].download_button(  # for a spreadsheet in the page's language (Dutch: ';' and ',')
-    t("download_kpis"), data=csv_text(kpis, L), file_name="kpis.csv", mime="text/csv"
+    t("download_kpis"),
+    data=recorded_export(partial(csv_text, kpis, L), compared, "kpis.csv"),
+    file_name="kpis.csv",
+    mime="text/csv",
 )
 downloads[1].download_button(
     t("download_parameters"),
-    data=csv_text(differences, L),
+    data=recorded_export(partial(csv_text, differences, L), compared, t("settings_file")),
     file_name=t("settings_file"),  # words, not the command line's parameters.csv of schema paths
     mime="text/csv",
 )
 
+
 export_section(
     f"compare:{':'.join(scenario_key(s) for s in scenarios)}:{L}:{year}",
     lambda progress: comparison_export(summaries, labels, L, year=year, progress=progress),
-    what="; ".join(s.name for s in scenarios),
+    exported=[
+        (exported_team(stem), scenario.name)
+        for stem, scenario in zip([base_stem, *other_stems], scenarios, strict=True)
+    ],
 )

@@ -4,12 +4,22 @@ import pandas as pd
 import streamlit as st
 
 from simulator import store
-from simulator.export.tables import csv_text
+from simulator.export.tables import csv_text, spreadsheet_safe
 from simulator.i18n import trail_detail
 from simulator.scenario import ScenarioError
 from simulator.settings import PRESETS_DIR
 from ui import auth
-from ui.common import DEFAULT_SCENARIO, lang, language_toggle, page_style, plain, save_form, t
+from ui.common import (
+    DEFAULT_SCENARIO,
+    lang,
+    language_toggle,
+    log,
+    page_style,
+    plain,
+    recorded_export,
+    save_form,
+    t,
+)
 
 language_toggle()
 page_style()  # the projector's room, as on the workshop
@@ -47,6 +57,12 @@ if uploaded is not None:
         st.error(t("upload_invalid"))
         st.code(error.message(lang()), language=None)
     else:
+        if st.session_state.get("upload_recorded") != uploaded.file_id:  # once per file, not per rerun
+            st.session_state["upload_recorded"] = uploaded.file_id
+            try:
+                store.Store().record(auth.user(), "upload", candidate.name, f"{uploaded.name}, checked")
+            except store.StoreError as error:
+                log.error("upload not recorded in the trail: %s", error)
         st.success(
             t(
                 "upload_valid",
@@ -78,15 +94,16 @@ if len(saved) > SAVED_PER_PAGE:  # hundreds of expanders would make every rerun 
 several_teams = len(user.teams) > 1
 
 
-def run_change(change, done: str | None = None, **values) -> None:
-    """A change to the store: its message in the page's language, or a rerun that shows it."""
+def run_change(change, done=None) -> None:
+    """A change to the store; then ``done(result)`` (the success message, shown after the
+    rerun), or the store's message in the page's language."""
     try:
-        change()
+        result = change()
     except store.StoreError as error:
         st.error(error.text.text(lang()))
         return
     if done is not None:
-        st.session_state["scenarios_done"] = t(done, **values)
+        st.session_state["scenarios_done"] = done(result)
     st.rerun()
 
 
@@ -108,7 +125,7 @@ for item in saved:
                 open_in_workshop(item.key)
             cols[1].download_button(
                 t("download_yaml"),
-                data=item.text,
+                data=recorded_export(lambda text=item.text: text, [(item.team, item.name)], item.file_name),
                 file_name=item.file_name,
                 mime="application/x-yaml",
                 key=f"download:{item.key}",
@@ -120,9 +137,7 @@ for item in saved:
                 lambda item=item, new_name=new_name: store.Store().rename(
                     user, item.team, item.stem, new_name
                 ),
-                "renamed",
-                name=plain(new_name.strip()),
-                file=f"{store.safe_stem(new_name) if new_name.strip() else item.stem}.yaml",
+                lambda renamed: t("renamed", name=plain(renamed.name), file=renamed.file_name),
             )
         confirm_key = f"confirm_delete:{item.key}"
         if not st.session_state.get(confirm_key):
@@ -134,19 +149,31 @@ for item in saved:
             yes, no = st.columns(2)
             if yes.button(t("delete_yes"), key=f"delete_yes:{item.key}", type="primary"):
                 st.session_state.pop(confirm_key, None)
-                run_change(lambda item=item: store.Store().delete(user, item.team, item.stem))
+                run_change(
+                    lambda item=item: store.Store().delete(user, item.team, item.stem),
+                    lambda _, item=item: t("binned", name=plain(item.name)),
+                )
             if no.button(t("delete_no"), key=f"delete_no:{item.key}"):
                 st.session_state.pop(confirm_key, None)
                 st.rerun()
         if item.version > 1 and st.toggle(t("versions_header"), key=f"versions:{item.key}"):
-            for version in store.Store().versions(user, item.team, item.stem)[1:]:
+            try:
+                versions = store.Store().versions(user, item.team, item.stem)
+            except store.StoreError as error:  # deleted or renamed by another session meanwhile
+                st.error(error.text.text(lang()))
+                versions = []
+            for version in versions[1:]:
                 line, download, restore = st.columns([3, 1, 1], vertical_alignment="center")
                 line.markdown(
                     t("version_line", number=version.number, at=version.saved_at, by=plain(version.saved_by))
                 )
                 download.download_button(
                     "YAML",
-                    data=version.text,
+                    data=recorded_export(
+                        lambda text=version.text: text,
+                        [(item.team, item.name)],
+                        f"{version.stem}-v{version.number}.yaml",
+                    ),
                     file_name=f"{version.stem}-v{version.number}.yaml",
                     mime="application/x-yaml",
                     key=f"download:{item.key}:{version.number}",
@@ -156,9 +183,9 @@ for item in saved:
                         lambda item=item, number=version.number: store.Store().restore_version(
                             user, item.team, item.stem, number
                         ),
-                        "version_restored",
-                        number=version.number,
-                        new=item.version + 1,
+                        lambda back, number=version.number: t(
+                            "version_restored", number=number, new=back.version
+                        ),
                     )
 
 # ---------------------------------------------------------------- bin and trail, per team
@@ -175,9 +202,8 @@ def bin_section(team: str) -> None:
         line.markdown(t("bin_line", name=plain(item.name), at=item.binned_at, by=plain(item.binned_by or "")))
         if button.button(t("bin_restore"), key=f"bin_restore:{k}:{item.key}"):
             run_change(
-                lambda item=item: store.Store().restore(user, team, item.stem),
-                "bin_restored",
-                name=plain(item.name),
+                lambda item=item: store.Store().restore(user, team, item.stem, item.id),
+                lambda back: t("bin_restored", name=plain(back.name)),
             )
 
 
@@ -201,7 +227,7 @@ def trail_section(team: str) -> None:
     st.dataframe(table, hide_index=True, width="stretch", height=min(400, 38 + 35 * len(table)))
     st.download_button(
         t("trail_download"),
-        data=csv_text(table, lang()),
+        data=csv_text(spreadsheet_safe(table), lang()),
         file_name=f"logboek-{team}.csv",
         mime="text/csv",
         key="trail_download",
@@ -212,6 +238,6 @@ if user.teams:
     # Sections, not tabs: a table drawn in a hidden tab keeps the width of nothing.
     history_team = user.teams[0]
     if several_teams:
-        history_team = st.selectbox(t("team"), user.teams, key="history_team", help=t("team_help"))
+        history_team = st.selectbox(t("history_team"), user.teams, key="history_team", help=t("team_help"))
     bin_section(history_team)
     trail_section(history_team)

@@ -23,6 +23,7 @@ from ui.common import (
     scenario_title,
     show_chart,
     t,
+    team_of,
 )
 
 RESULT_KEY = "sensitivity_result"  # a plain key: the last answer outlives a visit to another page
@@ -96,7 +97,9 @@ if kept and kept[0] == asked:
     downloads = st.columns(2)
     downloads[0].download_button(
         t("sens_table"),
-        csv_text(table),
+        recorded_export(
+            partial(csv_text, table), [(team_of(files[stems.index(stem)]), scenario.name)], "sensitivity.csv"
+        ),
         file_name="sensitivity.csv",
         mime="text/csv",
         key="sens_download",
@@ -105,7 +108,7 @@ if kept and kept[0] == asked:
         t("sens_deck"),
         recorded_export(
             partial(sensitivity_deck, scenario, table, year, labels, L, (measure, care_type)),
-            scenario.name,
+            [(team_of(files[stems.index(stem)]), scenario.name)],
             "gevoeligheid.pptx",
         ),
         file_name="gevoeligheid.pptx" if L == "nl" else "sensitivity.pptx",

@@ -23,6 +23,7 @@ from ui.common import (
     scenario_entries,
     scenario_title,
     t,
+    team_of,
 )
 
 RESULT_KEY = "sweep_result"  # a plain key: the last grid outlives a visit to another page
@@ -144,15 +145,26 @@ if kept and kept[0] == asked:
     png, _ = render(chart.properties(width=900))
     st.image(png, width="stretch")
     downloads = st.columns(3)
-    downloads[0].download_button("raster.png", png, file_name="raster.png", mime="image/png", key="sweep_png")
+    swept = [(team_of(files[stems.index(stem)]), scenario.name)]
+    downloads[0].download_button(
+        "raster.png",
+        recorded_export(lambda: png, swept, "raster.png"),
+        file_name="raster.png",
+        mime="image/png",
+        key="sweep_png",
+    )
     downloads[1].download_button(
-        "sweep.csv", csv_text(table), file_name="sweep.csv", mime="text/csv", key="sweep_csv"
+        "sweep.csv",
+        recorded_export(partial(csv_text, table), swept, "sweep.csv"),
+        file_name="sweep.csv",
+        mime="text/csv",
+        key="sweep_csv",
     )
     downloads[2].download_button(  # made when pressed (a thread of its own), not on every rerun
         t("sweep_deck"),
         recorded_export(
             partial(sweep_deck, scenario, rows, axes[0][0], axes[1][0], measure, title, labels, png, L),
-            scenario.name,
+            [(team_of(files[stems.index(stem)]), scenario.name)],
             "raster.pptx",
         ),
         file_name="raster.pptx",

@@ -3,6 +3,7 @@
 import datetime
 import math
 import time
+from functools import partial
 
 import streamlit as st
 
@@ -36,12 +37,14 @@ from ui.common import (
     other_teams_link,
     page_style,
     plain,
+    recorded_export,
     run_all,
     save_form,
     scenario_entries,
     scenario_title,
     show_chart,
     t,
+    team_of,
 )
 
 PREFIX = "lever:"  # widget keys are PREFIX + the lever's URL parameter name
@@ -334,8 +337,12 @@ if not presenting:  # presentation mode: the sidebar holds only its toggle
         )
         st.download_button(
             t("download_yaml"),
-            data=dump_scenario(to_save.model_copy(update={"name": save_name or scenario.name})),
-            file_name=f"{stem}-workshop.yaml",
+            data=recorded_export(
+                partial(dump_scenario, to_save.model_copy(update={"name": save_name or scenario.name})),
+                [(team_of(files[stems.index(stem)]), save_name or scenario.name)],
+                "yaml",
+            ),
+            file_name=f"{stem.replace('/', '-')}-workshop.yaml",
             mime="application/x-yaml",
             width="stretch",
             help=t("download_yaml_help"),
@@ -563,5 +570,5 @@ export_section(
         year=kpi_year,
         progress=progress,
     ),
-    what=changed.name,
+    exported=[(team_of(files[stems.index(stem)]), changed.name)],
 )

@@ -74,28 +74,46 @@ def read_team_map(path: Path) -> dict[str, tuple[str, ...]]:
             or not all(isinstance(team, str) and team_slug(team) for team in listed)
         ):
             raise ValueError(f"the team mapping {path}: '{address}' must map to a list of team names")
-        mapping[address.strip().lower()] = tuple(team_slug(team) for team in listed)
+        mapping[address.strip().lower()] = tuple(team.strip() for team in listed)
     return mapping
+
+
+def verified_email(claims: Mapping[str, Any]) -> str:
+    """The token's e-mail address, lowercased; empty when the provider says it is not
+    verified (a user who may edit their own address must not take another's teams)."""
+    if claims.get("email_verified") is False or str(claims.get("email_verified", "")).lower() == "false":
+        return ""
+    return str(claims.get("email") or "").strip().lower()
+
+
+def team_names(
+    claims: Mapping[str, Any], claim: str = "groups", mapping: Mapping[str, Iterable[str]] | None = None
+) -> tuple[str, ...]:
+    """The names of a signed-in user's teams as the provider and the mapping file give them:
+    the claim's values (a list or one string), then the mapping file's for their verified
+    e-mail address; in order, without repeats, at most MAX_TEAMS."""
+    found = claims.get(claim) or []
+    named = [found] if isinstance(found, str) else [str(v) for v in found] if isinstance(found, list) else []
+    email = verified_email(claims)
+    named += list((mapping or {}).get(email, ())) if email else []
+    return tuple(dict.fromkeys(name.strip() for name in named if team_slug(name)))[:MAX_TEAMS]
 
 
 def teams_from_claims(
     claims: Mapping[str, Any], claim: str = "groups", mapping: Mapping[str, Iterable[str]] | None = None
 ) -> tuple[str, ...]:
-    """The teams of a signed-in user: the claim's values (a list or one string) and the
-    mapping file's teams for their e-mail address, as slugs, in order, without repeats."""
-    found = claims.get(claim) or []
-    named = [found] if isinstance(found, str) else [str(v) for v in found] if isinstance(found, list) else []
-    email = str(claims.get("email") or "").strip().lower()
-    named += list((mapping or {}).get(email, ()))
-    slugs = [team_slug(team) for team in named]
-    return tuple(dict.fromkeys(slug for slug in slugs if slug))[:MAX_TEAMS]
+    """The teams of a signed-in user as slugs (``team_names`` made link-safe), without repeats."""
+    return tuple(dict.fromkeys(team_slug(name) for name in team_names(claims, claim, mapping)))
 
 
 def user_from_claims(
     claims: Mapping[str, Any], claim: str = "groups", mapping: Mapping[str, Iterable[str]] | None = None
 ) -> User:
-    """The ``User`` behind an identity token's claims (``st.user``)."""
-    user_id = str(claims.get("email") or claims.get("preferred_username") or claims.get("sub") or "").strip()
+    """The ``User`` behind an identity token's claims (``st.user``): named by the verified
+    e-mail address, else the user name, else the subject."""
+    user_id = (
+        verified_email(claims) or str(claims.get("preferred_username") or claims.get("sub") or "")
+    ).strip()
     if not user_id:
         raise AccessError("a_no_identity")
     name = str(claims.get("name") or user_id)

@@ -379,6 +379,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "The scenario with the current levers as a file, to share or upload later.",
     ),
     "saved_title": ("{name} (opgeslagen)", "{name} (saved)"),
+    "saved_title_team": ("{name} (opgeslagen, team {team})", "{name} (saved, team {team})"),
     # scenarios page
     "page_scenarios": ("Scenario's", "Scenarios"),
     "scenarios_intro": (
@@ -425,8 +426,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "renamed": ("Hernoemd tot '{name}' ({file}).", "Renamed to '{name}' ({file})."),
     "delete": ("Verwijderen", "Delete"),
     "delete_confirm": (
-        "'{name}' echt verwijderen? Dit kan niet ongedaan worden.",
-        "Really delete '{name}'? This cannot be undone.",
+        "'{name}' verwijderen? Het gaat naar de prullenbak van het team, waaruit een teamlid het kan terugzetten.",
+        "Delete '{name}'? It goes to the team's bin, from where a team member can restore it.",
     ),
     "delete_yes": ("Ja, verwijderen", "Yes, delete"),
     "delete_no": ("Nee", "No"),
@@ -1152,14 +1153,22 @@ STORE: dict[str, tuple[str, str]] = {
         "give a name with at least one letter or digit",
     ),
     "s_exists": (
-        "er is al een opgeslagen scenario '{name}'; kies een andere naam of vervang het",
-        "a saved scenario '{name}' exists already; choose another name or replace it",
+        "Er is al een opgeslagen scenario '{name}'; kies een andere naam of vink 'Vervang' aan",
+        "A saved scenario '{name}' exists already; choose another name or tick 'Replace'",
     ),
     "s_preset": (
         "'{name}' is een meegeleverd scenario en wordt nooit overschreven; kies een andere naam",
         "'{name}' is a shipped scenario and is never overwritten; choose another name",
     ),
-    "s_missing": ("er is geen opgeslagen scenario '{name}'", "there is no saved scenario '{name}'"),
+    "s_missing": ("Er is geen opgeslagen scenario '{name}'", "There is no saved scenario '{name}'"),
+    "s_rename_taken": (
+        "Er is al een opgeslagen scenario '{name}'; kies een andere naam",
+        "A saved scenario '{name}' exists already; choose another name",
+    ),
+    "s_preset_name": (
+        "'{name}' is de naam van een meegeleverd scenario; kies een andere naam",
+        "'{name}' is the name of a shipped scenario; choose another name",
+    ),
     "s_reserved": (
         "'{name}' kan geen bestandsnaam zijn (gereserveerd in Windows); kies een andere naam",
         "'{name}' cannot be a file name (reserved on Windows); choose another name",
@@ -1171,12 +1180,12 @@ STORE: dict[str, tuple[str, str]] = {
     "s_action_restore": ("Terugzetten", "Restoring"),
     "s_action_read": ("Lezen van de opgeslagen scenario's", "Reading the saved scenarios"),
     "s_not_in_bin": (
-        "er is geen scenario '{name}' in de prullenbak",
-        "there is no scenario '{name}' in the bin",
+        "Er is geen scenario '{name}' in de prullenbak",
+        "There is no scenario '{name}' in the bin",
     ),
     "s_restore_taken": (
-        "er is al een scenario '{name}'; hernoem dat eerst en zet dit dan terug",
-        "a scenario '{name}' exists; rename that one first, then restore this one",
+        "Er is al een scenario '{name}'; hernoem dat eerst en zet dit dan terug",
+        "A scenario '{name}' exists; rename that one first, then restore this one",
     ),
     "s_no_version": ("'{name}' heeft geen versie {number}", "'{name}' has no version {number}"),
     "a_no_access": (
@@ -1247,6 +1256,13 @@ AUTH: dict[str, tuple[str, str]] = {
     "bin_line": ("{name} · verwijderd {at} door {by}", "{name} · deleted {at} by {by}"),
     "bin_restore": ("Terugzetten", "Restore"),
     "bin_restored": ("'{name}' staat weer bij de scenario's.", "'{name}' is back among the scenarios."),
+    "binned": (
+        "'{name}' staat nu in de prullenbak van het team (onderaan deze pagina).",
+        "'{name}' is now in the team's bin (at the bottom of this page).",
+    ),
+    "team_choose": ("Kies het team", "Choose the team"),
+    "team_needed": ("Kies eerst het team waarvoor u opslaat.", "First choose the team you save for."),
+    "history_team": ("Team van de prullenbak en het logboek", "Team of the bin and the trail"),
     "trail_header": ("Logboek", "Audit trail"),
     "trail_intro": (
         "Wie wat wanneer heeft opgeslagen, vervangen, hernoemd, verwijderd, teruggezet, geüpload of "

@@ -32,16 +32,30 @@ import re
 import sqlite3
 import threading
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
-from simulator.access import LOCAL_TEAM, LOCAL_USER, AccessError, User, require_member, writable_team
+from simulator.access import (
+    LOCAL_TEAM,
+    LOCAL_USER,
+    AccessError,
+    User,
+    require_member,
+    team_slug,
+    writable_team,
+)
 from simulator.i18n import Message
-from simulator.scenario import Scenario, ScenarioError, dump_scenario, scenario_from_yaml
+from simulator.scenario import (
+    Scenario,
+    ScenarioError,
+    dump_scenario,
+    load_scenario_cached,
+    scenario_from_yaml,
+)
 from simulator.settings import saved_dir, scenario_dir
 
 MAX_UPLOAD_BYTES = 64_000  # a scenario is a few KB
@@ -79,6 +93,11 @@ CREATE TABLE IF NOT EXISTS trail (
     detail TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS trail_team ON trail (team, id);
+CREATE TABLE IF NOT EXISTS team (
+    slug TEXT PRIMARY KEY,        -- how the store and links name it
+    name TEXT NOT NULL,           -- the provider's name for it, the first time it was seen
+    first_seen TEXT NOT NULL
+);
 CREATE TRIGGER IF NOT EXISTS trail_no_update BEFORE UPDATE ON trail
     BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS trail_no_delete BEFORE DELETE ON trail
@@ -101,6 +120,25 @@ class StoreError(ValueError):
 def preset_stems(folder: Path | None = None) -> set[str]:
     """Names of the scenarios the app offers (``settings.scenario_dir``): never saved over."""
     return {p.stem for p in (folder or scenario_dir()).glob("*.yaml")}
+
+
+def preset_names(folder: Path | None = None) -> set[str]:
+    """The shipped scenarios' own names (casefolded): a saved one may not take one, or the
+    picker would show two scenarios of one name."""
+    names = set()
+    for path in (folder or scenario_dir()).glob("*.yaml"):
+        try:
+            names.add(load_scenario_cached(path).name.strip().casefold())
+        except ScenarioError:
+            continue
+    return names
+
+
+def _refuse_preset(stem: str, shown: str) -> None:
+    if stem in preset_stems():  # never overwritten, and the picker must not show two of a name
+        raise StoreError(Message("s_preset", name=stem))
+    if shown.strip().casefold() in preset_names():
+        raise StoreError(Message("s_preset_name", name=shown))
 
 
 # Names Windows cannot use as a file name (a downloaded file keeps the stem as its name).
@@ -137,6 +175,7 @@ class Saved:
     problem: str | None
     binned_at: str | None = None
     binned_by: str | None = None
+    id: int = 0  # the scenario's row: one name can be in the bin more than once
 
     @property
     def key(self) -> str:
@@ -324,39 +363,37 @@ class Store:
         version is kept and this one becomes the next."""
         team = _team_for(user, team)
         stem = safe_stem(name)
-        if stem in preset_stems():  # never overwritten, and the picker must not show two of a name
-            raise StoreError(Message("s_preset", name=stem))
         shown = name.strip()[:200] or stem
+        _refuse_preset(stem, shown)
         text = dump_scenario(scenario.model_copy(update={"name": shown}))
         with self._connect(write=True) as db:
             scenario_id = _live_id(db, team, stem)
             if scenario_id is None:
                 _insert(db, user, team, stem, shown, text, action)
             elif not replace:
-                raise StoreError(Message("s_exists", name=stem))
+                raise StoreError(Message("s_exists", name=shown))
             else:
                 number = _add_version(db, user, scenario_id, stem, shown, text)
                 _record(db, user, team, "replace", stem, f"version {number}" + _from(action))
-        return self.get(user, team, stem)
+            return _live(db, team, stem)
 
     def rename(self, user: User, team: str, stem: str, new_name: str) -> Saved:
         """The scenario under a new name: a new version with that name (the old ones stay)."""
         _require(user, team)
         new_stem = safe_stem(new_name)
-        if new_stem in preset_stems():
-            raise StoreError(Message("s_preset", name=new_stem))
         shown = new_name.strip()[:200] or new_stem
+        _refuse_preset(new_stem, shown)
         with self._connect(write=True, action="s_action_rename") as db:
             scenario_id = _live_id(db, team, stem)
             if scenario_id is None:
                 raise StoreError(Message("s_missing", name=stem))
             if new_stem != stem and _live_id(db, team, new_stem) is not None:
-                raise StoreError(Message("s_exists", name=new_stem))
+                raise StoreError(Message("s_rename_taken", name=shown))
             text = _renamed_text(_latest_text(db, scenario_id), shown)
             db.execute("UPDATE scenario SET stem = ? WHERE id = ?", (new_stem, scenario_id))
             number = _add_version(db, user, scenario_id, new_stem, shown, text)
             _record(db, user, team, "rename", new_stem, f"{stem} -> {new_stem} (version {number})")
-        return self.get(user, team, new_stem)
+            return _live(db, team, new_stem)
 
     def delete(self, user: User, team: str, stem: str) -> None:
         """Move the scenario to the team's bin (it can be restored from there)."""
@@ -371,14 +408,15 @@ class Store:
             )
             _record(db, user, team, "delete", stem, "to the bin")
 
-    def restore(self, user: User, team: str, stem: str) -> Saved:
-        """The last scenario of that name from the bin back among the team's scenarios."""
+    def restore(self, user: User, team: str, stem: str, scenario_id: int | None = None) -> Saved:
+        """A scenario from the bin back among the team's scenarios: the one of ``scenario_id``
+        (the bin can hold one name more than once), else the last deleted of that name."""
         _require(user, team)
         with self._connect(write=True, action="s_action_restore") as db:
             row = db.execute(
                 "SELECT id FROM scenario WHERE team = ? AND stem = ? AND binned_at IS NOT NULL "
-                "ORDER BY binned_at DESC, id DESC LIMIT 1",
-                (team, stem),
+                "AND (? IS NULL OR id = ?) ORDER BY binned_at DESC, id DESC LIMIT 1",
+                (team, stem, scenario_id, scenario_id),
             ).fetchone()
             if row is None:
                 raise StoreError(Message("s_not_in_bin", name=stem))
@@ -386,7 +424,7 @@ class Store:
                 raise StoreError(Message("s_restore_taken", name=stem))
             db.execute("UPDATE scenario SET binned_at = NULL, binned_by = NULL WHERE id = ?", (row[0],))
             _record(db, user, team, "restore", stem, "from the bin")
-        return self.get(user, team, stem)
+            return _live(db, team, stem)
 
     def restore_version(self, user: User, team: str, stem: str, number: int) -> Saved:
         """An earlier version back as the current one (a new version with its text)."""
@@ -403,7 +441,29 @@ class Store:
             text = _renamed_text(row[1], _latest_name(db, scenario_id))  # the stem stays
             new = _add_version(db, user, scenario_id, stem, _latest_name(db, scenario_id), text)
             _record(db, user, team, "restore", stem, f"version {number} as version {new}")
-        return self.get(user, team, stem)
+            return _live(db, team, stem)
+
+    def accept_teams(self, names: Sequence[str]) -> tuple[tuple[str, ...], list[str]]:
+        """The slugs of a signed-in user's teams, and the names refused. A slug belongs to the
+        provider's name it was first seen with: another group whose name makes the same slug
+        ('Team_Noord' and '/team/noord') is refused rather than merged, and so is a group
+        that would be the laptop's team (``lokaal``), which holds the imported files."""
+        accepted: list[str] = []
+        refused: list[str] = []
+        with self._connect(write=True) as db:
+            for name in names:
+                slug = team_slug(name)
+                if not slug or slug == LOCAL_TEAM:
+                    refused.append(name)
+                    continue
+                db.execute(
+                    "INSERT OR IGNORE INTO team (slug, name, first_seen) VALUES (?, ?, ?)",
+                    (slug, name, _now()),
+                )
+                (owner,) = db.execute("SELECT name FROM team WHERE slug = ?", (slug,)).fetchone()
+                same = owner.strip().casefold() == name.strip().casefold()  # 'Noord' and 'noord': one group
+                (accepted if same else refused).append(slug if same else name)
+        return tuple(dict.fromkeys(accepted)), refused
 
     def record(self, user: User, action: str, what: str, detail: str = "", team: str | None = None) -> None:
         """A trail line for something that changes no scenario (an export, an upload that was
@@ -420,16 +480,26 @@ class Store:
 # ---------------------------------------------------------------- helpers
 
 _CURRENT = """
-SELECT s.team, s.stem, v.name, v.number, v.yaml, v.saved_at, v.saved_by, s.binned_at, s.binned_by
+SELECT s.team, s.stem, v.name, v.number, v.yaml, v.saved_at, v.saved_by, s.binned_at, s.binned_by, s.id
 FROM scenario s JOIN version v ON v.scenario_id = s.id
   AND v.number = (SELECT MAX(number) FROM version WHERE scenario_id = s.id)
 """
 
 
 def _saved(row: tuple) -> Saved:
-    team, stem, name, number, text, saved_at, saved_by, binned_at, binned_by = row
+    team, stem, name, number, text, saved_at, saved_by, binned_at, binned_by, row_id = row
     scenario, problem = _parsed(text, f"{stem}.yaml")
-    return Saved(team, stem, name, number, text, saved_at, saved_by, scenario, problem, binned_at, binned_by)
+    return Saved(
+        team, stem, name, number, text, saved_at, saved_by, scenario, problem, binned_at, binned_by, row_id
+    )
+
+
+def _live(db: sqlite3.Connection, team: str, stem: str) -> Saved:
+    """The live scenario as this transaction sees it (what a change returns)."""
+    row = db.execute(
+        f"{_CURRENT} WHERE s.binned_at IS NULL AND s.team = ? AND s.stem = ?", (team, stem)
+    ).fetchone()
+    return _saved(row)
 
 
 def _team_for(user: User, team: str | None) -> str:
@@ -466,7 +536,7 @@ def _insert(
     try:
         cursor = db.execute("INSERT INTO scenario (team, stem) VALUES (?, ?)", (team, stem))
     except sqlite3.IntegrityError:  # another session saved this name a moment ago
-        raise StoreError(Message("s_exists", name=stem)) from None
+        raise StoreError(Message("s_exists", name=name)) from None
     assert cursor.lastrowid is not None
     _add_version(db, user, cursor.lastrowid, stem, name, text)
     _record(db, user, team, action, stem, detail or "version 1")

@@ -513,7 +513,7 @@ def test_saving_from_the_workshop_puts_the_scenario_in_the_list(saved_folder):
     saved = saved_now()["zuid-west-min-tien"].text
     assert "name: Zuid-West min tien" in saved and "inflow_change_per_year: {jzplus: -0.1}" in saved
     button(at, "Opslaan").click().run()  # the same name again: refused unless replacing is ticked
-    assert at.error and "er is al een opgeslagen scenario" in at.error[0].value
+    assert at.error and "Er is al een opgeslagen scenario 'Zuid-West min tien'" in at.error[0].value
     fresh = start()
     assert "Zuid-West min tien (opgeslagen)" in fresh.selectbox(key="scenario_choice").options
     linked = start({"scenario": "lokaal/zuid-west-min-tien"})  # a saved scenario's link: team/stem
@@ -556,7 +556,7 @@ def test_the_scenarios_page_uploads_renames_deletes_restores_and_keeps_a_trail(s
     button(at, "Zet deze versie terug").click().run()  # version 1 back as version 3
     assert not at.exception and saved_now()["ander-voorbeeld"].version == 3
     button(at, "Verwijderen").click().run()
-    assert at.warning and "echt verwijderen" in at.warning[0].value
+    assert at.warning and "naar de prullenbak van het team" in at.warning[0].value
     assert "ander-voorbeeld" in saved_now()  # not before the confirmation
     button(at, "Ja, verwijderen").click().run()
     assert saved_now() == {}
@@ -567,7 +567,15 @@ def test_the_scenarios_page_uploads_renames_deletes_restores_and_keeps_a_trail(s
     button(at, "Terugzetten").click().run()  # from the bin
     assert not at.exception and set(saved_now()) == {"ander-voorbeeld"}
     trail = at.dataframe[0].value
-    assert list(trail["actie"])[::-1] == ["geüpload", "hernoemd", "teruggezet", "verwijderd", "teruggezet"]
+    # The checked upload, then its save; the broken file was not recorded (nothing of it is kept).
+    assert list(trail["actie"])[::-1] == [
+        "geüpload",
+        "geüpload",
+        "hernoemd",
+        "teruggezet",
+        "verwijderd",
+        "teruggezet",
+    ]
     assert list(trail["toelichting"])[::-1][-2:] == ["naar de prullenbak", "uit de prullenbak"]
     assert set(trail["gebruiker"]) == {"lokaal"}
 
@@ -662,7 +670,7 @@ def test_a_saved_name_is_shown_as_typed_when_deleting(saved_folder):
     at = start()
     at.switch_page("app_pages/scenarios.py").run()
     button(at, "Verwijderen").click().run()
-    (warning,) = [w.value for w in at.warning if "echt verwijderen" in w.value]
+    (warning,) = [w.value for w in at.warning if "naar de prullenbak van het team" in w.value]
     assert warning.startswith("'\\!\\[x\\]\\(") and "beeld" in warning  # Markdown escaped: text, not an image
 
 

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import os
 import re
+import secrets as secrets_module
 import subprocess
+import time
 
 import pytest
 
@@ -37,14 +39,24 @@ SECRET_NAME = "Team Noord vertrouwelijk"
 
 @pytest.fixture(scope="module")
 def provider():
+    """oidc-provider-mock served on 127.0.0.1 (its own helper binds "localhost")."""
+    import threading
+
     try:
+        import oidc_provider_mock
         from oidc_provider_mock import User as MockUser
-        from oidc_provider_mock import run_server_in_thread
+        from werkzeug.serving import make_server
     except ImportError:
         pytest.fail("oidc-provider-mock is not installed (requirements-dev.txt)")
     users = [MockUser(sub=sub, claims=claims) for sub, claims in USERS.items()]
-    with run_server_in_thread(user_claims=users) as server:
-        yield f"http://localhost:{server.server_port}"
+    server = make_server("127.0.0.1", 0, oidc_provider_mock.app(user_claims=users), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
 
 
 def serve_signed(provider: str, folder, session_hours: str = "10"):
@@ -54,7 +66,7 @@ def serve_signed(provider: str, folder, session_hours: str = "10"):
     secrets.write_text(
         "[auth]\n"
         f'redirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'
-        f'cookie_secret = "{"s" * 48}"\n'
+        f'cookie_secret = "{secrets_module.token_hex(32)}"\n'
         'client_id = "jeugdzorg-sim"\n'
         'client_secret = "test-secret"\n'
         f'server_metadata_url = "{provider}/.well-known/openid-configuration"\n',
@@ -83,7 +95,7 @@ def sign_in(page, url: str, who: str) -> None:
     """Open ``url``; on the sign-in screen press Inloggen, choose ``who`` at the provider."""
     page.goto(url)
     page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_url(re.compile(r"localhost:\d+/oauth2/authorize"), timeout=30_000)
+    page.wait_for_url(re.compile(r"127\.0\.0\.1:\d+/oauth2/authorize"), timeout=30_000)
     page.get_by_role("button", name=who).click()
     page.get_by_text(f"Ingelogd als {USERS[who]['name']}").wait_for(timeout=60_000)
 
@@ -110,11 +122,18 @@ def test_two_users_of_two_teams_sign_in_and_see_only_their_own(signed_app):
             anne.screenshot(path=str(saved.parent / "anne.png"))
 
             bram = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
-            sign_in(bram, url + "/scenarios", "bram@zuid.nl")
-            bram.get_by_role("heading", name="Opgeslagen scenario's").wait_for(timeout=30_000)
-            bram.get_by_text("Nog geen opgeslagen scenario's").wait_for(timeout=30_000)
+            sign_in(bram, url + "/", "bram@zuid.nl")
+            bram.locator("[data-testid=stMetric]").first.wait_for(timeout=60_000)
+            bram.get_by_role("textbox", name="Naam van het scenario").fill("Zuid eigen plan")
+            bram.keyboard.press("Enter")
+            bram.get_by_role("button", name="Opslaan").click()
+            bram.get_by_text("Opgeslagen als").wait_for(timeout=30_000)
+            bram.goto(url + "/scenarios")
+            bram.get_by_text("Zuid eigen plan").first.wait_for(timeout=30_000)
             assert bram.get_by_text(SECRET_NAME).count() == 0, "B sees nothing of A's scenario"
-            assert bram.get_by_role("button", name="Verwijderen").count() == 0, "nothing of A's to delete"
+            bram.get_by_text("Zuid eigen plan").first.click()  # his own: with its delete button
+            bram.get_by_role("button", name="Verwijderen").wait_for(timeout=30_000)
+            assert bram.get_by_role("button", name="Verwijderen").count() == 1, "nothing of A's to delete"
             bram.goto(url + "/?scenario=noord/team-noord-vertrouwelijk")
             bram.get_by_text("Geen toegang").wait_for(timeout=30_000)
             assert (
@@ -130,6 +149,7 @@ def test_two_users_of_two_teams_sign_in_and_see_only_their_own(signed_app):
             anne.get_by_text("staat weer bij de scenario's").wait_for(timeout=30_000)
             anne.get_by_role("heading", name="Logboek").scroll_into_view_if_needed()
             anne.locator("[data-testid=stDataFrame]").wait_for(timeout=30_000)
+            anne.wait_for_timeout(1000)  # the page has settled after the restore's rerun
             anne.get_by_role("button", name="Logboek (.csv)").scroll_into_view_if_needed()
             anne.wait_for_timeout(500)
             anne.screenshot(path=str(saved.parent / "anne-trail.png"))
@@ -143,26 +163,43 @@ def test_two_users_of_two_teams_sign_in_and_see_only_their_own(signed_app):
         ("anne@noord.nl", "restore"),
     ]
     assert [item.name for item in store.Store(saved).scenarios(anne_user)] == [SECRET_NAME]
+    bram_user = User("bram@zuid.nl", "Bram", ("zuid",))
+    assert [(line.user, line.action) for line in store.Store(saved).trail(bram_user, "zuid")] == [
+        ("bram@zuid.nl", "save")
+    ]
 
 
 def test_an_expired_session_signs_in_again_and_keeps_the_links_settings(provider, tmp_path):
-    """A session of 0.003 hours (11 s): after it, a link with a lever setting shows the sign-in
-    screen, and signing in again lands on that link with its setting."""
-    server, url, _ = serve_signed(provider, tmp_path, session_hours="0.003")
+    """A session of 0.005 hours (18 s): a lever moved in the page, then the session expires; the
+    next move shows the sign-in screen, and signing in again lands on the lever's setting."""
+    server, url, _ = serve_signed(provider, tmp_path, session_hours="0.005")
     sync_playwright = playwright_or_skip()
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
             try:
                 page = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
-                sign_in(page, url + "/", "anne@noord.nl")
-                page.wait_for_timeout(12_000)
-                link = url + "/?scenario=zuid-west-jeugdzorgplus&inflow.jzplus=-20"
-                page.goto(link)
+                sign_in(page, url + "/?scenario=zuid-west-jeugdzorgplus", "anne@noord.nl")
+                page.locator("[data-testid=stMetric]").first.wait_for(timeout=60_000)
+                started = time.monotonic()
+                thumb = (
+                    page.locator('[data-testid="stSlider"]')
+                    .filter(has_text="Instroom JeugdzorgPlus")
+                    .locator('input[type="range"]')
+                )
+                thumb.focus()
+                for _ in range(60):  # a lever moved in the page: only the address bar knows it
+                    if thumb.input_value() == "-20":
+                        break
+                    thumb.press("ArrowLeft")
+                    page.wait_for_timeout(50)
+                page.wait_for_url(re.compile(r"inflow\.jzplus=-20"), timeout=30_000)
+                page.wait_for_timeout(max(0, 20 - (time.monotonic() - started)) * 1000)
+                thumb.press("ArrowRight")  # the next move (-20 is the end) finds the session expired
                 page.get_by_text("Uw sessie is verlopen").wait_for(timeout=60_000)
                 assert page.locator("[data-testid=stMetric]").count() == 0
                 page.get_by_role("button", name="Inloggen").click()
-                page.wait_for_url(re.compile(r"localhost:\d+/oauth2/authorize"), timeout=30_000)
+                page.wait_for_url(re.compile(r"127\.0\.0\.1:\d+/oauth2/authorize"), timeout=30_000)
                 page.get_by_role("button", name="anne@noord.nl").click()
                 page.wait_for_url(re.compile(r"inflow\.jzplus=-20"), timeout=30_000)
                 name = page.get_by_role("textbox", name="Naam van het scenario")
@@ -199,7 +236,7 @@ def test_a_server_that_requires_sign_in_refuses_to_start_without_a_working_confi
     flags = []
     if secrets is not None:
         path = tmp_path / "secrets.toml"
-        path.write_text(secrets.replace("{s}", "s" * 48), encoding="utf-8")
+        path.write_text(secrets.replace("{s}", secrets_module.token_hex(32)), encoding="utf-8")
         flags = ["--secrets.files", str(path)]
     port = free_port()
     done = subprocess.run(

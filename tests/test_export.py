@@ -379,3 +379,16 @@ def test_the_assumptions_slide_says_a_changed_setting_in_words():
     assert "Gewijzigd: Capaciteit JeugdzorgPlus vanaf 2021: 57 → 50" in lines
     assert "Gewijzigd: Horizon (jaren): 10 → 6" in lines
     assert not [line for line in lines if "care_types." in line or "policies[" in line]
+
+
+def test_text_typed_by_users_is_text_in_a_spreadsheet():
+    import pandas as pd
+
+    from simulator.export.tables import spreadsheet_safe
+
+    frame = pd.DataFrame(
+        {"naam": ['=HYPERLINK("http://x")', "+1", "@SUM(A1)", "-x", "-5%", "plan", ""], "n": range(7)}
+    )
+    safe = spreadsheet_safe(frame)
+    assert list(safe["naam"]) == ['\'=HYPERLINK("http://x")', "'+1", "'@SUM(A1)", "'-x", "-5%", "plan", ""]
+    assert list(safe["n"]) == list(range(7))

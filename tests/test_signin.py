@@ -4,6 +4,7 @@ tests/test_browser_signin.py)."""
 
 from __future__ import annotations
 
+import secrets
 import time
 
 import pytest
@@ -18,7 +19,7 @@ from ui import auth
 APP = str(ROOT / "app.py")
 GOOD = {
     "redirect_uri": "http://localhost:8501/oauth2callback",
-    "cookie_secret": "x" * 40,
+    "cookie_secret": secrets.token_hex(32),
     "client_id": "jeugdzorg-sim",
     "client_secret": "geheim",
     "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
@@ -42,6 +43,11 @@ def test_a_complete_configuration_has_no_problems():
         ({"redirect_uri": None}, "auth.redirect_uri is missing"),
         ({"redirect_uri": "localhost:8501/callback"}, "auth.redirect_uri must be an absolute URL"),
         ({"cookie_secret": "kort"}, "auth.cookie_secret must be a random text"),
+        ({"cookie_secret": "s" * 48}, "auth.cookie_secret must be a random text"),
+        (
+            {"cookie_secret": "vervang-door-een-willekeurige-tekst-van-64-tekens"},
+            "auth.cookie_secret must be",
+        ),
         ({"client_id": None}, "auth.client_id is missing"),
         ({"client_secret": ""}, "auth.client_secret is missing"),
         ({"server_metadata_url": None}, "auth.server_metadata_url is missing"),
@@ -157,8 +163,11 @@ def test_two_users_of_different_teams_see_only_their_own_scenarios(signed_in):
         linked = as_user("bram@zuid.nl", ["zuid"], query={"scenario": asked})
         assert linked.error and linked.error[0].value.startswith("Geen toegang") and not linked.metric
     compared = as_user("bram@zuid.nl", ["zuid"])
+    compared.query_params["baseline"] = "zuid-west-jeugdzorgplus"
+    compared.query_params["with"] = key
     compared.switch_page("app_pages/compare.py").run()
-    assert not compared.exception
+    assert not compared.exception and compared.error[0].value.startswith("Geen toegang")
+    assert not compared.get("table"), "nothing of it is compared"
     # Nothing B did touched it; A's trail has the save, by A.
     lines = store.Store().trail(User("anne@noord.nl", "Anne", ("noord",)), "noord")
     assert [(line.user, line.action) for line in lines] == [("anne@noord.nl", "save")]
@@ -172,4 +181,19 @@ def test_the_mapping_file_gives_teams_beside_the_claim(signed_in, monkeypatch, t
     store.save(load_scenario(EXAMPLE), "plan zuid", user=User("b", "B", ("zuid",)))
     cor = as_user("cor@regio.nl")
     options = cor.selectbox(key="scenario_choice").options
-    assert "plan noord (noord) (opgeslagen)" in options and "plan zuid (zuid) (opgeslagen)" in options
+    assert "plan noord (opgeslagen, team noord)" in options and "plan zuid (opgeslagen, team zuid)" in options
+
+
+def test_a_user_in_two_teams_chooses_the_team_before_saving(signed_in, monkeypatch, tmp_path):
+    mapping = tmp_path / "teams.yaml"
+    mapping.write_text("cor@regio.nl: [Noord, Zuid]\n", encoding="utf-8")
+    monkeypatch.setenv(settings.TEAMS_FILE_VARIABLE, str(mapping))
+    cor = as_user("cor@regio.nl")
+    cor.sidebar.text_input(key="save_name").set_value("Plan van Cor").run()
+    save = next(b for b in cor.button if b.label == "Opslaan")
+    save.click().run()
+    assert cor.error and cor.error[0].value == "Kies eerst het team waarvoor u opslaat."
+    assert store.list_saved(user=User("cor@regio.nl", "Cor", ("noord", "zuid"))) == []
+    cor.selectbox(key="save_team").set_value("zuid").run()
+    next(b for b in cor.button if b.label == "Opslaan").click().run()
+    assert [s.key for s in store.list_saved(user=User("c", "C", ("noord", "zuid")))] == ["zuid/plan-van-cor"]

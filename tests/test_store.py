@@ -90,6 +90,18 @@ def test_a_shipped_preset_is_never_overwritten(example, db):
     assert (PRESETS_DIR / "zuid-west-jeugdzorgplus.yaml").read_bytes() == before
 
 
+def test_a_shipped_scenarios_own_name_is_refused_and_a_taken_name_says_so(example, db):
+    with pytest.raises(store.StoreError, match="name of a shipped scenario"):
+        db.save(
+            NOORD, example, "zuid-west jeugdzorgplus: 57 → 43 plaatsen"
+        )  # another stem, the preset's name
+    db.save(NOORD, example, "eerste")
+    db.save(NOORD, example, "tweede")
+    with pytest.raises(store.StoreError) as taken:
+        db.rename(NOORD, "noord", "eerste", "Tweede")
+    assert taken.value.text.text("nl") == "Er is al een opgeslagen scenario 'Tweede'; kies een andere naam"
+
+
 def test_rename_keeps_the_versions_and_delete_moves_to_the_bin_from_where_it_is_restored(example, db):
     db.save(NOORD, example, "eerste")
     renamed = db.rename(NOORD, "noord", "eerste", "Tweede versie")
@@ -120,6 +132,18 @@ def test_a_restore_never_overwrites_a_scenario_saved_since_under_the_name(exampl
         "plan": example.years,
         "plan-nieuw": 3,
     }
+
+
+def test_the_bin_restores_the_copy_that_was_chosen(example, db):
+    """One name deleted twice is in the bin twice: each copy's button restores that copy."""
+    db.save(NOORD, with_overrides(example, years=10), "plan")
+    db.delete(NOORD, "noord", "plan")
+    db.save(NOORD, with_overrides(example, years=3), "plan")
+    db.delete(NOORD, "noord", "plan")
+    newer, older = db.bin(NOORD, "noord")
+    assert (newer.scenario.years, older.scenario.years) == (3, 10) and newer.id != older.id
+    assert db.restore(NOORD, "noord", "plan", older.id).scenario.years == 10
+    assert [item.scenario.years for item in db.bin(NOORD, "noord")] == [3]
 
 
 def test_an_earlier_version_comes_back_as_a_new_version(example, db):
@@ -174,6 +198,16 @@ def test_another_team_can_neither_open_nor_change_a_scenario_and_learns_nothing_
     kept = db.get(NOORD, "noord", stem)
     assert kept.version == 1 and db.bin(NOORD, "noord") == []
     assert [a for _, a, _ in actions(db, NOORD, "noord")] == ["save"], "nothing was done to it"
+
+
+def test_two_groups_whose_names_make_one_link_name_are_not_merged(db):
+    """'Team_Noord' and '/team/noord' both read 'team-noord' in a link: the first one seen
+    keeps it, the other is refused (an administrator renames it), and no group may be the
+    laptop's team, which holds the files taken in from earlier versions."""
+    assert db.accept_teams(["Team Noord", "Zuid"]) == (("team-noord", "zuid"), [])
+    assert db.accept_teams(["team noord"]) == (("team-noord",), []), "the same group again"
+    assert db.accept_teams(["/team/noord", "Zuid"]) == (("zuid",), ["/team/noord"])
+    assert db.accept_teams(["Lokaal", "???"]) == ((), ["Lokaal", "???"])
 
 
 def test_a_user_in_no_team_can_read_presets_but_not_save(example, db):
@@ -333,6 +367,23 @@ def test_teams_come_from_the_claim_and_the_mapping_file(claims, teams):
     )
 
 
+def test_an_unverified_email_address_names_nobody_and_maps_no_teams():
+    claims = {
+        "email": "baas@noord.nl",
+        "email_verified": False,
+        "preferred_username": "piet",
+        "groups": ["zuid"],
+    }
+    user = access.user_from_claims(claims, mapping={"baas@noord.nl": ("directie",)})
+    assert user.id == "piet" and user.teams == ("zuid",)
+    assert access.user_from_claims(
+        {**claims, "email_verified": True}, mapping={"baas@noord.nl": ("directie",)}
+    ).teams == (
+        "zuid",
+        "directie",
+    )
+
+
 def test_a_user_is_named_by_email_then_user_name_then_subject():
     assert access.user_from_claims({"email": "a@x.nl", "name": "Anne", "sub": "1"}) == User(
         "a@x.nl", "Anne", ()
@@ -348,7 +399,7 @@ def test_a_user_is_named_by_email_then_user_name_then_subject():
 def test_a_mapping_file_is_read_safely_and_a_broken_one_is_refused(tmp_path):
     good = tmp_path / "teams.yaml"
     good.write_text("A@Noord.nl: [Team Noord]\nb@zuid.nl: zuid\n", encoding="utf-8")
-    assert access.read_team_map(good) == {"a@noord.nl": ("team-noord",), "b@zuid.nl": ("zuid",)}
+    assert access.read_team_map(good) == {"a@noord.nl": ("Team Noord",), "b@zuid.nl": ("zuid",)}
     for text in (
         "- a\n- b\n",
         "a@x.nl: {team: 1}\n",

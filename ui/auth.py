@@ -21,7 +21,7 @@ import urllib.request
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlparse
+from urllib.parse import parse_qsl, unquote, urlparse
 
 from simulator import access, settings
 
@@ -29,6 +29,7 @@ NEXT_COOKIE = "jzsim_next"  # the link opened before sign-in: path and query
 NEXT_SECONDS = 900
 PROVIDER_KEYS = ("client_id", "client_secret", "server_metadata_url")
 MIN_COOKIE_SECRET = 32
+MIN_DISTINCT = 12  # token_hex(32) has 16 different characters; 'ssss...' has 1
 
 
 def auth_section() -> dict[str, Any] | None:
@@ -75,9 +76,12 @@ def config_problems(auth: Mapping[str, Any] | None, fetch: bool = True) -> list[
             f"auth.redirect_uri must be an absolute URL ending in /oauth2callback, got {redirect!r}"
         )
     secret = str(auth.get("cookie_secret", ""))
-    if len(secret) < MIN_COOKIE_SECRET:
+    # The secret signs the sign-in cookie (the user's claims): a known or guessable one lets
+    # anyone forge any user. A random text of 32+ characters has far more than 12 different.
+    if len(secret) < MIN_COOKIE_SECRET or len(set(secret)) < MIN_DISTINCT or "vervang" in secret.lower():
         problems.append(
-            f"auth.cookie_secret must be a random text of at least {MIN_COOKIE_SECRET} characters"
+            f"auth.cookie_secret must be a random text of at least {MIN_COOKIE_SECRET} characters "
+            '(python -c "import secrets; print(secrets.token_hex(32))")'
         )
     name, provider = provider_of(auth)
     prefix = "auth." if name is None else f"auth.{name}."
@@ -144,8 +148,21 @@ def team_map() -> dict[str, tuple[str, ...]]:
 
 
 def claims_user(claims: Mapping[str, Any]) -> access.User:
-    """The ``User`` of a signed-in session's claims, with the deployment's team settings."""
-    return access.user_from_claims(claims, settings.teams_claim(), team_map())
+    """The ``User`` of a signed-in session's claims, with the deployment's team settings; a
+    group whose name collides with another's slug is left out (and logged)."""
+    from dataclasses import replace
+
+    from simulator import store
+
+    user = access.user_from_claims(claims, settings.teams_claim(), team_map())
+    teams, refused = store.Store().accept_teams(access.team_names(claims, settings.teams_claim(), team_map()))
+    if refused:
+        import logging
+
+        logging.getLogger("jeugdzorg_sim").error(
+            "teams of %s left out (their link name is another group's, or 'lokaal'): %s", user.id, refused
+        )
+    return replace(user, teams=teams)
 
 
 def session_expired(claims: Mapping[str, Any], now: float | None = None) -> bool:
@@ -162,7 +179,7 @@ def link_from_cookie(value: str | None) -> tuple[str, dict[str, str]] | None:
     path to another host: only the app's own pages are restored)."""
     if not value:
         return None
-    parsed = urlparse(value)
+    parsed = urlparse(unquote(value))
     if parsed.scheme or parsed.netloc or not parsed.path.startswith("/") or parsed.path.startswith("//"):
         return None
     return parsed.path, dict(parse_qsl(parsed.query, keep_blank_values=False))
@@ -211,7 +228,9 @@ def signed_in_user(t) -> access.User:
             _sign_in_screen(t, expired=bool(claims))
             st.stop()
         try:
-            user = claims_user(claims)
+            known = st.session_state.get(USER_KEY + "_for")
+            user = st.session_state[USER_KEY] if known == claims else claims_user(claims)
+            st.session_state[USER_KEY + "_for"] = claims
         except (access.AccessError, ValueError) as error:
             st.error(t(error.key) if isinstance(error, access.AccessError) else str(error))
             st.stop()
@@ -219,11 +238,23 @@ def signed_in_user(t) -> access.User:
     return user
 
 
+# The link as the browser shows it now, lever moves since the page loaded included (the
+# page writes them into the address bar): into the cookie that brings it back after sign-in.
+KEEP_LINK_SCRIPT = f"""<script>
+const where = window.parent.location;
+const link = encodeURIComponent(where.pathname + where.search);
+const secure = where.protocol === "https:" ? "; Secure" : "";
+document.cookie = "{NEXT_COOKIE}=" + link + "; path=/; max-age={NEXT_SECONDS}; SameSite=Lax" + secure;
+</script>"""
+
+
 def _sign_in_screen(t, expired: bool) -> None:
     import streamlit as st
+    import streamlit.components.v1 as components
 
     st.title(t("auth_title"))
     st.markdown(t("auth_expired" if expired else "auth_intro"))
+    components.html(KEEP_LINK_SCRIPT, height=0)
     if st.button(t("auth_sign_in"), type="primary", key="auth_sign_in"):
         provider = _PAGE_CHECK.get("provider")
         st.login(provider) if provider else st.login()
@@ -250,7 +281,11 @@ def user() -> access.User:
     """The session's user (app.py has set it before the page runs)."""
     import streamlit as st
 
-    return st.session_state.get(USER_KEY, access.LOCAL_USER)
+    if USER_KEY in st.session_state:
+        return st.session_state[USER_KEY]
+    # Fail closed: behind sign-in, a run that has no signed-in user is in no team.
+    page_problem()  # knows whether sign-in is on
+    return access.User("", "", ()) if _PAGE_CHECK.get("on", True) else access.LOCAL_USER
 
 
 def user_box(t) -> None:

@@ -23,7 +23,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 if TYPE_CHECKING:
     import pandas as pd
 
-from simulator import i18n, settings, store
+from simulator import access, i18n, settings, store
 from simulator.budget import RunLimitError, app_limits, over_budget
 from simulator.cache import RunCache
 from simulator.charts import Chart
@@ -185,7 +185,7 @@ def scenario_title(entry: Entry) -> str:
     if entry.saved is None:
         return title
     if len(auth.user().teams) > 1:
-        title = f"{title} ({entry.saved.team})"
+        return t("saved_title_team", name=title, team=entry.saved.team)
     return t("saved_title", name=title)
 
 
@@ -377,35 +377,73 @@ def save_form(
     if not user.teams:
         st.info(t("a_no_team"))
         return name.strip()
-    team = user.teams[0]
-    if len(user.teams) > 1:
-        team = st.selectbox(t("team"), user.teams, key=f"{key}_team", help=t("team_help"))
-    replace = st.checkbox(t("save_replace"), key=f"{key}_replace")
+    team: str | None = user.teams[0]
+    if len(user.teams) > 1:  # no default: saving for the wrong team by accident is too easy
+        team = st.selectbox(
+            t("team"),
+            user.teams,
+            index=None,
+            placeholder=t("team_choose"),
+            key=f"{key}_team",
+            help=t("team_help"),
+        )
+    replace_key = f"{key}_replace"
+    if st.session_state.pop(f"{key}_replace_done", False):  # a replace is asked for one save only
+        st.session_state[replace_key] = False
+    replace = st.checkbox(t("save_replace"), key=replace_key)
     if st.button(t("save"), key=f"{key}_button", type="primary", width="stretch"):
+        if team is None:
+            st.error(t("team_needed"))
+            return name.strip()
         try:
             saved = store.save(scenario, name, overwrite=replace, user=user, team=team, action=action)
             st.success(t("saved_as", name=plain(name.strip()), file=saved.file_name))
+            st.session_state[f"{key}_replace_done"] = True
         except store.StoreError as error:
             st.error(error.text.text(lang()))
     return name.strip()
 
 
-def recorded_export(make: Callable[[], bytes], what: str, detail: str) -> Callable[[], bytes]:
-    """A download made when pressed (``make``), that also writes its trail line then: the
+def team_of(entry: Entry | None) -> str | None:
+    """The team that owns an entry's scenario; None for a shipped preset."""
+    return entry.saved.team if entry is not None and entry.saved is not None else None
+
+
+def record_export(
+    exported: list[tuple[str | None, str]], detail: str, user: access.User | None = None
+) -> None:
+    """Trail lines for an export of scenarios ``(owning team or None for a preset, name)``:
+    one line in each owning team's trail, naming that team's scenarios and the presets only
+    (another team's name never enters a trail its members cannot see); an export of presets
+    alone goes to the user's first team."""
+    user = user or auth.user()
+    presets = [name for team, name in exported if team is None]
+    teams = [team for team in dict.fromkeys(team for team, _ in exported) if team is not None]
+    lines = {team: [name for owner, name in exported if owner == team] + presets for team in teams}
+    if not lines and user.teams:
+        lines = {user.teams[0]: presets}
+    for team, names in lines.items():
+        try:
+            store.Store().record(user, "export", "; ".join(names), detail, team=team)
+        except store.StoreError as error:  # a trail that cannot be written stops no export
+            log.error("export not recorded in the trail: %s", error)
+
+
+def recorded_export(
+    make: Callable[[], bytes | str], exported: list[tuple[str | None, str]], detail: str
+) -> Callable[[], bytes | str]:
+    """A download made when pressed (``make``), that also writes its trail lines then: the
     user is read now, because the download runs outside the page's run."""
     user = auth.user()
 
-    def made() -> bytes:
-        try:
-            store.Store().record(user, "export", what, detail)
-        except store.StoreError as error:
-            log.error("export not recorded in the trail: %s", error)
+    def made() -> bytes | str:
+        record_export(exported, detail, user)
         return make()
 
     return made
 
 
-def export_section(key: str, make: Callable, what: str = "") -> None:
+def export_section(key: str, make: Callable, exported: list[tuple[str | None, str]]) -> None:
     """'Make export' with a progress bar, then download buttons for the deck, the images, the
     workbook and the CSV files. ``make(progress)`` returns a ``simulator.export.Export``; it
     is made once per ``key`` (the run, the language and the year) and kept in the session."""
@@ -421,10 +459,7 @@ def export_section(key: str, make: Callable, what: str = "") -> None:
         bar.empty()
         made = (key, export, time.perf_counter() - started)
         st.session_state["export"] = made
-        try:  # the trail says who exported what (a trail that cannot be written stops no export)
-            store.Store().record(auth.user(), "export", what or key.split(":", 1)[0], "pptx, png, xlsx, csv")
-        except store.StoreError as error:
-            log.error("export not recorded in the trail: %s", error)
+        record_export(exported, "pptx, png, xlsx, csv")
     _, export, seconds = made
     st.success(t("export_ready", seconds=i18n.number(seconds, lang(), 1)))
     columns = st.columns(4)

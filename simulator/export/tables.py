@@ -129,6 +129,20 @@ def workbook(tables: dict[str, pd.DataFrame], lang: str = "nl") -> bytes:
     return buffer.getvalue()
 
 
+def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text typed by users as text in a spreadsheet: a cell that a spreadsheet would read as
+    a formula ('=HYPERLINK(...)', '+', '@', '-x') gets a leading apostrophe (OWASP, CSV
+    injection); numbers, and text like '-5%', are left as they are."""
+
+    def safe(cell: object) -> object:
+        if not isinstance(cell, str) or not cell:
+            return cell
+        risky = cell[0] in "=+@\t\r" or (cell[0] == "-" and not cell[1:2].isdigit())
+        return "'" + cell if risky else cell
+
+    return frame.map(safe)
+
+
 def csv_text(frame: pd.DataFrame, lang: str = "nl") -> bytes:
     """One table as a CSV file for a spreadsheet in the language: in Dutch ';' between the
     fields, a decimal comma, Dutch headers and a UTF-8 byte order mark (what Dutch Excel
