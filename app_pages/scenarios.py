@@ -5,7 +5,7 @@ import streamlit as st
 
 from simulator import store
 from simulator.export.tables import csv_text, spreadsheet_safe
-from simulator.i18n import trail_detail
+from simulator.i18n import moment, trail_detail
 from simulator.scenario import ScenarioError
 from simulator.settings import PRESETS_DIR
 from ui import auth
@@ -114,7 +114,14 @@ for item in saved:
     title = item.name if item.scenario else f"⚠ {item.stem}"
     team_note = f" · {t('team')}: {item.team}" if several_teams else ""
     with st.expander(f"{plain(title)} — `{item.file_name}`{team_note}"):
-        st.caption(t("saved_by_line", number=item.version, at=item.saved_at, by=plain(item.saved_by)))
+        st.caption(
+            t(
+                "saved_by_line",
+                number=item.version,
+                at=moment(item.saved_at, lang()),
+                by=plain(item.saved_by_name),
+            )
+        )
         if item.scenario is None:
             st.error(t("invalid_scenario"))
             st.code(item.problem, language=None)
@@ -165,7 +172,12 @@ for item in saved:
             for version in versions[1:]:
                 line, download, restore = st.columns([3, 1, 1], vertical_alignment="center")
                 line.markdown(
-                    t("version_line", number=version.number, at=version.saved_at, by=plain(version.saved_by))
+                    t(
+                        "version_line",
+                        number=version.number,
+                        at=moment(version.saved_at, lang()),
+                        by=plain(version.saved_by_name),
+                    )
                 )
                 download.download_button(
                     "YAML",
@@ -199,7 +211,14 @@ def bin_section(team: str) -> None:
         st.caption(t("bin_none"))
     for k, item in enumerate(binned[:SAVED_PER_PAGE]):
         line, button = st.columns([4, 1], vertical_alignment="center")
-        line.markdown(t("bin_line", name=plain(item.name), at=item.binned_at, by=plain(item.binned_by or "")))
+        line.markdown(
+            t(
+                "bin_line",
+                name=plain(item.name),
+                at=moment(item.binned_at or "", lang()),
+                by=plain(item.binned_by_name),
+            )
+        )
         if button.button(t("bin_restore"), key=f"bin_restore:{k}:{item.key}"):
             run_change(
                 lambda item=item: store.Store().restore(user, team, item.stem, item.id),
@@ -217,17 +236,19 @@ def trail_section(team: str) -> None:
         return
     table = pd.DataFrame(
         {
-            t("trail_at"): [line.at for line in lines],
-            t("trail_user"): [line.user for line in lines],
+            t("trail_at"): [moment(line.at, lang()) for line in lines],
+            t("trail_user"): [line.user_name for line in lines],
             t("trail_action"): [t(f"trail_{line.action}") for line in lines],
             t("trail_scenario"): [line.scenario for line in lines],
             t("trail_detail"): [trail_detail(line.detail, lang()) for line in lines],
+            t("trail_user_id"): [line.user for line in lines],
         }
     )
     st.dataframe(table, hide_index=True, width="stretch", height=min(400, 38 + 35 * len(table)))
+    download = table.assign(UTC=[line.at for line in lines])  # the stored time, for an auditor's tools
     st.download_button(
         t("trail_download"),
-        data=csv_text(spreadsheet_safe(table), lang()),
+        data=csv_text(spreadsheet_safe(download), lang()),
         file_name=f"logboek-{team}.csv",
         mime="text/csv",
         key="trail_download",

@@ -1266,14 +1266,16 @@ AUTH: dict[str, tuple[str, str]] = {
     "trail_header": ("Logboek", "Audit trail"),
     "trail_intro": (
         "Wie wat wanneer heeft opgeslagen, vervangen, hernoemd, verwijderd, teruggezet, geüpload of "
-        "geëxporteerd (tijden in UTC). Het logboek kan niet worden gewijzigd.",
-        "Who saved, replaced, renamed, deleted, restored, uploaded or exported what, and when (times in "
-        "UTC). The trail cannot be changed.",
+        "geëxporteerd (Nederlandse tijd; de download bewaart ook de UTC-tijd). Het logboek kan niet "
+        "worden gewijzigd.",
+        "Who saved, replaced, renamed, deleted, restored, uploaded or exported what, and when (Dutch "
+        "time; the download keeps the UTC time as well). The trail cannot be changed.",
     ),
     "trail_none": ("Nog niets in het logboek van dit team.", "Nothing in this team's trail yet."),
     "trail_download": ("Logboek (.csv)", "Audit trail (.csv)"),
-    "trail_at": ("tijd (UTC)", "time (UTC)"),
+    "trail_at": ("tijd", "time"),
     "trail_user": ("gebruiker", "user"),
+    "trail_user_id": ("account", "account"),
     "trail_action": ("actie", "action"),
     "trail_scenario": ("scenario", "scenario"),
     "trail_detail": ("toelichting", "detail"),
@@ -1291,6 +1293,25 @@ AUTH: dict[str, tuple[str, str]] = {
     ),
 }
 TEXT.update(AUTH)
+
+
+LOCAL_ZONE = "Europe/Amsterdam"  # the trail keeps UTC; people read their own clock
+
+
+def moment(stamp: str, lang: str) -> str:
+    """A stored UTC time ('2026-12-03T12:23:19Z') as people read it: '3 dec 2026 13:23'
+    in Dutch time (UTC where the machine has no time-zone data)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from babel.dates import format_datetime
+
+    when = datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=ZoneInfo("UTC"))
+    try:
+        zone = ZoneInfo(LOCAL_ZONE)
+    except ZoneInfoNotFoundError:
+        return format_datetime(when, "d MMM y HH:mm 'UTC'", locale=lang)
+    return format_datetime(when.astimezone(zone), "d MMM y HH:mm", locale=lang)
 
 
 _TRAIL_WORDS_NL = (

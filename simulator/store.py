@@ -93,6 +93,10 @@ CREATE TABLE IF NOT EXISTS trail (
     detail TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS trail_team ON trail (team, id);
+CREATE TABLE IF NOT EXISTS person (
+    id TEXT PRIMARY KEY,          -- what the trail records (e-mail address or subject)
+    name TEXT NOT NULL            -- the name the provider gave at the person's latest change
+);
 CREATE TABLE IF NOT EXISTS team (
     slug TEXT PRIMARY KEY,        -- how the store and links name it
     name TEXT NOT NULL,           -- the provider's name for it, the first time it was seen
@@ -176,6 +180,8 @@ class Saved:
     binned_at: str | None = None
     binned_by: str | None = None
     id: int = 0  # the scenario's row: one name can be in the bin more than once
+    saved_by_name: str = ""  # the names people go by (``person``), for the page
+    binned_by_name: str = ""
 
     @property
     def key(self) -> str:
@@ -198,11 +204,12 @@ class Version:
     text: str
     saved_at: str
     saved_by: str
+    saved_by_name: str
 
 
 @dataclass(frozen=True)
 class TrailLine:
-    """One line of a team's audit trail."""
+    """One line of a team's audit trail (``user_name``: the name the user goes by)."""
 
     at: str
     user: str
@@ -210,6 +217,7 @@ class TrailLine:
     action: str
     scenario: str
     detail: str
+    user_name: str
 
 
 @lru_cache(maxsize=512)
@@ -321,8 +329,8 @@ class Store:
             if scenario_id is None:
                 raise StoreError(Message("s_missing", name=stem))
             rows = db.execute(
-                "SELECT number, name, stem, yaml, saved_at, saved_by FROM version WHERE scenario_id = ? "
-                "ORDER BY number DESC",
+                "SELECT number, v.name, stem, yaml, saved_at, saved_by, COALESCE(p.name, saved_by) FROM version v "
+                "LEFT JOIN person p ON p.id = v.saved_by WHERE scenario_id = ? ORDER BY number DESC",
                 (scenario_id,),
             ).fetchall()
         return [Version(*row) for row in rows]
@@ -342,8 +350,8 @@ class Store:
         _require(user, team)
         with self._connect() as db:
             rows = db.execute(
-                "SELECT at, user, team, action, scenario, detail FROM trail WHERE team = ? "
-                "ORDER BY id DESC LIMIT ?",
+                "SELECT at, user, team, action, scenario, detail, COALESCE(p.name, user) FROM trail t "
+                "LEFT JOIN person p ON p.id = t.user WHERE team = ? ORDER BY t.id DESC LIMIT ?",
                 (team, limit),
             ).fetchall()
         return [TrailLine(*row) for row in rows]
@@ -480,17 +488,35 @@ class Store:
 # ---------------------------------------------------------------- helpers
 
 _CURRENT = """
-SELECT s.team, s.stem, v.name, v.number, v.yaml, v.saved_at, v.saved_by, s.binned_at, s.binned_by, s.id
+SELECT s.team, s.stem, v.name, v.number, v.yaml, v.saved_at, v.saved_by, s.binned_at, s.binned_by, s.id,
+  COALESCE(pv.name, v.saved_by), COALESCE(pb.name, s.binned_by, '')
 FROM scenario s JOIN version v ON v.scenario_id = s.id
   AND v.number = (SELECT MAX(number) FROM version WHERE scenario_id = s.id)
+LEFT JOIN person pv ON pv.id = v.saved_by
+LEFT JOIN person pb ON pb.id = s.binned_by
 """
 
 
 def _saved(row: tuple) -> Saved:
-    team, stem, name, number, text, saved_at, saved_by, binned_at, binned_by, row_id = row
+    team, stem, name, number, text, saved_at, saved_by, binned_at, binned_by, row_id, by_name, binned_name = (
+        row
+    )
     scenario, problem = _parsed(text, f"{stem}.yaml")
     return Saved(
-        team, stem, name, number, text, saved_at, saved_by, scenario, problem, binned_at, binned_by, row_id
+        team,
+        stem,
+        name,
+        number,
+        text,
+        saved_at,
+        saved_by,
+        scenario,
+        problem,
+        binned_at,
+        binned_by,
+        row_id,
+        by_name,
+        binned_name,
     )
 
 
@@ -576,6 +602,10 @@ def _record(db: sqlite3.Connection, user: User, team: str, action: str, what: st
     db.execute(
         "INSERT INTO trail (at, user, team, action, scenario, detail) VALUES (?, ?, ?, ?, ?, ?)",
         (_now(), user.id, team, action, what, detail),
+    )
+    db.execute(  # the name to show beside the id (the id is what the trail keeps)
+        "INSERT INTO person (id, name) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name",
+        (user.id, user.name[:200]),
     )
 
 

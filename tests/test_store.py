@@ -235,6 +235,11 @@ def test_the_trail_records_who_did_what_and_cannot_be_changed(example, db, folde
         ("export", "a@noord.nl", "plan"),
     ]
     assert all(line.at.endswith("Z") and len(line.at) == 20 for line in lines)
+    assert {line.user_name for line in lines} == {"Anne"}, "the page shows the name beside the account"
+    renamed = User(NOORD.id, "Anne de Vries", NOORD.teams)
+    db.record(renamed, "export", "plan", "pptx")
+    assert {line.user_name for line in db.trail(NOORD, "noord")} == {"Anne de Vries"}
+    assert db.get(NOORD, "noord", "plan").saved_by_name == "Anne de Vries"
     raw = sqlite3.connect(folder / store.DATABASE)
     for statement in (
         "UPDATE trail SET user = 'x'",
