@@ -578,7 +578,9 @@ def test_the_scenarios_page_uploads_renames_deletes_restores_and_keeps_a_trail(s
     ]
     assert list(trail["toelichting"])[::-1][-2:] == ["naar de prullenbak", "uit de prullenbak"]
     assert set(trail["gebruiker"]) == {"Lokale gebruiker"} and set(trail["account"]) == {"lokaal"}
-    assert re.fullmatch(r"\d{1,2} [a-z]{3} 20\d\d \d\d:\d\d", trail["tijd"].iloc[0]), "Dutch time, as people read it"
+    assert re.fullmatch(r"\d{1,2} [a-z]{3} 20\d\d \d\d:\d\d", trail["tijd"].iloc[0]), (
+        "Dutch time, as people read it"
+    )
 
 
 def test_exporting_from_the_workshop_and_the_compare_page():
