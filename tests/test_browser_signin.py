@@ -100,6 +100,30 @@ def sign_in(page, url: str, who: str) -> None:
     page.get_by_text(f"Ingelogd als {USERS[who]['name']}").wait_for(timeout=60_000)
 
 
+def settle(page) -> None:
+    """Until the page's script run has ended (a click during a run can be lost in its rerun)."""
+    deadline = time.monotonic() + 60
+    while page.locator('[data-testid="stStatusWidget"]').count() and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+    page.wait_for_timeout(300)
+
+
+def press_until(page, label: str, shown) -> None:
+    """Press the button ``label`` once the page is at rest, again if its answer ``shown`` does
+    not come (a press while the page reruns is dropped by Streamlit); at most three times."""
+    for _ in range(3):
+        settle(page)
+        button = page.get_by_role("button", name=label, exact=True)
+        if button.count():
+            button.first.click()
+        try:
+            shown.first.wait_for(timeout=15_000)
+            return
+        except Exception:  # noqa: BLE001 (Playwright's timeout): press again
+            continue
+    shown.first.wait_for(timeout=15_000)
+
+
 def test_two_users_of_two_teams_sign_in_and_see_only_their_own(signed_app):
     url, saved = signed_app
     sync_playwright = playwright_or_skip()
@@ -117,7 +141,8 @@ def test_two_users_of_two_teams_sign_in_and_see_only_their_own(signed_app):
             anne.locator("[data-testid=stMetric]").first.wait_for(timeout=60_000)
             anne.get_by_role("textbox", name="Naam van het scenario").fill(SECRET_NAME)
             anne.keyboard.press("Enter")
-            anne.get_by_role("button", name="Opslaan").click()
+            settle(anne)
+            anne.get_by_role("button", name="Opslaan", exact=True).click()
             anne.get_by_text("Opgeslagen als").wait_for(timeout=30_000)
             anne.screenshot(path=str(saved.parent / "anne.png"))
 
@@ -126,14 +151,18 @@ def test_two_users_of_two_teams_sign_in_and_see_only_their_own(signed_app):
             bram.locator("[data-testid=stMetric]").first.wait_for(timeout=60_000)
             bram.get_by_role("textbox", name="Naam van het scenario").fill("Zuid eigen plan")
             bram.keyboard.press("Enter")
-            bram.get_by_role("button", name="Opslaan").click()
+            settle(bram)
+            bram.get_by_role("button", name="Opslaan", exact=True).click()
             bram.get_by_text("Opgeslagen als").wait_for(timeout=30_000)
             bram.goto(url + "/scenarios")
             bram.get_by_text("Zuid eigen plan").first.wait_for(timeout=30_000)
             assert bram.get_by_text(SECRET_NAME).count() == 0, "B sees nothing of A's scenario"
+            settle(bram)
             bram.get_by_text("Zuid eigen plan").first.click()  # his own: with its delete button
-            bram.get_by_role("button", name="Verwijderen").wait_for(timeout=30_000)
-            assert bram.get_by_role("button", name="Verwijderen").count() == 1, "nothing of A's to delete"
+            bram.get_by_role("button", name="Verwijderen", exact=True).wait_for(timeout=30_000)
+            assert bram.get_by_role("button", name="Verwijderen", exact=True).count() == 1, (
+                "nothing of A's to delete"
+            )
             bram.goto(url + "/?scenario=noord/team-noord-vertrouwelijk")
             bram.get_by_text("Geen toegang").wait_for(timeout=30_000)
             assert (
@@ -142,11 +171,12 @@ def test_two_users_of_two_teams_sign_in_and_see_only_their_own(signed_app):
             )
 
             anne.goto(url + "/scenarios")
+            anne.get_by_role("heading", name="Logboek").wait_for(timeout=60_000)  # the whole page is drawn
+            settle(anne)
             anne.get_by_text(SECRET_NAME).first.click()  # the expander
-            anne.get_by_role("button", name="Verwijderen").click()
-            anne.get_by_role("button", name="Ja, verwijderen").click()
-            anne.get_by_role("button", name="Terugzetten").click()
-            anne.get_by_text("staat weer bij de scenario's").wait_for(timeout=30_000)
+            press_until(anne, "Verwijderen", anne.get_by_role("button", name="Ja, verwijderen", exact=True))
+            press_until(anne, "Ja, verwijderen", anne.get_by_role("button", name="Terugzetten", exact=True))
+            press_until(anne, "Terugzetten", anne.get_by_text("staat weer bij de scenario's"))
             anne.get_by_role("heading", name="Logboek").scroll_into_view_if_needed()
             anne.locator("[data-testid=stDataFrame]").wait_for(timeout=30_000)
             anne.wait_for_timeout(1000)  # the page has settled after the restore's rerun
