@@ -12,6 +12,7 @@ from simulator.levers import default_levers
 from simulator.sensitivity import DEFAULT_TRAJECTORIES, indices, point_scenarios
 from simulator.uncertainty import path_label, spread_text
 from ui.common import (
+    choose_from_link,
     lang,
     language_toggle,
     load,
@@ -40,6 +41,7 @@ if not files:
     st.info(t("sens_none"))
     st.stop()
 stems = [f.stem for f in files]
+choose_from_link(files, "sens_scenario")
 choice = st.columns([2.4, 1.0, 1.2], vertical_alignment="bottom")
 stem = choice[0].selectbox(
     t("scenario"), stems, key="sens_scenario", format_func=lambda s: scenario_title(files[stems.index(s)])

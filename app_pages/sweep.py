@@ -14,6 +14,7 @@ from simulator.results import key_care_type
 from simulator.sweep import SweepError, axis_values, check, sweep_table, three_digits
 from simulator.uncertainty import current_value, path_label, sweepable_paths
 from ui.common import (
+    choose_from_link,
     lang,
     language_toggle,
     load,
@@ -45,6 +46,7 @@ st.markdown(t("sweep_intro"))
 
 files = scenario_entries()
 stems = [f.stem for f in files]
+choose_from_link(files, "sweep_scenario")
 top = st.columns([2.4, 1.0], vertical_alignment="bottom")
 stem = top[0].selectbox(
     t("scenario"), stems, key="sweep_scenario", format_func=lambda s: scenario_title(files[stems.index(s)])

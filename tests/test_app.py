@@ -794,3 +794,19 @@ def test_the_grid_page_draws_a_heatmap_of_two_settings():
     assert at.selectbox(key="sweep_measure").value == "delayed_share_mean"
     labels = [b.proto.label for b in at.get("download_button")][-3:]
     assert labels == ["raster.png", "sweep.csv", "Presentatie (.pptx)"]
+
+
+@pytest.mark.parametrize(
+    "page, key", [("app_pages/sensitivity.py", "sens_scenario"), ("app_pages/sweep.py", "sweep_scenario")]
+)
+def test_a_link_picks_the_scenario_on_the_sensitivity_and_grid_pages(page, key, saved_folder):
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["scenario"] = "ijsselland-jeugdzorgplus"
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception and at.selectbox(key=key).value == "ijsselland-jeugdzorgplus"
+    other = AppTest.from_file(APP, default_timeout=120)
+    other.query_params["scenario"] = "noord/team-noord-vertrouwelijk"  # a team the laptop user is not in
+    other.run()
+    other.switch_page(page).run()
+    assert other.error and other.error[0].value.startswith("Geen toegang") and not other.get("selectbox")

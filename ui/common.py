@@ -159,6 +159,22 @@ def no_images(text: str) -> str:
     return text.replace("![", "!\\[")
 
 
+def choose_from_link(entries: list[Entry], widget_key: str) -> None:
+    """A link's ``?scenario=`` picks that scenario in a page's picker (once per link); a
+    scenario of another team gets "no access" and the page stops, showing nothing of it."""
+    asked = st.query_params.get("scenario")
+    if other_teams_link(asked):
+        st.error(t("no_access_link"))
+        st.stop()
+    seen = f"{widget_key}_link"
+    if asked is None or st.session_state.get(seen) == asked:
+        return
+    st.session_state[seen] = asked
+    found = find_entry(entries, asked)
+    if found is not None:
+        st.session_state[widget_key] = found.stem
+
+
 def is_saved(entry: Entry) -> bool:
     """Whether the entry is a team's saved scenario rather than a shipped one."""
     return entry.saved is not None
