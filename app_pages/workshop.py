@@ -82,7 +82,12 @@ stems = [f.stem for f in files]
 requested = st.query_params.get("scenario")
 if other_teams_link(requested):  # another team's scenario: nothing of it, existing or not
     st.error(t("no_access_link"))
-    st.page_link("app_pages/workshop.py", label=t("page_workshop"), query_params={"scenario": stems[0]})
+    st.page_link(
+        "app_pages/workshop.py",
+        label=t("no_access_back"),
+        icon=":material/tune:",
+        query_params={"scenario": stems[0]},
+    )
     st.stop()
 found = find_entry(files, requested)
 requested = found.stem if found is not None else requested

@@ -49,11 +49,17 @@ class AccessError(ValueError):
         super().__init__(key)
 
 
+def slug(text: str, longest: int) -> str:
+    """Lowercase letters, digits and single dashes, accents dropped, at most ``longest``
+    characters: a name safe in a link and a file name ('../x' cannot survive)."""
+    ascii_text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:longest].strip("-")
+
+
 def team_slug(name: str) -> str:
     """A team's name as stored and in links: 'Team Noord (Zeeland)' -> 'team-noord-zeeland'.
     An Entra ID group path or a Keycloak '/regio/noord' keeps its parts: 'regio-noord'."""
-    ascii_text = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:MAX_TEAM].strip("-")
+    return slug(name, MAX_TEAM)
 
 
 def read_team_map(path: Path) -> dict[str, tuple[str, ...]]:

@@ -1240,6 +1240,10 @@ AUTH: dict[str, tuple[str, str]] = {
         "Het team waar het scenario bij hoort: alleen leden van dat team zien het en kunnen het wijzigen.",
         "The team the scenario belongs to: only members of that team see and can change it.",
     ),
+    "no_access_back": (
+        "Open de workshop met een meegeleverd scenario",
+        "Open the workshop with a shipped scenario",
+    ),
     "no_access_link": (
         "Geen toegang: de link noemt een scenario van een team waar u niet in zit.",
         "No access: the link names a scenario of a team you are not in.",

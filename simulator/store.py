@@ -28,10 +28,8 @@ the database once, for the laptop's team (``access.LOCAL_TEAM``), and renamed to
 
 from __future__ import annotations
 
-import re
 import sqlite3
 import threading
-import unicodedata
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -45,6 +43,7 @@ from simulator.access import (
     AccessError,
     User,
     require_member,
+    slug,
     team_slug,
     writable_team,
 )
@@ -154,8 +153,7 @@ RESERVED_STEMS = {"con", "prn", "aux", "nul"} | {
 def safe_stem(name: str) -> str:
     """'Zuid-West: -5%/jaar (versie 2)' -> 'zuid-west-5-jaar-versie-2'. Accents are dropped,
     anything but letters and digits becomes one dash; '../x' cannot survive."""
-    ascii_text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    stem = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:MAX_STEM].strip("-")
+    stem = slug(name, MAX_STEM)
     if not stem:
         raise StoreError(Message("s_empty_name"))
     if stem in RESERVED_STEMS:
@@ -397,7 +395,7 @@ class Store:
                 raise StoreError(Message("s_missing", name=stem))
             if new_stem != stem and _live_id(db, team, new_stem) is not None:
                 raise StoreError(Message("s_rename_taken", name=shown))
-            text = _renamed_text(_latest_text(db, scenario_id), shown)
+            text = _renamed_text(_latest(db, scenario_id)[1], shown)
             db.execute("UPDATE scenario SET stem = ? WHERE id = ?", (new_stem, scenario_id))
             number = _add_version(db, user, scenario_id, new_stem, shown, text)
             _record(db, user, team, "rename", new_stem, f"{stem} -> {new_stem} (version {number})")
@@ -446,8 +444,8 @@ class Store:
             ).fetchone()
             if row is None:
                 raise StoreError(Message("s_no_version", name=stem, number=number))
-            text = _renamed_text(row[1], _latest_name(db, scenario_id))  # the stem stays
-            new = _add_version(db, user, scenario_id, stem, _latest_name(db, scenario_id), text)
+            name = _latest(db, scenario_id)[0]  # the name and the stem stay
+            new = _add_version(db, user, scenario_id, stem, name, _renamed_text(row[1], name))
             _record(db, user, team, "restore", stem, f"version {number} as version {new}")
             return _live(db, team, stem)
 
@@ -582,20 +580,12 @@ def _add_version(
     return number
 
 
-def _latest_text(db: sqlite3.Connection, scenario_id: int) -> str:
-    return str(
-        db.execute(
-            "SELECT yaml FROM version WHERE scenario_id = ? ORDER BY number DESC LIMIT 1", (scenario_id,)
-        ).fetchone()[0]
-    )
-
-
-def _latest_name(db: sqlite3.Connection, scenario_id: int) -> str:
-    return str(
-        db.execute(
-            "SELECT name FROM version WHERE scenario_id = ? ORDER BY number DESC LIMIT 1", (scenario_id,)
-        ).fetchone()[0]
-    )
+def _latest(db: sqlite3.Connection, scenario_id: int) -> tuple[str, str]:
+    """The newest version's name and text."""
+    name, text = db.execute(
+        "SELECT name, yaml FROM version WHERE scenario_id = ? ORDER BY number DESC LIMIT 1", (scenario_id,)
+    ).fetchone()
+    return str(name), str(text)
 
 
 def _record(db: sqlite3.Connection, user: User, team: str, action: str, what: str, detail: str) -> None:

@@ -514,6 +514,11 @@ def test_saving_from_the_workshop_puts_the_scenario_in_the_list(saved_folder):
     assert "name: Zuid-West min tien" in saved and "inflow_change_per_year: {jzplus: -0.1}" in saved
     button(at, "Opslaan").click().run()  # the same name again: refused unless replacing is ticked
     assert at.error and "Er is al een opgeslagen scenario 'Zuid-West min tien'" in at.error[0].value
+    at.sidebar.checkbox(key="save_replace").check().run()
+    assert at.sidebar.checkbox(key="save_replace").value, "a tick after a save stays"
+    button(at, "Opslaan").click().run()
+    assert at.success and saved_now()["zuid-west-min-tien"].version == 2
+    assert not at.sidebar.checkbox(key="save_replace").value, "'Vervang' is for one save only"
     fresh = start()
     assert "Zuid-West min tien (opgeslagen)" in fresh.selectbox(key="scenario_choice").options
     linked = start({"scenario": "lokaal/zuid-west-min-tien"})  # a saved scenario's link: team/stem

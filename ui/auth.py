@@ -16,14 +16,22 @@
 from __future__ import annotations
 
 import json
+import logging
 import time
 import urllib.request
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlparse
 
-from simulator import access, settings
+import streamlit as st
+import streamlit.components.v1 as components
+from streamlit.runtime.secrets import secrets_singleton
+
+from simulator import access, settings, store
+
+log = logging.getLogger("jeugdzorg_sim")  # the pages' logger (ui.common sets its handler)
 
 NEXT_COOKIE = "jzsim_next"  # the link opened before sign-in: path and query
 NEXT_SECONDS = 900
@@ -34,8 +42,6 @@ MIN_DISTINCT = 12  # token_hex(32) has 16 different characters; 'ssss...' has 1
 
 def auth_section() -> dict[str, Any] | None:
     """The ``[auth]`` table of the secrets Streamlit reads (secrets.toml), or None."""
-    from streamlit.runtime.secrets import secrets_singleton
-
     try:
         if not secrets_singleton.load_if_toml_exists():
             return None
@@ -150,16 +156,11 @@ def team_map() -> dict[str, tuple[str, ...]]:
 def claims_user(claims: Mapping[str, Any]) -> access.User:
     """The ``User`` of a signed-in session's claims, with the deployment's team settings; a
     group whose name collides with another's slug is left out (and logged)."""
-    from dataclasses import replace
-
-    from simulator import store
-
-    user = access.user_from_claims(claims, settings.teams_claim(), team_map())
-    teams, refused = store.Store().accept_teams(access.team_names(claims, settings.teams_claim(), team_map()))
+    claim, mapping = settings.teams_claim(), team_map()
+    user = access.user_from_claims(claims, claim, mapping)
+    teams, refused = store.Store().accept_teams(access.team_names(claims, claim, mapping))
     if refused:
-        import logging
-
-        logging.getLogger("jeugdzorg_sim").error(
+        log.error(
             "teams of %s left out (their link name is another group's, or 'lokaal'): %s", user.id, refused
         )
     return replace(user, teams=teams)
@@ -213,8 +214,6 @@ _PAGE_CHECK: dict[str, Any] = {}
 def signed_in_user(t) -> access.User:
     """The user of this session: the laptop's user, or the signed-in one. Without a valid
     sign-in this draws the sign-in screen and stops the page (``st.stop``)."""
-    import streamlit as st
-
     problem = page_problem()
     if problem:
         st.error(t("auth_broken"))
@@ -249,9 +248,6 @@ document.cookie = "{NEXT_COOKIE}=" + link + "; path=/; max-age={NEXT_SECONDS}; S
 
 
 def _sign_in_screen(t, expired: bool) -> None:
-    import streamlit as st
-    import streamlit.components.v1 as components
-
     st.title(t("auth_title"))
     st.markdown(t("auth_expired" if expired else "auth_intro"))
     components.html(KEEP_LINK_SCRIPT, height=0)
@@ -263,8 +259,6 @@ def _sign_in_screen(t, expired: bool) -> None:
 def remembered_link() -> tuple[str, dict[str, str]] | None:
     """The link opened before this sign-in (page path and query), once a session, and only
     right after a sign-in on a page opened without a query of its own."""
-    import streamlit as st
-
     if st.session_state.get(RESTORED_KEY) or not _PAGE_CHECK.get("on"):
         return None
     st.session_state[RESTORED_KEY] = True
@@ -279,8 +273,6 @@ def remembered_link() -> tuple[str, dict[str, str]] | None:
 
 def user() -> access.User:
     """The session's user (app.py has set it before the page runs)."""
-    import streamlit as st
-
     if USER_KEY in st.session_state:
         return st.session_state[USER_KEY]
     # Fail closed: behind sign-in, a run that has no signed-in user is in no team.
@@ -290,8 +282,6 @@ def user() -> access.User:
 
 def user_box(t) -> None:
     """In the sidebar: who is signed in, in which teams, and 'sign out'."""
-    import streamlit as st
-
     if not _PAGE_CHECK.get("on"):
         return
     current = user()

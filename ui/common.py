@@ -175,11 +175,6 @@ def choose_from_link(entries: list[Entry], widget_key: str) -> None:
         st.session_state[widget_key] = found.stem
 
 
-def is_saved(entry: Entry) -> bool:
-    """Whether the entry is a team's saved scenario rather than a shipped one."""
-    return entry.saved is not None
-
-
 def load(entry: Entry | Path) -> tuple[Scenario | None, str | None]:
     """The scenario (of an entry, or of a shipped file), or the validation message (naming
     file and field) to show instead."""
@@ -413,10 +408,14 @@ def save_form(
             return name.strip()
         try:
             saved = store.save(scenario, name, overwrite=replace, user=user, team=team, action=action)
-            st.success(t("saved_as", name=plain(name.strip()), file=saved.file_name))
-            st.session_state[f"{key}_replace_done"] = True
         except store.StoreError as error:
             st.error(error.text.text(lang()))
+        else:  # at once again, with 'Vervang' off and the message kept (a widget is set before it is drawn)
+            st.session_state[f"{key}_replace_done"] = True
+            st.session_state[f"{key}_saved"] = t("saved_as", name=plain(name.strip()), file=saved.file_name)
+            st.rerun()
+    if f"{key}_saved" in st.session_state:
+        st.success(st.session_state.pop(f"{key}_saved"))
     return name.strip()
 
 
