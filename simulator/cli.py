@@ -71,7 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = commands.add_parser(
-        "run", help="simulate a scenario and write monthly.csv, yearly.csv, flows.csv, run.json"
+        "run",
+        help="simulate a scenario and write monthly.csv, yearly.csv, flows.csv, run.json "
+        "(and by_age.csv for a scenario with age)",
     )
     run.add_argument("scenario", metavar="SCENARIO.yaml")
     run.add_argument(
@@ -350,7 +352,7 @@ def _resolve(args: argparse.Namespace) -> Scenario:
         raise ScenarioError(f"{args.scenario} with the given flags", problems) from None
 
 
-RUN_FILES = ("monthly.csv", "yearly.csv", "flows.csv", "run.json")
+RUN_FILES = ("monthly.csv", "yearly.csv", "flows.csv", "by_age.csv", "run.json")  # by_age: with age
 COMPARE_FILES = ("kpis.csv", "parameters.csv", "yearly.csv", "run.json")
 
 
@@ -428,7 +430,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(summary_table(results))
         print(
             f"\n{scenario.replications} replications in {results.runtime_seconds:.1f} s; "
-            f"wrote monthly.csv, yearly.csv, flows.csv and run.json to {out}"
+            f"wrote monthly.csv, yearly.csv, flows.csv{', by_age.csv' if results.by_age is not None else ''} "
+            f"and run.json to {out}"
         )
     return EXIT_OK
 

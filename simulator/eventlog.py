@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simulator.settings import DAYS_PER_YEAR
 from simulator.timeline import Plan
 
 # Channels of the level log ...
@@ -34,6 +35,77 @@ COUNTS = (
     "admitted_youths",
     "waited",
 )
+
+
+# Age (issue 16). How a placement ended, in the by-age records: STILL, in care at the horizon;
+# HANDED, the hybrid's bulk path handed the youth to SimPy, which keeps a record from then on.
+DISCHARGE, ESCALATION, AGED_OUT, STILL, HANDED = range(5)
+# The measures by age band: youths in care (regional or elsewhere, a time-weighted monthly
+# mean), and per month admissions, escalations and youths who left because of their age.
+IN_CARE, AGE_ADMISSIONS, AGE_ESCALATIONS, AGE_AGED_OUT = range(4)
+AGE_MEASURES = ("in_care", "admissions", "escalations", "aged_out")
+
+
+@dataclass
+class AgeLog:
+    """One row per placement (a youth in a place of a care type, from its admission or the
+    start until it leaves): its days, care type, the youth's day of birth, how it ended and
+    whether it began with an admission."""
+
+    start: np.ndarray
+    end: np.ndarray  # inf: in care at the horizon
+    type: np.ndarray
+    birth: np.ndarray
+    kind: np.ndarray
+    new: np.ndarray
+
+    @classmethod
+    def joined(cls, parts: list[AgeLog]) -> AgeLog:
+        """Several logs as one."""
+        fields = ("start", "end", "type", "birth", "kind", "new")
+        return cls(*(np.concatenate([getattr(p, f) for p in parts]) for f in fields))
+
+
+def condense_ages(plan: Plan, log: AgeLog) -> np.ndarray:
+    """The by-age measures of one replication: array (n_months, 4, n_bands, n_types) of
+    ``AGE_MEASURES``. A youth is in the band of its age; it moves to the next band on its
+    birthday at the band's edge, and one who leaves at an age limit leaves from the band
+    below it."""
+    assert plan.age is not None
+    n, calendar = plan.n_types, plan.calendar
+    months = DayIndex(calendar.month_edges)
+    n_months, horizon = calendar.n_months, calendar.horizon
+    edges = np.asarray(plan.age.edges_years, dtype=float) * DAYS_PER_YEAR
+    n_bands = len(edges)
+    out = np.zeros((n_months, len(AGE_MEASURES), n_bands, n))
+    start, end, care, birth = log.start, log.end, log.type, log.birth
+    first = np.maximum(np.searchsorted(edges, start - birth, side="right") - 1, 0)
+    # A hand-over (HANDED) ends a placement where its youth's SimPy record (not new) begins:
+    # the level goes on, and neither counts as an admission, escalation or age limit there.
+    left = end < horizon
+    last = np.maximum(np.searchsorted(edges, end - birth, side="left") - 1, 0)  # the band below a limit
+    t = [start, end[left]]
+    channel = [first * n + care, last[left] * n + care[left]]
+    delta = [np.ones(len(start)), -np.ones(int(left.sum()))]
+    for j in range(1, n_bands):  # birthdays at the band edges while in care
+        day = birth + edges[j]
+        crossing = (day > start) & (day < np.minimum(end, horizon))
+        t += [day[crossing], day[crossing]]
+        channel += [(j - 1) * n + care[crossing], j * n + care[crossing]]
+        delta += [-np.ones(int(crossing.sum())), np.ones(int(crossing.sum()))]
+    in_care = level_means(
+        np.concatenate(t), np.concatenate(channel), np.concatenate(delta), np.zeros(n_bands * n), months
+    )
+    out[:, IN_CARE] = in_care.reshape(n_months, n_bands, n)
+
+    def count(measure: int, day: np.ndarray, band: np.ndarray, mine: np.ndarray) -> None:
+        key = (months(day[mine]) * n_bands + band[mine]) * n + care[mine]
+        out[:, measure] = np.bincount(key, minlength=n_months * n_bands * n).reshape(n_months, n_bands, n)
+
+    count(AGE_ADMISSIONS, start, first, log.new)
+    count(AGE_ESCALATIONS, end, last, left & (log.kind == ESCALATION))
+    count(AGE_AGED_OUT, end, last, left & (log.kind == AGED_OUT))
+    return out
 
 
 @dataclass

@@ -41,23 +41,28 @@ from functools import partial
 import numpy as np
 
 from simulator import budget
-from simulator.eventlog import DayIndex, EventLog
+from simulator.eventlog import AgeLog, DayIndex, EventLog
 from simulator.i18n import Message
 from simulator.model import (
     ADMISSIONS,
     ADMITTED_YOUTHS,
+    AGED_OUT,
     BLOCKED,
     DELAYED,
+    DISCHARGE,
     DISCHARGED,
     ESCALATED,
+    ESCALATION,
+    HANDED,
     OCCUPANCY,
     OVERFLOW,
     PLACED_ELSEWHERE,
+    STILL,
     Model,
     ReplicationResult,
 )
 from simulator.settings import ENGINES
-from simulator.stays import Segments, stay_days
+from simulator.stays import Segments, aged_stay_days, aged_stay_days_many, band_of, stay_days
 from simulator.streams import ESCALATIONS, ROUTING, STAYS, Stream, unit_gamma
 from simulator.timeline import EXIT_INDEX, Plan
 
@@ -110,18 +115,21 @@ class Routes:
     def __init__(self, plan: Plan):
         n, epochs = plan.n_types, plan.epochs
         width = n + 2  # at most n + 1 destinations (the care types and exit), and one past the end
+        flags = 3 if plan.age is not None else 2  # regular end, escalation, age limit
         self.starts = np.asarray([epoch.start_day for epoch in epochs])
-        self.cum = np.full((len(epochs), n, 2, width), math.inf)
-        self.dest = np.full((len(epochs), n, 2, width), EXIT_INDEX, dtype=np.int64)
+        self.cum = np.full((len(epochs), n, flags, width), math.inf)
+        self.dest = np.full((len(epochs), n, flags, width), EXIT_INDEX, dtype=np.int64)
         for k, epoch in enumerate(epochs):
             for c in range(n):
                 j = k
                 while j > 0 and epochs[j].escalation_total_per_day[c] <= 0.0:
                     j -= 1
-                choices = (
+                choices = [
                     (epoch.outflow_dests[c], epoch.outflow_cum[c]),
                     (epochs[j].escalation_dests[c], epochs[j].escalation_cum[c]),
-                )
+                ]
+                if flags == 3:
+                    choices.append((epoch.age_dests[c], epoch.age_cum[c]))
                 for flag, (dests, cum) in enumerate(choices):
                     if dests:
                         self.cum[k, c, flag, : len(cum)] = cum
@@ -129,8 +137,9 @@ class Routes:
                         self.dest[k, c, flag, len(dests) :] = dests[-1]  # u at or above the last share
 
     def pick(self, current: np.ndarray, escalated: np.ndarray, t: np.ndarray, u: np.ndarray) -> np.ndarray:
-        """The destination of each stay of type ``current`` ending on day ``t`` (by escalation
-        or not), for its uniform draw ``u``: the first whose cumulative share exceeds u."""
+        """The destination of each stay of type ``current`` ending on day ``t`` (``escalated``:
+        0 regular, 1 by escalation, 2 at the age limit), for its uniform draw ``u``: the first
+        whose cumulative share exceeds u."""
         if len(self.starts) == 1:
             epoch = np.zeros(len(t), dtype=np.int64)
         else:
@@ -194,45 +203,76 @@ class HybridModel(Model):
         self.later_exits: list[float] = []
         self.later_in_care: list[tuple[float, float]] = []  # (from, until) of youths whose process ended
 
+        # Age (issue 16): per youth in bulk its day of birth and when its stay began, and a
+        # record of each placement as it ends (the SimPy youths keep theirs in age_records).
+        self.limit_days = np.asarray([r.limit for r in plan.age.rules]) if plan.age is not None else None
+        self.bulk_ages: list[tuple[np.ndarray, ...]] = []  # (start, end, type, birth, kind, new)
+        births: list[np.ndarray] = []
         # The youths present at the start: a stay in progress each.
         stays = _Batch.empty()
-        handed: list[tuple[float, int, int, bool, int]] = []  # (day, youth, place, escalated, dest)
+        handed: list[tuple[float, int, int, int, int]] = []  # (day, youth, place, how it ended, dest)
         youth = 0
         initial_ends: list[np.ndarray] = [np.zeros(0)] * n
         for i in range(n):
-            remaining, thresholds = self._initial_amounts(i)
+            if self.age is not None:
+                remaining, thresholds, born = self._initial_aged_amounts(i)
+                duration, ends_by_escalation, aged = aged_stay_days_many(
+                    self.segments[i],
+                    self.age.rules[i],
+                    np.zeros(len(remaining)),
+                    born,
+                    remaining,
+                    thresholds,
+                    np.ones(len(remaining)),
+                )
+                how = np.where(aged, 2, ends_by_escalation.astype(np.int64))
+            else:
+                remaining, thresholds = self._initial_amounts(i)
+                born = np.full(len(remaining), math.nan)
+                duration, ends_by_escalation = stay_days_many(
+                    self.segments[i], np.zeros(len(remaining)), remaining, thresholds
+                )
+                how = ends_by_escalation.astype(np.int64)
             if not len(remaining):
                 continue
-            duration, ends_by_escalation = stay_days_many(
-                self.segments[i], np.zeros(len(remaining)), remaining, thresholds
-            )
             if self.handed[i]:
-                for days, flag in zip(duration.tolist(), ends_by_escalation.tolist(), strict=True):
-                    self._spawn(self._youth(-1, i, (days, flag, None)))
+                for days, flag, birth in zip(duration.tolist(), how.tolist(), born.tolist(), strict=True):
+                    record = self.age_records.open(0.0, i, birth, False) if self.age is not None else -1
+                    self._spawn(self._youth(-1, i, (days, flag == 1, None, flag == 2), None, birth, record))
                 continue
             count = len(duration)
             if self.record:
                 self.bulk_stays.append((np.zeros(count), duration))
             initial_ends[i] = duration
-            stays = stays.plus(
-                _Batch(np.arange(youth, youth + count), duration, np.full(count, i), ends_by_escalation)
-            )
+            stays = stays.plus(_Batch(np.arange(youth, youth + count), duration, np.full(count, i), how))
+            births.append(born)
             youth += count
         self.initial_ends = initial_ends
         # The inflow: requests from outside (flag n: new).
         arrival_t, arrival_type = self._arrivals_by_type()  # the bulk rounds need no time order
+        arrival_birth = self._births(arrival_t, arrival_type)
         self.arrival_days = np.sort(arrival_t)
         to_simpy = self.handed[arrival_type] if len(arrival_type) else np.zeros(0, bool)
-        for t, i in zip(arrival_t[to_simpy].tolist(), arrival_type[to_simpy].tolist(), strict=True):
-            handed.append((t, -1, -1, False, i))
+        self.handed_new = list(
+            zip(
+                arrival_t[to_simpy].tolist(),
+                arrival_type[to_simpy].tolist(),
+                arrival_birth[to_simpy].tolist(),
+                strict=True,
+            )
+        )
         count = int((~to_simpy).sum())
         requests = _Batch(
             np.arange(youth, youth + count), arrival_t[~to_simpy], arrival_type[~to_simpy], np.full(count, n)
         )
+        births.append(arrival_birth[~to_simpy])
         youth += count
         self.last_year = np.full(
             (youth, n), -1, dtype=np.int64
         )  # year of each youth's last admission to each type
+        self.birth = np.concatenate([np.zeros(0), *births])  # by youth id (NaN without age)
+        self.since = np.zeros(youth)  # day the youth's current stay began (0: at the start)
+        self.new = np.zeros(youth, dtype=bool)  # the current stay is an admission (not at the start)
 
         while len(stays) or len(requests):  # one round: every youth in bulk takes one step
             more_requests, more_handed = self._end_stays(stays)
@@ -242,14 +282,16 @@ class HybridModel(Model):
         for i in np.flatnonzero(self.scanned).tolist():
             self._scan(i)
 
-        self.handover_days = np.sort([day for day, *_ in handed]) if handed else np.zeros(0)
-        for day, youth_id, place, escalated, dest in handed:
-            seen = (
-                None
-                if youth_id < 0
-                else {d: int(y) for d, y in enumerate(self.last_year[youth_id]) if y >= 0}
-            )
-            self._spawn(self._youth(dest, place, (day, escalated, dest), seen))
+        days = [day for day, *_ in handed] + [day for day, *_ in self.handed_new]
+        self.handover_days = np.sort(days) if days else np.zeros(0)
+        for day, i, birth in self.handed_new:
+            self._spawn(self._youth(-1, -1, (day, False, i, False), None, birth))
+        for day, youth_id, place, flag, dest in handed:
+            seen = {d: int(y) for d, y in enumerate(self.last_year[youth_id]) if y >= 0}
+            birth = float(self.birth[youth_id])
+            # SimPy keeps the youth's record from the hand-over (its bulk record ends there).
+            record = self.age_records.open(day, place, birth, False) if self.age is not None else -1
+            self._spawn(self._youth(dest, place, (day, flag == 1, dest, flag == 2), seen, birth, record))
         self.bulk_log_t: np.ndarray = np.concatenate([np.zeros(0), *(part[0] for part in self.bulk_log)])
         self.bulk_log_ch: np.ndarray = np.concatenate(
             [np.zeros(0, np.int64), *(part[1] for part in self.bulk_log)]
@@ -267,18 +309,24 @@ class HybridModel(Model):
 
     # ------------------------------------------------------------ the bulk rounds
 
-    def _end_stays(self, stays: _Batch) -> tuple[_Batch, list[tuple[float, int, int, bool, int]]]:
+    def _end_stays(self, stays: _Batch) -> tuple[_Batch, list[tuple[float, int, int, int, int]]]:
         """Stays in bulk that end before the horizon: where they lead (the shares in force
         then). Returns the requests for types in bulk and the hand-overs to SimPy (requests
         for a limited type that keeps a waiting list)."""
         n, horizon = self.n, self.plan.horizon
+        ageing = self.age is not None
+        if ageing:
+            still = stays.select(stays.t >= horizon)
+            self._record_ages(still, np.full(len(still), STILL))
         ends = stays.select(stays.t < horizon)
         if not len(ends):
             return _Batch.empty(), []
         u = _one_each(self.route_streams, ends.place, n)
         dest = self.routes.pick(ends.place, ends.flag, ends.t, u)
+        if ageing:
+            dest = self._fit_ages(dest, ends)
         to_simpy = self.handed_or_exit[dest]
-        handed: list[tuple[float, int, int, bool, int]] = []
+        handed: list[tuple[float, int, int, int, int]] = []
         if to_simpy.any():  # SimPy takes it from here, in its place
             stay = ends.select(to_simpy)
             handed = list(
@@ -291,8 +339,12 @@ class HybridModel(Model):
                     strict=True,
                 )
             )
+            if ageing:
+                self._record_ages(stay, np.full(len(stay), HANDED))
             ends, dest = ends.select(~to_simpy), dest[~to_simpy]
-        kind = np.where(ends.flag, ESCALATED, DISCHARGED)
+        if ageing:
+            self._record_ages(ends, np.choose(ends.flag, [DISCHARGE, ESCALATION, AGED_OUT]))
+        kind = np.where(ends.flag == 1, ESCALATED, DISCHARGED)
         released = ~self.scanned[ends.place]  # a scanned type's places are logged by _scan
         self._log(ends.t[released], OCCUPANCY * n + ends.place[released], -1)
         self._count(ends.t, kind * n + ends.place)
@@ -310,7 +362,7 @@ class HybridModel(Model):
             return _Batch.empty()
         self._spend(3 * len(requests), float(requests.t.min()))
         dest, t, youth = requests.place, requests.t, requests.youth
-        duration, escalated = self._stays(dest, t)
+        duration, escalated = self._stays(dest, t, youth)
         end = t + duration
         scanned = self.scanned[dest]
         self._log(t[~scanned], dest[~scanned], 1)
@@ -325,15 +377,32 @@ class HybridModel(Model):
         first = self.last_year[youth, dest] != year  # the youth's first admission to this type this year
         self._count(t[first], ADMITTED_YOUTHS * n + dest[first])
         self.last_year[youth, dest] = year
+        self.since[youth] = t
+        self.new[youth] = True
         return _Batch(youth, end, dest, escalated)
 
-    def _stays(self, dest: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Stays that start on days t in care types dest: (days, ended by escalation)."""
+    def _stays(self, dest: np.ndarray, t: np.ndarray, youth: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Stays that start on days t in care types dest: (days, how they end: 0 regular, 1 by
+        escalation, 2 at the age limit)."""
         x = _one_each(self.stay_streams, dest, self.n)
         e = np.full(len(dest), math.inf)
         can = self.escalates[dest]
         if can.any():
             e[can] = _one_each(self.esc_streams, dest[can], self.n)
+        if self.age is not None:
+            duration = np.empty(len(dest))
+            how = np.empty(len(dest), dtype=np.int64)
+            birth = self.birth[youth]
+            for i in np.unique(dest).tolist():
+                mine = np.flatnonzero(dest == i)
+                rule = self.age.rules[i]
+                factor = np.asarray(rule.stay_factor)[band_of(rule, t[mine] - birth[mine])]
+                days, escalated, aged = aged_stay_days_many(
+                    self.segments[i], rule, t[mine], birth[mine], x[mine], e[mine], factor
+                )
+                duration[mine] = days
+                how[mine] = np.where(aged, 2, escalated.astype(np.int64))
+            return duration, how
         regular = x * self.first_mean[dest]
         hazard = self.first_hazard[dest]
         escalate = np.divide(e, hazard, out=np.full(len(dest), math.inf), where=hazard > 0.0)
@@ -342,6 +411,28 @@ class HybridModel(Model):
             mine = dest == i
             duration[mine], escalated[mine] = stay_days_many(self.segments[i], t[mine], x[mine], e[mine])
         return duration, escalated
+
+    def _fit_ages(self, dest: np.ndarray, ends: _Batch) -> np.ndarray:
+        """``Model._fit_age`` for the stays in ``ends``: a youth at or past its destination's
+        age limit goes where that type sends youths at its limit."""
+        assert self.limit_days is not None
+        birth = self.birth[ends.youth]
+        while True:
+            too_old = (dest != EXIT_INDEX) & (ends.t >= birth + self.limit_days[np.maximum(dest, 0)])
+            if not too_old.any():
+                return dest
+            at = np.flatnonzero(too_old)
+            u = _one_each(self.route_streams, dest[at], self.n)
+            dest[at] = self.routes.pick(dest[at], np.full(len(at), 2), ends.t[at], u)
+
+    def _record_ages(self, stays: _Batch, kind: np.ndarray) -> None:
+        """The by-age records of placements in bulk that end (or run past the horizon)."""
+        if len(stays):
+            youth = stays.youth
+            end = np.where(kind == STILL, math.inf, stays.t)
+            self.bulk_ages.append(
+                (self.since[youth], end, stays.place, self.birth[youth], kind, self.new[youth])
+            )
 
     def _scan(self, i: int) -> None:
         """Admissions to limited type i where a full type places youths elsewhere: each
@@ -403,30 +494,45 @@ class HybridModel(Model):
     # ------------------------------------------------------------ results
 
     def _continue_in_bulk(
-        self, current: int, end: float, escalated: bool, seen: dict[int, int]
-    ) -> tuple[float, int, bool, int] | None:
+        self,
+        current: int,
+        end: float,
+        escalated: bool,
+        seen: dict[int, int],
+        aged: bool = False,
+        birth: float = math.nan,
+        record: int = -1,
+    ) -> tuple[float, int, bool, int, bool, int] | None:
         """A SimPy youth admitted to unlimited type ``current`` (its stay ends on ``end``):
         its following stays in unlimited types, one after the other without events, as the
         reference engine would run them. Returns (day, type it is in, ended by escalation,
-        limited type it asks for) for the process to wait until, or None when it leaves care
-        or is still in care at the horizon. What it does is logged with its own days; those
-        records are merged in time order at the end (and counted by ``census`` up to now)."""
+        limited type it asks for, ended at the age limit, its by-age record) for the process
+        to wait until, or None when it leaves care or is still in care at the horizon. What
+        it does is logged with its own days; those records are merged in time order at the
+        end (and counted by ``census`` up to now)."""
         n, horizon, now = self.n, self.horizon, self.env.now
         log_t, log_ch, log_d = self.later_log
         count_t, count_ch = self.later_counts
         transitions = self.transitions
+        age = self.age
         while True:
             if end >= horizon:
                 self.later_in_care.append((now, math.inf))
                 return None
-            dest = self._route(current, escalated, end)
+            dest = self._age_route(current, end) if aged else self._route(current, escalated, end)
+            if age is not None and dest != EXIT_INDEX:
+                dest = self._fit_age(dest, birth, end)
             if dest != EXIT_INDEX and self.limited[dest]:
-                return end, current, escalated, dest
+                return end, current, escalated, dest, aged, record
             log_t.append(end)
             log_ch.append(OCCUPANCY * n + current)
             log_d.append(-1)
             count_t.append(end)
             count_ch.append((ESCALATED if escalated else DISCHARGED) * n + current)
+            if age is not None:
+                self.age_records.close(
+                    record, end, AGED_OUT if aged else ESCALATION if escalated else DISCHARGE
+                )
             if dest == EXIT_INDEX:
                 transitions[current * (n + 1) + n] += 1
                 self.later_exits.append(end)
@@ -435,7 +541,15 @@ class HybridModel(Model):
             transitions[current * (n + 1) + dest] += 1
             x = next(self.stay_draws[dest])
             e = next(self.esc_draws[dest]) if self.can_escalate[dest] else math.inf
-            duration, next_escalated = stay_days(self.segments[dest], end, x, e)
+            if age is not None:
+                rule = age.rules[dest]
+                factor = rule.stay_factor[rule.band(end - birth)]
+                duration, next_escalated, aged = aged_stay_days(
+                    self.segments[dest], rule, end, birth, x, e, factor
+                )
+                record = self.age_records.open(end, dest, birth, True)
+            else:
+                duration, next_escalated = stay_days(self.segments[dest], end, x, e)
             log_t.append(end)
             log_ch.append(dest)
             log_d.append(1)
@@ -490,6 +604,11 @@ class HybridModel(Model):
         result.exits += len(self.bulk_exit_days) + len(self.later_exits)
         return result
 
+    def age_log(self) -> AgeLog:
+        """The by-age records of the SimPy youths and of the bulk path."""
+        parts = [super().age_log(), *(AgeLog(*part) for part in self.bulk_ages)]
+        return AgeLog.joined(parts)
+
     def event_log(self) -> EventLog:
         """The SimPy part's records, the bulk path's and those of SimPy youths in bulk, in
         that order (not in time order: ``simulator.eventlog`` needs none)."""
@@ -527,6 +646,7 @@ class HybridModel(Model):
         super().release()
         self.continue_in_bulk = None  # a reference to itself
         self.bulk_log, self.bulk_counts, self.bulk_stays, self.bulk_waits = [], [], [], []
+        self.bulk_ages = []
         empty = np.zeros(0)
         self.bulk_log_t, self.bulk_log_ch, self.bulk_log_d = empty, empty, empty
         self.bulk_stay_start, self.bulk_stay_end, self.bulk_exit_days = empty, empty, empty

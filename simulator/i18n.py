@@ -979,6 +979,51 @@ VALIDATION: dict[str, tuple[str, str]] = {
     "v_what_stay_factor": ("verblijfsfactor", "stay factor"),
     "v_what_escalation_factor": ("escalatiefactor", "escalation factor"),
     "v_what_inflow_factor": ("instroomfactor", "inflow factor"),
+    "v_what_escalation_by_age": ("escalatiefactor naar leeftijd", "escalation factor by age"),
+    "v_what_stay_by_age": ("verblijfsfactor naar leeftijd", "stay factor by age"),
+    "v_age_shares_help": (
+        "aandelen per leeftijdsgroep, met de ondergrens als sleutel: {{12: 0.6, 16: 0.4}}",
+        "shares per age band, keyed by its lower edge: {{12: 0.6, 16: 0.4}}",
+    ),
+    "v_age_bands_few": (
+        "geef minstens twee leeftijdsgrenzen, bijvoorbeeld [0, 12, 16, 18]",
+        "give at least two age edges, e.g. [0, 12, 16, 18]",
+    ),
+    "v_age_bands_range": (
+        "leeftijdsgrenzen liggen van 0 tot en met {max} jaar, niet {got}",
+        "age edges lie from 0 to {max} years, got {got}",
+    ),
+    "v_age_bands_order": (
+        "leeftijdsgrenzen moeten oplopen (elke groter dan de vorige), niet {got}",
+        "age edges must increase (each above the one before), got {got}",
+    ),
+    "v_age_without_bands": (
+        "dit veld vraagt om een blok 'age' met leeftijdsgroepen (age: {{bands: [0, 12, 16, 18]}})",
+        "this field needs an 'age' block with age bands (age: {{bands: [0, 12, 16, 18]}})",
+    ),
+    "v_age_route_self": (
+        "wie in {name} de leeftijdsgrens bereikt, kan niet naar {name} zelf",
+        "a youth who reaches the age limit in {name} cannot move to {name} itself",
+    ),
+    "v_age_route_limit": (
+        "{dest} heeft leeftijdsgrens {dest_limit}, niet hoger dan die van {name} ({limit}): wie daar "
+        "aankomt, bereikt meteen weer de grens; geef {dest} een hogere age_limit",
+        "{dest} has age limit {dest_limit}, not above that of {name} ({limit}): a youth arriving there "
+        "would reach the limit at once; give {dest} a higher age_limit",
+    ),
+    "v_age_limit_low": (
+        "leeftijdsgrens {limit} ligt onder de laatste grens van age.bands ({last})",
+        "age limit {limit} lies below the last edge of age.bands ({last})",
+    ),
+    "v_age_not_edge": (
+        "{edge} is geen ondergrens van een leeftijdsgroep hier; kies uit {edges} (leeftijdsgrens {limit})",
+        "{edge} is not the lower edge of an age band here; choose from {edges} (age limit {limit})",
+    ),
+    "v_age_entry_missing": (
+        "{name} heeft instroom of jeugdigen bij de start: geef hun leeftijd met entry_age, "
+        "bijvoorbeeld {{12: 0.6, 16: 0.4}}",
+        "{name} has inflow or youths at the start: give their ages with entry_age, e.g. {{12: 0.6, 16: 0.4}}",
+    ),
     "v_range_between": (
         "{what} voor {key} is {number}; dat moet tussen {low} en {high} liggen{hint}",
         "{what} for {key} is {number}; it must be between {low} and {high}{hint}",

@@ -44,26 +44,34 @@ from simulator import budget
 from simulator.eventlog import (  # noqa: F401 (the channels, for the engines and tests)
     ADMISSIONS,
     ADMITTED_YOUTHS,
+    AGED_OUT,
     BLOCKED,
     COUNTS,
     DELAYED,
+    DISCHARGE,
     DISCHARGED,
     ESCALATED,
+    ESCALATION,
+    HANDED,
     LEVELS,
     OCCUPANCY,
     OFFERED,
     OVERFLOW,
     PLACED_ELSEWHERE,
     REQUESTS,
+    STILL,
     WAITED,
     WAITING,
+    AgeLog,
     EventLog,
     condense,
+    condense_ages,
 )
 from simulator.i18n import Message
-from simulator.places import Places
-from simulator.stays import Segments, stay_days
-from simulator.streams import (  # noqa: F401 (the purposes, for the engines and tests)
+from simulator.places import TOO_OLD, Places
+from simulator.stays import Segments, aged_stay_days, band_of, entry_ages, escalation_exposure, stay_days
+from simulator.streams import (
+    AGES,
     ARRIVALS,
     BLOCK,
     ESCALATIONS,
@@ -112,6 +120,49 @@ class ReplicationResult:
     )
     wait_days: np.ndarray | None = None  # (n_months, n_types): days waited by the month's admissions
     demand_low: list[int] | None = None  # ... from this lowest level on (None: from 0)
+    by_age: np.ndarray | None = None  # (n_months, 4, n_bands, n_types): AGE_MEASURES, with age only
+
+
+class AgeRecords:
+    """One record per placement (a youth in a place of a care type, regional or elsewhere,
+    from its admission, or the start, until it leaves it), kept in scenarios with age only:
+    enough to count youths by age band afterwards (``eventlog.by_age``)."""
+
+    __slots__ = ("birth", "end", "kind", "new", "start", "type")
+
+    def __init__(self) -> None:
+        self.start: list[float] = []
+        self.end: list[float] = []
+        self.type: list[int] = []
+        self.birth: list[float] = []
+        self.kind: list[int] = []  # DISCHARGE, ESCALATION, AGED_OUT or STILL
+        self.new: list[bool] = []  # an admission (False: present at the start)
+
+    def open(self, start: float, care: int, birth: float, new: bool) -> int:
+        """A placement starts: its record's index."""
+        self.start.append(start)
+        self.end.append(math.inf)
+        self.type.append(care)
+        self.birth.append(birth)
+        self.kind.append(STILL)
+        self.new.append(new)
+        return len(self.start) - 1
+
+    def close(self, index: int, end: float, kind: int) -> None:
+        """The youth leaves the placement."""
+        self.end[index] = end
+        self.kind[index] = kind
+
+    def log(self) -> AgeLog:
+        """The records as arrays."""
+        return AgeLog(
+            np.asarray(self.start, dtype=float),
+            np.asarray(self.end, dtype=float),
+            np.asarray(self.type, dtype=np.int64),
+            np.asarray(self.birth, dtype=float),
+            np.asarray(self.kind, dtype=np.int64),
+            np.asarray(self.new, dtype=bool),
+        )
 
 
 class Model:
@@ -143,6 +194,15 @@ class Model:
                 self.stay_draws.append(draws(partial(unit_gamma, rng, shape)))
         self.esc_draws = [draws(self.rngs[(ESCALATIONS, i)].standard_exponential) for i in range(n)]
         self.route_draws = [draws(self.rngs[(ROUTING, i)].random) for i in range(n)]
+        # Age (issue 16): a stream of its own for the ages of new youths, so a scenario without
+        # age draws exactly what it drew before.
+        self.age = plan.age
+        self.age_records = AgeRecords()
+        self.age_rngs = (
+            [np.random.default_rng(stream_seed(self.seed, run_number, AGES, name)) for name in self.names]
+            if self.age is not None
+            else []
+        )
 
         epochs = plan.epochs
         self.epoch_starts = [e.start_day for e in epochs]
@@ -178,7 +238,7 @@ class Model:
         self.processes: list[simpy.Process] = []
         # The hybrid engine walks a youth's stays in unlimited types without events (None:
         # every stay is an event, as here).
-        self.continue_in_bulk: Callable[..., tuple[float, int, bool, int] | None] | None = None
+        self.continue_in_bulk: Callable[..., tuple[float, int, bool, int, bool, int] | None] | None = None
         self.limited = [any(places != math.inf for _, places in changes) for changes in plan.capacity_changes]
 
         self.places = Places(self.env, plan, (self.log_t, self.log_ch, self.log_d))
@@ -195,10 +255,75 @@ class Model:
     def _start(self) -> None:
         """The processes at day 0: the youths present, the inflow, the capacity changes."""
         for i in range(self.n):
+            if self.age is not None:
+                for duration, escalated, aged, birth in zip(*self._initial_aged_stays(i), strict=True):
+                    record = self.age_records.open(0.0, i, birth, False)
+                    self._spawn(self._youth(-1, i, (duration, escalated, None, aged), None, birth, record))
+                continue
             for duration, escalated in zip(*self._initial_stays(i), strict=True):
-                self._spawn(self._youth(-1, i, (duration, escalated, None)))
+                self._spawn(self._youth(-1, i, (duration, escalated, None, False)))
         self.env.process(self._arrivals())
         self._start_capacity_changes()
+
+    def _initial_aged_stays(self, i: int) -> tuple[list[float], list[bool], list[bool], list[float]]:
+        """``_initial_stays`` with age: the days left of each stay in progress, whether it ends
+        by escalation or at the age limit, and the youth's day of birth."""
+        remaining, thresholds, births = self._initial_aged_amounts(i)
+        segments = self.segments[i]
+        rule = self.age.rules[i]  # type: ignore[union-attr]
+        stays = [
+            aged_stay_days(segments, rule, 0.0, b, x, e, 1.0)
+            for x, e, b in zip(remaining.tolist(), thresholds.tolist(), births.tolist(), strict=True)
+        ]
+        return (
+            [stay[0] for stay in stays],
+            [stay[1] for stay in stays],
+            [stay[2] for stay in stays],
+            births.tolist(),
+        )
+
+    def _initial_aged_amounts(self, i: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``_initial_amounts`` with age: also each youth's day of birth. A youth in care at
+        the start entered at an age from its care type's entry ages and has been in care as
+        long as its stay in progress says; the pairs are drawn from their steady state:
+        entry ages weighted by the mean stay they start (a stay factor by age makes stays
+        from that band longer, so more of them are in progress), the elapsed time
+        length-biased, kept when the youth is still below the age limit and has survived
+        the escalation hazard (with its factors by age) so far."""
+        count = self.plan.initial[i]
+        if count == 0:
+            return np.zeros(0), np.zeros(0), np.zeros(0)
+        rule = self.age.rules[i]  # type: ignore[union-attr]
+        epoch = self.plan.epochs[0]
+        rng = self.rngs[(INITIAL, i)]
+        shape = self.stay_shape[i]
+        mean = epoch.stay_mean_days[i]
+        hazard = epoch.escalation_total_per_day[i]
+        stay_factor = np.asarray(rule.stay_factor)
+        top = max(
+            f for f, share in zip(rule.stay_factor, np.diff([0.0, *rule.entry_cum]), strict=True) if share > 0
+        )
+        kept: list[tuple[np.ndarray, np.ndarray]] = []
+        need = count
+        while need > 0:
+            size = max(4 * need, 64)
+            entry = entry_ages(rule, rng, size)
+            factor = stay_factor[band_of(rule, entry)]
+            total = rng.standard_gamma(shape + 1.0, size) * (mean * factor / shape)
+            elapsed = rng.random(size) * total
+            now = entry + elapsed
+            exposure = escalation_exposure(rule, entry, now)  # the hazard's integral, in days at factor 1
+            keep = (
+                (rng.random(size) < factor / top)
+                & (now < rule.limit)
+                & (rng.random(size) < np.exp(-hazard * exposure))
+            )
+            kept.append((((total - elapsed) / mean)[keep][:need], now[keep][:need]))
+            need -= min(int(keep.sum()), need)
+        remaining = np.concatenate([part[0] for part in kept])
+        ages = np.concatenate([part[1] for part in kept])
+        thresholds = rng.standard_exponential(count)  # escalation is memoryless
+        return remaining, thresholds, -ages  # born |age| days before day 0
 
     def _start_capacity_changes(self) -> None:
         self.places.start_capacity_changes()
@@ -250,11 +375,27 @@ class Model:
         if self.record:
             self.processes.append(process)
 
-    def _arrival_times(self) -> tuple[list[float], list[int]]:
-        """The inflow (``_arrivals_by_type``) in time order."""
+    def _arrival_times(self) -> tuple[list[float], list[int], list[float]]:
+        """The inflow (``_arrivals_by_type``) in time order, with each youth's day of birth
+        (NaN without age)."""
         all_times, all_types = self._arrivals_by_type()
+        births = self._births(all_times, all_types)
         order = np.argsort(all_times, kind="stable")
-        return all_times[order].tolist(), all_types[order].tolist()
+        return all_times[order].tolist(), all_types[order].tolist(), births[order].tolist()
+
+    def _births(self, times: np.ndarray, types: np.ndarray) -> np.ndarray:
+        """The day of birth of each new youth (``_arrivals_by_type`` order: a care type's
+        arrivals in time order), from its care type's entry ages; NaN without age. The ages
+        are drawn in arrival order from a stream per care type, so a lower inflow keeps the
+        ages of the youths it keeps (common random numbers)."""
+        births = np.full(len(times), math.nan)
+        if self.age is None:
+            return births
+        for i in range(self.n):
+            mine = np.flatnonzero(types == i)
+            if len(mine):
+                births[mine] = times[mine] - entry_ages(self.age.rules[i], self.age_rngs[i], len(mine))
+        return births
 
     def _arrivals_by_type(self) -> tuple[np.ndarray, np.ndarray]:
         """Inflow for the whole horizon, care type by care type (days and types): a
@@ -288,24 +429,28 @@ class Model:
 
     def _arrivals(self) -> Generator[simpy.Event, Any, None]:
         env = self.env
-        times, types = self._arrival_times()
-        for t, i in zip(times, types, strict=True):
+        times, types, births = self._arrival_times()
+        for t, i, birth in zip(times, types, births, strict=True):
             yield env.timeout(t - env.now)
             self.arrived += 1
-            self._spawn(self._youth(i, -1, None))
+            self._spawn(self._youth(i, -1, None, None, birth))
 
     def _youth(
         self,
         dest: int,
         place: int,
-        first: tuple[float, bool, int | None] | None,
+        first: tuple[float, bool, int | None, bool] | None,
         seen: dict[int, int] | None = None,
+        birth: float = math.nan,
+        record: int = -1,
     ) -> Generator[simpy.Event, Any, None]:
         """One youth. ``place`` is where it is now: -1 nowhere (new), i a regional place in
         type i, n + i a place elsewhere in type i. A youth that starts later or mid-stay has
         ``first`` = (days until it asks for its next place, whether its stay ends by
-        escalation, where it goes, or None to route it then). ``seen``: the year of its last
-        admission to each care type (for youths that come from the hybrid's bulk path)."""
+        escalation, where it goes, or None to route it then, whether it ends at the age
+        limit). ``seen``: the year of its last admission to each care type (for youths that
+        come from the hybrid's bulk path). With age: ``birth``, its day of birth, and
+        ``record``, the index of its placement's by-age record (-1: none yet)."""
         # Locals: this generator runs for every move of every youth.
         env, n = self.env, self.n
         log_t, log_ch, log_d = self.log_t, self.log_ch, self.log_d
@@ -319,20 +464,30 @@ class Model:
         )
         timeout = env.timeout
         in_bulk, limited = self.continue_in_bulk, self.limited
+        ageing = self.age is not None
+        rules = self.age.rules if self.age is not None else ()
+        records = self.age_records
         if seen is None:
             seen = {}  # care type -> year of this youth's last admission there
-        current, escalated = place, False
+        current, escalated, aged = place, False, False
         if first is not None:
-            duration, escalated, routed = first
+            duration, escalated, routed, aged = first
             yield timeout(duration)
-            dest = self._route(current, escalated) if routed is None else routed
+            if routed is not None:
+                dest = routed
+            else:
+                dest = self._age_route(current) if aged else self._route(current, escalated)
         while True:
             source = n if place < 0 else current
+            if ageing and dest != EXIT_INDEX:
+                dest = self._fit_age(dest, birth)
             if dest == EXIT_INDEX:
                 if place >= 0:
                     count_t.append(env.now)
                     count_ch.append((ESCALATED if escalated else DISCHARGED) * n + current)
                     places.release(place)
+                    if ageing:
+                        records.close(record, env.now, _end_kind(escalated, aged))
                 transitions[source * (n + 1) + n] += 1
                 self.exited += 1
                 return
@@ -341,7 +496,14 @@ class Model:
             x = next(stay_draws[dest])
             e = next(esc_draws[dest]) if can_escalate[dest] else math.inf
             seg = segments[dest]
-            if seg.constant:
+            next_aged = False
+            if ageing:
+                rule = rules[dest]
+                factor = rule.stay_factor[rule.band(requested - birth)]
+                duration, next_escalated, next_aged = aged_stay_days(
+                    seg, rule, requested, birth, x, e, factor
+                )
+            elif seg.constant:
                 regular = x * seg.mean_days[0]
                 hazard = seg.hazard[0]
                 soon = e / hazard if hazard > 0.0 else math.inf
@@ -365,6 +527,8 @@ class Model:
                     log_ch.append(BLOCKED * n + current)
                     log_d.append(1)
                 places.start_max_wait(dest, request)
+                if ageing:  # a youth who reaches dest's age limit while waiting stops waiting
+                    places.start_age_limit(dest, request, birth + rules[dest].limit - requested)
                 new_place = yield request
                 if place < 0:
                     self.waiting_new -= 1
@@ -372,8 +536,18 @@ class Model:
                     log_t.append(env.now)
                     log_ch.append(BLOCKED * n + current)
                     log_d.append(-1)
+                if new_place == TOO_OLD:  # it goes where dest sends youths at its age limit:
+                    escalated, aged = False, True  # it leaves its place because of its age
+                    dest = self._age_route(dest)
+                    continue
                 if env.now > requested:  # the stay starts later, under the parameters then in force
-                    duration, next_escalated = stay_days(seg, env.now, x, e)
+                    if ageing:
+                        factor = rule.stay_factor[rule.band(env.now - birth)]
+                        duration, next_escalated, next_aged = aged_stay_days(
+                            seg, rule, env.now, birth, x, e, factor
+                        )
+                    else:
+                        duration, next_escalated = stay_days(seg, env.now, x, e)
                 count_t.append(env.now)
                 count_ch.append(WAITED * n + dest)
                 self.offer_start.append(env.now)
@@ -384,8 +558,12 @@ class Model:
                 count_t.append(now)
                 count_ch.append((ESCALATED if escalated else DISCHARGED) * n + current)
                 places.release(place)
+                if ageing:
+                    records.close(record, now, _end_kind(escalated, aged))
             transitions[source * (n + 1) + dest] += 1
-            current, place, escalated = dest, new_place, next_escalated
+            current, place, escalated, aged = dest, new_place, next_escalated, next_aged
+            if ageing:
+                record = records.open(now, dest, birth, True)
             count_t.append(now)
             count_ch.append(ADMISSIONS * n + dest)
             if new_place >= n:
@@ -403,15 +581,38 @@ class Model:
                 count_t.append(now)
                 count_ch.append(ADMITTED_YOUTHS * n + dest)
             if in_bulk is not None and place < n and not limited[place]:
-                step = in_bulk(current, now + duration, escalated, seen)  # the hybrid: no events
+                # the hybrid: no events
+                step = in_bulk(current, now + duration, escalated, seen, aged, birth, record)
                 if step is None:  # left care, or still in care at the horizon
                     return
-                end, current, escalated, dest = step
+                end, current, escalated, dest, aged, record = step
                 place = current
                 yield timeout(end - now)
                 continue
             yield timeout(duration)
-            dest = self._route(current, escalated)
+            dest = self._age_route(current) if aged else self._route(current, escalated)
+
+    def _fit_age(self, dest: int, birth: float, day: float | None = None) -> int:
+        """Where a youth who asks for ``dest`` now (or on ``day``) goes: ``dest``, or, when it
+        is at or past dest's age limit, where dest sends youths at its limit (again, until a
+        type admits it or it leaves care; age limits rise along that way, so this ends)."""
+        rules = self.age.rules  # type: ignore[union-attr]
+        if day is None:
+            day = self.env.now
+        while dest != EXIT_INDEX and day >= birth + rules[dest].limit:
+            dest = self._age_route(dest, day)
+        return dest
+
+    def _age_route(self, current: int, day: float | None = None) -> int:
+        """Where a youth goes who reaches the age limit of ``current`` now (or on ``day``):
+        the shares in force then (``at_age_limit``)."""
+        if day is None:
+            day = self.env.now
+        k = 0 if self.single_epoch else bisect_right(self.epoch_starts, day) - 1
+        epoch = self.plan.epochs[k]
+        if len(epoch.age_dests[current]) == 1:
+            return epoch.age_dests[current][0]
+        return _pick(epoch.age_dests[current], epoch.age_cum[current], next(self.route_draws[current]))
 
     def _route(self, current: int, escalated: bool, day: float | None = None) -> int:
         """Where a stay that ends now (or on ``day``) leads: the shares in force then."""
@@ -459,6 +660,7 @@ class Model:
         self.count_t, self.count_ch = [], []
         self.offer_start, self.offer_end, self.offer_ch = [], [], []
         self.wait_t, self.wait_ch, self.wait_days = [], [], []
+        self.age_records = AgeRecords()
 
     def _watchdog(self, limit: int) -> Generator[simpy.Event, Any, None]:
         """Once a month: stop the run (``RunLimitError``) if it has logged far more than its
@@ -510,7 +712,17 @@ class Model:
             initial_total=sum(plan.initial),
             arrivals=self.arrived,
             exits=self.exited,
+            by_age=None if plan.age is None else condense_ages(plan, self.age_log()),
         )
+
+    def age_log(self) -> AgeLog:
+        """The by-age records of the run (``AgeRecords``)."""
+        return self.age_records.log()
+
+
+def _end_kind(escalated: bool, aged: bool) -> int:
+    """How a placement ended, for its by-age record."""
+    return AGED_OUT if aged else ESCALATION if escalated else DISCHARGE
 
 
 def _pick(dests: list[int], cum: list[float], u: float) -> int:

@@ -9,6 +9,7 @@ is logged as (day, channel, +1/-1) in the model's level log (``simulator.eventlo
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from collections.abc import Generator
 from functools import partial
@@ -18,6 +19,8 @@ import simpy
 
 from simulator.eventlog import OVERFLOW, WAITING
 from simulator.timeline import Plan
+
+TOO_OLD = -2  # what a waiting youth's request gets when it reaches the age limit first
 
 
 class Places:
@@ -71,6 +74,25 @@ class Places:
         if max_wait is not None:
             self.env.timeout(max_wait).callbacks.append(partial(self._give_up, i, request))
 
+    def start_age_limit(self, i: int, request: simpy.Event, days: float) -> None:
+        """The timer of a waiting youth's age limit for type i: when it comes first, the
+        youth leaves the list and its request succeeds with ``TOO_OLD``."""
+        if days != math.inf:
+            self.env.timeout(days).callbacks.append(partial(self._too_old, i, request))
+
+    def _too_old(self, i: int, request: simpy.Event, _timer: simpy.Event) -> None:
+        if not request.triggered:
+            self._leave_list(i, request, TOO_OLD)
+
+    def _leave_list(self, i: int, request: simpy.Event, outcome: int) -> None:
+        """A youth leaves type i's list before a place there frees up: its request succeeds
+        with ``outcome``."""
+        self.queues[i].remove(request)
+        self.log_t.append(self.env.now)
+        self.log_ch.append(WAITING * self.n + i)
+        self.log_d.append(-1)
+        request.succeed(outcome)
+
     def place_elsewhere(self, i: int) -> int:
         """A place outside the region in type i (never full)."""
         self.overflow[i] += 1
@@ -110,13 +132,8 @@ class Places:
     def _give_up(self, i: int, request: simpy.Event, _timer: simpy.Event) -> None:
         """``max_wait_months`` reached: the youth is placed elsewhere. This breaks circular
         waits (JZ+ full of youths waiting for places held by youths waiting for JZ+)."""
-        if request.triggered:
-            return
-        self.queues[i].remove(request)
-        self.log_t.append(self.env.now)
-        self.log_ch.append(WAITING * self.n + i)
-        self.log_d.append(-1)
-        request.succeed(self.place_elsewhere(i))
+        if not request.triggered:
+            self._leave_list(i, request, self.place_elsewhere(i))
 
     def _capacity_change(self, i: int, day: float, places: float) -> Generator[simpy.Event, Any, None]:
         yield self.env.timeout(day)

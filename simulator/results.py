@@ -17,7 +17,10 @@ Definitions (the README repeats them for users):
 - offered load: what the care type would hold without a capacity limit (``simulator.capacity``);
 - beds needed: the smallest capacity at which ``service_level`` of the year's youths are
   placed at once, from the offered load (Erlang B or C, modified offered load);
-- cost: (occupancy + overflow) x days x cost_per_day: a placement elsewhere is paid too.
+- cost: (occupancy + overflow) x days x cost_per_day: a placement elsewhere is paid too;
+- with age: aged out, youths who left the care type because they reached its age limit
+  (counted among its discharges too); by_age.csv gives per age band the youths in care
+  (regional or elsewhere, time-weighted), admissions, escalations and aged out.
 Percentiles (P10/P50/P90) are across replications of the yearly figure.
 """
 
@@ -38,6 +41,7 @@ from simulator import __version__, capacity
 from simulator.capacity import months_by_year
 from simulator.checks import plan_warnings
 from simulator.csvtext import csv_text
+from simulator.eventlog import AGE_ADMISSIONS, AGE_AGED_OUT, AGE_ESCALATIONS, IN_CARE
 from simulator.files import write_folder
 from simulator.i18n import Message
 from simulator.model import (
@@ -128,6 +132,20 @@ YEARLY_COLUMNS = [
     "delayed_share_expected",
 ]
 FLOW_COLUMNS = ["from", "to", "per_year_mean"]
+AGED_OUT_COLUMN = "aged_out_mean"  # yearly.csv, with age only (without, the table is as before)
+BY_AGE_COLUMNS = [
+    "year",
+    "care_type",
+    "age_band",
+    "in_care_mean",
+    "in_care_p10",
+    "in_care_p90",
+    "admissions_mean",
+    "escalations_mean",
+    "aged_out_mean",
+    "aged_out_p10",
+    "aged_out_p90",
+]
 
 
 @dataclass
@@ -143,6 +161,7 @@ class Results:
     flows: pd.DataFrame
     warnings: list[Message] = field(default_factory=list)  # rendered where shown
     engine: str = DEFAULT_ENGINE  # which engine computed the replications
+    by_age: pd.DataFrame | None = None  # with age: per year, care type and age band
 
     @property
     def scenario(self) -> Scenario:
@@ -175,16 +194,16 @@ class Results:
         return {"uncertainty_draws": {path: values.tolist() for path, values in draws(self.scenario).items()}}
 
     def write(self, out_dir: str | Path) -> Path:
-        """Write the four files, all or none (``files.write_folder``)."""
-        return write_folder(
-            Path(out_dir),
-            {
-                "monthly.csv": csv_text(self.monthly),
-                "yearly.csv": csv_text(self.yearly),
-                "flows.csv": csv_text(self.flows),
-                "run.json": json.dumps(self.run_info(), indent=2, ensure_ascii=False),
-            },
-        )
+        """Write the four files (five with age: by_age.csv), all or none (``files.write_folder``)."""
+        files = {
+            "monthly.csv": csv_text(self.monthly),
+            "yearly.csv": csv_text(self.yearly),
+            "flows.csv": csv_text(self.flows),
+        }
+        if self.by_age is not None:
+            files["by_age.csv"] = csv_text(self.by_age)
+        files["run.json"] = json.dumps(self.run_info(), indent=2, ensure_ascii=False)
+        return write_folder(Path(out_dir), files)
 
 
 def _stack(reps: list[ReplicationResult], attr: str) -> np.ndarray:
@@ -457,6 +476,11 @@ def summarise(
         for q, found in zip((10, 50, 90), quantiles, strict=True):
             columns[f"{key}_p{q}"] = found.ravel()
     yearly = pd.DataFrame({name: columns[name] for name in YEARLY_COLUMNS})  # built once: far cheaper
+    by_age = None
+    if plan.age is not None:
+        per_band = yearly_by_age(plan, reps)  # (R, Y, measures, bands, n)
+        yearly[AGED_OUT_COLUMN] = per_band[:, :, AGE_AGED_OUT].sum(axis=2).mean(axis=0).ravel()
+        by_age = by_age_table(plan, per_band)
 
     # flows.csv: mean transitions per year from -> to ('new' = entering, 'exit' = leaving).
     transitions = _stack(reps, "transitions").mean(axis=0) / (M / 12.0)
@@ -469,7 +493,60 @@ def summarise(
     ]
     flows = pd.DataFrame(flow_rows, columns=FLOW_COLUMNS)
 
-    return Results(plan, reps, runtime_seconds, monthly, yearly, flows, plan_warnings(plan), engine)
+    return Results(plan, reps, runtime_seconds, monthly, yearly, flows, plan_warnings(plan), engine, by_age)
+
+
+def yearly_by_age(plan: Plan, reps: list[ReplicationResult]) -> np.ndarray:
+    """The by-age measures per replication and year: array (R, Y, 4, bands, n) of
+    ``AGE_MEASURES``, youths in care as a time-weighted mean, the others summed."""
+    calendar = plan.calendar
+    days = np.diff(calendar.month_edges)
+    to_year = np.zeros((len(days), len(calendar.years)))
+    to_year[np.arange(len(days)), calendar.month_year_index] = 1.0
+    values = _stack(reps, "by_age")  # (R, M, 4, bands, n)
+    totals = np.einsum("rmkbn,my->rykbn", values, to_year)
+    weighted = np.einsum("rmbn,m,my->rybn", values[:, :, IN_CARE], days, to_year)
+    totals[:, :, IN_CARE] = weighted / (days @ to_year)[None, :, None, None]
+    return totals
+
+
+def by_age_table(plan: Plan, per_band: np.ndarray) -> pd.DataFrame:
+    """by_age.csv: a row per year, care type and age band (only the bands below the care
+    type's age limit), means and P10/P90 across replications."""
+    assert plan.age is not None
+    years, names, labels = plan.calendar.years, plan.names, plan.age.labels
+    rows = []
+    for i, name in enumerate(names):
+        for b, label in enumerate(labels[: len(plan.age.rules[i].edges)]):
+            for y, year in enumerate(years):
+                values = per_band[:, y, :, b, i]  # (R, measures)
+                in_care, aged = values[:, IN_CARE], values[:, AGE_AGED_OUT]
+                rows.append(
+                    (
+                        year,
+                        name,
+                        label,
+                        in_care.mean(),
+                        np.percentile(in_care, 10),
+                        np.percentile(in_care, 90),
+                        values[:, AGE_ADMISSIONS].mean(),
+                        values[:, AGE_ESCALATIONS].mean(),
+                        aged.mean(),
+                        np.percentile(aged, 10),
+                        np.percentile(aged, 90),
+                    )
+                )
+    table = pd.DataFrame(rows, columns=BY_AGE_COLUMNS)
+    return table.sort_values(["year", "care_type", "age_band"], key=_file_order(plan)).reset_index(drop=True)
+
+
+def _file_order(plan: Plan) -> Callable[[pd.Series], pd.Series]:
+    """Sort keys: care types and age bands in the scenario's order, years as numbers."""
+    assert plan.age is not None
+    order = {name: k for k, name in enumerate(plan.names)} | {
+        label: k for k, label in enumerate(plan.age.labels)
+    }
+    return lambda column: column if column.name == "year" else column.map(order)
 
 
 def monthly_summary(results: Results) -> pd.DataFrame:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import itertools
 import math
 import re
 import unicodedata
@@ -54,6 +55,7 @@ MIN_STAY_CV = 0.05  # gamma shape 400: a practically fixed stay; below it the dr
 MAX_STAY_CV = 5.0
 MAX_ESCALATION_PER_YEAR = 365.0
 MAX_FACTOR = 10.0
+MAX_AGE = 30  # years: extended youth care ends at 23 at the latest; room for other schemes
 SHARE_TOLERANCE = 1e-6
 MAX_FILE_BYTES = 1_000_000
 MAX_YAML_NODES = 100_000
@@ -112,15 +114,15 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True, strict=True)
 
 
-def _check_shares(shares: dict[str, float]) -> dict[str, float]:
+def _check_shares(shares: dict[Any, float], help: str = "v_shares_help") -> dict[Any, float]:
     if not shares:
-        raise _error("v_shares_empty", help=Message("v_shares_help"))
+        raise _error("v_shares_empty", help=Message(help))
     for dest, share in shares.items():
         if not (0.0 <= share <= 1.0) or math.isnan(share):
             raise _error("v_share_range", dest=repr(dest), share=share)
     total = sum(shares.values())
     if abs(total - 1.0) > SHARE_TOLERANCE:
-        raise _error("v_shares_sum", total=float(total), help=Message("v_shares_help"))
+        raise _error("v_shares_sum", total=float(total), help=Message(help))
     return shares
 
 
@@ -279,6 +281,27 @@ StayFactors = Annotated[
 ]
 
 
+def _one_destination(value: Any) -> Any:
+    """``at_age_limit: verlengd`` is short for ``{verlengd: 1}``."""
+    return {value: 1.0} if isinstance(value, str) else value
+
+
+AgeRoute = Annotated[Shares, BeforeValidator(_one_destination)]
+AgeShares = Annotated[
+    dict[int, float], AfterValidator(lambda shares: _check_shares(shares, "v_age_shares_help"))
+]  # {band's lower edge: share}
+EscalationByAge = Annotated[
+    dict[int, float],
+    AfterValidator(_in_range("v_what_escalation_by_age", 0.0, MAX_FACTOR)),
+    _bounds(0.0, MAX_FACTOR),
+]
+StayByAge = Annotated[
+    dict[int, float],
+    AfterValidator(_in_range("v_what_stay_by_age", 0.0, MAX_FACTOR, low_open=True)),
+    _bounds(0.0, MAX_FACTOR, low_open=True),
+]
+
+
 class CareType(Strict):
     """One state of the chain (home, foster, residential, jzplus, ...): its inflow, stays,
     escalation, outflow, capacity and tariff."""
@@ -337,6 +360,33 @@ class CareType(Strict):
         None,
         description="Counted in 'youths in out-of-home care'? Default: every care type but the first.",
     )
+    # Age (with the scenario's ``age`` block only).
+    entry_age: AgeShares | None = Field(
+        None,
+        description="With 'age': {band's lower edge: share} of the youths entering here from outside "
+        "(and of those present at the start), uniform within the band.",
+    )
+    age_limit: int | None = Field(
+        None,
+        ge=1,
+        le=MAX_AGE,
+        description="With 'age': the age at which care here ends (default: the last of age.bands; "
+        "e.g. 23 for extended care).",
+    )
+    at_age_limit: AgeRoute | None = Field(
+        None,
+        description="With 'age': where a youth goes at the age limit, a care type or "
+        "{care type or 'exit': share} (default: exit).",
+    )
+    escalation_by_age: EscalationByAge | None = Field(
+        None,
+        description="With 'age': {band's lower edge: factor} on the escalation hazards while the youth "
+        "is in that band (from the moment it enters it).",
+    )
+    stay_by_age: StayByAge | None = Field(
+        None,
+        description="With 'age': {band's lower edge: factor} on stays that start in that band.",
+    )
 
 
 class Policy(Strict):
@@ -365,6 +415,10 @@ class Policy(Strict):
     )
     capacity: dict[str, int | None] = Field(
         default_factory=dict, description="{care type: places} from the date; null makes it unlimited."
+    )
+    at_age_limit: dict[str, AgeRoute] = Field(
+        default_factory=dict,
+        description="With 'age': {care type: where youths go at its age limit} replacing the care type's own.",
     )
 
     @field_validator("capacity", mode="before")
@@ -425,6 +479,26 @@ class Spread(Strict):
         return self
 
 
+class Age(Strict):
+    """Age bands: youths have an age, which advances with time; care ends at an age limit."""
+
+    bands: list[int] = Field(
+        description="Lower edges of the age bands in years, increasing, e.g. [0, 12, 16, 18]; the last "
+        "is the age at which care ends (a care type's age_limit can lie above it).",
+    )
+
+    @field_validator("bands")
+    @classmethod
+    def _increasing(cls, value: list[int]) -> list[int]:
+        if len(value) < 2:
+            raise _error("v_age_bands_few")
+        if value[0] < 0 or value[-1] > MAX_AGE:
+            raise _error("v_age_bands_range", max=MAX_AGE, got=str(value))
+        if any(b <= a for a, b in itertools.pairwise(value)):
+            raise _error("v_age_bands_order", got=str(value))
+        return value
+
+
 class Scenario(Strict):
     """The whole input of a run: care types (light -> heavy), policies, horizon, replications
     and seed. Load one with ``scenario.load_scenario`` or ``scenario.scenario_from_dict``."""
@@ -444,6 +518,9 @@ class Scenario(Strict):
     care_types: dict[str, CareType] = Field(description="The care types, in order from light to heavy.")
     policies: list[Policy] = Field(
         default_factory=list, description="Changes from a date, in force together."
+    )
+    age: Age | None = Field(
+        None, description="Age bands (optional): youths age, and leave care at an age limit (or move on)."
     )
     uncertainty: dict[str, Spread] = Field(
         default_factory=dict,
@@ -592,9 +669,94 @@ def reference_problems(scenario: Scenario) -> list[tuple[str, Message]]:
                 if not unknown(f"{base}.outflow.{name}", dest, allow_exit=True) and dest == name:
                     problems.append((f"{base}.outflow.{name}", Message("v_self_flow", name=repr(name))))
 
+    problems.extend(age_problems(scenario, unknown))
+
     total_initial = sum(c.initial for c in scenario.care_types.values())
     if total_initial > MAX_INITIAL:
         problems.append(("care_types", Message("v_total_initial", total=total_initial, max=MAX_INITIAL)))
+    return problems
+
+
+AGE_FIELDS = ("entry_age", "age_limit", "at_age_limit", "escalation_by_age", "stay_by_age")
+
+
+def age_limit_of(scenario: Scenario, name: str) -> int:
+    """The age at which care in this type ends (with an ``age`` block)."""
+    assert scenario.age is not None
+    limit = scenario.care_types[name].age_limit
+    return scenario.age.bands[-1] if limit is None else limit
+
+
+def band_edges_of(scenario: Scenario, name: str) -> list[int]:
+    """The lower edges of the bands a youth in this type can be in: the bands below the age
+    limit, and from the last edge when the type's limit lies above it."""
+    assert scenario.age is not None
+    limit = age_limit_of(scenario, name)
+    return [edge for edge in scenario.age.bands if edge < limit]
+
+
+def age_problems(scenario: Scenario, unknown: Callable[[str, str, bool], bool]) -> list[tuple[str, Message]]:
+    """The age fields against the bands and each other (``unknown`` reports a name that is
+    not a care type)."""
+    problems: list[tuple[str, Message]] = []
+    age = scenario.age
+    if age is None:
+        for name, care in scenario.care_types.items():
+            for field in AGE_FIELDS:
+                if getattr(care, field) is not None:
+                    problems.append((f"care_types.{name}.{field}", Message("v_age_without_bands")))
+        for k, policy in enumerate(scenario.policies):
+            if policy.at_age_limit:
+                problems.append((f"policies[{k}].at_age_limit", Message("v_age_without_bands")))
+        return problems
+    last = age.bands[-1]
+
+    def route(path: str, source: str, shares: dict[str, float]) -> None:
+        for dest in shares:
+            if unknown(path, dest, True) or dest == EXIT:
+                continue
+            if dest == source:
+                problems.append((path, Message("v_age_route_self", name=repr(source))))
+            elif age_limit_of(scenario, dest) <= age_limit_of(scenario, source):
+                problems.append(
+                    (
+                        path,
+                        Message(
+                            "v_age_route_limit",
+                            name=repr(source),
+                            dest=repr(dest),
+                            limit=age_limit_of(scenario, source),
+                            dest_limit=age_limit_of(scenario, dest),
+                        ),
+                    )
+                )
+
+    for name, care in scenario.care_types.items():
+        base = f"care_types.{name}"
+        limit = age_limit_of(scenario, name)
+        if limit < last:
+            problems.append((f"{base}.age_limit", Message("v_age_limit_low", limit=limit, last=last)))
+            continue
+        edges = band_edges_of(scenario, name)
+        for field in ("entry_age", "escalation_by_age", "stay_by_age"):
+            for edge in getattr(care, field) or {}:
+                if edge not in edges:
+                    problems.append(
+                        (
+                            f"{base}.{field}",
+                            Message(
+                                "v_age_not_edge", edge=edge, edges=", ".join(map(str, edges)), limit=limit
+                            ),
+                        )
+                    )
+        if care.entry_age is None and (care.inflow_per_year > 0 or care.initial > 0):
+            problems.append((f"{base}.entry_age", Message("v_age_entry_missing", name=repr(name))))
+        if care.at_age_limit is not None:
+            route(f"{base}.at_age_limit", name, care.at_age_limit)
+    for k, policy in enumerate(scenario.policies):
+        for name, shares in policy.at_age_limit.items():
+            if not unknown(f"policies[{k}].at_age_limit", name, False):
+                route(f"policies[{k}].at_age_limit.{name}", name, shares)
     return problems
 
 
@@ -687,6 +849,8 @@ def _fields_at(loc: tuple[int | str, ...]) -> list[str]:
         model = Scenario
     elif loc[0] == "care_types" and len(loc) == 2:
         model = CareType
+    elif loc == ("age",):
+        model = Age
     elif loc[0] == "policies" and len(loc) == 2:
         return [f.alias or n for n, f in Policy.model_fields.items()]
     else:

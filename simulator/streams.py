@@ -18,6 +18,7 @@ import numpy as np
 # Purposes of the streams.
 ARRIVALS, STAYS, ESCALATIONS, ROUTING, INITIAL = range(5)
 PURPOSES = (ARRIVALS, STAYS, ESCALATIONS, ROUTING, INITIAL)
+AGES = 5  # the ages of new youths: only scenarios with age draw from it (no stream for the others)
 BLOCK = 512  # draws per block
 
 

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from simulator.schema import EXIT, Scenario, schedule_date, year_month_tuple
+from simulator.schema import EXIT, Scenario, age_limit_of, schedule_date, year_month_tuple
 from simulator.settings import DAYS_PER_MONTH, DAYS_PER_YEAR
 
 EXIT_INDEX = -1
@@ -104,6 +105,78 @@ class Epoch:
     outflow_cum: list[list[float]]
     escalation_per_day: list[dict[int, float]] = field(default_factory=list)
     outflow_shares: list[dict[int, float]] = field(default_factory=list)
+    age_dests: list[list[int]] = field(default_factory=list)  # where the age limit leads (with age)
+    age_cum: list[list[float]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class AgeRule:
+    """How age acts in one care type (days since birth): care ends at ``limit``; in the band
+    from ``edges[j]`` the escalation hazards are multiplied by ``escalation_factor[j]``, and a
+    stay that starts in it by ``stay_factor[j]``. Youths entering from outside have an age
+    in band ``entry_band[j]`` with cumulative shares ``entry_cum`` (uniform within the band)."""
+
+    limit: float
+    edges: tuple[float, ...]  # lower edges of the bands below the limit, in days
+    escalation_factor: tuple[float, ...]
+    stay_factor: tuple[float, ...]
+    entry_bands: tuple[tuple[float, float], ...]  # (from, to) in days
+    entry_cum: tuple[float, ...]
+
+    @property
+    def varies(self) -> bool:
+        """True when the escalation hazard changes with age (a stay has more pieces)."""
+        return any(f != 1.0 for f in self.escalation_factor)
+
+    def band(self, age_days: float) -> int:
+        """The band of an age (the lowest below its first edge)."""
+        return max(bisect_right(self.edges, age_days) - 1, 0)
+
+
+@dataclass(frozen=True)
+class AgePlan:
+    """Age in a plan: the bands of the output (lower edges in years; the last runs to the
+    highest age limit) and each care type's rule."""
+
+    edges_years: tuple[int, ...]
+    top_years: int  # the highest age limit: the end of the last band
+    rules: tuple[AgeRule, ...]
+
+    @property
+    def labels(self) -> list[str]:
+        """'0-12', '12-16', ...: a band by its edges in years."""
+        ends = [*self.edges_years[1:], self.top_years]
+        return [f"{low}-{high}" for low, high in zip(self.edges_years, ends, strict=True)]
+
+
+def compile_age(scenario: Scenario) -> AgePlan | None:
+    """The scenario's age bands and rules in days (None without an ``age`` block)."""
+    if scenario.age is None:
+        return None
+    bands = scenario.age.bands
+    limits = [age_limit_of(scenario, name) for name in scenario.type_names]
+    top = max(limits)
+    edges_years = tuple(bands) if top > bands[-1] else tuple(bands[:-1])
+    rules = []
+    for care, limit in zip(scenario.care_types.values(), limits, strict=True):
+        edges = [edge for edge in bands if edge < limit]
+        ends = [*edges[1:], limit]
+        entry = care.entry_age or {}
+        shares = [entry.get(edge, 0.0) for edge in edges]
+        cum = np.cumsum(shares) if entry else np.zeros(len(edges))
+        rules.append(
+            AgeRule(
+                limit=limit * DAYS_PER_YEAR,
+                edges=tuple(edge * DAYS_PER_YEAR for edge in edges),
+                escalation_factor=tuple((care.escalation_by_age or {}).get(edge, 1.0) for edge in edges),
+                stay_factor=tuple((care.stay_by_age or {}).get(edge, 1.0) for edge in edges),
+                entry_bands=tuple(
+                    (low * DAYS_PER_YEAR, high * DAYS_PER_YEAR) for low, high in zip(edges, ends, strict=True)
+                ),
+                entry_cum=tuple(float(c) for c in cum),
+            )
+        )
+    return AgePlan(edges_years, top, tuple(rules))
 
 
 @dataclass
@@ -122,6 +195,7 @@ class Plan:
     inflow_knots: list[np.ndarray]  # per type: segment start days (first is 0) ...
     inflow_rates: list[np.ndarray]  # ... and the rate per day on each segment (last runs to the horizon)
     capacity_changes: list[list[tuple[float, float]]]  # per type: (day, places), first at day 0
+    age: AgePlan | None = None  # the scenario's age bands and rules, if it has them
 
     @property
     def n_types(self) -> int:
@@ -178,6 +252,8 @@ def compile_epochs(scenario: Scenario, calendar: Calendar) -> list[Epoch]:
     for start_day in starts:
         in_force = [p for p in scenario.policies if _policy_day(calendar, p.start) <= start_day]
         stay, esc_total, esc_dests, esc_cum, out_dests, out_cum, esc_maps, out_maps = ([] for _ in range(8))
+        age_dests: list[list[int]] = []
+        age_cum: list[list[float]] = []
         for name, care in scenario.care_types.items():
             stay_factor = math.prod(p.stay_factor.get(name, 1.0) for p in in_force)
             esc_factor = math.prod(p.escalation_factor.get(name, 1.0) for p in in_force)
@@ -199,8 +275,27 @@ def compile_epochs(scenario: Scenario, calendar: Calendar) -> list[Epoch]:
             out_cum.append(_cumulative(list(shares.values())))
             esc_maps.append(rates)
             out_maps.append(shares)
+            if scenario.age is not None:
+                at_limit = care.at_age_limit or {EXIT: 1.0}
+                for p in in_force:  # the latest policy that sets it wins, as for outflow
+                    at_limit = p.at_age_limit.get(name, at_limit)
+                routes = {(EXIT_INDEX if d == EXIT else index[d]): s for d, s in at_limit.items() if s > 0}
+                age_dests.append(list(routes))
+                age_cum.append(_cumulative(list(routes.values())))
         epochs.append(
-            Epoch(start_day, stay, esc_total, esc_dests, esc_cum, out_dests, out_cum, esc_maps, out_maps)
+            Epoch(
+                start_day,
+                stay,
+                esc_total,
+                esc_dests,
+                esc_cum,
+                out_dests,
+                out_cum,
+                esc_maps,
+                out_maps,
+                age_dests,
+                age_cum,
+            )
         )
     return epochs
 
@@ -321,4 +416,5 @@ def compile_plan(scenario: Scenario) -> Plan:
         inflow_knots=knots,
         inflow_rates=rates,
         capacity_changes=compile_capacity(scenario, calendar),
+        age=compile_age(scenario),
     )

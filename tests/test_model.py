@@ -296,7 +296,7 @@ def test_adding_a_care_type_leaves_the_streams_of_the_others_as_they_were():
     )
 
     def arrivals_of(model: Model, index: int) -> list[float]:
-        times, types = model._arrival_times()
+        times, types, _ = model._arrival_times()
         return [t for t, i in zip(times, types, strict=True) if i == index]
 
     assert arrivals_of(alone, 0) == arrivals_of(with_another, 1)
