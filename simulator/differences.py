@@ -19,6 +19,7 @@ import pandas as pd
 
 from simulator.i18n import number, signed, t, trimmed
 from simulator.scenario import Scenario
+from simulator.schema import age_limit_of
 from simulator.timeline import UNLIMITED, Calendar, compile_capacity
 
 Format = Callable[[Any, str], str]
@@ -93,6 +94,11 @@ def described_differences(
             continue
         compare(t("d_" + field, lang), [getattr(s, field) for s in scenarios], show)
 
+    compare(
+        t("d_age_bands", lang),
+        [MISSING if s.age is None else ", ".join(map(str, s.age.bands)) for s in scenarios],
+        _text,
+    )
     names = list(dict.fromkeys(name for s in scenarios for name in s.type_names))
 
     def label(name: str) -> str:  # the first scenario that has the care type names it
@@ -120,15 +126,42 @@ def described_differences(
                 [ABSENT if care is None else read(care) for care in cares],
                 show,
             )
+        compare(
+            t("d_age_limit", lang, label=label(name)),
+            [
+                ABSENT if care is None else MISSING if s.age is None else age_limit_of(s, name)
+                for s, care in zip(scenarios, cares, strict=True)
+            ],
+            _plain(0),
+        )
         for key, attribute, show in (
             ("d_escalation", "escalation_per_year", _plain(4)),
             ("d_outflow", "outflow", _percent),
+            ("d_at_age_limit", "at_age_limit", _percent),
         ):
-            targets = dict.fromkeys(d for care in cares if care for d in getattr(care, attribute))
+            targets = dict.fromkeys(d for care in cares if care for d in getattr(care, attribute) or {})
             for target in targets:
                 compare(
                     t(key, lang, label=label(name), target=label(target)),
-                    [ABSENT if care is None else getattr(care, attribute).get(target, 0.0) for care in cares],
+                    [
+                        ABSENT if care is None else (getattr(care, attribute) or {}).get(target, 0.0)
+                        for care in cares
+                    ],
+                    show,
+                )
+        for key, attribute, show, absent in (
+            ("d_entry_age", "entry_age", _percent, 0.0),
+            ("d_escalation_by_age", "escalation_by_age", _plain(3), 1.0),
+            ("d_stay_by_age", "stay_by_age", _plain(3), 1.0),
+        ):
+            edges = sorted({e for care in cares if care for e in getattr(care, attribute) or {}})
+            for edge in edges:
+                compare(
+                    t(key, lang, label=label(name), edge=edge),
+                    [
+                        ABSENT if care is None else (getattr(care, attribute) or {}).get(edge, absent)
+                        for care in cares
+                    ],
                     show,
                 )
     rows += _capacity_rows(scenarios, names, label, lang)
@@ -254,6 +287,30 @@ def _policy_rows(scenarios: list[Scenario], label: Callable[[str], str], lang: s
                     t(key, lang, policy=policy_name, label=label(care)),
                     [MISSING if p is None else getattr(p, attribute).get(care, MISSING) for p in policies],
                     show,
+                )
+        for care in dict.fromkeys(c for p in policies if p for c in p.inflow_factor_by_age):
+            for edge in sorted({e for p in policies if p for e in p.inflow_factor_by_age.get(care, {})}):
+                add(
+                    t("d_policy_inflow_by_age", lang, policy=policy_name, label=label(care), edge=edge),
+                    [
+                        MISSING if p is None else p.inflow_factor_by_age.get(care, {}).get(edge, MISSING)
+                        for p in policies
+                    ],
+                    _plain(3),
+                )
+        for care in dict.fromkeys(c for p in policies if p for c in p.at_age_limit):
+            routes = [None if p is None else p.at_age_limit.get(care) for p in policies]
+            for target in dict.fromkeys(d for r in routes if r is not None for d in r):
+                add(
+                    t(
+                        "d_policy_at_age_limit",
+                        lang,
+                        policy=policy_name,
+                        label=label(care),
+                        target=label(target),
+                    ),
+                    [MISSING if r is None else r.get(target, 0.0) for r in routes],
+                    _percent,
                 )
         for care in dict.fromkeys(c for p in policies if p for c in p.outflow):
             shares: list[dict[str, float] | None] = [

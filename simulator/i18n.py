@@ -563,6 +563,32 @@ TEXT: dict[str, tuple[str, str]] = {
         "Beleid '{policy}': escalatie vanuit {label} (factor)",
         "Policy '{policy}': escalation from {label} (factor)",
     ),
+    "d_age_bands": ("Leeftijdsgroepen (ondergrenzen, jaar)", "Age bands (lower edges, years)"),
+    "d_age_limit": ("{label}: leeftijdsgrens (jaar)", "{label}: age limit (years)"),
+    "d_at_age_limit": (
+        "{label}: bij de leeftijdsgrens naar {target}",
+        "{label}: at the age limit to {target}",
+    ),
+    "d_entry_age": (
+        "{label}: instroom vanaf {edge} jaar (aandeel)",
+        "{label}: inflow from age {edge} (share)",
+    ),
+    "d_escalation_by_age": (
+        "{label}: escalatie vanaf {edge} jaar (factor)",
+        "{label}: escalation from age {edge} (factor)",
+    ),
+    "d_stay_by_age": (
+        "{label}: verblijf vanaf {edge} jaar (factor)",
+        "{label}: stay from age {edge} (factor)",
+    ),
+    "d_policy_inflow_by_age": (
+        "Beleid '{policy}': instroom {label} vanaf {edge} jaar (factor)",
+        "Policy '{policy}': inflow {label} from age {edge} (factor)",
+    ),
+    "d_policy_at_age_limit": (
+        "Beleid '{policy}': {label} bij de leeftijdsgrens naar {target}",
+        "Policy '{policy}': {label} at the age limit to {target}",
+    ),
     "d_policy_outflow": (
         "Beleid '{policy}': uitstroom {label} naar {target}",
         "Policy '{policy}': outflow {label} to {target}",
@@ -981,6 +1007,7 @@ VALIDATION: dict[str, tuple[str, str]] = {
     "v_what_inflow_factor": ("instroomfactor", "inflow factor"),
     "v_what_escalation_by_age": ("escalatiefactor naar leeftijd", "escalation factor by age"),
     "v_what_stay_by_age": ("verblijfsfactor naar leeftijd", "stay factor by age"),
+    "v_what_inflow_by_age": ("instroomfactor naar leeftijd", "inflow factor by age"),
     "v_age_shares_help": (
         "aandelen per leeftijdsgroep, met de ondergrens als sleutel: {{12: 0.6, 16: 0.4}}",
         "shares per age band, keyed by its lower edge: {{12: 0.6, 16: 0.4}}",
@@ -1018,6 +1045,10 @@ VALIDATION: dict[str, tuple[str, str]] = {
     "v_age_not_edge": (
         "{edge} is geen ondergrens van een leeftijdsgroep hier; kies uit {edges} (leeftijdsgrens {limit})",
         "{edge} is not the lower edge of an age band here; choose from {edges} (age limit {limit})",
+    ),
+    "v_age_not_entry": (
+        "{edge} is geen leeftijdsgroep waarin nieuwe jeugdigen {name} binnenkomen (entry_age: {edges})",
+        "{edge} is not an age band in which new youths enter {name} (entry_age: {edges})",
     ),
     "v_age_entry_missing": (
         "{name} heeft instroom of jeugdigen bij de start: geef hun leeftijd met entry_age, "

@@ -394,7 +394,8 @@ class Model:
         for i in range(self.n):
             mine = np.flatnonzero(types == i)
             if len(mine):
-                births[mine] = times[mine] - entry_ages(self.age.rules[i], self.age_rngs[i], len(mine))
+                ages = entry_ages(self.age.rules[i], self.age_rngs[i], len(mine), times[mine])
+                births[mine] = times[mine] - ages
         return births
 
     def _arrivals_by_type(self) -> tuple[np.ndarray, np.ndarray]:

@@ -295,6 +295,11 @@ EscalationByAge = Annotated[
     AfterValidator(_in_range("v_what_escalation_by_age", 0.0, MAX_FACTOR)),
     _bounds(0.0, MAX_FACTOR),
 ]
+InflowByAge = Annotated[
+    dict[int, float],
+    AfterValidator(_in_range("v_what_inflow_by_age", 0.0, MAX_FACTOR)),
+    _bounds(0.0, MAX_FACTOR),
+]
 StayByAge = Annotated[
     dict[int, float],
     AfterValidator(_in_range("v_what_stay_by_age", 0.0, MAX_FACTOR, low_open=True)),
@@ -419,6 +424,11 @@ class Policy(Strict):
     at_age_limit: dict[str, AgeRoute] = Field(
         default_factory=dict,
         description="With 'age': {care type: where youths go at its age limit} replacing the care type's own.",
+    )
+    inflow_factor_by_age: dict[str, InflowByAge] = Field(
+        default_factory=dict,
+        description="With 'age': {care type: {band's lower edge: factor}} on new youths of that age entering "
+        "there from outside, from the date (e.g. {residential: {0: 0.8}}: a fifth fewer under 12).",
     )
 
     @field_validator("capacity", mode="before")
@@ -706,8 +716,9 @@ def age_problems(scenario: Scenario, unknown: Callable[[str, str, bool], bool]) 
                 if getattr(care, field) is not None:
                     problems.append((f"care_types.{name}.{field}", Message("v_age_without_bands")))
         for k, policy in enumerate(scenario.policies):
-            if policy.at_age_limit:
-                problems.append((f"policies[{k}].at_age_limit", Message("v_age_without_bands")))
+            for field in ("at_age_limit", "inflow_factor_by_age"):
+                if getattr(policy, field):
+                    problems.append((f"policies[{k}].{field}", Message("v_age_without_bands")))
         return problems
     last = age.bands[-1]
 
@@ -757,6 +768,24 @@ def age_problems(scenario: Scenario, unknown: Callable[[str, str, bool], bool]) 
         for name, shares in policy.at_age_limit.items():
             if not unknown(f"policies[{k}].at_age_limit", name, False):
                 route(f"policies[{k}].at_age_limit.{name}", name, shares)
+        for name, factors in policy.inflow_factor_by_age.items():
+            path = f"policies[{k}].inflow_factor_by_age"
+            if unknown(path, name, False):
+                continue
+            entry = scenario.care_types[name].entry_age or {}
+            for edge in factors:
+                if edge not in entry:
+                    problems.append(
+                        (
+                            f"{path}.{name}",
+                            Message(
+                                "v_age_not_entry",
+                                edge=edge,
+                                name=repr(name),
+                                edges=", ".join(map(str, entry)),
+                            ),
+                        )
+                    )
     return problems
 
 

@@ -191,9 +191,21 @@ def band_of(rule: AgeRule, ages: np.ndarray) -> np.ndarray:
     return np.maximum(np.searchsorted(np.asarray(rule.edges), ages, side="right") - 1, 0)
 
 
-def entry_ages(rule: AgeRule, rng: np.random.Generator, size: int) -> np.ndarray:
-    """Ages in days of youths entering a care type: a band by its share, uniform within it."""
-    band = np.searchsorted(np.asarray(rule.entry_cum), rng.random(size), side="right")
+def entry_ages(
+    rule: AgeRule, rng: np.random.Generator, size: int, days: np.ndarray | None = None
+) -> np.ndarray:
+    """Ages in days of youths entering a care type (on ``days``, else at the start): a band
+    by its share in force, uniform within it."""
+    u = rng.random(size)
+    if days is None or not rule.entry_changes:
+        band = np.searchsorted(np.asarray(rule.entry_cum), u, side="right")
+    else:
+        cums = [rule.entry_cum, *(cum for _, cum in rule.entry_changes)]
+        which = np.searchsorted([day for day, _ in rule.entry_changes], days, side="right")
+        band = np.empty(size, dtype=np.int64)
+        for k, cum in enumerate(cums):
+            mine = which == k
+            band[mine] = np.searchsorted(np.asarray(cum), u[mine], side="right")
     band = np.minimum(band, len(rule.entry_bands) - 1)  # a draw at the top of the last share
     low, high = np.asarray(rule.entry_bands).T
     return low[band] + rng.random(size) * (high - low)[band]

@@ -121,7 +121,9 @@ class AgeRule:
     escalation_factor: tuple[float, ...]
     stay_factor: tuple[float, ...]
     entry_bands: tuple[tuple[float, float], ...]  # (from, to) in days
-    entry_cum: tuple[float, ...]
+    entry_cum: tuple[float, ...]  # at the start (the youths present then too) ...
+    # ... and from each date on which a policy's inflow_factor_by_age changes the mix
+    entry_changes: tuple[tuple[float, tuple[float, ...]], ...] = ()
 
     @property
     def varies(self) -> bool:
@@ -149,21 +151,47 @@ class AgePlan:
         return [f"{low}-{high}" for low, high in zip(self.edges_years, ends, strict=True)]
 
 
+def entry_factors(scenario: Scenario, name: str, calendar: Calendar) -> list[tuple[float, dict[int, float]]]:
+    """The factors by age band on new youths entering care type ``name`` (policies'
+    ``inflow_factor_by_age``, multiplied), from day 0 and from each date that changes them."""
+    dated = sorted(
+        (calendar.day_of(p.start), p.inflow_factor_by_age[name])
+        for p in scenario.policies
+        if name in p.inflow_factor_by_age
+    )
+    steps: list[tuple[float, dict[int, float]]] = [(0.0, {})]
+    for day, factors in dated:
+        combined = dict(steps[-1][1])
+        for edge, factor in factors.items():
+            combined[edge] = combined.get(edge, 1.0) * factor
+        if day <= 0:
+            steps[0] = (0.0, combined)
+        elif day < calendar.horizon:
+            steps.append((day, combined))
+    return steps
+
+
 def compile_age(scenario: Scenario) -> AgePlan | None:
     """The scenario's age bands and rules in days (None without an ``age`` block)."""
     if scenario.age is None:
         return None
+    calendar = Calendar.of(scenario)
     bands = scenario.age.bands
     limits = [age_limit_of(scenario, name) for name in scenario.type_names]
     top = max(limits)
     edges_years = tuple(bands) if top > bands[-1] else tuple(bands[:-1])
     rules = []
-    for care, limit in zip(scenario.care_types.values(), limits, strict=True):
+    for (name, care), limit in zip(scenario.care_types.items(), limits, strict=True):
         edges = [edge for edge in bands if edge < limit]
         ends = [*edges[1:], limit]
         entry = care.entry_age or {}
         shares = [entry.get(edge, 0.0) for edge in edges]
         cum = np.cumsum(shares) if entry else np.zeros(len(edges))
+        changes = []
+        for day, factors in entry_factors(scenario, name, calendar)[1:]:
+            weighted = [share * factors.get(edge, 1.0) for share, edge in zip(shares, edges, strict=True)]
+            if sum(weighted) > 0:  # (none: no arrivals, no ages to draw)
+                changes.append((day, tuple(float(c) for c in np.cumsum(weighted) / sum(weighted))))
         rules.append(
             AgeRule(
                 limit=limit * DAYS_PER_YEAR,
@@ -174,6 +202,7 @@ def compile_age(scenario: Scenario) -> AgePlan | None:
                     (low * DAYS_PER_YEAR, high * DAYS_PER_YEAR) for low, high in zip(edges, ends, strict=True)
                 ),
                 entry_cum=tuple(float(c) for c in cum),
+                entry_changes=tuple(changes),
             )
         )
     return AgePlan(edges_years, top, tuple(rules))
@@ -325,7 +354,14 @@ def compile_inflow(scenario: Scenario, calendar: Calendar) -> tuple[list[np.ndar
             for p in scenario.policies
             if name in p.inflow_factor
         ]
-        knots = {0.0} | {day for day, _ in steps if 0 < day < horizon}
+        # Policies' inflow_factor_by_age: the rate times the entry shares weighted by the factors.
+        by_age = entry_factors(scenario, name, calendar) if care.entry_age is not None else [(0.0, {})]
+        entry = care.entry_age or {}
+        age_weights = [
+            (day, sum(share * factors.get(edge, 1.0) for edge, share in entry.items()) if factors else 1.0)
+            for day, factors in by_age
+        ]
+        knots = {0.0} | {day for day, _ in steps + age_weights if 0 < day < horizon}
         for _, (year, month), _ in changes:
             k = 0
             while True:
@@ -347,6 +383,7 @@ def compile_inflow(scenario: Scenario, calendar: Calendar) -> tuple[list[np.ndar
             for start_day, step in steps:
                 if day >= start_day:
                     factor *= step
+            factor *= [weight for start_day, weight in age_weights if start_day <= day][-1]
             rates[j] = base * factor
         knots_all.append(knots_arr)
         rates_all.append(rates)

@@ -83,6 +83,8 @@ BAD = [
     ("no_entry", None, "care_types.jzplus.entry_age", "give their ages"),
     ("no_age", None, "care_types.jzplus.entry_age", "needs an 'age' block"),
     ("factor", {12: -1.0}, "care_types.residential.escalation_by_age", "between 0"),
+    ("policy", {"jzplus": {0: 0.5}}, "policies[0].inflow_factor_by_age.jzplus", "0 is not an age band"),
+    ("policy", {"jzplus": {12: 11.0}}, "policies[0].inflow_factor_by_age.jzplus", "between 0"),
 ]
 
 
@@ -104,6 +106,8 @@ def test_bad_age_input_names_its_field(what, value, path, words):
         del data["age"]
     elif what == "factor":
         care["residential"]["escalation_by_age"] = value
+    elif what == "policy":
+        data["policies"] = [{"name": "p", "from": "2022-01", "inflow_factor_by_age": value}]
     with pytest.raises(ScenarioError) as raised:
         make_scenario(care, **{k: v for k, v in data.items() if k != "care_types"})
     found = [(p, m.text("en")) for p, m in raised.value.problems]
@@ -135,6 +139,23 @@ def test_a_policy_can_change_where_the_age_limit_leads():
     first, second = plan.epochs
     assert sorted(first.age_dests[names.index("jzplus")]) == [-1, names.index("verlengd")]
     assert second.age_dests[names.index("jzplus")] == [names.index("verlengd")]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_an_inflow_factor_by_age_takes_that_band_out_of_the_inflow_from_its_date(engine):
+    data = chain(years=4)
+    data["policies"] = [
+        {"name": "geen jonge kinderen", "from": "2023-01", "inflow_factor_by_age": {"residential": {0: 0.0}}}
+    ]
+    scenario = make_scenario(data["care_types"], **{k: v for k, v in data.items() if k != "care_types"})
+    plan = compile_plan(scenario)
+    residential = plan.names.index("residential")
+    # 30% entered under 12: the rest stays, in its own proportions (12-16 : 16-18 = 5 : 2).
+    assert plan.inflow_rates[residential] * DAYS_PER_YEAR == pytest.approx([120.0, 84.0])
+    assert plan.age.rules[residential].entry_changes[0][1] == pytest.approx((0.0, 5 / 7, 1.0))
+    result = model_class(engine)(plan, 0).run()
+    admissions = result.by_age[:, AGE_ADMISSIONS, 0, residential]  # under 12; only new youths are
+    assert admissions[:24].sum() > 20 and admissions[24:].sum() == 0
 
 
 # ---------------------------------------------------------------- the stay with age
@@ -362,3 +383,28 @@ def test_extended_care_holds_those_who_age_out_until_21(engine):
     # Extended care from exactly 18 to 21: exponential stays cut at 3 years.
     expected = entering * extended_years * (1 - math.exp(-3 / extended_years))
     assert within(estimate, expected, se), (estimate, expected, se)
+
+
+def test_the_settings_table_names_every_age_difference():
+    from simulator.differences import described_differences
+
+    data = chain(years=6)
+    baseline = make_scenario(data["care_types"], **{k: v for k, v in data.items() if k != "care_types"})
+    data["policies"] = [
+        {
+            "name": "Workshop",
+            "from": "2023-01",
+            "inflow_factor_by_age": {"residential": {0: 0.5}},
+            "at_age_limit": {"jzplus": "verlengd"},
+        }
+    ]
+    data["care_types"]["verlengd"]["age_limit"] = 23
+    data["care_types"]["jzplus"]["entry_age"] = {12: 0.5, 16: 0.5}
+    changed = make_scenario(data["care_types"], **{k: v for k, v in data.items() if k != "care_types"})
+    table = described_differences([baseline, changed], ["a", "b"], lang="en")
+    rows = dict(zip(table.iloc[:, 0], zip(table["a"], table["b"], strict=True), strict=True))
+    assert rows["jzplus: inflow from age 12 (share)"] == ("60%", "50%")
+    assert rows["verlengd: age limit (years)"] == ("21", "23")
+    assert rows["Policy 'Workshop': inflow residential from age 0 (factor)"] == ("none", "0.5")
+    assert rows["Policy 'Workshop': jzplus at the age limit to verlengd"] == ("none", "100%")
+    assert described_differences([baseline, baseline]).empty
