@@ -5,6 +5,7 @@ import math
 import time
 from functools import partial
 
+import pandas as pd
 import streamlit as st
 
 from simulator import charts, i18n
@@ -12,6 +13,7 @@ from simulator.experiment import scenario_key
 from simulator.export import scenario_export
 from simulator.export.flow import flow_svg
 from simulator.levers import (
+    age_route,
     changed_scenario,
     default_levers,
     describe_changes,
@@ -20,9 +22,11 @@ from simulator.levers import (
     ranges,
     start_year,
     to_params,
+    youngest_band_label,
 )
-from simulator.results import key_care_type, tradeoff_table
+from simulator.results import age_table, key_care_type, occupied_bands, tradeoff_table
 from simulator.scenario import ScenarioError, central, dump_scenario, with_overrides
+from simulator.schema import age_limit_of
 from simulator.timeline import Calendar
 from simulator.uncertainty import path_label
 from ui.common import (
@@ -256,6 +260,23 @@ def draw_levers() -> None:
                 f"escalation.{name}",
                 t("escalation", label=labels[name]),
                 t("escalation_help", targets=targets),
+            )
+        if f"young.{name}" in limits:
+            band = youngest_band_label(scenario, name)
+            slider(f"young.{name}", t("young", band=band), t("young_help", band=band, label=labels[name]))
+        if f"extended.{name}" in limits:
+            onward = [d for d in age_route(scenario, name) if d != "exit"]
+            limit = age_limit_of(scenario, name)
+            slider(
+                f"extended.{name}",
+                t("extended", limit=limit),
+                t(
+                    "extended_help",
+                    label=labels[name],
+                    limit=limit,
+                    targets=", ".join(labels[d] for d in onward),
+                    default=i18n.number(100 * defaults.extended[name], lang(), 0),
+                ),
             )
         if f"capacity_start.{name}" in limits:
             slider(
@@ -536,10 +557,46 @@ def draw(current, baseline) -> None:
             with column:
                 st.subheader(t(title))
                 chart()
+    if current.by_age is not None:
+        draw_ages(current, baseline)
     # The flow diagram across the page, drawn as the export draws it (Graphviz in a half
     # column had labels about 5 px high).
     st.subheader(t("chart_flows"))
     st.image(flow_svg(current.flows, labels, L), width="stretch")
+
+
+def draw_ages(current, baseline) -> None:
+    """Youths by age band in one care type (the key type first): chart and table."""
+    st.subheader(t("age_section"))
+    names = scenario.type_names
+    chosen = st.columns(3)[0].selectbox(
+        t("age_care_type"),
+        names,
+        index=names.index(heavy),
+        format_func=lambda n: labels[n],
+        key="age_care_type",
+    )
+    first = current.years[0]
+    mine = occupied_bands(chosen, current.by_age, baseline.by_age)
+    same_bands = baseline.by_age[baseline.by_age["age_band"].isin(set(mine["age_band"]))]
+    show_chart(charts.age_chart(mine, chosen, labels[chosen], L, baseline=same_bands))
+    table = age_table(mine, chosen, first, kpi_year)
+    shown = pd.DataFrame(
+        {
+            t("age_band"): [f"{band.replace('-', '–')} {t('age_years')}" for band in table["age_band"]],
+            t("age_in_care_in", year=first): [i18n.number(v, L, 1) for v in table["in_care_first"]],
+            t("age_in_care_in", year=kpi_year): [
+                f"{i18n.number(m, L, 1)} ({i18n.number(lo, L, 1)}–{i18n.number(hi, L, 1)})"
+                for m, lo, hi in zip(
+                    table["in_care_mean"], table["in_care_p10"], table["in_care_p90"], strict=True
+                )
+            ],
+            t("age_change"): [i18n.signed(v, L, 1) for v in table["change"]],
+            t("age_aged_out_in", year=kpi_year): [i18n.number(v, L, 1) for v in table["aged_out_mean"]],
+        }
+    )
+    st.dataframe(shown, hide_index=True, width="stretch")
+    st.caption(t("age_caption", label=labels[chosen], year=kpi_year, first=first))
 
 
 # ---------------------------------------------------------------- run and show

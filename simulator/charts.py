@@ -512,6 +512,81 @@ def cost_chart(
     return _finish(_size(chart, width, height), lang)
 
 
+AGE_PALETTE = [
+    "#e39b2d",
+    "#3a7fc1",
+    "#7a58b0",
+    "#c8423b",
+    "#2aa6a6",
+    "#6b7280",
+]  # young -> old, apart on a projector
+
+
+def age_chart(
+    by_age: pd.DataFrame,
+    name: str,
+    label: str,
+    lang: str = "nl",
+    baseline: pd.DataFrame | None = None,
+    width: int | None = None,
+    height: int = 320,
+) -> Chart:
+    """Youths in care type ``name`` per age band and year (yearly means, the band P10-P90),
+    the unchanged scenario dashed; only the bands a youth can be in there."""
+    mine = by_age[by_age["care_type"] == name]
+    bands = list(dict.fromkeys(mine["age_band"]))
+    years_word = t("age_years", lang)
+    shown = {band: f"{band.replace('-', '–')} {years_word}" for band in bands}
+    scale = alt.Scale(
+        domain=list(shown.values()), range=[AGE_PALETTE[k % len(AGE_PALETTE)] for k in range(len(bands))]
+    )
+
+    def frame(table: pd.DataFrame) -> pd.DataFrame:
+        part = table[table["care_type"] == name]
+        return pd.DataFrame(
+            {
+                "year": part["year"].astype(str),
+                "band": part["age_band"].map(shown),
+                "mean": part["in_care_mean"],
+                "p10": part["in_care_p10"],
+                "p90": part["in_care_p90"],
+            }
+        )
+
+    data = frame(by_age)
+    base = alt.Chart(data).encode(
+        x=alt.X("year:O", title=t("year", lang), axis=alt.Axis(labelAngle=0)),
+        color=alt.Color(
+            "band:N",
+            title=t("age_band", lang),
+            scale=scale,
+            sort=list(shown.values()),
+            legend=alt.Legend(symbolOpacity=1, symbolType="stroke", symbolStrokeWidth=3),
+        ),
+    )
+    title = t("youths", lang)
+    layers: list[Chart] = [
+        base.mark_area(opacity=0.18).encode(y=alt.Y("p10:Q", title=title), y2="p90:Q"),
+        base.mark_line(strokeWidth=3, point=True).encode(
+            y=alt.Y("mean:Q", title=title),
+            tooltip=[
+                alt.Tooltip("year:O", title=t("year", lang)),
+                alt.Tooltip("band:N", title=t("age_band", lang)),
+                alt.Tooltip("mean:Q", format=",.1f", title=t("mean", lang)),
+                alt.Tooltip("p10:Q", format=",.1f", title="P10"),
+                alt.Tooltip("p90:Q", format=",.1f", title="P90"),
+            ],
+        ),
+    ]
+    if baseline is not None:
+        layers.append(
+            alt.Chart(frame(baseline))
+            .mark_line(strokeWidth=1.5, strokeDash=[5, 4])
+            .encode(x="year:O", y="mean:Q", color=alt.Color("band:N", scale=scale))
+        )
+    return _finish(_size(alt.layer(*layers), width, height, t("age_chart_title", lang, label=label)), lang)
+
+
 TARIFF_NORM = (
     0.90  # occupancy at which JeugdzorgPlus tariffs cover costs (Jeugdautoriteit, reference-figures.md)
 )

@@ -150,6 +150,45 @@ TEXT: dict[str, tuple[str, str]] = {
         "Zuid-West reports 5 months on average in 2021 (003_57c2bcb7dae6ac69.txt).",
     ),
     "escalation": ("Escalatie vanuit {label} (% verandering)", "Escalation from {label} (% change)"),
+    "extended": (
+        "Door naar verlengde zorg bij de leeftijdsgrens ({limit} jaar, %)",
+        "Continuing to extended care at the age limit ({limit}, %)",
+    ),
+    "extended_help": (
+        "Het deel van de jeugdigen dat bij de leeftijdsgrens van {label} ({limit} jaar) doorgaat in "
+        "{targets} in plaats van de zorg te verlaten; in het scenario: {default}%. Verlengde jeugdhulp "
+        "loopt onder de Jeugdwet tot hoogstens 23 jaar.",
+        "The share of youths who, at the age limit of {label} ({limit}), go on in {targets} instead of "
+        "leaving care; in the scenario: {default}%. Extended youth care runs to 23 at most under the "
+        "Jeugdwet.",
+    ),
+    "age_section": ("Leeftijd", "Age"),
+    "age_care_type": ("Zorgvorm", "Care type"),
+    "age_years": ("jaar", "years"),
+    "age_band": ("Leeftijd", "Age"),
+    "age_chart_title": ("{label}: jeugdigen in zorg per leeftijd", "{label}: youths in care by age"),
+    "age_in_care_in": ("In zorg {year}", "In care {year}"),
+    "age_change": ("Verschil", "Change"),
+    "age_aged_out_in": ("Grens bereikt {year}", "Age limit {year}"),
+    "age_caption": (
+        "Gemiddeld aantal jeugdigen in {label} (regionaal of elders geplaatst) per leeftijdsgroep in "
+        "{first} en {year}, met P10–P90 over de replicaties; het verschil is {year} min {first}. "
+        "'Grens bereikt': jeugdigen die {label} in {year} verlieten omdat ze de leeftijdsgrens "
+        "bereikten (naar verlengde zorg of uit de zorg). Stippellijnen: het ongewijzigde scenario.",
+        "Mean number of youths in {label} (placed in the region or elsewhere) per age band in {first} "
+        "and {year}, with P10–P90 across replications; the change is {year} minus {first}. 'Age "
+        "limit': youths who left {label} in {year} because they reached its age limit (to extended "
+        "care or out of care). Dashed: the unchanged scenario.",
+    ),
+    "young": ("Nieuwe jeugdigen {band} jaar (% verandering)", "New youths aged {band} (% change)"),
+    "young_help": (
+        "Verandering van het aantal nieuwe jeugdigen van {band} jaar dat {label} binnenkomt, vanaf het "
+        "beleidsjaar; de andere leeftijden blijven gelijk. Foodvalley: '5 kinderen (onder 12) minder in "
+        "residentiële zorg dan in 2019' (002_d56350ae87b71be5.txt).",
+        "Change in the number of new youths aged {band} entering {label}, from the policy year; the "
+        "other ages stay the same. Foodvalley: '5 children (under 12) fewer in residential care than in "
+        "2019' (002_d56350ae87b71be5.txt).",
+    ),
     "escalation_help": (
         "Verandering van de kans per jaar dat een verblijf vroegtijdig eindigt in een zwaardere "
         "vorm ({targets}). -30% = bijvoorbeeld 'pleegzorg-breakdowns -30%'; 'crisis leidt tot "
@@ -355,6 +394,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "change_inflow": ("instroom {label} {new}% per jaar", "inflow {label} {new}% a year"),
     "change_stay": ("verblijf {label} {old} → {new} maanden", "stay {label} {old} → {new} months"),
     "change_escalation": ("escalatie vanuit {label} {new}%", "escalation from {label} {new}%"),
+    "change_extended": (
+        "door naar verlengde zorg bij de leeftijdsgrens van {label} {old} → {new}",
+        "continuing to extended care at the age limit of {label} {old} → {new}",
+    ),
+    "change_young": (
+        "nieuwe jeugdigen van {band} jaar in {label} {new}%",
+        "new youths aged {band} in {label} {new}%",
+    ),
     "change_capacity_start": (
         "capaciteit {label} in {year} {old} → {new}",
         "capacity {label} in {year} {old} → {new}",
@@ -629,6 +676,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "x_title_meta": (
         "{date} · simulatie, {n} replicaties · jeugdzorg-sim",
         "{date} · simulation, {n} replications · jeugdzorg-sim",
+    ),
+    "x_age_note": (
+        "{scenario} · {n} replicaties · lijnen: gemiddelde per jaar; P10–P90 in de tabel · grens bereikt: "
+        "jeugdigen die de zorgvorm verlieten omdat ze de leeftijdsgrens bereikten",
+        "{scenario} · {n} replications · lines: yearly mean; P10–P90 in the table · age limit: youths who "
+        "left the care type because they reached its age limit",
     ),
     "x_slide_note": (
         "{scenario} · {n} replicaties · lijnen: gemiddelde, gestreept: P10 en P90",
@@ -1503,6 +1556,7 @@ COLUMNS_NL = {
     "difference": "verschil",
     "difference_p10": "verschil P10",
     "difference_p90": "verschil P90",
+    "age_band": "leeftijd (jaar)",
 }
 MEASURES_NL = {
     "occupancy": "bezetting",
@@ -1524,6 +1578,8 @@ MEASURES_NL = {
     "requests": "aanvragen",
     "capacity": "capaciteit",
     "per_year": "per jaar",
+    "in_care": "in zorg",
+    "aged_out": "leeftijdsgrens bereikt",
 }
 SUFFIXES_NL = {"_mean": " (gemiddelde)", "_p10": " P10", "_p50": " P50", "_p90": " P90"}
 

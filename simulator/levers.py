@@ -6,7 +6,10 @@ one extra policy ("Workshop"), so a saved scenario says exactly what was changed
 - stay: the average stay in months; the lever's default is the stay after the scenario's own
   policies, and a different value becomes a ``stay_factor``;
 - escalation: a % change of all escalation hazards out of the care type;
-- capacity (types with a limit): the places in the start year, and from the policy year on.
+- capacity (types with a limit): the places in the start year, and from the policy year on;
+- with age: the share of youths who continue in care at a type's age limit (extended care,
+  for the types whose limit leads to another type), and a % change of new youths in the
+  youngest band a type admits (``inflow_factor_by_age``; for types that admit several bands).
 Sliders map one to one onto these fields; the URL holds them (``to_params``/``from_params``).
 """
 
@@ -17,6 +20,7 @@ from dataclasses import dataclass, field
 
 from simulator.i18n import signed, t, trimmed
 from simulator.scenario import Scenario, scenario_from_dict, year_month_tuple
+from simulator.schema import EXIT
 
 WORKSHOP_POLICY = "Workshop"
 
@@ -33,6 +37,24 @@ class Levers:
     escalation_change: dict[str, float] = field(default_factory=dict)  # fraction, -0.3
     capacity_start: dict[str, int] = field(default_factory=dict)
     capacity_target: dict[str, int] = field(default_factory=dict)
+    extended: dict[str, float] = field(default_factory=dict)  # share continuing at the age limit, 0.3
+    young_change: dict[str, float] = field(default_factory=dict)  # fraction, -0.2: a fifth fewer
+
+
+def age_route(scenario: Scenario, name: str) -> dict[str, float]:
+    """Where youths go at care type ``name``'s age limit, after the scenario's own policies."""
+    route = scenario.care_types[name].at_age_limit or {EXIT: 1.0}
+    for policy in scenario.policies:
+        route = policy.at_age_limit.get(name, route)
+    return route
+
+
+def youngest_band(scenario: Scenario, name: str) -> int | None:
+    """The lowest age band in which new youths enter ``name``, when they enter in several
+    (with one band the inflow lever does the same); None otherwise."""
+    entry = scenario.care_types[name].entry_age or {}
+    bands = sorted(edge for edge, share in entry.items() if share > 0)
+    return bands[0] if len(bands) > 1 else None
 
 
 def start_year(scenario: Scenario) -> int:
@@ -94,6 +116,12 @@ def default_levers(scenario: Scenario) -> Levers:
         ends = capacity_ends(scenario, name)
         if ends is not None:
             levers.capacity_start[name], levers.capacity_target[name] = ends
+        if scenario.age is not None:
+            route = age_route(scenario, name)
+            if set(route) != {EXIT}:  # the limit leads on to another type (extended care)
+                levers.extended[name] = round(1.0 - route.get(EXIT, 0.0), 4)
+            if youngest_band(scenario, name) is not None and care.inflow_per_year > 0:
+                levers.young_change[name] = 0.0
     return levers
 
 
@@ -126,6 +154,10 @@ def ranges(scenario: Scenario) -> dict[str, Range]:
         top = 2 * max(defaults.capacity_start[name], defaults.capacity_target[name]) + 10
         out[f"capacity_start.{name}"] = Range(0, top, 1)
         out[f"capacity_target.{name}"] = Range(0, top, 1)
+    for name in defaults.extended:
+        out[f"extended.{name}"] = Range(0, 100, 5)  # percent
+    for name in defaults.young_change:
+        out[f"young.{name}"] = Range(-100, 100, 5)  # percent
     return out
 
 
@@ -137,6 +169,8 @@ def to_params(levers: Levers) -> dict[str, str]:
     params.update({f"escalation.{k}": f"{v * 100:g}" for k, v in levers.escalation_change.items()})
     params.update({f"capacity_start.{k}": str(v) for k, v in levers.capacity_start.items()})
     params.update({f"capacity_target.{k}": str(v) for k, v in levers.capacity_target.items()})
+    params.update({f"extended.{k}": f"{v * 100:g}" for k, v in levers.extended.items()})
+    params.update({f"young.{k}": f"{v * 100:g}" for k, v in levers.young_change.items()})
     return params
 
 
@@ -187,6 +221,10 @@ def from_params(scenario: Scenario, params: dict[str, str]) -> Levers:
     for name in levers.capacity_start:
         levers.capacity_start[name] = int(read(f"capacity_start.{name}", levers.capacity_start[name]))
         levers.capacity_target[name] = int(read(f"capacity_target.{name}", levers.capacity_target[name]))
+    for name, share in levers.extended.items():
+        levers.extended[name] = read(f"extended.{name}", share * 100) / 100
+    for name in levers.young_change:
+        levers.young_change[name] = read(f"young.{name}", 0.0) / 100
     return levers
 
 
@@ -213,11 +251,26 @@ def apply_levers(scenario: Scenario, levers: Levers) -> Scenario:
             for other in data.get("policies", []):  # the levers now own this type's capacity
                 other.get("capacity", {}).pop(name, None)
             capacity[name] = levers.capacity_target[name]
+    at_age_limit = {}
+    for name, share in levers.extended.items():
+        if abs(share - defaults.extended[name]) > 1e-9:
+            onward = {d: s for d, s in age_route(scenario, name).items() if d != EXIT}
+            total = sum(onward.values())
+            route = {d: round(share * s / total, 6) for d, s in onward.items()}
+            route[EXIT] = round(1.0 - sum(route.values()), 6)
+            at_age_limit[name] = {d: s for d, s in route.items() if s > 0} or {EXIT: 1.0}
+    young = {
+        name: {youngest_band(scenario, name): 1.0 + change}
+        for name, change in levers.young_change.items()
+        if abs(change) > 1e-12
+    }
     for key, values in (
         ("inflow_change_per_year", inflow),
         ("stay_factor", stay),
         ("escalation_factor", escalation),
         ("capacity", capacity),
+        ("at_age_limit", at_age_limit),
+        ("inflow_factor_by_age", young),
     ):
         if values:
             policy[key] = values
@@ -260,7 +313,24 @@ def describe_changes(scenario: Scenario, levers: Levers, lang: str = "nl") -> li
             if target != own_target:
                 year = levers.policy_year
                 out.append(t("change_capacity", lang, label=label, year=year, old=own_target, new=target))
+        if name in levers.extended and abs(levers.extended[name] - defaults.extended[name]) > 1e-9:
+            old, new = (
+                f"{trimmed(100 * v, lang, 0)}%" for v in (defaults.extended[name], levers.extended[name])
+            )
+            out.append(t("change_extended", lang, label=label, old=old, new=new))
+        change = levers.young_change.get(name, 0.0)
+        if abs(change) > 1e-12:
+            band = youngest_band_label(scenario, name)
+            out.append(t("change_young", lang, label=label, band=band, new=signed(100 * change, lang, 0)))
     return out
+
+
+def youngest_band_label(scenario: Scenario, name: str) -> str:
+    """'0–12': the youngest band new youths enter ``name`` in (``youngest_band``), by its edges."""
+    assert scenario.age is not None
+    low = youngest_band(scenario, name)
+    above = [edge for edge in scenario.age.bands if low is not None and edge > low]
+    return f"{low}–{above[0]}" if above else f"{low}+"
 
 
 MAX_NAME = 120  # the save form's limit on a scenario's name

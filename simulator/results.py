@@ -643,6 +643,7 @@ class Summary:
     loads: np.ndarray | None = None  # (R, M, n) monthly offered load, for the capacity trade-off
     requests: np.ndarray | None = None  # (R, M, n) monthly requests for a place
     preview: Summary | None = None  # the same summary of the first replications only
+    by_age: pd.DataFrame | None = None  # with age: by_age.csv's table
 
     @classmethod
     def of(cls, results: Results) -> Summary:
@@ -660,6 +661,7 @@ class Summary:
             by_replication,
             loads,
             requests,
+            by_age=results.by_age,
         )
 
     @property
@@ -669,13 +671,50 @@ class Summary:
 
     def nbytes(self) -> int:
         """Memory held by the tables and arrays (its preview included): what a cache counts."""
-        frames = (self.yearly, self.monthly, self.flows, self.totals)
+        frames = (self.yearly, self.monthly, self.flows, self.totals) + (
+            () if self.by_age is None else (self.by_age,)
+        )
         arrays = [*self.by_replication.values(), self.loads, self.requests]
         return (
             sum(int(frame.memory_usage(deep=True).sum()) for frame in frames)
             + sum(a.nbytes for a in arrays if a is not None)
             + (self.preview.nbytes() if self.preview is not None else 0)
         )
+
+
+def occupied_bands(name: str, *tables: pd.DataFrame) -> pd.DataFrame:
+    """The first table's rows of care type ``name`` in the age bands anybody is ever in
+    there, in any of the tables (JeugdzorgPlus admits nobody under 12 unless a path leads
+    there): the bands the age chart and table show."""
+    used = set()
+    for table in tables:
+        mine = table[table["care_type"] == name]
+        used |= set(mine.loc[(mine["in_care_mean"] > 0) | (mine["admissions_mean"] > 0), "age_band"])
+    first = tables[0]
+    return first[(first["care_type"] == name) & first["age_band"].isin(used)]
+
+
+def age_table(by_age: pd.DataFrame, name: str, first_year: int, year: int) -> pd.DataFrame:
+    """Care type ``name`` by age band: youths in care in ``first_year`` and in ``year``
+    (mean, P10, P90; yearly means), the change between them, and how many aged out in
+    ``year``: the table beside the workshop's age chart, on the slide and in the workbook."""
+    mine = by_age[by_age["care_type"] == name].set_index(["year", "age_band"])
+    bands = list(dict.fromkeys(by_age.loc[by_age["care_type"] == name, "age_band"]))
+    rows = []
+    for band in bands:
+        start, now = mine.loc[(first_year, band)], mine.loc[(year, band)]
+        rows.append(
+            {
+                "age_band": band,
+                "in_care_first": start["in_care_mean"],
+                "in_care_mean": now["in_care_mean"],
+                "in_care_p10": now["in_care_p10"],
+                "in_care_p90": now["in_care_p90"],
+                "change": now["in_care_mean"] - start["in_care_mean"],
+                "aged_out_mean": now["aged_out_mean"],
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 def key_care_type(scenario: Scenario) -> str:

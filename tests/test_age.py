@@ -408,3 +408,105 @@ def test_the_settings_table_names_every_age_difference():
     assert rows["Policy 'Workshop': inflow residential from age 0 (factor)"] == ("none", "0.5")
     assert rows["Policy 'Workshop': jzplus at the age limit to verlengd"] == ("none", "100%")
     assert described_differences([baseline, baseline]).empty
+
+
+# ---------------------------------------------------------------- the workshop
+
+
+AGE_APP = """name: Leeftijd in de workshop
+start: 2021-01
+years: 5
+replications: 4
+age:
+  bands: [0, 12, 16, 18]
+care_types:
+  residential:
+    label: Residentieel
+    inflow_per_year: 120
+    initial: 60
+    stay_months: 8
+    entry_age: {0: 0.3, 12: 0.5, 16: 0.2}
+    escalation_per_year: {jzplus: 0.4}
+    escalation_by_age: {0: 0.0}  # nobody under 12 in JZ+
+  jzplus:
+    label: JeugdzorgPlus
+    inflow_per_year: 30
+    initial: 20
+    capacity: 24
+    stay_months: 6
+    entry_age: {12: 0.6, 16: 0.4}
+    at_age_limit: {verlengd: 0.3, exit: 0.7}
+    outflow: {residential: 0.3, exit: 0.7}
+  verlengd:
+    label: Verlengde jeugdhulp
+    stay_months: 12
+    age_limit: 21
+"""
+
+
+def test_the_workshop_shows_ages_and_the_extended_care_lever(tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import ROOT
+
+    (tmp_path / "leeftijd.yaml").write_text(AGE_APP, encoding="utf-8")
+    monkeypatch.setenv("JZSIM_SCENARIOS", str(tmp_path))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["scenario"] = "leeftijd"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Leeftijd" in [h.value for h in at.subheader]
+    table = next(frame.value for frame in at.dataframe if "Leeftijd" in frame.value.columns)
+    assert list(table["Leeftijd"]) == ["12–16 jaar", "16–18 jaar"]  # JZ+ (the key type): 12 to 18 only
+    assert "Grens bereikt 2022" in table.columns
+    extended = next(s for s in at.sidebar.slider if s.key.endswith("extended.jzplus"))
+    assert extended.value == 30
+    young = next(s for s in at.sidebar.slider if s.key.endswith("young.residential"))
+    assert young.label.startswith("Nieuwe jeugdigen 0–12 jaar")
+    extended.set_value(90).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.query_params["extended.jzplus"] == ["90"] or at.query_params["extended.jzplus"] == "90"
+    assert any("door naar verlengde zorg" in str(e.value) for e in [*at.caption, *at.markdown, *at.title])
+    at.selectbox(key="age_care_type").set_value("verlengd").run()
+    table = next(frame.value for frame in at.dataframe if "Leeftijd" in frame.value.columns)
+    assert list(table["Leeftijd"])[-1] == "18–21 jaar"
+
+
+def test_the_deck_and_the_workbook_hold_the_age_table(tmp_path):
+    import io
+
+    import openpyxl
+    import yaml
+    from pptx import Presentation
+
+    from simulator.export import scenario_export
+    from simulator.results import Summary
+    from simulator.scenario import scenario_from_dict
+
+    scenario = scenario_from_dict(yaml.safe_load(AGE_APP), "leeftijd.yaml")
+    summary = Summary.of(run_experiment(scenario, workers=1))
+    made = scenario_export(summary, "nl", baseline=summary)
+    deck = Presentation(io.BytesIO(made.deck))
+    titles = [slide.shapes.title.text for slide in deck.slides]
+    age_slides = [
+        s
+        for s, title in zip(deck.slides, titles, strict=True)
+        if title.endswith("jeugdigen in zorg per leeftijd")
+    ]
+    assert [s.shapes.title.text.split(":")[0] for s in age_slides] == [
+        "Residentieel",
+        "JeugdzorgPlus",
+        "Verlengde jeugdhulp",
+    ]
+    jz = age_slides[1]
+    chart = next(shape.chart for shape in jz.shapes if shape.has_chart)
+    series = {s.name: list(s.values) for s in chart.plots[0].series}
+    by_age = summary.by_age[summary.by_age["care_type"] == "jzplus"]
+    assert set(series) == {"12–16 jaar", "16–18 jaar"}
+    assert np.allclose(series["16–18 jaar"], by_age.loc[by_age["age_band"] == "16-18", "in_care_mean"])
+    table = next(shape.table for shape in jz.shapes if shape.has_table)
+    assert table.cell(0, 4).text == "Grens bereikt 2022" and table.cell(2, 0).text == "16–18 jaar"
+    book = openpyxl.load_workbook(io.BytesIO(made.workbook), read_only=True)
+    rows = list(book["by_age"].iter_rows(values_only=True))
+    assert rows[0][:3] == ("jaar", "zorgvorm", "leeftijd (jaar)") and len(rows) == len(summary.by_age) + 1
+    assert "by_age.csv" in made.tables

@@ -30,7 +30,7 @@ from pptx.table import Table
 from pptx.util import Emu, Inches, Length, Pt
 
 from simulator import __version__, charts
-from simulator.i18n import KPI_LABELS, measure_delta, measure_value, number, percent, t
+from simulator.i18n import KPI_LABELS, measure_delta, measure_value, number, percent, signed, t
 from simulator.results import Summary
 from simulator.schema import Scenario
 
@@ -552,8 +552,78 @@ def scenario_deck(
     chart.value_axis.has_title = True
     chart.value_axis.axis_title.text_frame.text = t("cost_meur", lang)
 
+    if summary.by_age is not None:
+        age_note = t("x_age_note", lang, scenario=scenario.name, n=summary.replications)
+        _age_slides(deck, summary, baseline, year, labels, age_note)
     _sources_slide(deck, [scenario], lever_lines(scenario, base_scenario, lang))
     return deck.save()
+
+
+def _age_slides(
+    deck: Deck, summary: Summary, baseline: Summary | None, year: int, labels: dict[str, str], note: str
+) -> None:
+    """With age: a slide per care type that holds youths, as in the workshop: youths in care
+    per age band and year (an editable line chart), and the band table of ``year``."""
+    from simulator.results import age_table, occupied_bands
+
+    lang, by_age = deck.lang, summary.by_age
+    assert by_age is not None
+    first = summary.years[0]
+    others = () if baseline is None or baseline.by_age is None else (baseline.by_age,)
+    for name in summary.scenario.type_names:
+        mine = occupied_bands(name, by_age, *others)
+        if mine.empty:
+            continue
+        bands = list(dict.fromkeys(mine["age_band"]))
+        shown = {band: f"{band.replace('-', '–')} {t('age_years', lang)}" for band in bands}
+        slide = deck.slide(t("age_chart_title", lang, label=labels[name]), note)
+        series = [
+            (
+                shown[band],
+                mine.loc[mine["age_band"] == band, "in_care_mean"].tolist(),
+                charts.AGE_PALETTE[k % len(charts.AGE_PALETTE)],
+                False,
+            )
+            for k, band in enumerate(bands)
+        ]
+        deck.chart(
+            slide,
+            XL_CHART_TYPE.LINE_MARKERS,
+            summary.years,
+            series,
+            MARGIN,
+            Inches(1.2),
+            (WIDTH - 2 * MARGIN) * 0.5,
+            HEIGHT - Inches(2.0),
+            number_format="#,##0",
+        )
+        table = age_table(mine, name, first, year)
+        rows = [
+            [t("age_band", lang), t("age_in_care_in", lang, year=first), t("age_in_care_in", lang, year=year)]
+        ]
+        rows[0] += [t("age_change", lang), t("age_aged_out_in", lang, year=year)]
+        for row in table.itertuples():
+            rows.append(
+                [
+                    shown[row.age_band],
+                    number(row.in_care_first, lang, 1),
+                    f"{number(row.in_care_mean, lang, 1)} ({number(row.in_care_p10, lang, 1)}–"
+                    f"{number(row.in_care_p90, lang, 1)})",
+                    signed(row.change, lang, 1),
+                    number(row.aged_out_mean, lang, 1),
+                ]
+            )
+        left = MARGIN + (WIDTH - 2 * MARGIN) * 0.52
+        deck.table(
+            slide,
+            rows,
+            left,
+            Inches(1.4),
+            WIDTH - MARGIN - left,
+            Inches(0.5) * len(rows),
+            size=12,
+            first_column_width=0.22,
+        )
 
 
 def kpi_rows(summary: Summary, year: int, lang: str, baseline: Summary | None) -> list[list[str]]:

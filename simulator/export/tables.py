@@ -20,7 +20,7 @@ from simulator.i18n import column_header, decimal_sign
 from simulator.results import Summary
 from simulator.schema import Scenario
 
-SHEETS = ["yearly", "monthly", "flows", "parameters", "sources", "tradeoff"]
+SHEETS = ["yearly", "monthly", "flows", "parameters", "sources", "tradeoff"]  # and by_age, with age
 
 
 def parameters_table(scenario: Scenario) -> pd.DataFrame:
@@ -76,7 +76,7 @@ def scenario_tables(summary: Summary, year: int | None = None) -> dict[str, pd.D
         "parameters": parameters_table(summary.scenario),
         "sources": sources_table([summary.scenario]),
         "tradeoff": tradeoff_tables(summary, year),
-    }
+    } | ({} if summary.by_age is None else {"by_age": summary.by_age})
 
 
 def comparison_tables(
