@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from scipy import integrate, stats
+from scipy import integrate, special, stats
 
 
 def _check(low: float, high: float, limit: float, mean_years: float, cv: float) -> None:
@@ -60,7 +60,15 @@ def time_in_care_at_ages(
     d = min(d, limit)
     if d <= c:
         return 0.0
-    survival = _survival(mean_years, cv)
+    shape = 1.0 / cv**2
+    scale = mean_years / shape
+
+    def capped_mean(x: float) -> float:
+        """E[min(S, x)], the integral of the survival function from 0 to x, in closed form
+        for a gamma stay: E[S; S < x] + x P(S >= x)."""
+        return shape * scale * float(special.gammainc(shape + 1.0, x / scale)) + x * float(
+            special.gammaincc(shape, x / scale)
+        )
 
     def years_for(entry_age: float) -> float:
         start, end = max(0.0, c - entry_age), max(0.0, d - entry_age)
@@ -69,7 +77,7 @@ def time_in_care_at_ages(
         if cv == 1.0:
             rate = 1.0 / mean_years
             return (math.exp(-rate * start) - math.exp(-rate * end)) / rate
-        return integrate.quad(survival, start, end, limit=200)[0]
+        return capped_mean(end) - capped_mean(start)
 
     value, _ = integrate.quad(years_for, low, high, points=[c, d], limit=200)
     return value / (high - low)

@@ -40,7 +40,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from simulator import capacity
+from simulator import ageing, capacity
 from simulator import data as d
 from simulator.analytic import placements_per_youth, steady_state
 from simulator.scenario import Scenario, dump_scenario, save_scenario, scenario_from_dict
@@ -66,6 +66,10 @@ class Assumptions:
     jz_load: float | None = None
     region_share_factor: float = 1.0  # on the share by which national stocks are scaled to a region
     return_ratio: float | None = None  # JZ+ placements per unique youth a year; None: the NJi mean
+    # Age (issue 16): no source gives the ages of JZ+ entries or how many continue at 18.
+    jz_older_share: float = 0.5  # share of JZ+ entries aged 16-18 (the rest 12-16)
+    extended_share: float = 0.2  # share of JZ+ youths who continue in extended care at 18
+    extended_stay_months: float = 12.0  # mean stay in extended care (to 21 at most here)
 
 
 BASE = Assumptions()
@@ -75,6 +79,8 @@ ASSUMPTION_RANGES: dict[str, tuple] = {
     "jz_reading": ("poisson", "norm_90"),
     "region_share_factor": (0.75, 1.25),
     "return_ratio": (1.10, 1.24),  # low: half of NJi's repeats are transfers; high: NJi 2019
+    "jz_older_share": (0.35, 0.65),
+    "extended_share": (0.1, 0.4),
 }
 JZ_READINGS = {  # the reading of "43 places needed" -> the offered load behind it
     "erlang": "plaatsen waarmee 95% van de jongeren direct terecht kan (Erlang B)",
@@ -1170,6 +1176,168 @@ def nederland_2030(a: Assumptions = BASE) -> Scenario:
     return scenario_from_dict(data, data["name"])
 
 
+# ---------------------------------------------------------------- presets with age (issue 16)
+
+
+def _time_in_care(
+    groups: list[tuple[float, float, float]],
+    limit: float,
+    years: float,
+    cv: float,
+    band: tuple[float, float] | None = None,
+) -> float:
+    """Expected years in care per entrant (in ``band`` of ages, else all) for entry-age groups
+    (low, high, share) with a gamma stay of mean ``years`` cut at the age limit."""
+    return sum(
+        share * ageing.time_in_care_at_ages(low, high, limit, years, band or (0.0, limit), cv)
+        for low, high, share in groups
+    )
+
+
+def foodvalley_under_12(a: Assumptions = BASE) -> Scenario:
+    """Foodvalley's age goal: about 40 of the 200-250 in residential care are under 12, and 5
+    fewer (under 12) than in 2019 is the goal (002_d56350ae87b71be5.txt)."""
+    fv = d.load_table("foodvalley")
+    occupancy = (
+        d.value(fv, "occupancy_low", 2020, "residential") + d.value(fv, "occupancy_high", 2020, "residential")
+    ) / 2
+    under_12 = d.value(fv, "occupancy_under_12", 2020, "residential")
+    fewer = d.value(fv, "goal_fewer_under_12", 2020, "residential")
+    tariff = round(d.value(fv, "cost_per_month", 2020, "residential") / (occupancy * DAYS_PER_YEAR / 12), 0)
+    years, cv = a.residential_stay_months / 12, 0.8
+    # Entries under 12 (uniform 0-12) and from 12 (12-18): the inflow of each group such that
+    # the steady state holds `under_12` children under 12 and `occupancy` in all (simulator.ageing).
+    young = under_12 / ageing.time_in_care_at_ages(0, 12, 18, years, (0, 12), cv)
+    older = (occupancy - young * ageing.time_in_care_at_ages(0, 12, 18, years, (0, 18), cv)) / (
+        ageing.time_in_care_at_ages(12, 18, 18, years, (0, 18), cv)
+    )
+    if older <= 0:
+        raise d.DataError("foodvalley: the children under 12 alone exceed the occupancy")
+    inflow = young + older
+    factor = round((under_12 - fewer) / under_12, 4)  # steady state: linear in the inflow under 12
+    care_types = {
+        "residential": {
+            "label": "Residentiële jeugdhulp",
+            "initial": round(occupancy),
+            "inflow_per_year": round(inflow, 1),
+            "stay_months": a.residential_stay_months,
+            "stay_cv": cv,
+            "cost_per_day": tariff,
+            "out_of_home": True,
+            "entry_age": {0: round(young / inflow, 4), 12: round(1 - round(young / inflow, 4), 4)},
+        }
+    }
+    meta = {
+        "name": "Foodvalley: 5 kinderen onder 12 minder in residentiële zorg",
+        "region": "Foodvalley",
+        "start": "2019-01",  # the goal is against 2019: the run starts there, the policy a year later
+        "years": 11,
+        "replications": 30,
+        "seed": 20200102,
+        "age": {"bands": [0, 12, 18]},
+        "description": (
+            f"Maandelijks 200 tot 250 kinderen in residentiële hulpverlening (hier gemiddeld {occupancy:g}), van wie "
+            f"ongeveer {under_12:g} jonger dan 12; doel: {fewer:g} kinderen (onder 12) minder in residentiële zorg dan "
+            f"in 2019 (002_d56350ae87b71be5.txt, Aanleiding en Doelen). De aantallen uit het stuk (2020) gelden hier "
+            "als die van 2019, het jaar waartegen het doel telt; het scenario begint daarom in 2019. Vanaf 2020 "
+            f"komen er maal {factor:g} zoveel nieuwe kinderen onder 12 in, zodat er op den duur {under_12 - fewer:g} "
+            f"onder 12 zijn; met verblijven van {a.residential_stay_months:g} maanden werkt dat in ongeveer twee jaar "
+            "door (eind 2020 is een deel bereikt). Instroom en leeftijden bij instroom zo gekozen dat de "
+            "evenwichtstoestand "
+            f"{under_12:g} kinderen onder 12 en {occupancy:g} in totaal geeft (simulator/ageing.py); leeftijden "
+            "gelijk verdeeld binnen 0-12 en 12-18. Zorg eindigt op 18 jaar. Aanname: residentieel verblijf "
+            f"{a.residential_stay_months:g} maanden (cv 0,8). Tarief {tariff:g} euro per dag uit de kosten van circa "
+            "1,6 miljoen euro per maand (002). Gegenereerd door simulator/calibrate.py uit data/."
+        ),
+    }
+    policies = [
+        {
+            "name": f"Doel: {fewer:g} kinderen onder 12 minder dan in 2019",
+            "from": "2020-01",
+            "inflow_factor_by_age": {"residential": {0: factor}},
+        }
+    ]
+    return _scenario(meta, care_types, policies)
+
+
+def jeugdzorgplus_extended(a: Assumptions = BASE) -> Scenario:
+    """Zuid-West's JeugdzorgPlus (57 -> 43 places) with ages 12-18, and extended care to 21
+    as a policy lever."""
+    zw = d.load_table("zuid_west_jzplus")
+    nat, tariff = national(a), tariffs(a)
+    capacity_2021 = int(d.value(zw, "capacity", 2021, "jzplus"))
+    needed_2022 = int(d.value(zw, "places_needed", 2022, "jzplus"))
+    jz_stay = d.value(zw, "average_stay", 2021, "jzplus")
+    jz_load = load_behind(needed_2022, a.jz_reading) if a.jz_load is None else a.jz_load
+    cv = nat["jzplus_stay_cv"]
+    groups = [(12.0, 16.0, 1 - a.jz_older_share), (16.0, 18.0, a.jz_older_share)]
+    # Little's law with the stay cut at 18: the entries that hold the load behind "43 needed".
+    entries = jz_load / _time_in_care(groups, 18, jz_stay / 12, cv)
+    aged_out = entries * sum(
+        share * ageing.age_out_share(lo, hi, 18, jz_stay / 12, cv) for lo, hi, share in groups
+    )
+    ext_years = a.extended_stay_months / 12
+    extended_load = (
+        aged_out * a.extended_share * ageing.time_in_care_at_ages(18, 18.001, 21, ext_years, (0, 21))
+    )
+    goal_share = 0.6
+    care_types = {
+        "jzplus": {
+            "label": "JeugdzorgPlus",
+            "capacity": {2021: capacity_2021, 2022: needed_2022},
+            "initial": round(jz_load),
+            "inflow_per_year": round(entries, 1),
+            "stay_months": jz_stay,
+            "stay_cv": cv,
+            "when_full": "elsewhere",
+            "cost_per_day": tariff["jzplus"],
+            "entry_age": {12: round(1 - a.jz_older_share, 4), 16: round(a.jz_older_share, 4)},
+            "at_age_limit": {"verlengd": a.extended_share, "exit": round(1 - a.extended_share, 6)},
+        },
+        "verlengd": {
+            "label": "Verlengde jeugdhulp (18-21)",
+            "initial": round(extended_load),
+            "stay_months": a.extended_stay_months,
+            "age_limit": 21,
+            "cost_per_day": tariff["residential"],
+            "out_of_home": True,
+            "entry_age": {18: 1.0},
+        },
+    }
+    meta = {
+        "name": "JeugdzorgPlus 12-18 en verlengde jeugdhulp tot 21 (Zuid-West)",
+        "region": "Zeeland, West-Brabant West, West-Brabant Oost",
+        "start": "2021-01",
+        "years": 10,
+        "replications": 30,
+        "seed": 20210102,
+        "age": {"bands": [0, 12, 16, 18]},
+        "description": (
+            f"JeugdzorgPlus van Zuid-West: {capacity_2021} plaatsen in 2021 en {needed_2022} vanaf 2022, gemiddelde "
+            f"verblijfsduur {jz_stay:g} maanden (003_57c2bcb7dae6ac69.txt, Feiten & Cijfers), nu met leeftijd: "
+            "JeugdzorgPlus is er voor jongeren van 12 tot 18; wie 18 wordt, verlaat de JeugdzorgPlus, naar "
+            "verlengde jeugdhulp (Jeugdwet: tot hoogstens 23, hier tot 21) of uit de jeugdzorg ('bijstand, TBS of Wmo "
+            f"vanaf 18+', 003). Aanname '{needed_2022} plaatsen nodig' = {JZ_READINGS[a.jz_reading]}: een aangeboden "
+            f"last van {jz_load:g} jongeren; de instroom die dat geeft met verblijven die op 18 jaar eindigen "
+            "(simulator/ageing.py). Aannames (geen bron geeft ze): "
+            f"{a.jz_older_share:.0%} van de instroom is 16-18 jaar, de rest 12-16 (laag 35%, hoog 65%); "
+            f"{a.extended_share:.0%} gaat op 18 door in verlengde jeugdhulp (laag 10%, hoog 40%), gemiddeld "
+            f"{a.extended_stay_months:g} maanden, tarief als residentieel. Beleid vanaf 2023: verlengde jeugdhulp tot 21 "
+            f"als standaard, {goal_share:.0%} gaat door (de knop 'door naar verlengde zorg' zet een ander deel). "
+            "Tarieven uit Gooi en Vechtstreek 2022 (001_77f0532d579ce188.txt). Gegenereerd door simulator/calibrate.py "
+            "uit data/."
+        ),
+    }
+    policies = [
+        {
+            "name": "Verlengde jeugdhulp tot 21 als standaard",
+            "from": "2023-01",
+            "at_age_limit": {"jzplus": {"verlengd": goal_share, "exit": round(1 - goal_share, 6)}},
+        }
+    ]
+    return _scenario(meta, care_types, policies)
+
+
 PRESETS: dict[str, Callable[..., Scenario]] = {
     "zuid-west-jeugdzorgplus": zuid_west,
     "ijsselland-jeugdzorgplus": ijsselland,
@@ -1178,6 +1346,8 @@ PRESETS: dict[str, Callable[..., Scenario]] = {
     "gooi-en-vechtstreek": gooi,
     "nederland-trend": nederland_trend,
     "nederland-2030": nederland_2030,
+    "foodvalley-onder-12": foodvalley_under_12,
+    "jeugdzorgplus-verlengd": jeugdzorgplus_extended,
 }
 # The decision each preset is about: (year, care type) of its headline beds needed.
 DECISIONS: dict[str, tuple[int, str]] = {
@@ -1188,6 +1358,8 @@ DECISIONS: dict[str, tuple[int, str]] = {
     "gooi-en-vechtstreek": (2023, "residential"),
     "nederland-trend": (2025, "jzplus"),
     "nederland-2030": (2029, "jzplus"),  # the last year with placements: in 2030 nobody needs a place
+    "foodvalley-onder-12": (2022, "residential"),
+    "jeugdzorgplus-verlengd": (2022, "jzplus"),
 }
 # Which named assumptions each preset rests on.
 PRESET_ASSUMPTIONS: dict[str, tuple[str, ...]] = {
@@ -1198,6 +1370,8 @@ PRESET_ASSUMPTIONS: dict[str, tuple[str, ...]] = {
     "gooi-en-vechtstreek": ("residential_stay_months",),
     "nederland-trend": ("residential_stay_months", "return_ratio"),
     "nederland-2030": ("residential_stay_months", "return_ratio"),
+    "foodvalley-onder-12": ("residential_stay_months",),
+    "jeugdzorgplus-verlengd": ("jz_reading", "jz_older_share", "extended_share"),
 }
 
 
@@ -1213,6 +1387,8 @@ NAMED_LABELS = {
     "region_share_factor": "Aanname: regionaal aandeel (factor op de landelijke aantallen)",
     "return_ratio": "Aanname: JeugdzorgPlus-plaatsingen per unieke jongere per jaar",
     "jz_load": "Aanname: lezing van '43 plaatsen nodig' (aangeboden last, jongeren)",
+    "jz_older_share": "Aanname: aandeel van de JeugdzorgPlus-instroom van 16-18 jaar",
+    "extended_share": "Aanname: aandeel dat op 18 doorgaat in verlengde jeugdhulp",
 }
 # The reading of "43 needed" is drawn as the load behind it: low and high are the loads of
 # the low and high readings, its own value the base reading's.
@@ -1263,7 +1439,8 @@ def named_assumption(stem: str, name: str) -> tuple[dict | None, str]:
     for path in moved:
         if not all(path in numbers for numbers in at_knots) or path not in base:
             return None, f"{path} is not in every calibration"
-        if not (CARE_PATH.match(path) or POLICY_PATH.match(path)) or ".outflow." in path:
+        shares = (".outflow.", ".entry_age.", ".at_age_limit.")  # shares sum to 1: not drawn one by one
+        if not (CARE_PATH.match(path) or POLICY_PATH.match(path)) or any(part in path for part in shares):
             return None, f"it moves {path}, which cannot be drawn"
     entry = {
         "low": low,

@@ -79,17 +79,28 @@ def condense_ages(plan: Plan, log: AgeLog) -> np.ndarray:
     n_bands = len(edges)
     out = np.zeros((n_months, len(AGE_MEASURES), n_bands, n))
     start, end, care, birth = log.start, log.end, log.type, log.birth
-    first = np.maximum(np.searchsorted(edges, start - birth, side="right") - 1, 0)
+    # Bands by days, one rule for all: a youth passes edge j on day birth + edge_j; it starts
+    # in the band of the birthdays passed by its start (on a birthday: the new band) and
+    # leaves from the band of those passed before its end (on a birthday, as at an age
+    # limit: the band below). A tolerance far below a second absorbs the rounding of
+    # birth + limit against start + duration (days reach 18,000 in a 50-year run).
+    tolerance = 1e-6
+    first = np.zeros(len(start), dtype=np.int64)
+    last = np.zeros(len(start), dtype=np.int64)
+    for j in range(1, n_bands):
+        day = birth + edges[j]
+        first += day <= start + tolerance
+        last += day < end - tolerance
+    last = np.maximum(last, first)
     # A hand-over (HANDED) ends a placement where its youth's SimPy record (not new) begins:
     # the level goes on, and neither counts as an admission, escalation or age limit there.
     left = end < horizon
-    last = np.maximum(np.searchsorted(edges, end - birth, side="left") - 1, 0)  # the band below a limit
     t = [start, end[left]]
     channel = [first * n + care, last[left] * n + care[left]]
     delta = [np.ones(len(start)), -np.ones(int(left.sum()))]
     for j in range(1, n_bands):  # birthdays at the band edges while in care
         day = birth + edges[j]
-        crossing = (day > start) & (day < np.minimum(end, horizon))
+        crossing = (day > start + tolerance) & (day < np.minimum(end, horizon) - tolerance)
         t += [day[crossing], day[crossing]]
         channel += [(j - 1) * n + care[crossing], j * n + care[crossing]]
         delta += [-np.ones(int(crossing.sum())), np.ones(int(crossing.sum()))]

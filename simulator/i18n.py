@@ -893,6 +893,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "a_jz_reading": ("Lezing van '43 plaatsen nodig'", "Reading of '43 places needed'"),
     "a_region_share_factor": ("Regionaal aandeel (factor)", "Regional share (factor)"),
     "a_return_ratio": ("Plaatsingen per unieke jongere", "Placements per unique youth"),
+    "a_jz_older_share": ("Aandeel JeugdzorgPlus-instroom van 16-18 jaar", "Share of JZ+ entries aged 16-18"),
+    "a_extended_share": (
+        "Aandeel dat op 18 doorgaat in verlengde zorg",
+        "Share continuing in extended care at 18",
+    ),
     "a_col_assumption": ("Aanname", "Assumption"),
     "a_col_low": ("Laag", "Low"),
     "a_col_base": ("Basis", "Base"),

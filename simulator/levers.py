@@ -256,6 +256,8 @@ def apply_levers(scenario: Scenario, levers: Levers) -> Scenario:
         if abs(share - defaults.extended[name]) > 1e-9:
             onward = {d: s for d, s in age_route(scenario, name).items() if d != EXIT}
             total = sum(onward.values())
+            if total <= 0:  # the scenario sends nobody on (a share 0): the onward types alike
+                onward, total = dict.fromkeys(onward, 1.0), float(len(onward))
             route = {d: round(share * s / total, 6) for d, s in onward.items()}
             route[EXIT] = round(1.0 - sum(route.values()), 6)
             at_age_limit[name] = {d: s for d, s in route.items() if s > 0} or {EXIT: 1.0}

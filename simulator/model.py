@@ -479,7 +479,7 @@ class Model:
             else:
                 dest = self._age_route(current) if aged else self._route(current, escalated)
         while True:
-            source = n if place < 0 else current
+            source = n if current < 0 else current  # (a youth past its age limit waits outside its old place)
             if ageing and dest != EXIT_INDEX:
                 dest = self._fit_age(dest, birth)
             if dest == EXIT_INDEX:
@@ -514,6 +514,14 @@ class Model:
             # Admission: a free place (and nobody ahead in the queue), elsewhere, or wait.
             new_place = places.admit(dest)
             delayed = new_place != dest
+            if new_place < 0 and aged and place >= 0:
+                # Past its age limit it cannot keep its place while it waits for the next type
+                # (extended care): it leaves it, and waits outside care.
+                count_t.append(requested)
+                count_ch.append(DISCHARGED * n + current)
+                places.release(place)
+                records.close(record, requested, AGED_OUT)
+                place = -1
             if new_place < 0:
                 request = places.wait(dest)
                 count_t.append(requested)

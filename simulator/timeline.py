@@ -155,9 +155,12 @@ def entry_factors(scenario: Scenario, name: str, calendar: Calendar) -> list[tup
     """The factors by age band on new youths entering care type ``name`` (policies'
     ``inflow_factor_by_age``, multiplied), from day 0 and from each date that changes them."""
     dated = sorted(
-        (calendar.day_of(p.start), p.inflow_factor_by_age[name])
-        for p in scenario.policies
-        if name in p.inflow_factor_by_age
+        (
+            (calendar.day_of(p.start), p.inflow_factor_by_age[name])
+            for p in scenario.policies
+            if name in p.inflow_factor_by_age
+        ),
+        key=lambda step: step[0],  # (two policies of one date: both, in file order)
     )
     steps: list[tuple[float, dict[int, float]]] = [(0.0, {})]
     for day, factors in dated:
@@ -188,7 +191,10 @@ def compile_age(scenario: Scenario) -> AgePlan | None:
         shares = [entry.get(edge, 0.0) for edge in edges]
         cum = np.cumsum(shares) if entry else np.zeros(len(edges))
         changes = []
-        for day, factors in entry_factors(scenario, name, calendar)[1:]:
+        # (A policy from the start changes the new youths' ages, not those present then.)
+        for day, factors in entry_factors(scenario, name, calendar):
+            if not factors:
+                continue
             weighted = [share * factors.get(edge, 1.0) for share, edge in zip(shares, edges, strict=True)]
             if sum(weighted) > 0:  # (none: no arrivals, no ages to draw)
                 changes.append((day, tuple(float(c) for c in np.cumsum(weighted) / sum(weighted))))

@@ -237,7 +237,7 @@ REF = "reference-figures.md"
 
 def claims() -> list[Claim]:
     """Every claim of the validation table, preset by preset."""
-    zw, ij, fv, fl, gv, nl, nl30 = cal.PRESETS
+    zw, ij, fv, fl, gv, nl, nl30, fv12, jzv = cal.PRESETS
     nji = (1.15, 1.24)
     out = [
         # ---- Zuid-West
@@ -606,8 +606,61 @@ def claims() -> list[Claim]:
             lambda run: spread(per_replication(run(preset(nl30)), "admissions", 2030, "jzplus")),
             lambda f: f[2] == 0,
         ),
+        # ---- Foodvalley, under 12 (age)
+        Claim(
+            fv12,
+            "under_12_2019",
+            "calibrated",
+            FV_SRC,
+            ("ongeveer 40 van hen zijn jonger dan 12", "about 40 of them are younger than 12"),
+            (
+                "onder 12 in 2019 (voor het beleid) binnen P10-P90",
+                "under 12 in 2019 (before the policy) within P10-P90",
+            ),
+            lambda run: _in_band(run(preset(fv12)), 2019, "residential", "0-12"),
+            within_band(40),
+            decimals=1,
+        ),
+        Claim(
+            fv12,
+            "goal_under_12",
+            "calibrated",
+            FV_SRC,
+            (
+                "doel: 5 kinderen (onder 12) minder in residentiële zorg dan in 2019",
+                "goal: 5 children (under 12) fewer in residential care than in 2019",
+            ),
+            (
+                "onder 12 in 2022 (na doorwerking) gemiddeld 35 ± 1,5",
+                "under 12 in 2022 (once it has worked through) 35 ± 1.5 on average",
+            ),
+            lambda run: _in_band(run(preset(fv12)), 2022, "residential", "0-12"),
+            lambda f: abs(f[0] - 35) <= 1.5,
+            decimals=1,
+        ),
+        # ---- JeugdzorgPlus with extended care (age)
+        Claim(
+            jzv,
+            "beds_2022",
+            "calibrated",
+            ZW_SRC,
+            ("43 plaatsen nodig in 2022", "43 places needed in 2022"),
+            ("bedden nodig 2022 binnen 43 ± 1", "beds needed 2022 within 43 ± 1"),
+            lambda run: _beds(run(preset(jzv)), 2022, "jzplus"),
+            between(42, 44),
+        ),
     ]
     return out
+
+
+def _in_band(results: Results, year: int, care_type: str, band: str) -> Figure:
+    """Youths in care in an age band in a year: mean, P10, P90 (by_age.csv)."""
+    table = results.by_age
+    assert table is not None, "the preset has no age"
+    row = table[
+        (table["year"] == year) & (table["care_type"] == care_type) & (table["age_band"] == band)
+    ].iloc[0]
+    return float(row["in_care_mean"]), float(row["in_care_p10"]), float(row["in_care_p90"])
 
 
 def _beds(results: Results, year: int, care_type: str) -> Figure:
@@ -694,6 +747,8 @@ ASSUMPTION_NAMES = {
     "jz_reading": 'reading of "43 needed"',
     "region_share_factor": "regional share (factor)",
     "return_ratio": "JZ+ placements per unique youth",
+    "jz_older_share": "share of JZ+ entries aged 16-18",
+    "extended_share": "share continuing in extended care at 18",
 }
 
 

@@ -752,7 +752,12 @@ def test_the_sensitivity_page_ranks_the_assumptions_of_a_scenario_with_a_block()
     at.switch_page("app_pages/sensitivity.py").run()
     assert not at.exception
     listed = at.selectbox(key="sens_scenario").options  # scenarios with a block only
-    assert len(listed) == 7 and not any("Voorbeeldregio" in option for option in listed), listed
+    with_block = [
+        p for p in sorted(PRESETS_DIR.glob("*.yaml")) if "\nuncertainty:" in p.read_text(encoding="utf-8")
+    ]
+    assert len(listed) == len(with_block) == 8 and not any("Voorbeeldregio" in option for option in listed), (
+        listed
+    )
     at.selectbox(key="sens_scenario").set_value("ijsselland-jeugdzorgplus").run()
     assert "Verblijfsduur \\(maanden\\) · JeugdzorgPlus: 4,7 – 5,59" in at.markdown[0].value
     assert "-10% – 0% (meest waarschijnlijk -5%)" in at.markdown[0].value
