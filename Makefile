@@ -72,6 +72,7 @@ slides: $(VENV)/.runtime
 # Every benchmark (about 20 minutes on 2 cores); bench_load needs chromium and playwright (.dev).
 bench: $(VENV)/.dev
 	$(BIN)/python benchmarks/bench_engine.py
+	$(BIN)/python benchmarks/bench_age.py
 	$(BIN)/python benchmarks/bench_national.py
 	$(BIN)/python benchmarks/bench_app.py
 	$(BIN)/python benchmarks/bench_export.py

@@ -41,7 +41,7 @@ from functools import partial
 import numpy as np
 
 from simulator import budget
-from simulator.eventlog import AgeLog, DayIndex, EventLog
+from simulator.eventlog import AgeLog, EventLog, day_indices
 from simulator.i18n import Message
 from simulator.model import (
     ADMISSIONS,
@@ -61,8 +61,8 @@ from simulator.model import (
     Model,
     ReplicationResult,
 )
-from simulator.settings import ENGINES
-from simulator.stays import Segments, aged_stay_days, aged_stay_days_many, band_of, stay_days
+from simulator.settings import DAYS_PER_YEAR, ENGINES
+from simulator.stays import Segments, aged_stay_days, aged_stay_days_many, stay_days
 from simulator.streams import ESCALATIONS, ROUTING, STAYS, Stream, unit_gamma
 from simulator.timeline import EXIT_INDEX, Plan
 
@@ -185,7 +185,7 @@ class HybridModel(Model):
         # Counted by the bulk rounds (numpy); the SimPy youths count in the reference
         # engine's list (self.transitions: a numpy element costs far more one at a time).
         self.transition_counts = np.zeros((n + 1) * (n + 1), dtype=np.int64)
-        self.year_of = DayIndex(plan.calendar.year_edges)
+        self.year_of = day_indices(plan.calendar)[1]
         self.bulk_log: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         self.bulk_counts: list[tuple[np.ndarray, np.ndarray]] = []
         self.bulk_waits: list[tuple[np.ndarray, np.ndarray]] = []  # placements elsewhere (scan)
@@ -206,6 +206,16 @@ class HybridModel(Model):
         # Age (issue 16): per youth in bulk its day of birth and when its stay began, and a
         # record of each placement as it ends (the SimPy youths keep theirs in age_records).
         self.limit_days = np.asarray([r.limit for r in plan.age.rules]) if plan.age is not None else None
+        self.age_tables: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
+        if plan.age is not None:  # for _aged_stays: the bands by the scenario's edges (in days)
+            edges = np.asarray(plan.age.edges_years, dtype=float) * DAYS_PER_YEAR
+            factors = np.ones((n, len(edges)))
+            for i, rule in enumerate(plan.age.rules):
+                factors[i, : len(rule.stay_factor)] = rule.stay_factor
+            simple = np.asarray(
+                [s.constant and not r.varies for s, r in zip(self.segments, plan.age.rules, strict=True)]
+            )
+            self.age_tables = (edges, factors, np.asarray([r.limit for r in plan.age.rules]), simple)
         self.bulk_ages: list[tuple[np.ndarray, ...]] = []  # (start, end, type, birth, kind, new)
         births: list[np.ndarray] = []
         # The youths present at the start: a stay in progress each.
@@ -390,19 +400,7 @@ class HybridModel(Model):
         if can.any():
             e[can] = _one_each(self.esc_streams, dest[can], self.n)
         if self.age is not None:
-            duration = np.empty(len(dest))
-            how = np.empty(len(dest), dtype=np.int64)
-            birth = self.birth[youth]
-            for i in np.unique(dest).tolist():
-                mine = np.flatnonzero(dest == i)
-                rule = self.age.rules[i]
-                factor = np.asarray(rule.stay_factor)[band_of(rule, t[mine] - birth[mine])]
-                days, escalated, aged = aged_stay_days_many(
-                    self.segments[i], rule, t[mine], birth[mine], x[mine], e[mine], factor
-                )
-                duration[mine] = days
-                how[mine] = np.where(aged, 2, escalated.astype(np.int64))
-            return duration, how
+            return self._aged_stays(dest, t, youth, x, e)
         regular = x * self.first_mean[dest]
         hazard = self.first_hazard[dest]
         escalate = np.divide(e, hazard, out=np.full(len(dest), math.inf), where=hazard > 0.0)
@@ -411,6 +409,36 @@ class HybridModel(Model):
             mine = dest == i
             duration[mine], escalated[mine] = stay_days_many(self.segments[i], t[mine], x[mine], e[mine])
         return duration, escalated
+
+    def _aged_stays(
+        self, dest: np.ndarray, t: np.ndarray, youth: np.ndarray, x: np.ndarray, e: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """``_stays`` with age. Where neither the parameters nor the escalation factors change
+        during a stay (most types), all types at once: the stay factor of the band the stay
+        starts in, the usual stay cut short by an escalation, and the age limit; the others
+        through ``aged_stay_days_many`` (the same rule)."""
+        assert self.age_tables is not None
+        edges, stay_factor, limits, simple = self.age_tables
+        birth = self.birth[youth]
+        band = np.maximum(np.searchsorted(edges, t - birth, side="right") - 1, 0)
+        factor = stay_factor[dest, band]
+        regular = x * factor * self.first_mean[dest]
+        hazard = self.first_hazard[dest]
+        escalate = np.divide(e, hazard, out=np.full(len(dest), math.inf), where=hazard > 0.0)
+        duration = np.minimum(regular, escalate)
+        how = (escalate < regular).astype(np.int64)
+        left = birth + limits[dest] - t  # days to the age limit
+        aged = duration >= left
+        duration[aged], how[aged] = np.maximum(left[aged], 0.0), 2
+        rules = self.age.rules if self.age is not None else ()
+        for i in np.unique(dest[~simple[dest]]).tolist():
+            mine = np.flatnonzero(dest == i)
+            days, escalated, at_limit = aged_stay_days_many(
+                self.segments[i], rules[i], t[mine], birth[mine], x[mine], e[mine], factor[mine]
+            )
+            duration[mine] = days
+            how[mine] = np.where(at_limit, 2, escalated.astype(np.int64))
+        return duration, how
 
     def _fit_ages(self, dest: np.ndarray, ends: _Batch) -> np.ndarray:
         """``Model._fit_age`` for the stays in ``ends``: a youth at or past its destination's

@@ -215,6 +215,13 @@ class Model:
             for i in range(n)
         ]
         self.can_escalate = [any(h > 0.0 for h in s.hazard) for s in self.segments]
+        # With age: the care types whose stays have no pieces (constant parameters, no
+        # escalation factor by age), computed inline in _youth.
+        self.simple_age = (
+            [s.constant and not r.varies for s, r in zip(self.segments, self.age.rules, strict=True)]
+            if self.age is not None
+            else []
+        )
         self.single_epoch = len(epochs) == 1
         self.year_edges = plan.calendar.year_edges.tolist()
 
@@ -306,13 +313,14 @@ class Model:
         kept: list[tuple[np.ndarray, np.ndarray]] = []
         need = count
         while need > 0:
-            size = max(4 * need, 64)
+            size = max(2 * need, 64)
             entry = entry_ages(rule, rng, size)
             factor = stay_factor[band_of(rule, entry)]
             total = rng.standard_gamma(shape + 1.0, size) * (mean * factor / shape)
             elapsed = rng.random(size) * total
             now = entry + elapsed
-            exposure = escalation_exposure(rule, entry, now)  # the hazard's integral, in days at factor 1
+            # The hazard's integral, in days at factor 1 (factor 1 at all ages: the time elapsed).
+            exposure = escalation_exposure(rule, entry, now) if rule.varies else elapsed
             keep = (
                 (rng.random(size) < factor / top)
                 & (now < rule.limit)
@@ -467,6 +475,7 @@ class Model:
         in_bulk, limited = self.continue_in_bulk, self.limited
         ageing = self.age is not None
         rules = self.age.rules if self.age is not None else ()
+        simple_age = self.simple_age
         records = self.age_records
         if seen is None:
             seen = {}  # care type -> year of this youth's last admission there
@@ -501,9 +510,18 @@ class Model:
             if ageing:
                 rule = rules[dest]
                 factor = rule.stay_factor[rule.band(requested - birth)]
-                duration, next_escalated, next_aged = aged_stay_days(
-                    seg, rule, requested, birth, x, e, factor
-                )
+                if simple_age[dest]:  # aged_stay_days without pieces, inline: it runs for every stay
+                    regular = x * factor * seg.mean_days[0]
+                    hazard = seg.hazard[0]
+                    soon = e / hazard if hazard > 0.0 else math.inf
+                    duration, next_escalated = (soon, True) if soon < regular else (regular, False)
+                    left = birth + rule.limit - requested
+                    if duration >= left:
+                        duration, next_escalated, next_aged = max(left, 0.0), False, True
+                else:
+                    duration, next_escalated, next_aged = aged_stay_days(
+                        seg, rule, requested, birth, x, e, factor
+                    )
             elif seg.constant:
                 regular = x * seg.mean_days[0]
                 hazard = seg.hazard[0]

@@ -515,38 +515,30 @@ def by_age_table(plan: Plan, per_band: np.ndarray) -> pd.DataFrame:
     type's age limit), means and P10/P90 across replications."""
     assert plan.age is not None
     years, names, labels = plan.calendar.years, plan.names, plan.age.labels
-    rows = []
-    for i, name in enumerate(names):
-        for b, label in enumerate(labels[: len(plan.age.rules[i].edges)]):
-            for y, year in enumerate(years):
-                values = per_band[:, y, :, b, i]  # (R, measures)
-                in_care, aged = values[:, IN_CARE], values[:, AGE_AGED_OUT]
-                rows.append(
-                    (
-                        year,
-                        name,
-                        label,
-                        in_care.mean(),
-                        np.percentile(in_care, 10),
-                        np.percentile(in_care, 90),
-                        values[:, AGE_ADMISSIONS].mean(),
-                        values[:, AGE_ESCALATIONS].mean(),
-                        aged.mean(),
-                        np.percentile(aged, 10),
-                        np.percentile(aged, 90),
-                    )
-                )
-    table = pd.DataFrame(rows, columns=BY_AGE_COLUMNS)
-    return table.sort_values(["year", "care_type", "age_band"], key=_file_order(plan)).reset_index(drop=True)
-
-
-def _file_order(plan: Plan) -> Callable[[pd.Series], pd.Series]:
-    """Sort keys: care types and age bands in the scenario's order, years as numbers."""
-    assert plan.age is not None
-    order = {name: k for k, name in enumerate(plan.names)} | {
-        label: k for k, label in enumerate(plan.age.labels)
+    means = per_band.mean(axis=0)  # (Y, measures, bands, n)
+    in_care = np.percentile(per_band[:, :, IN_CARE], [10, 90], axis=0)  # (2, Y, bands, n)
+    aged = np.percentile(per_band[:, :, AGE_AGED_OUT], [10, 90], axis=0)
+    # Rows in order: year, then care type, then band (only the bands below its age limit).
+    y, i, b = (
+        index.ravel()
+        for index in np.meshgrid(range(len(years)), range(len(names)), range(len(labels)), indexing="ij")
+    )
+    below = b < np.asarray([len(rule.edges) for rule in plan.age.rules])[i]
+    y, i, b = y[below], i[below], b[below]
+    columns = {
+        "year": np.asarray(years)[y],
+        "care_type": np.asarray(names, dtype=object)[i],
+        "age_band": np.asarray(labels, dtype=object)[b],
+        "in_care_mean": means[y, IN_CARE, b, i],
+        "in_care_p10": in_care[0, y, b, i],
+        "in_care_p90": in_care[1, y, b, i],
+        "admissions_mean": means[y, AGE_ADMISSIONS, b, i],
+        "escalations_mean": means[y, AGE_ESCALATIONS, b, i],
+        "aged_out_mean": means[y, AGE_AGED_OUT, b, i],
+        "aged_out_p10": aged[0, y, b, i],
+        "aged_out_p90": aged[1, y, b, i],
     }
-    return lambda column: column if column.name == "year" else column.map(order)
+    return pd.DataFrame(columns, columns=BY_AGE_COLUMNS)
 
 
 def monthly_summary(results: Results) -> pd.DataFrame:

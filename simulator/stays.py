@@ -139,6 +139,14 @@ def aged_stay_days_many(
     start, birth = np.asarray(start, dtype=float), np.asarray(birth, dtype=float)
     limit_day = birth + rule.limit
     x = np.asarray(x, dtype=float) * factor
+    if len(segments.starts) == 1 and not rule.varies:  # no pieces: the stay, cut at the limit
+        hazard = segments.hazard[0]
+        regular = x * segments.mean_days[0]
+        escalate = e / hazard if hazard > 0.0 else np.full(len(x), math.inf)
+        duration = np.minimum(regular, escalate)
+        aged = start + duration >= limit_day
+        duration[aged] = np.maximum(limit_day[aged] - start[aged], 0.0)
+        return duration, (escalate < regular) & ~aged, aged
     e = np.array(e, dtype=float)  # a copy: it is used up in place
     starts = np.asarray(segments.starts)
     means, hazards = np.asarray(segments.mean_days), np.asarray(segments.hazard)
