@@ -1291,6 +1291,7 @@ def jeugdzorgplus_extended(a: Assumptions = BASE) -> Scenario:
             "stay_cv": cv,
             "when_full": "elsewhere",
             "cost_per_day": tariff["jzplus"],
+            "out_of_home": True,  # the first care type here: by default it would not count
             "entry_age": {12: round(1 - a.jz_older_share, 4), 16: round(a.jz_older_share, 4)},
             "at_age_limit": {"verlengd": a.extended_share, "exit": round(1 - a.extended_share, 6)},
         },

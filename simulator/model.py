@@ -126,7 +126,7 @@ class ReplicationResult:
 class AgeRecords:
     """One record per placement (a youth in a place of a care type, regional or elsewhere,
     from its admission, or the start, until it leaves it), kept in scenarios with age only:
-    enough to count youths by age band afterwards (``eventlog.by_age``)."""
+    enough to count youths by age band afterwards (``eventlog.condense_ages``)."""
 
     __slots__ = ("birth", "end", "kind", "new", "start", "type")
 
@@ -135,7 +135,7 @@ class AgeRecords:
         self.end: list[float] = []
         self.type: list[int] = []
         self.birth: list[float] = []
-        self.kind: list[int] = []  # DISCHARGE, ESCALATION, AGED_OUT or STILL
+        self.kind: list[int] = []  # DISCHARGE, ESCALATION, AGED_OUT, STILL or HANDED
         self.new: list[bool] = []  # an admission (False: present at the start)
 
     def open(self, start: float, care: int, birth: float, new: bool) -> int:
