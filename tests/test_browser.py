@@ -10,6 +10,7 @@ or playwright the tests are skipped on a developer machine but fail in CI (CI=tr
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -337,6 +338,15 @@ def test_streamlits_own_texts_speak_the_pages_language_and_the_apps_upload_limit
             page = browser.new_page(viewport={"width": 1280, "height": 720})
             page.goto(f"{app_url}/scenarios?lang={'en' if english else 'nl'}", wait_until="domcontentloaded")
             page.locator('[data-testid="stFileUploaderDropzone"]').wait_for(timeout=60_000)
+            # The page's style comes with the rest of its run, which on a loaded machine can
+            # follow the uploader by seconds: wait for it (the assertions below still decide).
+            with contextlib.suppress(Exception):  # a timeout: the assertions below say what is wrong
+                page.wait_for_function(
+                    "(s) => { const e = document.querySelector(s);"
+                    " return e && getComputedStyle(e, '::after').content !== 'none'; }",
+                    arg='[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p',
+                    timeout=30_000,
+                )
             button = page.evaluate(
                 OWN_TEXT,
                 '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p',
