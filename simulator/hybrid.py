@@ -62,9 +62,13 @@ from simulator.model import (
     ReplicationResult,
 )
 from simulator.settings import DAYS_PER_YEAR, ENGINES
-from simulator.stays import Segments, aged_stay_days, aged_stay_days_many, stay_days
+from simulator.stays import Segments, aged_stay_days, aged_stay_days_many, passed, stay_days
 from simulator.streams import ESCALATIONS, ROUTING, STAYS, Stream, unit_gamma
 from simulator.timeline import EXIT_INDEX, Plan
+
+# How a bulk stay ended (its flag: 0 regular, 1 by escalation, 2 at the age limit) as the kind
+# of its by-age record.
+END_KINDS = np.asarray([DISCHARGE, ESCALATION, AGED_OUT])
 
 
 def stay_days_many(
@@ -206,7 +210,8 @@ class HybridModel(Model):
         # Age (issue 16): per youth in bulk its day of birth and when its stay began, and a
         # record of each placement as it ends (the SimPy youths keep theirs in age_records).
         self.limit_days = np.asarray([r.limit for r in plan.age.rules]) if plan.age is not None else None
-        self.age_tables: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
+        self.age_tables: tuple[list[float], np.ndarray, np.ndarray, np.ndarray] | None = None
+        self.all_simple = True
         if plan.age is not None:  # for _aged_stays: the bands by the scenario's edges (in days)
             edges = np.asarray(plan.age.edges_years, dtype=float) * DAYS_PER_YEAR
             factors = np.ones((n, len(edges)))
@@ -215,7 +220,13 @@ class HybridModel(Model):
             simple = np.asarray(
                 [s.constant and not r.varies for s, r in zip(self.segments, plan.age.rules, strict=True)]
             )
-            self.age_tables = (edges, factors, np.asarray([r.limit for r in plan.age.rules]), simple)
+            self.age_tables = (
+                edges[1:].tolist(),
+                factors,
+                np.asarray([r.limit for r in plan.age.rules]),
+                simple,
+            )
+            self.all_simple = bool(simple.all())
         self.bulk_ages: list[tuple[np.ndarray, ...]] = []  # (start, end, type, birth, kind, new)
         births: list[np.ndarray] = []
         # The youths present at the start: a stay in progress each.
@@ -353,7 +364,7 @@ class HybridModel(Model):
                 self._record_ages(stay, np.full(len(stay), HANDED))
             ends, dest = ends.select(~to_simpy), dest[~to_simpy]
         if ageing:
-            self._record_ages(ends, np.choose(ends.flag, [DISCHARGE, ESCALATION, AGED_OUT]))
+            self._record_ages(ends, END_KINDS[ends.flag])
         kind = np.where(ends.flag == 1, ESCALATED, DISCHARGED)
         released = ~self.scanned[ends.place]  # a scanned type's places are logged by _scan
         self._log(ends.t[released], OCCUPANCY * n + ends.place[released], -1)
@@ -418,9 +429,9 @@ class HybridModel(Model):
         starts in, the usual stay cut short by an escalation, and the age limit; the others
         through ``aged_stay_days_many`` (the same rule)."""
         assert self.age_tables is not None
-        edges, stay_factor, limits, simple = self.age_tables
+        inner, stay_factor, limits, simple = self.age_tables
         birth = self.birth[youth]
-        band = np.maximum(np.searchsorted(edges, t - birth, side="right") - 1, 0)
+        band = passed(inner, t - birth)
         factor = stay_factor[dest, band]
         regular = x * factor * self.first_mean[dest]
         hazard = self.first_hazard[dest]
@@ -431,6 +442,8 @@ class HybridModel(Model):
         aged = duration >= left
         duration[aged], how[aged] = np.maximum(left[aged], 0.0), 2
         rules = self.age.rules if self.age is not None else ()
+        if self.all_simple:
+            return duration, how
         for i in np.unique(dest[~simple[dest]]).tolist():
             mine = np.flatnonzero(dest == i)
             days, escalated, at_limit = aged_stay_days_many(
@@ -454,10 +467,11 @@ class HybridModel(Model):
             dest[at] = self.routes.pick(dest[at], np.full(len(at), 2), ends.t[at], u)
 
     def _record_ages(self, stays: _Batch, kind: np.ndarray) -> None:
-        """The by-age records of placements in bulk that end (or run past the horizon)."""
+        """The by-age records of placements in bulk that end (or, all STILL, run past the
+        horizon)."""
         if len(stays):
             youth = stays.youth
-            end = np.where(kind == STILL, math.inf, stays.t)
+            end = np.full(len(stays), math.inf) if kind[0] == STILL else stays.t
             self.bulk_ages.append(
                 (self.since[youth], end, stays.place, self.birth[youth], kind, self.new[youth])
             )

@@ -307,9 +307,7 @@ class Model:
         mean = epoch.stay_mean_days[i]
         hazard = epoch.escalation_total_per_day[i]
         stay_factor = np.asarray(rule.stay_factor)
-        top = max(
-            f for f, share in zip(rule.stay_factor, np.diff([0.0, *rule.entry_cum]), strict=True) if share > 0
-        )
+        top = rule.top_entry_stay_factor
         kept: list[tuple[np.ndarray, np.ndarray]] = []
         need = count
         while need > 0:

@@ -12,6 +12,7 @@ piecewise-constant rate, capacity as a list of changes.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -125,6 +126,18 @@ class AgeRule:
     # ... and from each date on which a policy's inflow_factor_by_age changes the mix
     entry_changes: tuple[tuple[float, tuple[float, ...]], ...] = ()
 
+    @functools.cached_property
+    def entry_low_width(self) -> tuple[np.ndarray, np.ndarray]:
+        """The entry bands' lower edges and widths in days, as arrays (made once)."""
+        low, high = np.asarray(self.entry_bands, dtype=float).reshape(-1, 2).T
+        return low, high - low
+
+    @functools.cached_property
+    def top_entry_stay_factor(self) -> float:
+        """The highest stay factor of a band that youths enter in."""
+        shares = np.diff([0.0, *self.entry_cum])
+        return max(f for f, share in zip(self.stay_factor, shares, strict=True) if share > 0)
+
     @property
     def varies(self) -> bool:
         """True when the escalation hazard changes with age (a stay has more pieces)."""
@@ -143,6 +156,12 @@ class AgePlan:
     edges_years: tuple[int, ...]
     top_years: int  # the highest age limit: the end of the last band
     rules: tuple[AgeRule, ...]
+
+    @functools.cached_property
+    def inner_edges_days(self) -> np.ndarray:
+        """The band edges above the lowest, in days (made once: a run reads it for every
+        replication)."""
+        return np.asarray(self.edges_years[1:], dtype=float) * DAYS_PER_YEAR
 
     @property
     def labels(self) -> list[str]:
